@@ -1,0 +1,54 @@
+import { REPORT_SCHEMA_ID, ReportSchema, type Check, type CheckId, type Finding, type Report } from './schema.ts';
+import { decideVerdict } from './verdict.ts';
+import { integrityCheck, type HashOutcome } from './integrity-check.ts';
+
+export const TOOL = { name: 'modelgate', version: '0.1.0' } as const;
+
+/** Checks that later issues add; until they run, the report says so instead of implying they passed. */
+const NOT_YET_RUN: Record<Exclude<CheckId, 'integrity'>, string> = {
+  signature: 'No signature was checked (no model.sig given).',
+  scan: 'The malware scan of weight files did not run.',
+  behavior: 'No behavioral comparison with a base model was run.',
+  lineage: 'No weight comparison with a base model was run.',
+  provenance: 'The model card and datasheet were not checked.',
+};
+
+export interface ReportInput {
+  name: string;
+  outcomes: readonly HashOutcome[];
+  environment: Report['environment'];
+  createdAt?: Date;
+  /** Checks and findings from other modules (scan, signature …), merged in. */
+  extraChecks?: readonly Check[];
+  extraFindings?: readonly Finding[];
+}
+
+export function buildReport(input: ReportInput): Report {
+  const integrity = integrityCheck(input.outcomes);
+  const ran = new Map<CheckId, Check>([['integrity', integrity.check]]);
+  for (const c of input.extraChecks ?? []) ran.set(c.id, c);
+  const checks: Check[] = [...ran.values()];
+  for (const [id, summary] of Object.entries(NOT_YET_RUN) as [CheckId, string][]) {
+    if (!ran.has(id)) checks.push({ id, status: 'skipped', summary });
+  }
+  const findings = [...integrity.findings, ...(input.extraFindings ?? [])];
+  const report: Report = {
+    schema: REPORT_SCHEMA_ID,
+    createdAt: (input.createdAt ?? new Date()).toISOString(),
+    tool: { ...TOOL },
+    environment: input.environment,
+    subject: { name: input.name, files: integrity.files },
+    verdict: decideVerdict(checks, findings),
+    checks,
+    findings,
+  };
+  return ReportSchema.parse(report);
+}
+
+/** Parses untrusted JSON (a link, a CLI file, IndexedDB) into a Report, or says what is wrong. */
+export function parseReport(json: unknown): { ok: true; report: Report } | { ok: false; reason: string } {
+  const result = ReportSchema.safeParse(json);
+  if (result.success) return { ok: true, report: result.data };
+  const issue = result.error.issues[0];
+  return { ok: false, reason: `not a ModelGate report: ${issue?.path.join('.') || '(root)'}: ${issue?.message}` };
+}

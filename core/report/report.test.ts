@@ -1,0 +1,94 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { buildReport, parseReport } from './build-report.ts';
+import { decideVerdict } from './verdict.ts';
+import type { Check, Finding } from './schema.ts';
+
+const digest = 'a'.repeat(64);
+const env = { runtime: 'node' as const };
+
+function validReport() {
+  return buildReport({
+    name: 'demo',
+    environment: env,
+    outcomes: [
+      { path: 'b.bin', size: 2, sha256: digest },
+      { path: 'a.json', size: 1, sha256: digest },
+    ],
+  });
+}
+
+test('a fully hashed model passes integrity, lists files sorted, and says which checks did not run', () => {
+  const report = validReport();
+  assert.equal(report.verdict, 'pass');
+  assert.deepEqual(report.subject.files.map((f) => f.path), ['a.json', 'b.bin']);
+  assert.equal(report.checks.find((c) => c.id === 'integrity')?.status, 'pass');
+  assert.equal(report.checks.find((c) => c.id === 'scan')?.status, 'skipped');
+  assert.ok(report.findings.some((f) => f.code === 'MG-INT-003' && f.severity === 'info'));
+});
+
+test('an unreadable file makes the integrity check error and the verdict review', () => {
+  const report = buildReport({
+    name: 'demo',
+    environment: env,
+    outcomes: [
+      { path: 'ok.bin', size: 2, sha256: digest },
+      { path: 'bad.bin', size: 9, error: { kind: 'unreadable', message: 'NotReadableError' } },
+    ],
+  });
+  assert.equal(report.verdict, 'review');
+  assert.equal(report.checks.find((c) => c.id === 'integrity')?.status, 'error');
+  const f = report.findings.find((x) => x.code === 'MG-INT-001');
+  assert.equal(f?.file, 'bad.bin');
+  assert.equal(report.subject.files.find((x) => x.path === 'bad.bin')?.scan?.verdict, 'unverified');
+});
+
+test('a cancelled run is reported as such, never as a pass', () => {
+  const report = buildReport({
+    name: 'demo',
+    environment: env,
+    outcomes: [{ path: 'x', size: 1, error: { kind: 'cancelled', message: 'cancelled' } }],
+  });
+  assert.equal(report.verdict, 'review');
+  assert.ok(report.findings.some((f) => f.code === 'MG-RPT-001'));
+});
+
+test('verdict rules: critical fails, high/medium reviews, a check in error reviews, info passes', () => {
+  const ok: Check = { id: 'integrity', status: 'pass', summary: '' };
+  const f = (severity: Finding['severity']): Finding => ({ code: 'MG-SCAN-001', severity, title: 't', detail: 'd' });
+  assert.equal(decideVerdict([ok], [f('critical'), f('info')]), 'fail');
+  assert.equal(decideVerdict([ok], [f('high')]), 'review');
+  assert.equal(decideVerdict([ok], [f('medium')]), 'review');
+  assert.equal(decideVerdict([ok], [f('low'), f('info')]), 'pass');
+  assert.equal(decideVerdict([{ ...ok, status: 'error' }], []), 'review');
+  assert.equal(decideVerdict([{ ...ok, status: 'fail' }], []), 'fail');
+});
+
+test('parseReport accepts a built report and its JSON round trip', () => {
+  const report = validReport();
+  const parsed = parseReport(JSON.parse(JSON.stringify(report)));
+  assert.ok(parsed.ok);
+  if (parsed.ok) assert.deepEqual(parsed.report, report);
+});
+
+test('parseReport rejects malformed reports with a reason naming the field', () => {
+  const base = JSON.parse(JSON.stringify(validReport()));
+  const cases: [string, (r: any) => void, RegExp][] = [
+    ['wrong schema id', (r) => (r.schema = 'modelgate.report/v2'), /schema/],
+    ['bad digest', (r) => (r.subject.files[0].sha256 = 'XYZ'), /subject\.files\.0\.sha256/],
+    ['unknown verdict', (r) => (r.verdict = 'ok'), /verdict/],
+    ['bad finding code', (r) => r.findings.push({ code: 'XX-1', severity: 'low', title: 't', detail: 'd' }), /findings/],
+    ['negative size', (r) => (r.subject.files[0].size = -1), /size/],
+    ['missing checks', (r) => delete r.checks, /checks/],
+    ['bad date', (r) => (r.createdAt = 'yesterday'), /createdAt/],
+  ];
+  for (const [label, mutate, field] of cases) {
+    const r = structuredClone(base);
+    mutate(r);
+    const parsed = parseReport(r);
+    assert.equal(parsed.ok, false, label);
+    if (!parsed.ok) assert.match(parsed.reason, field, label);
+  }
+  assert.equal(parseReport(null).ok, false);
+  assert.equal(parseReport('report').ok, false);
+});
