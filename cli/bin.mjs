@@ -1,0 +1,7 @@
+#!/usr/bin/env node
+// Entry point of the `modelgate` CLI: runs the TypeScript sources through tsx so a checkout needs no build step.
+import { register } from 'tsx/esm/api';
+
+register();
+const { main } = await import('./main.ts');
+process.exitCode = await main(process.argv.slice(2));
