@@ -20,5 +20,5 @@ export async function hashCommand(paths: readonly string[]): Promise<Report> {
       outcomes.push({ path: file.modelPath, size: file.size, error: { kind, message: String(error) } });
     }
   }
-  return buildReport({ name, outcomes, environment: { runtime: 'node' } });
+  return await buildReport({ name, outcomes, environment: { runtime: 'node' } });
 }

@@ -1,6 +1,7 @@
 import { REPORT_SCHEMA_ID, ReportSchema, type Check, type CheckId, type Finding, type Report } from './schema.ts';
 import { decideVerdict } from './verdict.ts';
 import { integrityCheck, type HashOutcome } from './integrity-check.ts';
+import { rootDigest } from './root-digest.ts';
 
 export const TOOL = { name: 'modelgate', version: '0.1.0' } as const;
 
@@ -23,7 +24,7 @@ export interface ReportInput {
   extraFindings?: readonly Finding[];
 }
 
-export function buildReport(input: ReportInput): Report {
+export async function buildReport(input: ReportInput): Promise<Report> {
   const integrity = integrityCheck(input.outcomes);
   const ran = new Map<CheckId, Check>([['integrity', integrity.check]]);
   for (const c of input.extraChecks ?? []) ran.set(c.id, c);
@@ -42,6 +43,8 @@ export function buildReport(input: ReportInput): Report {
     checks,
     findings,
   };
+  const digest = await rootDigest(integrity.files);
+  if (digest) report.subject.rootDigest = digest;
   return ReportSchema.parse(report);
 }
 

@@ -18,8 +18,8 @@ function validReport() {
   });
 }
 
-test('a fully hashed model passes integrity, lists files sorted, and says which checks did not run', () => {
-  const report = validReport();
+test('a fully hashed model passes integrity, lists files sorted, and says which checks did not run', async () => {
+  const report = await validReport();
   assert.equal(report.verdict, 'pass');
   assert.deepEqual(report.subject.files.map((f) => f.path), ['a.json', 'b.bin']);
   assert.equal(report.checks.find((c) => c.id === 'integrity')?.status, 'pass');
@@ -27,8 +27,8 @@ test('a fully hashed model passes integrity, lists files sorted, and says which 
   assert.ok(report.findings.some((f) => f.code === 'MG-INT-003' && f.severity === 'info'));
 });
 
-test('an unreadable file makes the integrity check error and the verdict review', () => {
-  const report = buildReport({
+test('an unreadable file makes the integrity check error and the verdict review', async () => {
+  const report = await buildReport({
     name: 'demo',
     environment: env,
     outcomes: [
@@ -43,8 +43,8 @@ test('an unreadable file makes the integrity check error and the verdict review'
   assert.equal(report.subject.files.find((x) => x.path === 'bad.bin')?.scan?.verdict, 'unverified');
 });
 
-test('a cancelled run is reported as such, never as a pass', () => {
-  const report = buildReport({
+test('a cancelled run is reported as such, never as a pass', async () => {
+  const report = await buildReport({
     name: 'demo',
     environment: env,
     outcomes: [{ path: 'x', size: 1, error: { kind: 'cancelled', message: 'cancelled' } }],
@@ -53,7 +53,7 @@ test('a cancelled run is reported as such, never as a pass', () => {
   assert.ok(report.findings.some((f) => f.code === 'MG-RPT-001'));
 });
 
-test('verdict rules: critical fails, high/medium reviews, a check in error reviews, info passes', () => {
+test('verdict rules: critical fails, high/medium reviews, a check in error reviews, info passes', async () => {
   const ok: Check = { id: 'integrity', status: 'pass', summary: '' };
   const f = (severity: Finding['severity']): Finding => ({ code: 'MG-SCAN-001', severity, title: 't', detail: 'd' });
   assert.equal(decideVerdict([ok], [f('critical'), f('info')]), 'fail');
@@ -64,15 +64,15 @@ test('verdict rules: critical fails, high/medium reviews, a check in error revie
   assert.equal(decideVerdict([{ ...ok, status: 'fail' }], []), 'fail');
 });
 
-test('parseReport accepts a built report and its JSON round trip', () => {
-  const report = validReport();
+test('parseReport accepts a built report and its JSON round trip', async () => {
+  const report = await validReport();
   const parsed = parseReport(JSON.parse(JSON.stringify(report)));
   assert.ok(parsed.ok);
   if (parsed.ok) assert.deepEqual(parsed.report, report);
 });
 
-test('parseReport rejects malformed reports with a reason naming the field', () => {
-  const base = JSON.parse(JSON.stringify(validReport()));
+test('parseReport rejects malformed reports with a reason naming the field', async () => {
+  const base = JSON.parse(JSON.stringify(await validReport()));
   const cases: [string, (r: any) => void, RegExp][] = [
     ['wrong schema id', (r) => (r.schema = 'modelgate.report/v2'), /schema/],
     ['bad digest', (r) => (r.subject.files[0].sha256 = 'XYZ'), /subject\.files\.0\.sha256/],
@@ -91,4 +91,33 @@ test('parseReport rejects malformed reports with a reason naming the field', () 
   }
   assert.equal(parseReport(null).ok, false);
   assert.equal(parseReport('report').ok, false);
+});
+
+test('the root digest is SHA-256 of the sorted sha256sum listing, and absent when a file is unhashed', async () => {
+  const { createHash } = await import('node:crypto');
+  const report = await validReport();
+  const listing = `${digest}  a.json\n${digest}  b.bin\n`;
+  assert.equal(report.subject.rootDigest, createHash('sha256').update(listing).digest('hex'));
+  const partial = await buildReport({
+    name: 'p',
+    environment: env,
+    outcomes: [{ path: 'x', size: 1, error: { kind: 'unreadable', message: 'no' } }],
+  });
+  assert.equal(partial.subject.rootDigest, undefined);
+});
+
+test('a link report keeps all rows of a small model and states how many rows of a big one it left out', async () => {
+  const { reportForLink } = await import('./link-report.ts');
+  const small = await validReport();
+  assert.deepEqual(reportForLink(small), small);
+  const big = await buildReport({
+    name: 'sharded',
+    environment: env,
+    outcomes: Array.from({ length: 200 }, (_, i) => ({ path: `shard-${i}`, size: 1, sha256: digest })),
+  });
+  const linked = reportForLink(big, 64);
+  assert.equal(linked.subject.files.length, 0);
+  assert.equal(linked.subject.filesOmitted, 200);
+  assert.equal(linked.subject.rootDigest, big.subject.rootDigest);
+  assert.ok(parseReport(linked).ok);
 });

@@ -51,6 +51,8 @@ export const ReportSchema = z.object({
     name: z.string().max(1000),
     files: z.array(ReportFileSchema).max(100_000),
     rootDigest: sha256Hex.optional(),
+    /** Files left out of a shared link to keep it short (DESIGN.md §3); rootDigest still covers them. */
+    filesOmitted: z.number().int().positive().optional(),
   }),
   verdict: VerdictSchema,
   checks: z.array(CheckSchema),

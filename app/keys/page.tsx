@@ -1,0 +1,5 @@
+import { KeysScreen } from '@/components/KeysScreen';
+
+export default function KeysPage() {
+  return <KeysScreen />;
+}

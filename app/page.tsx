@@ -1,0 +1,5 @@
+import { VerifyScreen } from '@/components/VerifyScreen';
+
+export default function VerifyPage() {
+  return <VerifyScreen />;
+}

@@ -1,0 +1,5 @@
+import { ReportViewer } from '@/components/ReportViewer';
+
+export default function ReportLinkPage() {
+  return <ReportViewer />;
+}

@@ -1,0 +1,38 @@
+import type { HashingProgress as Progress } from '@/hooks/use-verification';
+import { ProgressBar } from './ProgressBar';
+import { formatBytes, formatDuration, formatRate } from './format';
+
+/** Overall and per-file progress of a running verification, with Cancel. */
+export function HashingProgress({ progress, onCancel }: { progress: Progress; onCancel: () => void }) {
+  return (
+    <section data-testid="hashing-progress" className="rounded-xl border border-slate-200 bg-white p-6" aria-live="polite">
+      <div className="flex items-center justify-between">
+        <h2 className="text-lg font-semibold">Fingerprinting {progress.modelName}</h2>
+        <button type="button" data-testid="cancel" onClick={onCancel} className="btn-secondary">
+          Cancel
+        </button>
+      </div>
+      <p className="mt-2 text-sm text-slate-700" data-testid="overall-progress">
+        {progress.filesDone} of {progress.filesTotal} files · {formatBytes(progress.bytesDone)} of{' '}
+        {formatBytes(progress.bytesTotal)} · {formatRate(progress.bytesPerSecond)} · about{' '}
+        {formatDuration(progress.etaSeconds)} left
+      </p>
+      <div className="mt-2">
+        <ProgressBar value={progress.bytesDone} max={progress.bytesTotal} label="All files" />
+      </div>
+      <ul className="mt-4 space-y-2">
+        {progress.active.map((f) => (
+          <li key={f.path} className="text-sm">
+            <div className="flex justify-between gap-4 text-slate-700">
+              <span className="truncate font-mono">{f.path}</span>
+              <span className="shrink-0">
+                {formatBytes(f.bytesDone)} / {formatBytes(f.size)}
+              </span>
+            </div>
+            <ProgressBar value={f.bytesDone} max={f.size} label={f.path} />
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}

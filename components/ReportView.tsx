@@ -1,0 +1,44 @@
+import type { Report } from '@/core/report/schema';
+import { VerdictCard } from './VerdictCard';
+import { FindingList } from './FindingList';
+import { FileTable } from './FileTable';
+import { formatBytes } from './format';
+
+/** A whole Report: verdict, findings, files. Used by the Verify page and the link viewer alike. */
+export function ReportView({ report }: { report: Report }) {
+  const total = report.subject.files.reduce((n, f) => n + f.size, 0);
+  return (
+    <div className="space-y-6">
+      <VerdictCard report={report} />
+      <section>
+        <h2 className="mb-2 text-lg font-semibold">Findings</h2>
+        <FindingList findings={report.findings} />
+      </section>
+      <section>
+        <h2 className="mb-2 text-lg font-semibold">Files</h2>
+        {report.subject.rootDigest && (
+          <p className="mb-2 text-sm text-slate-700">
+            Whole-model digest (SHA-256 of the sorted sha256sum listing):{' '}
+            <code data-testid="root-digest" className="break-all text-xs">
+              {report.subject.rootDigest}
+            </code>
+          </p>
+        )}
+        {report.subject.filesOmitted ? (
+          <p className="mb-2 text-sm text-slate-700">
+            {report.subject.filesOmitted} fingerprinted files are not listed in this shared link to keep it short; the
+            whole-model digest covers them.
+          </p>
+        ) : (
+          <p className="mb-2 text-sm text-slate-700">
+            {report.subject.files.length} files, {formatBytes(total)}.
+          </p>
+        )}
+        <FileTable files={report.subject.files} />
+      </section>
+      <p className="text-xs text-slate-600">
+        Report made {new Date(report.createdAt).toUTCString()} by {report.tool.name} {report.tool.version} ({report.environment.runtime}).
+      </p>
+    </div>
+  );
+}

@@ -1,0 +1,76 @@
+'use client';
+import { useState } from 'react';
+import { useVerification } from '@/hooks/use-verification';
+import { useRuntimeCheck } from '@/hooks/use-runtime-check';
+import { loadDemoModel } from '@/lib/demo-model';
+import { DropZone } from './DropZone';
+import { HashingProgress } from './HashingProgress';
+import { ReportView } from './ReportView';
+import { ReportLinkBox } from './ReportLinkBox';
+import { RuntimePanel } from './RuntimePanel';
+import { formatRate } from './format';
+
+/** The Verify page: drop → live progress → verdict, files and a signed link. */
+export function VerifyScreen() {
+  const { state, verifyEntries, cancel, reset } = useVerification();
+  const { check, run } = useRuntimeCheck();
+  const [demoError, setDemoError] = useState<string | null>(null);
+  const busy = state.phase === 'hashing';
+
+  const tryDemo = async () => {
+    setDemoError(null);
+    try {
+      await verifyEntries(await loadDemoModel());
+    } catch (error) {
+      setDemoError(`The demo model could not be loaded: ${(error as Error).message}`);
+    }
+  };
+
+  return (
+    <div className="space-y-6">
+      <div>
+        <h1 className="text-2xl font-bold">Verify a model before you deploy it</h1>
+        <p className="mt-1 text-slate-700">
+          Drop a model folder to fingerprint every file with SHA-256 and get a signed report you can share.
+        </p>
+      </div>
+      {state.phase !== 'hashing' && (
+        <>
+          <DropZone onFiles={verifyEntries} disabled={busy} />
+          <div className="flex items-center gap-3">
+            <button type="button" data-testid="try-demo" className="btn-primary" onClick={tryDemo}>
+              Try the demo
+            </button>
+            <span className="text-sm text-slate-700">Verifies tiny-sentiment, a small model bundled with ModelGate.</span>
+          </div>
+          {demoError && <p role="alert" className="text-sm text-red-800">{demoError}</p>}
+        </>
+      )}
+      {state.phase === 'hashing' && <HashingProgress progress={state.progress} onCancel={cancel} />}
+      {state.phase === 'error' && (
+        <p role="alert" data-testid="verify-error" className="rounded border border-red-300 bg-red-50 p-3 text-red-900">
+          {state.message}
+        </p>
+      )}
+      {state.phase === 'done' && (
+        <>
+          <div className="flex items-center justify-between text-sm text-slate-700">
+            <span data-testid="hash-summary" data-bytes-per-second={state.bytesPerSecond} data-seconds={state.seconds}>
+              Fingerprinted in {state.seconds.toFixed(2)} s ({formatRate(state.bytesPerSecond)}).
+            </span>
+            <button type="button" className="btn-secondary" onClick={reset}>
+              Verify another model
+            </button>
+          </div>
+          <ReportView report={state.report} />
+          {state.link ? (
+            <ReportLinkBox link={state.link} />
+          ) : (
+            <p role="alert" className="text-sm text-red-800">{state.linkError}</p>
+          )}
+        </>
+      )}
+      <RuntimePanel check={check} onRun={run} />
+    </div>
+  );
+}

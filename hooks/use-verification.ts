@@ -1,0 +1,114 @@
+'use client';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { buildReport } from '@/core/report/build-report';
+import type { Report } from '@/core/report/schema';
+import { hashInPool } from '@/lib/hash-pool';
+import { toModelFiles, type ModelFile } from '@/lib/model-files';
+import { getOrCreateBrowserKey } from '@/lib/browser-key';
+import { makeReportLink } from '@/lib/report-link';
+
+export interface ActiveFile {
+  path: string;
+  size: number;
+  bytesDone: number;
+}
+
+export interface HashingProgress {
+  modelName: string;
+  filesTotal: number;
+  filesDone: number;
+  bytesTotal: number;
+  bytesDone: number;
+  bytesPerSecond: number;
+  etaSeconds: number | null;
+  active: ActiveFile[];
+}
+
+export type VerificationState =
+  | { phase: 'idle' }
+  | { phase: 'hashing'; progress: HashingProgress }
+  | { phase: 'done'; report: Report; link: string | null; linkError?: string; seconds: number; bytesPerSecond: number }
+  | { phase: 'error'; message: string };
+
+/** UI refresh rate while hashing: a few updates a second, never one per chunk (STYLE.md). */
+const TICK_MS = 250;
+
+/** Owns one verification run: hash pool → Report → signed link, with live progress and cancel. */
+export function useVerification() {
+  const [state, setState] = useState<VerificationState>({ phase: 'idle' });
+  const cancelRef = useRef<(() => void) | null>(null);
+
+  useEffect(() => () => cancelRef.current?.(), []);
+
+  const verify = useCallback(async (name: string, files: ModelFile[]) => {
+    if (files.length === 0) {
+      setState({ phase: 'error', message: 'No files were given. Drop a model folder or pick its files.' });
+      return;
+    }
+    const sizes = new Map(files.map((f) => [f.path, f.file.size]));
+    const done = new Map<string, number>();
+    const finished = new Set<string>();
+    const bytesTotal = files.reduce((n, f) => n + f.file.size, 0);
+    const started = performance.now();
+    const snapshot = (): HashingProgress => {
+      let bytesDone = 0;
+      for (const n of done.values()) bytesDone += n;
+      const seconds = (performance.now() - started) / 1000;
+      const rate = seconds > 0 ? bytesDone / seconds : 0;
+      const active = [...done.entries()]
+        .filter(([p]) => !finished.has(p))
+        .map(([path, bytes]) => ({ path, size: sizes.get(path) ?? 0, bytesDone: bytes }));
+      return {
+        modelName: name,
+        filesTotal: files.length,
+        filesDone: finished.size,
+        bytesTotal,
+        bytesDone,
+        bytesPerSecond: rate,
+        etaSeconds: rate > 0 ? (bytesTotal - bytesDone) / rate : null,
+        active,
+      };
+    };
+    const pool = hashInPool(files, (path, bytes) => {
+      done.set(path, bytes);
+      if (bytes === sizes.get(path)) finished.add(path);
+    });
+    cancelRef.current = pool.cancel;
+    setState({ phase: 'hashing', progress: snapshot() });
+    const timer = setInterval(() => setState({ phase: 'hashing', progress: snapshot() }), TICK_MS);
+    try {
+      const outcomes = await pool.done;
+      const seconds = (performance.now() - started) / 1000;
+      const report = await buildReport({
+        name,
+        outcomes,
+        environment: { runtime: 'browser', userAgent: navigator.userAgent },
+      });
+      let link: string | null = null;
+      let linkError: string | undefined;
+      try {
+        link = await makeReportLink(report, await getOrCreateBrowserKey(), location.origin);
+      } catch (error) {
+        linkError = `The report could not be signed: ${(error as Error).message}`;
+      }
+      setState({ phase: 'done', report, link, linkError, seconds, bytesPerSecond: seconds > 0 ? bytesTotal / seconds : 0 });
+    } catch (error) {
+      setState({ phase: 'error', message: (error as Error).message });
+    } finally {
+      clearInterval(timer);
+      cancelRef.current = null;
+    }
+  }, []);
+
+  const verifyEntries = useCallback(
+    (entries: { path: string; file: File }[]) => {
+      const { name, files } = toModelFiles(entries);
+      return verify(name, files);
+    },
+    [verify],
+  );
+
+  const cancel = useCallback(() => cancelRef.current?.(), []);
+  const reset = useCallback(() => setState({ phase: 'idle' }), []);
+  return { state, verifyEntries, cancel, reset };
+}

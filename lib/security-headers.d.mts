@@ -1,0 +1,2 @@
+export declare const ISOLATION_HEADERS: { key: string; value: string }[];
+export declare function contentSecurityPolicy(options?: { nonce?: string; dev?: boolean }): string;

@@ -1,0 +1,35 @@
+// Security headers shared by next.config.js (static files) and proxy.ts (pages, with a nonce).
+// DESIGN.md §7: no inline script, connect-src 'self' only, cross-origin isolation for ORT threads.
+
+/** COOP + COEP make the page crossOriginIsolated, which onnxruntime-web needs for wasm threads. */
+export const ISOLATION_HEADERS = [
+  { key: 'Cross-Origin-Opener-Policy', value: 'same-origin' },
+  { key: 'Cross-Origin-Embedder-Policy', value: 'require-corp' },
+  { key: 'Cross-Origin-Resource-Policy', value: 'same-origin' },
+  { key: 'X-Content-Type-Options', value: 'nosniff' },
+  { key: 'Referrer-Policy', value: 'no-referrer' },
+];
+
+/**
+ * The Content-Security-Policy. `'wasm-unsafe-eval'` lets hash-wasm and onnxruntime compile WebAssembly;
+ * it does not allow eval of JavaScript. Next's dev server needs 'unsafe-eval' (React debugging), never prod.
+ * Inline style attributes are allowed (progress bar widths); inline script is not.
+ */
+export function contentSecurityPolicy({ nonce, dev = false } = {}) {
+  const script = ["'self'", "'wasm-unsafe-eval'", nonce ? `'nonce-${nonce}'` : '', dev ? "'unsafe-eval'" : '']
+    .filter(Boolean)
+    .join(' ');
+  return [
+    "default-src 'self'",
+    `script-src ${script}`,
+    "worker-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "font-src 'self'",
+    `connect-src 'self'${dev ? ' ws:' : ''}`,
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}

@@ -1,0 +1,40 @@
+import { fingerprintHex, pemToSpki, spkiToPem } from '@/core/sign/fingerprint';
+import { getDB } from './db';
+
+export interface TrustedSigner {
+  fingerprint: string;
+  publicKeyPem: string;
+  label: string;
+  addedAt: string;
+}
+
+export async function listTrustedSigners(): Promise<TrustedSigner[]> {
+  const all = await (await getDB()).getAll('trustedSigners');
+  return all.sort((a, b) => a.addedAt.localeCompare(b.addedAt));
+}
+
+/** Adds a signer from a pasted PEM. Throws with a plain message if it is not a P-256 public key. */
+export async function addTrustedSigner(pem: string, label: string): Promise<TrustedSigner> {
+  const spki = pemToSpki(pem);
+  try {
+    await crypto.subtle.importKey('spki', spki as Uint8Array<ArrayBuffer>, { name: 'ECDSA', namedCurve: 'P-256' }, true, ['verify']);
+  } catch {
+    throw new Error('This is not an ECDSA P-256 public key (ModelGate report keys are P-256).');
+  }
+  const signer: TrustedSigner = {
+    fingerprint: await fingerprintHex(spki),
+    publicKeyPem: spkiToPem(spki),
+    label: label.trim() || 'unnamed signer',
+    addedAt: new Date().toISOString(),
+  };
+  await (await getDB()).put('trustedSigners', signer);
+  return signer;
+}
+
+export async function removeTrustedSigner(fingerprint: string): Promise<void> {
+  await (await getDB()).delete('trustedSigners', fingerprint);
+}
+
+export async function isTrustedSigner(fingerprint: string): Promise<boolean> {
+  return (await (await getDB()).get('trustedSigners', fingerprint)) !== undefined;
+}
