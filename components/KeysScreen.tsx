@@ -81,7 +81,7 @@ export function KeysScreen() {
           <label className="block text-sm font-medium" htmlFor="signer-pem">Public key (PEM)</label>
           <textarea id="signer-pem" data-testid="signer-pem" value={pem} onChange={(e) => setPem(e.target.value)} rows={5} className="w-full rounded border border-slate-300 p-2 font-mono text-xs" placeholder="-----BEGIN PUBLIC KEY-----" />
           <button type="submit" data-testid="add-signer" className="btn-primary">Add trusted signer</button>
-          {error && <p role="alert" className="text-sm text-red-800">{error}</p>}
+          {error && <p role="alert" data-testid="signer-error" className="text-sm text-red-800">{error}</p>}
         </form>
       </section>
     </div>

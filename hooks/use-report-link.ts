@@ -1,6 +1,9 @@
 'use client';
 import { useEffect, useState } from 'react';
 import { verifyReportLink } from '@/core/sign/verify-link';
+import { decodeFragment } from '@/core/sign/link-codec';
+import { decodeBase64 } from '@/core/sign/base64';
+import { spkiToPem } from '@/core/sign/fingerprint';
 import { parseReport } from '@/core/report/build-report';
 import type { Report } from '@/core/report/schema';
 import { isTrustedSigner } from '@/lib/trusted-signers';
@@ -10,13 +13,13 @@ export type LinkState =
   | { status: 'empty' }
   | { status: 'malformed'; reason: string }
   | { status: 'invalid'; reason: string; fingerprint?: string }
-  | { status: 'valid'; fingerprint: string; trusted: boolean; report: Report };
+  | { status: 'valid'; fingerprint: string; publicKeyPem: string; trusted: boolean; report: Report };
 
 /**
  * Reads the report from the URL fragment (never sent to a server), verifies its signature, then parses it.
  * A report is only ever shown after both succeed.
  */
-export function useReportLink(): LinkState {
+export function useReportLink(): { state: LinkState; markTrusted: () => void } {
   const [state, setState] = useState<LinkState>({ status: 'checking' });
   useEffect(() => {
     const check = async () => {
@@ -34,11 +37,15 @@ export function useReportLink(): LinkState {
       const parsed = parseReport(json);
       if (!parsed.ok) return setState({ status: 'malformed', reason: parsed.reason });
       const trusted = await isTrustedSigner(verified.fingerprint).catch(() => false);
-      setState({ status: 'valid', fingerprint: verified.fingerprint, trusted, report: parsed.report });
+      // The bundle decoded fine a moment ago; decode again for the signer's key (offered for "trust this signer").
+      const decoded = await decodeFragment(fragment);
+      const publicKeyPem = decoded.ok ? spkiToPem(decodeBase64(decoded.bundle.publicKey)) : '';
+      setState({ status: 'valid', fingerprint: verified.fingerprint, publicKeyPem, trusted, report: parsed.report });
     };
     void check();
     window.addEventListener('hashchange', check);
     return () => window.removeEventListener('hashchange', check);
   }, []);
-  return state;
+  const markTrusted = () => setState((s) => (s.status === 'valid' ? { ...s, trusted: true } : s));
+  return { state, markTrusted };
 }

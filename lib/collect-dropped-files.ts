@@ -5,9 +5,15 @@
  */
 export async function collectDroppedFiles(items: DataTransferItemList): Promise<{ path: string; file: File }[]> {
   // Entries must be taken synchronously, before the first await: the DataTransfer is emptied after the event.
-  const entries = [...items].map((item) => item.webkitGetAsEntry()).filter((e): e is FileSystemEntry => !!e);
+  const taken = [...items]
+    .filter((item) => item.kind === 'file')
+    .map((item) => ({ entry: item.webkitGetAsEntry(), file: item.getAsFile() }));
   const out: { path: string; file: File }[] = [];
-  for (const entry of entries) await walk(entry, out);
+  for (const { entry, file } of taken) {
+    // Items without a file-system entry (e.g. files dragged from some apps) still carry the File itself.
+    if (entry) await walk(entry, out);
+    else if (file) out.push({ path: file.name, file });
+  }
   return out;
 }
 

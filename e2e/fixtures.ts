@@ -1,0 +1,38 @@
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+
+/** A model folder with nested directories and a multi-chunk weight file, made fresh for each test run. */
+export function makeModelFolder(): { dir: string; files: string[] } {
+  const root = mkdtempSync(join(tmpdir(), 'mg-e2e-'));
+  const dir = join(root, 'nested-model');
+  const files: Record<string, Uint8Array | string> = {
+    'config.json': '{"model_type":"test"}\n',
+    'README.md': '# nested model\n',
+    'onnx/model.onnx': randomBytes(1000),
+    'shards/part-00001-of-00002.safetensors': randomBytes(9 * 1024 * 1024 + 13), // several 4 MiB reads
+    'shards/part-00002-of-00002.safetensors': randomBytes(3 * 1024 * 1024),
+    'empty.txt': '',
+  };
+  for (const [path, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), content);
+  }
+  return { dir, files: Object.keys(files).sort() };
+}
+
+/** What coreutils' sha256sum says, the reference every digest is compared with. */
+export function sha256sum(dir: string, files: string[]): Map<string, string> {
+  const out = execFileSync('sha256sum', files, { cwd: dir, encoding: 'utf8' });
+  return new Map(
+    out
+      .trim()
+      .split('\n')
+      .map((line) => {
+        const [digest, path] = line.split(/\s+\*?/);
+        return [path!, digest!];
+      }),
+  );
+}

@@ -1,0 +1,43 @@
+import { expect, type Page } from '@playwright/test';
+
+/** Page object for the Verify page (/). */
+export class VerifyPage {
+  constructor(readonly page: Page) {}
+
+  async open() {
+    await this.page.goto('/');
+    await expect(this.page.getByTestId('drop-zone')).toBeVisible();
+  }
+
+  async pickFolder(dir: string) {
+    await this.page.getByTestId('folder-input').setInputFiles(dir);
+  }
+
+  async pickFiles(paths: string[]) {
+    await this.page.getByTestId('file-input').setInputFiles(paths);
+  }
+
+  async waitForReport() {
+    await expect(this.page.getByTestId('verdict')).toBeVisible({ timeout: 120_000 });
+  }
+
+  verdict() {
+    return this.page.getByTestId('verdict');
+  }
+
+  /** path → SHA-256 as shown in the file table. */
+  async digests(): Promise<Map<string, string>> {
+    const rows = this.page.getByTestId('file-row');
+    const out = new Map<string, string>();
+    for (const row of await rows.all()) {
+      out.set((await row.getAttribute('data-path')) ?? '', (await row.getByTestId('file-sha256').textContent()) ?? '');
+    }
+    return out;
+  }
+
+  async reportLink(): Promise<string> {
+    const link = this.page.getByTestId('report-link');
+    await expect(link).toHaveValue(/\/r#v1\./);
+    return link.inputValue();
+  }
+}

@@ -1,0 +1,126 @@
+import { test, expect, type Request } from '@playwright/test';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { VerifyPage } from './pages/verify-page';
+import { ReportViewerPage } from './pages/report-viewer';
+import { makeModelFolder, sha256sum } from './fixtures';
+
+test('the portal is cross-origin isolated and sends a strict CSP', async ({ page }) => {
+  const response = await page.goto('/');
+  expect(await page.evaluate(() => self.crossOriginIsolated)).toBe(true);
+  const csp = response?.headers()['content-security-policy'] ?? '';
+  expect(csp).toMatch(/script-src 'self' 'wasm-unsafe-eval' 'nonce-[^']+'/);
+  expect(csp).not.toContain('unsafe-inline\'; script'); // inline script stays forbidden
+  expect(csp).toContain("connect-src 'self'");
+});
+
+test('a picked folder is hashed in workers, digests equal sha256sum, and no byte leaves the browser', async ({ page, baseURL }) => {
+  const { dir, files } = makeModelFolder();
+  const expected = sha256sum(dir, files);
+  const requests: Request[] = [];
+  const verify = new VerifyPage(page);
+  await verify.open();
+  page.on('request', (r) => requests.push(r));
+
+  await verify.pickFolder(dir);
+  await verify.waitForReport();
+
+  await expect(verify.verdict()).toHaveText('Pass');
+  const shown = await verify.digests();
+  expect(new Map([...shown].sort())).toEqual(new Map([...expected].sort()));
+  // Watch every request made during the verification: same origin only, and none carries a body.
+  const origin = new URL(baseURL!).origin;
+  for (const r of requests) {
+    expect(new URL(r.url()).origin, r.url()).toBe(origin);
+    expect(r.postDataBuffer(), `${r.method()} ${r.url()} has a body`).toBeNull();
+  }
+  expect(requests.some((r) => r.url().includes('/workers/hash.worker.js'))).toBe(true);
+});
+
+test('dropping files on the page verifies them with their names', async ({ page }) => {
+  const verify = new VerifyPage(page);
+  await verify.open();
+  const dataTransfer = await page.evaluateHandle(() => {
+    const dt = new DataTransfer();
+    dt.items.add(new File(['abc'], 'abc.txt'));
+    dt.items.add(new File([''], 'empty.bin'));
+    return dt;
+  });
+  await page.getByTestId('drop-zone').dispatchEvent('drop', { dataTransfer });
+  await verify.waitForReport();
+  const digests = await verify.digests();
+  expect(digests.get('abc.txt')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+  expect(digests.get('empty.bin')).toBe('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
+});
+
+test('the signed link opens in a fresh browser as the same report, signed by this browser', async ({ page, browser }) => {
+  const { dir } = makeModelFolder();
+  const verify = new VerifyPage(page);
+  await verify.open();
+  await verify.pickFolder(dir);
+  await verify.waitForReport();
+  const digests = await verify.digests();
+  const link = await verify.reportLink();
+  expect(link.length).toBeLessThan(8192);
+  await page.goto('/keys');
+  const signer = await page.getByTestId('own-fingerprint').getAttribute('data-fingerprint');
+
+  const fresh = await browser.newContext(); // no shared storage: "another browser"
+  const viewer = new ReportViewerPage(await fresh.newPage());
+  await viewer.open(link);
+  await expect(viewer.status()).toHaveAttribute('data-status', 'valid');
+  await expect(viewer.status()).toHaveAttribute('data-trusted', 'false');
+  await expect(viewer.page.getByTestId('signer-fingerprint')).toHaveText(signer!.match(/.{4}/g)!.join(' '));
+  await expect(viewer.page.getByTestId('verdict')).toHaveText('Pass');
+  const shown = await new VerifyPage(viewer.page).digests();
+  expect(shown).toEqual(digests);
+  await fresh.close();
+});
+
+test('a link with any changed character shows invalid or malformed and no report', async ({ page }) => {
+  const verify = new VerifyPage(page);
+  await verify.open();
+  await page.getByTestId('try-demo').click();
+  await verify.waitForReport();
+  const link = await verify.reportLink();
+  const hashAt = link.indexOf('#') + 1;
+  const fragment = link.slice(hashAt);
+  // A spread of positions across the version, body and checksum parts of the fragment.
+  const positions = [0, 3, 4, 10, Math.floor(fragment.length / 2), fragment.length - 14, fragment.length - 1];
+  const viewer = new ReportViewerPage(page);
+  for (const i of positions) {
+    const c = fragment[i]!;
+    const changed = link.slice(0, hashAt + i) + (c === 'A' ? 'B' : 'A') + link.slice(hashAt + i + 1);
+    await viewer.open(changed);
+    await expect(viewer.status(), `position ${i}`).toHaveAttribute('data-status', /^(invalid|malformed)$/);
+    await expect(page.getByTestId('verdict')).toHaveCount(0);
+    await expect(page.getByTestId('file-table')).toHaveCount(0);
+  }
+});
+
+test('Try the demo verifies the bundled model', async ({ page }) => {
+  const verify = new VerifyPage(page);
+  await verify.open();
+  await page.getByTestId('try-demo').click();
+  await verify.waitForReport();
+  await expect(verify.verdict()).toHaveText('Pass');
+  const digests = await verify.digests();
+  const demoDir = join(process.cwd(), 'public/demo/tiny-sentiment');
+  const files = ['README.md', 'config.json', 'model.safetensors', 'onnx/model.onnx', 'tokenizer.json'];
+  expect(digests).toEqual(sha256sum(demoDir, files));
+});
+
+test('Cancel stops a running verification and the report says it is incomplete', async ({ page }) => {
+  const { dir } = makeModelFolder();
+  const big = join(dir, 'big.bin');
+  writeFileSync(big, Buffer.alloc(1536 * 1024 * 1024, 7)); // long enough to still be running when we click
+  const verify = new VerifyPage(page);
+  await verify.open();
+  await verify.pickFiles([big]);
+  await expect(page.getByTestId('hashing-progress')).toBeVisible();
+  await page.getByTestId('cancel').click();
+  await verify.waitForReport();
+  await expect(verify.verdict()).toHaveText('Review');
+  await expect(page.getByTestId('findings')).toContainText('MG-RPT-001');
+  await expect(page.locator('[data-path="big.bin"]')).toContainText('could not verify');
+});
