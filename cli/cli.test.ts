@@ -18,10 +18,14 @@ test('modelgate hash <dir> --json prints a valid Report whose digests equal sha2
   const parsed = parseReport(JSON.parse(result.stdout));
   assert.ok(parsed.ok);
   if (!parsed.ok) return;
-  const expected = execFileSync('sha256sum', ['README.md', 'config.json', 'model.safetensors', 'onnx/model.onnx', 'tokenizer.json'], {
-    cwd: demo,
-    encoding: 'utf8',
-  })
+  const expected = execFileSync(
+    'sha256sum',
+    ['README.md', 'config.json', 'model.safetensors', 'onnx/model.onnx', 'tokenizer.json'],
+    {
+      cwd: demo,
+      encoding: 'utf8',
+    },
+  )
     .trim()
     .split('\n')
     .map((l) => l.split(/\s+/));

@@ -44,7 +44,12 @@ export function DropZone({ onFiles, disabled }: { onFiles: (entries: Entries) =>
         <button type="button" disabled={disabled} onClick={() => filesInput.current?.click()} className="btn-secondary">
           Choose files
         </button>
-        <button type="button" disabled={disabled} onClick={() => folderInput.current?.click()} className="btn-secondary">
+        <button
+          type="button"
+          disabled={disabled}
+          onClick={() => folderInput.current?.click()}
+          className="btn-secondary"
+        >
           Choose a folder
         </button>
       </div>

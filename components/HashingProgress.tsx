@@ -5,7 +5,11 @@ import { formatBytes, formatDuration, formatRate } from './format';
 /** Overall and per-file progress of a running verification, with Cancel. */
 export function HashingProgress({ progress, onCancel }: { progress: Progress; onCancel: () => void }) {
   return (
-    <section data-testid="hashing-progress" className="rounded-xl border border-slate-200 bg-white p-6" aria-live="polite">
+    <section
+      data-testid="hashing-progress"
+      className="rounded-xl border border-slate-200 bg-white p-6"
+      aria-live="polite"
+    >
       <div className="flex items-center justify-between">
         <h2 className="text-lg font-semibold">Fingerprinting {progress.modelName}</h2>
         <button type="button" data-testid="cancel" onClick={onCancel} className="btn-secondary">

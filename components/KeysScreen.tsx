@@ -37,7 +37,9 @@ export function KeysScreen() {
             <code data-testid="own-fingerprint" data-fingerprint={key.key.fingerprint} className="block text-base">
               {formatFingerprint(key.key.fingerprint)}
             </code>
-            <pre data-testid="own-public-key" className="mt-3 overflow-x-auto rounded bg-slate-100 p-3 text-xs">{publicPem}</pre>
+            <pre data-testid="own-public-key" className="mt-3 overflow-x-auto rounded bg-slate-100 p-3 text-xs">
+              {publicPem}
+            </pre>
             <div className="mt-2 flex gap-2">
               <CopyButton text={publicPem} label="Copy public key" />
               <button type="button" className="btn-secondary" onClick={download}>
@@ -49,11 +51,18 @@ export function KeysScreen() {
       </section>
       <section className="rounded-xl border border-slate-200 bg-white p-6">
         <h2 className="text-xl font-semibold">Trusted signers</h2>
-        <p className="mt-1 text-sm text-slate-700">Reports signed by these keys are shown as coming from a trusted signer.</p>
+        <p className="mt-1 text-sm text-slate-700">
+          Reports signed by these keys are shown as coming from a trusted signer.
+        </p>
         {signers && signers.length === 0 && <p className="mt-3 text-sm">No trusted signers yet.</p>}
         <ul className="mt-3 space-y-2" data-testid="trusted-signers">
           {signers?.map((s) => (
-            <li key={s.fingerprint} data-testid="trusted-signer" data-fingerprint={s.fingerprint} className="flex items-center gap-3 text-sm">
+            <li
+              key={s.fingerprint}
+              data-testid="trusted-signer"
+              data-fingerprint={s.fingerprint}
+              className="flex items-center gap-3 text-sm"
+            >
               <span className="font-medium">{s.label}</span>
               <code className="text-xs">{formatFingerprint(s.fingerprint)}</code>
               <button type="button" className="btn-secondary ml-auto" onClick={() => void remove(s.fingerprint)}>
@@ -76,12 +85,36 @@ export function KeysScreen() {
             }
           }}
         >
-          <label className="block text-sm font-medium" htmlFor="signer-label">Name</label>
-          <input id="signer-label" data-testid="signer-label" value={label} onChange={(e) => setLabel(e.target.value)} className="w-full rounded border border-slate-300 p-2 text-sm" />
-          <label className="block text-sm font-medium" htmlFor="signer-pem">Public key (PEM)</label>
-          <textarea id="signer-pem" data-testid="signer-pem" value={pem} onChange={(e) => setPem(e.target.value)} rows={5} className="w-full rounded border border-slate-300 p-2 font-mono text-xs" placeholder="-----BEGIN PUBLIC KEY-----" />
-          <button type="submit" data-testid="add-signer" className="btn-primary">Add trusted signer</button>
-          {error && <p role="alert" data-testid="signer-error" className="text-sm text-red-800">{error}</p>}
+          <label className="block text-sm font-medium" htmlFor="signer-label">
+            Name
+          </label>
+          <input
+            id="signer-label"
+            data-testid="signer-label"
+            value={label}
+            onChange={(e) => setLabel(e.target.value)}
+            className="w-full rounded border border-slate-300 p-2 text-sm"
+          />
+          <label className="block text-sm font-medium" htmlFor="signer-pem">
+            Public key (PEM)
+          </label>
+          <textarea
+            id="signer-pem"
+            data-testid="signer-pem"
+            value={pem}
+            onChange={(e) => setPem(e.target.value)}
+            rows={5}
+            className="w-full rounded border border-slate-300 p-2 font-mono text-xs"
+            placeholder="-----BEGIN PUBLIC KEY-----"
+          />
+          <button type="submit" data-testid="add-signer" className="btn-primary">
+            Add trusted signer
+          </button>
+          {error && (
+            <p role="alert" data-testid="signer-error" className="text-sm text-red-800">
+              {error}
+            </p>
+          )}
         </form>
       </section>
     </div>

@@ -7,8 +7,8 @@ export function ReportLinkBox({ link, fingerprint }: { link: string; fingerprint
       <h2 className="text-lg font-semibold">Signed report link</h2>
       <p className="mt-1 text-sm text-slate-700">
         Anyone who opens this link sees this report and can check it was signed by this browser
-        {fingerprint ? ` (key ${fingerprint.slice(0, 16)}…)` : ''}. The report travels inside the link; no server
-        stores it. {link.length.toLocaleString('en')} characters.
+        {fingerprint ? ` (key ${fingerprint.slice(0, 16)}…)` : ''}. The report travels inside the link; no server stores
+        it. {link.length.toLocaleString('en')} characters.
       </p>
       <div className="mt-3 flex items-start gap-2">
         <textarea

@@ -37,7 +37,8 @@ export function ReportView({ report }: { report: Report }) {
         <FileTable files={report.subject.files} />
       </section>
       <p className="text-xs text-slate-600">
-        Report made {new Date(report.createdAt).toUTCString()} by {report.tool.name} {report.tool.version} ({report.environment.runtime}).
+        Report made {new Date(report.createdAt).toUTCString()} by {report.tool.name} {report.tool.version} (
+        {report.environment.runtime}).
       </p>
     </div>
   );

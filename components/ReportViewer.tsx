@@ -24,7 +24,12 @@ export function ReportViewer() {
           }}
         >
           <label htmlFor="trust-label">Know this signer? Name them and trust their key:</label>
-          <input id="trust-label" value={label} onChange={(e) => setLabel(e.target.value)} className="rounded border border-slate-300 p-1" />
+          <input
+            id="trust-label"
+            value={label}
+            onChange={(e) => setLabel(e.target.value)}
+            className="rounded border border-slate-300 p-1"
+          />
           <button type="submit" data-testid="trust-signer" className="btn-secondary">
             Trust this signer
           </button>

@@ -25,7 +25,13 @@ export function RuntimePanel({ check, onRun }: { check: RuntimeCheck; onRun: () 
           </li>
         </ul>
       )}
-      <button type="button" data-testid="run-engine-check" className="btn-secondary mt-3" disabled={check.running} onClick={onRun}>
+      <button
+        type="button"
+        data-testid="run-engine-check"
+        className="btn-secondary mt-3"
+        disabled={check.running}
+        onClick={onRun}
+      >
         {check.running ? 'Running the demo model…' : 'Run the demo model on WebGPU and WASM'}
       </button>
       {(webgpu || wasm) && (
@@ -38,7 +44,11 @@ export function RuntimePanel({ check, onRun }: { check: RuntimeCheck; onRun: () 
             </p>
           )}
           <p className="font-medium" data-testid="engine-used">
-            {engine === 'webgpu' ? 'Inference uses WebGPU.' : engine === 'wasm' ? 'Inference uses WASM (WebGPU could not run the model).' : 'No engine could run the model.'}
+            {engine === 'webgpu'
+              ? 'Inference uses WebGPU.'
+              : engine === 'wasm'
+                ? 'Inference uses WASM (WebGPU could not run the model).'
+                : 'No engine could run the model.'}
           </p>
         </div>
       )}
@@ -48,7 +58,12 @@ export function RuntimePanel({ check, onRun }: { check: RuntimeCheck; onRun: () 
 
 function EngineLine({ name, run, testId }: { name: string; run?: RuntimeCheck['webgpu']; testId: string }) {
   if (!run) return null;
-  if (!run.ok) return <p data-testid={testId} data-ok="false">{name}: could not run — {run.error}</p>;
+  if (!run.ok)
+    return (
+      <p data-testid={testId} data-ok="false">
+        {name}: could not run — {run.error}
+      </p>
+    );
   const { result } = run;
   return (
     <p data-testid={testId} data-ok="true" data-logits={JSON.stringify(result.logits)}>

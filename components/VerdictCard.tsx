@@ -9,7 +9,13 @@ const STYLE = {
   fail: { label: 'Fail', box: 'border-red-600 bg-red-50', badge: 'bg-red-700' },
 } as const;
 
-const STATUS_TEXT = { pass: 'passed', review: 'needs review', fail: 'failed', skipped: 'not run', error: 'could not run' };
+const STATUS_TEXT = {
+  pass: 'passed',
+  review: 'needs review',
+  fail: 'failed',
+  skipped: 'not run',
+  error: 'could not run',
+};
 
 /** The verdict in one plain sentence, with each check's summary one click away. */
 export function VerdictCard({ report }: { report: Report }) {
@@ -29,7 +35,12 @@ export function VerdictCard({ report }: { report: Report }) {
         {report.subject.name}: {ran.length} of {report.checks.length} checks ran.
         {skipped.length > 0 && ` Not checked yet: ${skipped.map((c) => c.id).join(', ')}.`}
       </p>
-      <button type="button" className="mt-3 text-sm text-indigo-800 underline" onClick={() => setOpen(!open)} aria-expanded={open}>
+      <button
+        type="button"
+        className="mt-3 text-sm text-indigo-800 underline"
+        onClick={() => setOpen(!open)}
+        aria-expanded={open}
+      >
         {open ? 'Hide details' : 'Show details'}
       </button>
       {open && (

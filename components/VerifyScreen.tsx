@@ -41,9 +41,15 @@ export function VerifyScreen() {
             <button type="button" data-testid="try-demo" className="btn-primary" onClick={tryDemo}>
               Try the demo
             </button>
-            <span className="text-sm text-slate-700">Verifies tiny-sentiment, a small model bundled with ModelGate.</span>
+            <span className="text-sm text-slate-700">
+              Verifies tiny-sentiment, a small model bundled with ModelGate.
+            </span>
           </div>
-          {demoError && <p role="alert" className="text-sm text-red-800">{demoError}</p>}
+          {demoError && (
+            <p role="alert" className="text-sm text-red-800">
+              {demoError}
+            </p>
+          )}
         </>
       )}
       {state.phase === 'hashing' && <HashingProgress progress={state.progress} onCancel={cancel} />}
@@ -66,7 +72,9 @@ export function VerifyScreen() {
           {state.link ? (
             <ReportLinkBox link={state.link} />
           ) : (
-            <p role="alert" className="text-sm text-red-800">{state.linkError}</p>
+            <p role="alert" className="text-sm text-red-800">
+              {state.linkError}
+            </p>
           )}
         </>
       )}

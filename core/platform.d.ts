@@ -31,6 +31,8 @@ interface SubtleCrypto {
   verify(algorithm: object, key: CryptoKey, signature: BufferSourceLike, data: BufferSourceLike): Promise<boolean>;
 }
 
+// A global of the host: `declare var` is how ambient globals are written.
+// eslint-disable-next-line no-var
 declare var crypto: {
   readonly subtle: SubtleCrypto;
   getRandomValues<T extends Uint8Array>(array: T): T;

@@ -1,11 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
 /** A model folder with nested directories and a multi-chunk weight file, made fresh for each test run. */
-export function makeModelFolder(): { dir: string; files: string[] } {
+export function makeModelFolder(): { dir: string; files: string[]; cleanup: () => void } {
   const root = mkdtempSync(join(tmpdir(), 'mg-e2e-'));
   const dir = join(root, 'nested-model');
   const files: Record<string, Uint8Array | string> = {
@@ -20,7 +20,7 @@ export function makeModelFolder(): { dir: string; files: string[] } {
     mkdirSync(dirname(join(dir, path)), { recursive: true });
     writeFileSync(join(dir, path), content);
   }
-  return { dir, files: Object.keys(files).sort() };
+  return { dir, files: Object.keys(files).sort(), cleanup: () => rmSync(root, { recursive: true, force: true }) };
 }
 
 /** What coreutils' sha256sum says, the reference every digest is compared with. */

@@ -12,7 +12,10 @@ test('the keys page shows a stable fingerprint and a PEM public key', async ({ p
   await expect(page.getByTestId('own-fingerprint')).toHaveAttribute('data-fingerprint', first!);
 });
 
-test('a signer added by PEM is trusted by the viewer, and removing it makes it unknown again', async ({ page, browser }) => {
+test('a signer added by PEM is trusted by the viewer, and removing it makes it unknown again', async ({
+  page,
+  browser,
+}) => {
   // Make a report in one browser…
   const author = await browser.newContext();
   const authorPage = await author.newPage();

@@ -5,17 +5,27 @@ import { VerifyPage } from './pages/verify-page';
 import { ReportViewerPage } from './pages/report-viewer';
 import { makeModelFolder, sha256sum } from './fixtures';
 
+const cleanups: (() => void)[] = [];
+const onTestEnd = (fn: () => void) => cleanups.push(fn);
+test.afterEach(() => {
+  for (const fn of cleanups.splice(0)) fn();
+});
+
 test('the portal is cross-origin isolated and sends a strict CSP', async ({ page }) => {
   const response = await page.goto('/');
   expect(await page.evaluate(() => self.crossOriginIsolated)).toBe(true);
   const csp = response?.headers()['content-security-policy'] ?? '';
   expect(csp).toMatch(/script-src 'self' 'wasm-unsafe-eval' 'nonce-[^']+'/);
-  expect(csp).not.toContain('unsafe-inline\'; script'); // inline script stays forbidden
+  expect(csp).not.toContain("unsafe-inline'; script"); // inline script stays forbidden
   expect(csp).toContain("connect-src 'self'");
 });
 
-test('a picked folder is hashed in workers, digests equal sha256sum, and no byte leaves the browser', async ({ page, baseURL }) => {
-  const { dir, files } = makeModelFolder();
+test('a picked folder is hashed in workers, digests equal sha256sum, and no byte leaves the browser', async ({
+  page,
+  baseURL,
+}) => {
+  const { dir, files, cleanup } = makeModelFolder();
+  onTestEnd(cleanup);
   const expected = sha256sum(dir, files);
   const requests: Request[] = [];
   const verify = new VerifyPage(page);
@@ -53,8 +63,12 @@ test('dropping files on the page verifies them with their names', async ({ page 
   expect(digests.get('empty.bin')).toBe('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
 });
 
-test('the signed link opens in a fresh browser as the same report, signed by this browser', async ({ page, browser }) => {
-  const { dir } = makeModelFolder();
+test('the signed link opens in a fresh browser as the same report, signed by this browser', async ({
+  page,
+  browser,
+}) => {
+  const { dir, cleanup } = makeModelFolder();
+  onTestEnd(cleanup);
   const verify = new VerifyPage(page);
   await verify.open();
   await verify.pickFolder(dir);
@@ -111,7 +125,9 @@ test('Try the demo verifies the bundled model', async ({ page }) => {
 });
 
 test('Cancel stops a running verification and the report says it is incomplete', async ({ page }) => {
-  const { dir } = makeModelFolder();
+  const { dir, cleanup } = makeModelFolder();
+  onTestEnd(cleanup);
+
   const big = join(dir, 'big.bin');
   writeFileSync(big, Buffer.alloc(1536 * 1024 * 1024, 7)); // long enough to still be running when we click
   const verify = new VerifyPage(page);

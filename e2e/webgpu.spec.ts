@@ -10,7 +10,9 @@ test('WebGPU has an adapter in this browser (fails loudly rather than skipping)'
   await expect(page.getByTestId('webgpu-status')).toContainText('WebGPU available');
 });
 
-test('the demo model runs on the WebGPU EP in a worker and its logits equal the WASM EP within 1e-4', async ({ page }) => {
+test('the demo model runs on the WebGPU EP in a worker and its logits equal the WASM EP within 1e-4', async ({
+  page,
+}) => {
   await page.goto('/');
   await page.getByTestId('run-engine-check').click();
   await expect(page.getByTestId('engine-used')).toBeVisible({ timeout: 110_000 });

@@ -2,7 +2,8 @@
 import { useEffect, useState } from 'react';
 import { getOrCreateBrowserKey, type BrowserKey } from '@/lib/browser-key';
 
-export type KeyState = { status: 'loading' } | { status: 'ready'; key: BrowserKey } | { status: 'error'; message: string };
+export type KeyState =
+  { status: 'loading' } | { status: 'ready'; key: BrowserKey } | { status: 'error'; message: string };
 
 /** This browser's report-signing key, created on first use. */
 export function useSigningKey(): KeyState {

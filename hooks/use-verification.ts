@@ -91,7 +91,14 @@ export function useVerification() {
       } catch (error) {
         linkError = `The report could not be signed: ${(error as Error).message}`;
       }
-      setState({ phase: 'done', report, link, linkError, seconds, bytesPerSecond: seconds > 0 ? bytesTotal / seconds : 0 });
+      setState({
+        phase: 'done',
+        report,
+        link,
+        linkError,
+        seconds,
+        bytesPerSecond: seconds > 0 ? bytesTotal / seconds : 0,
+      });
     } catch (error) {
       setState({ phase: 'error', message: (error as Error).message });
     } finally {

@@ -14,7 +14,11 @@ export async function detectFeatures(): Promise<BrowserFeatures> {
     const adapter = await gpu.requestAdapter();
     if (!adapter) return { ...base, webgpu: 'no-adapter' };
     const info = adapter.info;
-    return { ...base, webgpu: 'available', adapter: [info.vendor, info.architecture].filter(Boolean).join(' ') || 'unknown' };
+    return {
+      ...base,
+      webgpu: 'available',
+      adapter: [info.vendor, info.architecture].filter(Boolean).join(' ') || 'unknown',
+    };
   } catch {
     return { ...base, webgpu: 'no-adapter' };
   }

@@ -37,10 +37,16 @@ export function hashInPool(
   async function hashOne(slot: Slot, item: ModelFile): Promise<Slot> {
     const { path, file } = item;
     const crashed = new Promise<never>((_, reject) =>
-      slot.worker.addEventListener('error', (e) => reject(new Error(e.message || 'hash worker crashed')), { once: true }),
+      slot.worker.addEventListener('error', (e) => reject(new Error(e.message || 'hash worker crashed')), {
+        once: true,
+      }),
     );
     try {
-      const call = slot.api.hashFile(file, path, proxy((p) => onProgress(path, p.bytesDone)));
+      const call = slot.api.hashFile(
+        file,
+        path,
+        proxy((p) => onProgress(path, p.bytesDone)),
+      );
       const result = await Promise.race([call, crashed, cancelledSignal.then(() => null)]);
       if (result === null) {
         outcomes.push({ path, size: file.size, error: { kind: 'cancelled', message: 'cancelled by the user' } });
@@ -64,7 +70,11 @@ export function hashInPool(
     let current = slot;
     for (let item = queue.shift(); item; item = queue.shift()) {
       if (cancelled) {
-        outcomes.push({ path: item.path, size: item.file.size, error: { kind: 'cancelled', message: 'cancelled by the user' } });
+        outcomes.push({
+          path: item.path,
+          size: item.file.size,
+          error: { kind: 'cancelled', message: 'cancelled by the user' },
+        });
         continue;
       }
       current = await hashOne(current, item);

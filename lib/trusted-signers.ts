@@ -17,7 +17,13 @@ export async function listTrustedSigners(): Promise<TrustedSigner[]> {
 export async function addTrustedSigner(pem: string, label: string): Promise<TrustedSigner> {
   const spki = pemToSpki(pem);
   try {
-    await crypto.subtle.importKey('spki', spki as Uint8Array<ArrayBuffer>, { name: 'ECDSA', namedCurve: 'P-256' }, true, ['verify']);
+    await crypto.subtle.importKey(
+      'spki',
+      spki as Uint8Array<ArrayBuffer>,
+      { name: 'ECDSA', namedCurve: 'P-256' },
+      true,
+      ['verify'],
+    );
   } catch {
     throw new Error('This is not an ECDSA P-256 public key (ModelGate report keys are P-256).');
   }

@@ -1,5 +1,5 @@
 // `npm test`: every gate and suite, then one closing line "N passed, N failed" over all suites.
-// Order: typecheck (both tsconfigs) → unit tests (node:test) → production build → e2e (Playwright).
+// Order: typecheck (both tsconfigs), lint, format check → unit tests (node:test) → production build → e2e (Playwright).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 
@@ -8,25 +8,36 @@ let gateFailed = false;
 
 function run(label, command, args, env = {}) {
   console.log(`\n=== ${label}: ${command} ${args.join(' ')}`);
-  const r = spawnSync(command, args, { stdio: 'inherit', env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', ...env } });
+  const r = spawnSync(command, args, {
+    stdio: 'inherit',
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', ...env },
+  });
   return r.status ?? 1;
 }
 
 mkdirSync('test-results', { recursive: true });
 
-if (run('typecheck', 'npm', ['run', '-s', 'typecheck']) !== 0) {
-  gateFailed = true;
-  results.failed += 1;
-  console.log('typecheck failed (counted as one failed test)');
+// Gates (STYLE.md): each one that fails counts as one failed test, so the closing line cannot hide it.
+for (const gate of ['typecheck', 'lint', 'format:check']) {
+  if (run(gate, 'npm', ['run', '-s', gate]) !== 0) {
+    gateFailed = true;
+    results.failed += 1;
+    console.log(`${gate} failed (counted as one failed test)`);
+  }
 }
 
 const tap = 'test-results/unit.tap';
 rmSync(tap, { force: true });
 run('unit tests', process.execPath, [
-  '--import', 'tsx', '--test',
-  '--test-reporter=spec', '--test-reporter-destination=stdout',
-  '--test-reporter=tap', `--test-reporter-destination=${tap}`,
-  'core/**/*.test.ts', 'cli/**/*.test.ts',
+  '--import',
+  'tsx',
+  '--test',
+  '--test-reporter=spec',
+  '--test-reporter-destination=stdout',
+  '--test-reporter=tap',
+  `--test-reporter-destination=${tap}`,
+  'core/**/*.test.ts',
+  'cli/**/*.test.ts',
 ]);
 const unit = existsSync(tap) ? readFileSync(tap, 'utf8') : '';
 const count = (name) => Number(unit.match(new RegExp(`^# ${name} (\\d+)$`, 'm'))?.[1] ?? 0);

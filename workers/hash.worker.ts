@@ -1,7 +1,7 @@
 import { expose, type ProxyOrClone } from 'comlink';
 import { hashSource, type HashProgress } from '@/core/hash/hash-source';
 import { createSha256Wasm } from '@/core/hash/sha256-wasm';
-import { fileByteSource } from '@/lib/file-byte-source';
+import { fileByteSource } from './file-byte-source';
 
 /** Hashes one file at a time; the pool in lib/hash-pool.ts runs one of these per core. */
 const api = {

@@ -45,7 +45,13 @@ async function runOnce(modelUrl: string, provider: ExecutionProvider, inputIds: 
     const logits = output.logits ?? Object.values(output)[0];
     if (!logits) throw new Error('the model returned no output');
     const data = (await logits.getData()) as Float32Array;
-    const result = { provider, logits: [...data], dims: [...logits.dims], sessionMs: t1 - t0, runMs: performance.now() - t1 };
+    const result = {
+      provider,
+      logits: [...data],
+      dims: [...logits.dims],
+      sessionMs: t1 - t0,
+      runMs: performance.now() - t1,
+    };
     logits.dispose();
     return result;
   } finally {

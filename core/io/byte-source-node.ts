@@ -26,7 +26,7 @@ export async function fileSource(path: string, name: string): Promise<ByteSource
       const file = await open(path, 'r');
       const buffer = new Uint8Array(STREAM_CHUNK);
       try {
-        for (let offset = 0; ; ) {
+        for (let offset = 0; ;) {
           const { bytesRead } = await file.read(buffer, 0, buffer.byteLength, offset);
           if (bytesRead === 0) return;
           offset += bytesRead;

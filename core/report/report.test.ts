@@ -21,7 +21,10 @@ function validReport() {
 test('a fully hashed model passes integrity, lists files sorted, and says which checks did not run', async () => {
   const report = await validReport();
   assert.equal(report.verdict, 'pass');
-  assert.deepEqual(report.subject.files.map((f) => f.path), ['a.json', 'b.bin']);
+  assert.deepEqual(
+    report.subject.files.map((f) => f.path),
+    ['a.json', 'b.bin'],
+  );
   assert.equal(report.checks.find((c) => c.id === 'integrity')?.status, 'pass');
   assert.equal(report.checks.find((c) => c.id === 'scan')?.status, 'skipped');
   assert.ok(report.findings.some((f) => f.code === 'MG-INT-003' && f.severity === 'info'));
@@ -77,7 +80,11 @@ test('parseReport rejects malformed reports with a reason naming the field', asy
     ['wrong schema id', (r) => (r.schema = 'modelgate.report/v2'), /schema/],
     ['bad digest', (r) => (r.subject.files[0].sha256 = 'XYZ'), /subject\.files\.0\.sha256/],
     ['unknown verdict', (r) => (r.verdict = 'ok'), /verdict/],
-    ['bad finding code', (r) => r.findings.push({ code: 'XX-1', severity: 'low', title: 't', detail: 'd' }), /findings/],
+    [
+      'bad finding code',
+      (r) => r.findings.push({ code: 'XX-1', severity: 'low', title: 't', detail: 'd' }),
+      /findings/,
+    ],
     ['negative size', (r) => (r.subject.files[0].size = -1), /size/],
     ['missing checks', (r) => delete r.checks, /checks/],
     ['bad date', (r) => (r.createdAt = 'yesterday'), /createdAt/],

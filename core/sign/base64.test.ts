@@ -6,7 +6,7 @@ import { decodeBase64, decodeBase64Url, encodeBase64, encodeBase64Url, isCanonic
 test('encoders agree with Node for lengths 0..20 and random bytes, and decoders round trip', () => {
   const samples: Uint8Array[] = [];
   for (let n = 0; n <= 20; n++) samples.push(new Uint8Array(randomBytes(n)));
-  for (let i = 0; i < 200; i++) samples.push(new Uint8Array(randomBytes(1 + (i * 37) % 300)));
+  for (let i = 0; i < 200; i++) samples.push(new Uint8Array(randomBytes(1 + ((i * 37) % 300))));
   samples.push(new Uint8Array(256).map((_, i) => i));
   for (const bytes of samples) {
     const std = encodeBase64(bytes);

@@ -78,7 +78,9 @@ test('tampering makes the bundle invalid, with a reason', async () => {
 test('a signature made by key A with key B attached is invalid', async () => {
   const a = await makeKey();
   const b = await makeKey();
-  const message = new TextEncoder().encode(`DSSEv1 ${REPORT_PAYLOAD_TYPE.length} ${REPORT_PAYLOAD_TYPE} ${payload.length} `);
+  const message = new TextEncoder().encode(
+    `DSSEv1 ${REPORT_PAYLOAD_TYPE.length} ${REPORT_PAYLOAD_TYPE} ${payload.length} `,
+  );
   const pae = new Uint8Array([...message, ...payload]);
   const sig = new Uint8Array(await crypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, a.privateKey, pae));
   const bundle: SignedBundle = {

@@ -28,7 +28,9 @@ test('every single-character change of the fragment is malformed or invalid, nev
   const seen = { malformed: 0, invalid: 0 };
   let tried = 0;
   for (let i = 0; i < fragment.length; i++) {
-    const variants = replacements.filter((c) => c !== fragment[i]).map((c) => fragment.slice(0, i) + c + fragment.slice(i + 1));
+    const variants = replacements
+      .filter((c) => c !== fragment[i])
+      .map((c) => fragment.slice(0, i) + c + fragment.slice(i + 1));
     variants.push(fragment.slice(0, i) + fragment.slice(i + 1)); // deletion
     for (const changed of variants) {
       const result = await verifyReportLink(changed);
