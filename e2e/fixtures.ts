@@ -36,3 +36,15 @@ export function sha256sum(dir: string, files: string[]): Map<string, string> {
       }),
   );
 }
+
+/** A sharded-checkpoint-like folder: `count` small files spread over nested directories. */
+export function makeManyFiles(count: number): { dir: string; cleanup: () => void } {
+  const root = mkdtempSync(join(tmpdir(), 'mg-e2e-many-'));
+  const dir = join(root, 'sharded');
+  for (let i = 0; i < count; i++) {
+    const path = join(dir, `layer-${i % 30}`, `shard-${String(i).padStart(5, '0')}.bin`);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, `shard ${i}\n`);
+  }
+  return { dir, cleanup: () => rmSync(root, { recursive: true, force: true }) };
+}

@@ -13,8 +13,13 @@ export function fileByteSource(file: Blob, name: string): ByteSource {
     name,
     size: file.size,
     read: async (offset, length) => new Uint8Array(await file.slice(offset, offset + length).arrayBuffer()),
-    stream: () => (supportsByob(file) ? byobChunks(file) : defaultChunks(file)),
+    stream: () => (file.size <= CHUNK ? wholeChunk(file) : supportsByob(file) ? byobChunks(file) : defaultChunks(file)),
   };
+}
+
+/** A small file is one read: a stream costs more round trips to the browser process than it saves. */
+async function* wholeChunk(file: Blob): AsyncGenerator<Uint8Array> {
+  yield new Uint8Array(await file.arrayBuffer());
 }
 
 function supportsByob(file: Blob): boolean {
@@ -29,9 +34,11 @@ function supportsByob(file: Blob): boolean {
 
 async function* byobChunks(file: Blob): AsyncGenerator<Uint8Array> {
   const reader = file.stream().getReader({ mode: 'byob' });
+  // Small files (configs, thousands of tiny shards) get small buffers, not two 4 MiB ones each.
+  const size = Math.max(1, Math.min(CHUNK, file.size));
   try {
-    let pending = reader.read(new Uint8Array(CHUNK));
-    let spare: ArrayBuffer = new ArrayBuffer(CHUNK);
+    let pending = reader.read(new Uint8Array(size));
+    let spare: ArrayBuffer = new ArrayBuffer(size);
     for (;;) {
       const { value, done } = await pending;
       if (done || !value) return;
