@@ -1,0 +1,460 @@
+import { latin1, PickleParseError, readOp, type PickleOp } from './disassemble.ts';
+import { HIGHEST_PROTOCOL } from './opcodes.ts';
+import { NONE, type CallKind, type CallValue, type GlobalValue, type PValue } from './values.ts';
+import { isNumpyArrayWrapper, joblibArraySpan } from '../joblib.ts';
+
+/**
+ * A pickle VM over symbolic values (issue #3 §3, research §5.3): the stack, metastack (marks) and memo
+ * behave as CPython's Unpickler does, but nothing is imported or called: every import becomes a
+ * GlobalValue and every invocation a CallValue recorded with its byte offset, even when its result
+ * is later popped (technique 20). The loop is iterative; the only recursion is into joblib's inline
+ * object-array pickles, capped by `maxNesting`.
+ */
+
+/** Structurally the pickle part of ScanBudget (core/scan/types.ts), shared by all pickles of a file. */
+export interface OpBudget {
+  maxPickleOps: number;
+  used: { pickleOps: number };
+}
+
+export interface Anomaly {
+  offset: number;
+  kind:
+    | 'frame'
+    | 'ext'
+    | 'out-of-band-buffer'
+    | 'build-on-global'
+    | 'dunder-state'
+    | 'limit'
+    | 'joblib'
+    | 'memo-overwrite'
+    | 'mark-leftover';
+  message: string;
+}
+
+export interface EmulationResult {
+  start: number;
+  /** Offset after STOP, or of the op that failed. */
+  end: number;
+  completed: boolean;
+  error?: { offset: number; message: string };
+  /** PROTO argument, or null for protocol 0/1 pickles (no PROTO opcode). */
+  proto: number | null;
+  globals: GlobalValue[];
+  calls: CallValue[];
+  anomalies: Anomaly[];
+  ops: number;
+  budgetExceeded: boolean;
+  /** joblib arrays whose raw bytes were skipped. */
+  joblibArrays: number;
+  result?: PValue;
+}
+
+export interface EmulatorOptions {
+  budget: OpBudget;
+  /** Caps on live VM state; a stream that hits one is reported, never allowed to exhaust memory. */
+  maxStack?: number;
+  maxMemo?: number;
+  maxNesting?: number;
+  /** Longest string decoded in full; longer ones are kept truncated (names are never that long). */
+  maxStringChars?: number;
+}
+
+const DEFAULTS = { maxStack: 1 << 20, maxMemo: 1 << 20, maxNesting: 4, maxStringChars: 1 << 20 };
+
+const utf8 = new TextDecoder('utf-8');
+
+class Stop extends Error {}
+
+class Machine {
+  stack: PValue[] = [];
+  meta: PValue[][] = [];
+  memo = new Map<number, PValue>();
+  proto: number | null = null;
+  frameEnd = -1;
+  r: EmulationResult;
+  op!: PickleOp;
+  pos: number;
+  readonly limits: typeof DEFAULTS;
+
+  constructor(
+    readonly bytes: Uint8Array,
+    start: number,
+    readonly opts: EmulatorOptions,
+    readonly nesting: number,
+  ) {
+    this.pos = start;
+    this.limits = { ...DEFAULTS, ...opts };
+    this.r = {
+      ...{ start, end: start, completed: false, proto: null, ops: 0, budgetExceeded: false, joblibArrays: 0 },
+      ...{ globals: [], calls: [], anomalies: [] },
+    };
+  }
+
+  fail(message: string): never {
+    throw new PickleParseError(message, this.op.offset);
+  }
+
+  pop(): PValue {
+    const v = this.stack.pop();
+    if (v === undefined) this.fail(`${this.op.info.name} on an empty stack (stack underflow)`);
+    return v;
+  }
+
+  top(): PValue {
+    const v = this.stack[this.stack.length - 1];
+    if (v === undefined) this.fail(`${this.op.info.name} on an empty stack (stack underflow)`);
+    return v;
+  }
+
+  push(v: PValue): void {
+    if (this.stack.length + this.meta.length >= this.limits.maxStack) {
+      this.limit(`stack deeper than ${this.limits.maxStack}`);
+    }
+    this.stack.push(v);
+  }
+
+  popMark(): PValue[] {
+    const items = this.stack;
+    const prev = this.meta.pop();
+    if (prev === undefined) this.fail(`${this.op.info.name} without a MARK`);
+    this.stack = prev;
+    return items;
+  }
+
+  limit(message: string): never {
+    this.r.anomalies.push({ offset: this.op.offset, kind: 'limit', message });
+    this.r.budgetExceeded = true;
+    throw new Stop();
+  }
+
+  anomaly(kind: Anomaly['kind'], message: string): void {
+    if (this.r.anomalies.length < 1000) this.r.anomalies.push({ offset: this.op.offset, kind, message });
+  }
+
+  call(kind: CallKind, callee: PValue, args: PValue[], extra: Partial<CallValue> = {}): CallValue {
+    const c: CallValue = { k: 'call', kind, callee, args, offset: this.op.offset, ...extra };
+    this.r.calls.push(c);
+    return c;
+  }
+
+  global(module: string, name: string): GlobalValue {
+    const g: GlobalValue = { k: 'global', module, name, offset: this.op.offset, opcode: this.op.info.name };
+    this.r.globals.push(g);
+    return g;
+  }
+
+  str(data: Uint8Array, asLatin1 = false): PValue {
+    const slice = data.subarray(0, Math.min(data.length, this.limits.maxStringChars * 4));
+    const s = asLatin1 ? latin1(slice) : utf8.decode(slice);
+    return { k: 'str', v: s.length > this.limits.maxStringChars ? s.slice(0, this.limits.maxStringChars) : s };
+  }
+
+  run(): EmulationResult {
+    try {
+      for (;;) {
+        if (this.opts.budget.used.pickleOps >= this.opts.budget.maxPickleOps) {
+          this.op = { offset: this.pos, info: { name: '-', code: 0, arg: 'none', proto: 0 }, arg: null, end: this.pos };
+          this.limit(`pickle op budget of ${this.opts.budget.maxPickleOps} ops exhausted`);
+        }
+        this.op = readOp(this.bytes, this.pos);
+        this.opts.budget.used.pickleOps++;
+        this.r.ops++;
+        this.checkFrame();
+        this.pos = this.op.end;
+        const handler = HANDLERS[this.op.info.name];
+        if (handler) handler(this);
+        if (this.op.info.name === 'STOP') {
+          this.r.completed = true;
+          break;
+        }
+      }
+    } catch (e) {
+      if (e instanceof PickleParseError) this.r.error = { offset: e.offset, message: e.message };
+      else if (!(e instanceof Stop)) throw e;
+    }
+    this.r.end = this.r.completed ? this.pos : (this.r.error?.offset ?? this.pos);
+    this.r.proto = this.proto;
+    return this.r;
+  }
+
+  /** Technique 17: what a framed reader would refuse, while we read on linearly as the C unpickler does. */
+  checkFrame(): void {
+    const op = this.op;
+    if (this.frameEnd >= 0 && op.offset < this.frameEnd && op.end > this.frameEnd) {
+      this.anomaly('frame', `${op.info.name} straddles the frame end at ${this.frameEnd}`);
+    }
+    if (op.info.name !== 'FRAME') return;
+    if (this.frameEnd > op.offset) this.anomaly('frame', `FRAME before the previous frame ends at ${this.frameEnd}`);
+    this.frameEnd = op.end + (op.arg as number);
+    if (this.frameEnd > this.bytes.length) this.anomaly('frame', 'FRAME length runs past the end of the data');
+  }
+}
+
+type Handler = (m: Machine) => void;
+
+function parseIntText(m: Machine, text: string): bigint {
+  const t = text.trim().replace(/L$/, '');
+  if (!/^[+-]?(\d+|0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+)$/.test(t) || t.length > 4096) {
+    m.fail(`${m.op.info.name} argument is not an integer`);
+  }
+  const neg = t.startsWith('-');
+  const body = t.replace(/^[+-]/, '');
+  const v = /^0[xob]/i.test(body) ? BigInt(body) : BigInt(body.replace(/^0+(?=\d)/, ''));
+  return neg ? -v : v;
+}
+
+function parseFloatText(m: Machine, text: string): number {
+  const t = text.trim().toLowerCase();
+  const special: Record<string, number> = { nan: NaN, inf: Infinity, '-inf': -Infinity, '+inf': Infinity };
+  if (t in special) return special[t] as number;
+  const v = Number(t);
+  if (t === '' || Number.isNaN(v)) m.fail('FLOAT argument is not a number');
+  return v;
+}
+
+function memoIndex(m: Machine): number {
+  const a = m.op.arg;
+  const idx = typeof a === 'string' ? Number(parseIntText(m, a)) : (a as number);
+  if (idx < 0) m.fail(`negative memo index ${idx}`);
+  return idx;
+}
+
+function memoGet(m: Machine): void {
+  const idx = memoIndex(m);
+  const v = m.memo.get(idx);
+  // CPython raises on a missing key (picklescan #52 invalid memo keys): a stream relying on it fails here.
+  if (v === undefined) m.fail(`memo key ${idx} was never stored`);
+  m.push(v);
+}
+
+function memoPut(m: Machine, idx: number): void {
+  if (m.memo.size >= m.limits.maxMemo && !m.memo.has(idx)) m.limit(`memo larger than ${m.limits.maxMemo}`);
+  // Technique 19: the memo holds the stack top, not the previous op's argument.
+  m.memo.set(idx, m.top());
+}
+
+function constant(v: PValue): Handler {
+  return (m) => m.push(v);
+}
+
+const pushOpArg: Handler = (m) => {
+  const a = m.op.arg;
+  if (a instanceof Uint8Array) m.push(m.str(a));
+};
+
+function toTuple(n: number): Handler {
+  return (m) => {
+    if (m.stack.length < n) m.fail(`${m.op.info.name} needs ${n} items (stack underflow)`);
+    m.push({ k: 'tuple', items: m.stack.splice(m.stack.length - n, n) });
+  };
+}
+
+function pairs(m: Machine, items: PValue[]): [PValue, PValue][] {
+  if (items.length % 2 !== 0) m.fail(`${m.op.info.name} with an odd number of items`);
+  const out: [PValue, PValue][] = [];
+  for (let i = 0; i < items.length; i += 2) out.push([items[i] as PValue, items[i + 1] as PValue]);
+  return out;
+}
+
+/** Technique 33 (GHSA-63cw-57p8-fm3p): SETITEM(S)/APPEND(S)/ADDITEMS on a non-container run its method. */
+function mutate(m: Machine, kind: CallKind, method: string, want: PValue['k'], items: PValue[]): void {
+  const target = m.top();
+  if (target.k === want && target.k === 'dict') target.entries.push(...pairs(m, items));
+  else if (target.k === want && (target.k === 'list' || target.k === 'set')) target.items.push(...items);
+  else m.call(kind, target, kind === 'SETITEM' ? [{ k: 'tuple', items: pairs(m, items).flat() }] : items, { method });
+}
+
+function stackGlobal(m: Machine): void {
+  const name = m.pop();
+  const module = m.pop();
+  if (module.k !== 'str' || name.k !== 'str') m.fail('STACK_GLOBAL needs two str operands');
+  m.push(m.global(module.v, name.v));
+}
+
+function reduce(m: Machine): void {
+  const args = m.pop();
+  const callee = m.pop();
+  m.push(m.call('REDUCE', callee, args.k === 'tuple' ? args.items : [args]));
+}
+
+function newobjEx(m: Machine): void {
+  const kwargs = m.pop();
+  const args = m.pop();
+  const cls = m.pop();
+  m.push(m.call('NEWOBJ_EX', cls, args.k === 'tuple' ? args.items : [args], { kwargs }));
+}
+
+function inst(m: Machine): void {
+  const [module, name] = m.op.arg as readonly [string, string];
+  const items = m.popMark();
+  m.push(m.call('INST', m.global(module, name), items));
+}
+
+function obj(m: Machine): void {
+  const items = m.popMark();
+  const cls = items.shift();
+  if (cls === undefined) m.fail('OBJ without a class');
+  m.push(m.call('OBJ', cls, items));
+}
+
+/** String keys of a BUILD state: a dict, or (dict, slotstate) as object.__reduce_ex__ writes. */
+function stateAttrs(state: PValue): [string, PValue][] {
+  const parts = state.k === 'tuple' && state.items.length === 2 ? state.items : [state];
+  const out: [string, PValue][] = [];
+  for (const p of parts) if (p.k === 'dict') for (const [k, v] of p.entries) if (k.k === 'str') out.push([k.v, v]);
+  return out;
+}
+
+function build(m: Machine): void {
+  const state = m.pop();
+  const target = m.top();
+  if (target.k === 'call') {
+    const setstate = target.attrs?.get('__setstate__');
+    // Technique 21: an instance whose __setstate__ was planted by an earlier BUILD calls it with the state.
+    if (setstate) return void m.call('BUILD-setstate', setstate, [state], { method: '__setstate__' });
+    target.state = state;
+  } else if (target.k === 'global') {
+    // Technique 29: BUILD on a function/class/module rewrites library attributes at load time.
+    m.anomaly('build-on-global', `BUILD sets attributes on ${target.module}.${target.name}`);
+  }
+  for (const [key, v] of stateAttrs(state)) {
+    if (/^__.*__$/.test(key)) m.anomaly('dunder-state', `BUILD sets the special attribute ${key}`);
+    if (target.k === 'call') (target.attrs ??= new Map()).set(key, v);
+  }
+  if (target.k === 'call' && isNumpyArrayWrapper(target.callee)) joblibArray(m, target);
+}
+
+/** Technique 14: joblib writes a NumpyArrayWrapper's raw array bytes right after its BUILD. */
+function joblibArray(m: Machine, wrapper: CallValue): void {
+  const span = joblibArraySpan(m.bytes, m.pos, wrapper.state ?? NONE);
+  if (span.kind === 'error') m.fail(`joblib array: ${span.message}`);
+  m.r.joblibArrays++;
+  if (span.kind === 'raw') {
+    m.pos = span.end;
+    return;
+  }
+  // Object arrays are pickled inline with pickle.dump(array, protocol=2): emulate that pickle too.
+  if (m.nesting >= m.limits.maxNesting) m.limit('joblib object arrays nested too deep');
+  const inner = new Machine(m.bytes, m.pos, m.opts, m.nesting + 1).run();
+  m.r.globals.push(...inner.globals);
+  m.r.calls.push(...inner.calls);
+  m.r.anomalies.push(...inner.anomalies);
+  m.r.joblibArrays += inner.joblibArrays;
+  if (inner.budgetExceeded) m.limit('budget exhausted in a joblib object array');
+  if (!inner.completed) m.fail(`joblib object array pickle: ${inner.error?.message ?? 'incomplete'}`);
+  m.pos = inner.end;
+}
+
+function proto(m: Machine): void {
+  const v = m.op.arg as number;
+  if (v > HIGHEST_PROTOCOL) m.fail(`unsupported pickle protocol ${v}`);
+  m.proto = v;
+}
+
+const HANDLERS: Record<string, Handler> = {
+  PROTO: proto,
+  FRAME: () => undefined,
+  STOP: (m) => void (m.r.result = m.pop()),
+  MARK: (m) => {
+    m.meta.push(m.stack);
+    m.stack = [];
+  },
+  POP: (m) => void (m.stack.length > 0 ? m.stack.pop() : m.popMark()),
+  POP_MARK: (m) => void m.popMark(),
+  DUP: (m) => m.push(m.top()),
+  NONE: constant(NONE),
+  NEWTRUE: constant({ k: 'bool', v: true }),
+  NEWFALSE: constant({ k: 'bool', v: false }),
+  INT: (m) => {
+    const t = (m.op.arg as string).trim();
+    m.push(t === '00' || t === '01' ? { k: 'bool', v: t === '01' } : { k: 'int', v: parseIntText(m, t) });
+  },
+  LONG: (m) => m.push({ k: 'int', v: parseIntText(m, m.op.arg as string) }),
+  BININT: (m) => m.push({ k: 'int', v: BigInt(m.op.arg as number) }),
+  BININT1: (m) => m.push({ k: 'int', v: BigInt(m.op.arg as number) }),
+  BININT2: (m) => m.push({ k: 'int', v: BigInt(m.op.arg as number) }),
+  LONG1: (m) => m.push({ k: 'int', v: m.op.arg as bigint }),
+  LONG4: (m) => m.push({ k: 'int', v: m.op.arg as bigint }),
+  FLOAT: (m) => m.push({ k: 'float', v: parseFloatText(m, m.op.arg as string) }),
+  BINFLOAT: (m) => m.push({ k: 'float', v: m.op.arg as number }),
+  STRING: (m) => m.push({ k: 'str', v: m.op.arg as string }),
+  BINSTRING: (m) => m.push(m.str(m.op.arg as Uint8Array, true)),
+  SHORT_BINSTRING: (m) => m.push(m.str(m.op.arg as Uint8Array, true)),
+  UNICODE: (m) => m.push({ k: 'str', v: m.op.arg as string }),
+  BINUNICODE: pushOpArg,
+  SHORT_BINUNICODE: pushOpArg,
+  BINUNICODE8: pushOpArg,
+  BINBYTES: (m) => m.push({ k: 'bytes', v: m.op.arg as Uint8Array, offset: m.op.offset }),
+  SHORT_BINBYTES: (m) => m.push({ k: 'bytes', v: m.op.arg as Uint8Array, offset: m.op.offset }),
+  BINBYTES8: (m) => m.push({ k: 'bytes', v: m.op.arg as Uint8Array, offset: m.op.offset }),
+  BYTEARRAY8: (m) => m.push({ k: 'bytes', v: m.op.arg as Uint8Array, offset: m.op.offset, bytearray: true }),
+  NEXT_BUFFER: (m) => {
+    m.anomaly('out-of-band-buffer', 'NEXT_BUFFER: needs out-of-band buffers the loader must supply');
+    m.push({ k: 'buffer', offset: m.op.offset });
+  },
+  READONLY_BUFFER: (m) => void m.top(),
+  EMPTY_TUPLE: constant({ k: 'tuple', items: [] }),
+  TUPLE1: toTuple(1),
+  TUPLE2: toTuple(2),
+  TUPLE3: toTuple(3),
+  TUPLE: (m) => m.push({ k: 'tuple', items: m.popMark() }),
+  EMPTY_LIST: (m) => m.push({ k: 'list', items: [] }),
+  LIST: (m) => m.push({ k: 'list', items: m.popMark() }),
+  EMPTY_DICT: (m) => m.push({ k: 'dict', entries: [] }),
+  DICT: (m) => m.push({ k: 'dict', entries: pairs(m, m.popMark()) }),
+  EMPTY_SET: (m) => m.push({ k: 'set', items: [], frozen: false }),
+  FROZENSET: (m) => m.push({ k: 'set', items: m.popMark(), frozen: true }),
+  APPEND: (m) => {
+    const v = m.pop();
+    mutate(m, 'APPEND', 'append', 'list', [v]);
+  },
+  APPENDS: (m) => mutate(m, 'APPEND', 'extend', 'list', m.popMark()),
+  SETITEM: (m) => {
+    const v = m.pop();
+    const k = m.pop();
+    mutate(m, 'SETITEM', '__setitem__', 'dict', [k, v]);
+  },
+  SETITEMS: (m) => mutate(m, 'SETITEM', '__setitem__', 'dict', m.popMark()),
+  ADDITEMS: (m) => mutate(m, 'ADDITEMS', 'add', 'set', m.popMark()),
+  GET: memoGet,
+  BINGET: memoGet,
+  LONG_BINGET: memoGet,
+  PUT: (m) => memoPut(m, memoIndex(m)),
+  BINPUT: (m) => memoPut(m, memoIndex(m)),
+  LONG_BINPUT: (m) => memoPut(m, memoIndex(m)),
+  MEMOIZE: (m) => memoPut(m, m.memo.size),
+  GLOBAL: (m) => {
+    const [module, name] = m.op.arg as readonly [string, string];
+    m.push(m.global(module, name));
+  },
+  STACK_GLOBAL: stackGlobal,
+  INST: inst,
+  OBJ: obj,
+  REDUCE: reduce,
+  NEWOBJ: (m) => {
+    const args = m.pop();
+    const cls = m.pop();
+    m.push(m.call('NEWOBJ', cls, args.k === 'tuple' ? args.items : [args]));
+  },
+  NEWOBJ_EX: newobjEx,
+  BUILD: build,
+  PERSID: (m) => m.push({ k: 'persid', pid: { k: 'str', v: m.op.arg as string }, offset: m.op.offset }),
+  BINPERSID: (m) => m.push({ k: 'persid', pid: m.pop(), offset: m.op.offset }),
+  EXT1: ext,
+  EXT2: ext,
+  EXT4: ext,
+};
+
+/** EXT codes index copyreg's extension registry, empty unless the loading app registered codes. */
+function ext(m: Machine): void {
+  const code = m.op.arg as number;
+  if (code <= 0) m.fail(`EXT code ${code} is not positive`);
+  m.anomaly('ext', `${m.op.info.name} ${code}: a code from copyreg's extension registry (empty by default)`);
+  m.push({ k: 'ext', code, offset: m.op.offset });
+}
+
+/** Emulates one pickle starting at `start` up to its STOP, an error or the budget. Never throws on input. */
+export function emulate(bytes: Uint8Array, start: number, opts: EmulatorOptions): EmulationResult {
+  return new Machine(bytes, start, opts, 0).run();
+}

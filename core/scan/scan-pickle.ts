@@ -1,0 +1,187 @@
+import { memorySource, type ByteSource } from '../io/byte-source.ts';
+import { emulate, type EmulationResult } from '../formats/pickle/emulator.ts';
+import { HIGHEST_PROTOCOL } from '../formats/pickle/opcodes.ts';
+import type { CallValue } from '../formats/pickle/values.ts';
+import { PICKLE_CODE_VERDICTS, type PickleCode } from './pickle-codes.ts';
+import { finding, pickleFindings } from './pickle-findings.ts';
+import { judge } from './pickle-rules.ts';
+import { worstVerdict, type ScanContext, type ScanFinding, type ScanOutcome } from './types.ts';
+
+/**
+ * Scans a pickle stream: every stacked pickle (PyTorch legacy writes several back to back, technique 9),
+ * resuming after an error at the next plausible pickle start (techniques 14, 16), joblib arrays skipped
+ * by the emulator, and bytes handed to pickle loaders scanned as nested pickles (technique 30).
+ */
+
+const PROTO = 0x80;
+/** Resync trials at most, so a multi-GB tail of tensor bytes costs bounded time. */
+const MAX_RESYNC_TRIALS = 200_000;
+const MAX_PICKLES = 10_000;
+
+/** Opcodes a protocol 0/1 pickle can start with (no PROTO): something that pushes or marks. */
+const PROTO01_STARTS = new Set('(NIJKLMFGSTUVXBCPcil]})dgh'.split('').map((c) => c.charCodeAt(0)));
+
+function trialBudget(): { maxPickleOps: number; used: { pickleOps: number } } {
+  return { maxPickleOps: 64, used: { pickleOps: 0 } };
+}
+
+/** Cheap trial parse for sniffing: the first ops decode and execute, protocol 0/1 included. */
+export function looksLikePickle(bytes: Uint8Array): boolean {
+  const first = bytes[0];
+  if (first === undefined) return false;
+  const proto = first === PROTO && (bytes[1] ?? 99) <= HIGHEST_PROTOCOL;
+  if (!proto && !PROTO01_STARTS.has(first)) return false;
+  const r = emulate(bytes, 0, { budget: trialBudget(), maxNesting: 0 });
+  if (r.completed) return r.ops >= 2;
+  if (r.budgetExceeded) return true;
+  // A sniff window may cut the stream: running out of data after a few good ops still counts.
+  const cut = r.error !== undefined && /truncated|without STOP|newline/.test(r.error.message);
+  // A PROTO header followed by valid ops is a pickle even if it breaks later: the loader runs everything
+  // before the break (technique 16), and a long string may end beyond the sniff window (technique 22).
+  if (proto) return cut || r.ops >= 3;
+  return r.ops >= 3 && cut;
+}
+
+/** Next offset ≥ from where a pickle plausibly starts (PROTO 2..5 whose first ops run); -2 when out of trials. */
+function resync(bytes: Uint8Array, from: number, trials: { n: number }): number {
+  let pos = from;
+  for (;;) {
+    pos = bytes.indexOf(PROTO, pos);
+    if (pos < 0) return -1;
+    const v = bytes[pos + 1] ?? 99;
+    if (v >= 2 && v <= HIGHEST_PROTOCOL) {
+      // Only trial parses count: decoy PROTO bytes must not buy an attacker a silent stop (fail closed).
+      if (trials.n-- <= 0) return -2;
+      if (looksLikePickle(bytes.subarray(pos))) return pos;
+    }
+    pos++;
+  }
+}
+
+interface StreamScan {
+  pickles: EmulationResult[];
+  findings: ScanFinding[];
+}
+
+function meaningful(r: EmulationResult): boolean {
+  return r.completed || r.budgetExceeded || r.globals.length > 0 || r.calls.length > 0;
+}
+
+/** Walks the stream: contiguous stacked pickles, then resync past errors and trailing bytes. */
+export function scanPickleBytes(bytes: Uint8Array, ctx: Pick<ScanContext, 'budget'>): StreamScan {
+  const pickles: EmulationResult[] = [];
+  const findings: ScanFinding[] = [];
+  const trials = { n: MAX_RESYNC_TRIALS };
+  let pos = 0;
+  let contiguous = true;
+  let trailingAt = -1;
+  while (pos < bytes.length && pickles.length < MAX_PICKLES) {
+    const r = emulate(bytes, pos, { budget: ctx.budget });
+    if (pos === 0 || meaningful(r)) {
+      pickles.push(r);
+      findings.push(...pickleFindings(r));
+      if (r.budgetExceeded) return { pickles, findings };
+    } else if (contiguous && trailingAt < 0) {
+      trailingAt = pos;
+    }
+    contiguous = r.completed && (pos === 0 || meaningful(r));
+    const next = contiguous ? r.end : resync(bytes, Math.max(r.end, pos + 1), trials);
+    if (next === -2) {
+      findings.push(finding('MG-SCAN-023', `gave up searching for further pickles at offset ${pos}`, { offset: pos }));
+    }
+    if (next < 0) break;
+    pos = next;
+  }
+  if (trailingAt > 0) {
+    findings.push(
+      finding('MG-SCAN-024', `${bytes.length - trailingAt} bytes from offset ${trailingAt}`, { offset: trailingAt }),
+    );
+  }
+  const good = pickles.filter(meaningful).length;
+  if (good > 1) findings.push(finding('MG-SCAN-025', `${good} pickles scanned`));
+  return { pickles, findings };
+}
+
+/** Bytes passed to loads-like callables, and how to scan them (technique 30). */
+function nestedPayloads(
+  pickles: readonly EmulationResult[],
+): { call: CallValue; bytes: Uint8Array; asPickle: boolean }[] {
+  const out: { call: CallValue; bytes: Uint8Array; asPickle: boolean }[] = [];
+  for (const r of pickles) {
+    for (const c of r.calls) {
+      const arg = c.args[0];
+      if (c.callee.k !== 'global' || arg?.k !== 'bytes' || out.length >= 100) continue;
+      const j = judge(c.callee);
+      // torch.storage._load_from_bytes gets torch.save output (zip or legacy): the router sniffs it.
+      if (j.allow?.shape === 'load-from-bytes') out.push({ call: c, bytes: arg.v, asPickle: false });
+      else if (j.deny?.family === 'nested-pickle') out.push({ call: c, bytes: arg.v, asPickle: true });
+    }
+  }
+  return out;
+}
+
+async function scanNestedPayloads(pickles: readonly EmulationResult[], ctx: ScanContext): Promise<ScanFinding[]> {
+  const out: ScanFinding[] = [];
+  for (const { call, bytes, asPickle } of nestedPayloads(pickles)) {
+    const name = `${ctx.memberPath ? `${ctx.memberPath}!` : ''}@${call.offset}`;
+    if (ctx.depth + 1 > ctx.budget.maxDepth) {
+      out.push(finding('MG-SCAN-023', `nested pickle at offset ${call.offset} is deeper than ${ctx.budget.maxDepth}`));
+      continue;
+    }
+    const src = memorySource(name, bytes);
+    const inner = asPickle ? await ctx.scanPickle(src, name) : await ctx.scanNested(src, name);
+    for (const f of inner.findings) out.push({ ...f, member: f.member ?? name });
+    if (inner.verdict === 'malicious') {
+      out.push(
+        finding('MG-SCAN-005', `nested pickle at offset ${call.offset} is malicious: ${inner.reason ?? ''}`, {
+          offset: call.offset,
+          member: name,
+          reference: 'https://github.com/mmaitre314/picklescan/issues/25',
+        }),
+      );
+    }
+  }
+  return out;
+}
+
+function verdictOf(findings: readonly ScanFinding[], pickles: readonly EmulationResult[]): ScanOutcome['verdict'] {
+  const verdicts = findings.map((f) => PICKLE_CODE_VERDICTS[f.code as PickleCode] ?? 'suspicious');
+  if (!pickles.some((p) => p.completed)) {
+    // Nothing loadable: invalid unless something executed before the error (then its findings decide).
+    const stopped = pickles.some((p) => p.budgetExceeded);
+    verdicts.push(stopped ? 'unverified' : pickles.some(meaningful) ? 'suspicious' : 'invalid');
+  }
+  return worstVerdict(verdicts);
+}
+
+const REASON_ORDER = ['critical', 'high', 'medium', 'low', 'info'];
+
+/** Scans a ByteSource believed to hold pickles (raw, stacked, joblib). Never throws on hostile input. */
+export async function scanPickle(source: ByteSource, ctx: ScanContext): Promise<ScanOutcome> {
+  const findings: ScanFinding[] = [];
+  const size = Math.min(source.size, ctx.budget.maxMemberBytes);
+  if (size < source.size) {
+    findings.push(finding('MG-SCAN-023', `only the first ${size} of ${source.size} bytes were scanned`));
+  }
+  const bytes = await source.read(0, size);
+  const scan = scanPickleBytes(bytes, ctx);
+  findings.push(...scan.findings);
+  if (!scan.pickles.some(meaningful)) findings.push(finding('MG-SCAN-022', describeStart(bytes), { offset: 0 }));
+  findings.push(...(await scanNestedPayloads(scan.pickles, ctx)));
+  const verdict = verdictOf(findings, scan.pickles);
+  const worst = [...findings]
+    .filter((f) => PICKLE_CODE_VERDICTS[f.code as PickleCode] !== 'benign')
+    .sort((a, b) => REASON_ORDER.indexOf(a.severity) - REASON_ORDER.indexOf(b.severity))[0];
+  const member = ctx.memberPath || undefined;
+  return {
+    format: scan.pickles.some((p) => p.joblibArrays > 0) ? 'joblib' : 'pickle',
+    verdict,
+    ...(verdict !== 'benign' && worst ? { reason: worst.title } : {}),
+    findings: findings.map((f) => (member && !f.member ? { ...f, member } : f)),
+  };
+}
+
+function describeStart(bytes: Uint8Array): string {
+  const head = [...bytes.subarray(0, 8)].map((b) => b.toString(16).padStart(2, '0')).join(' ');
+  return `no pickle instruction stream found (first bytes: ${head || 'none'})`;
+}
