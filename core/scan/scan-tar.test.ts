@@ -1,0 +1,87 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { memorySource } from '../io/byte-source.ts';
+import { fakeContext } from './fake-scan-context.ts';
+import { isTar, scanTar } from './scan-tar.ts';
+import { CONTAINER_CODES } from './container-codes.ts';
+
+const raw = (name: string) => new Uint8Array(readFileSync(new URL(`../formats/testdata/${name}`, import.meta.url)));
+
+/** One ustar header block (+ data padded to 512). */
+function tarEntry(name: string, data: Uint8Array, type = '0', link = ''): Uint8Array {
+  const h = new Uint8Array(512);
+  const enc = new TextEncoder();
+  h.set(enc.encode(name), 0);
+  h.set(enc.encode('0000644\0'), 100);
+  h.set(enc.encode(data.length.toString(8).padStart(11, '0') + '\0'), 124);
+  h.set(enc.encode('00000000000\0'), 136);
+  h[156] = type.charCodeAt(0);
+  h.set(enc.encode(link), 157);
+  h.set(enc.encode('ustar\x0000'), 257);
+  h.fill(0x20, 148, 156);
+  const sum = h.reduce((a, b) => a + b, 0);
+  h.set(enc.encode(sum.toString(8).padStart(6, '0') + '\0 '), 148);
+  const out = new Uint8Array(512 + Math.ceil(data.length / 512) * 512);
+  out.set(h);
+  out.set(data, 512);
+  return out;
+}
+const concat = (...parts: Uint8Array[]) => {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 1024));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+};
+
+test('technique 8: torch tar format — sys_info, pickle, storages, tensors scanned as pickles', async () => {
+  const bytes = raw('torch-tar.pt');
+  assert.ok(isTar(bytes));
+  const ctx = fakeContext();
+  const outcome = await scanTar(memorySource('torch-tar.pt', bytes), ctx);
+  assert.equal(outcome.format, 'pytorch-tar');
+  assert.deepEqual(
+    ctx.calls.map((c) => [c.kind, c.name]),
+    ['sys_info', 'pickle', 'storages', 'tensors'].map((n) => ['pickle', n]),
+  );
+  assert.equal(ctx.calls[0]!.bytes[0], 0x80);
+  assert.notEqual(outcome.verdict, 'malicious');
+});
+
+test('plain tar: members to the router; duplicates, traversal and links reported', async () => {
+  const p = Uint8Array.from([0x80, 2, 0x4e, 0x2e]);
+  const tar = concat(
+    tarEntry('a.pkl', p),
+    tarEntry('a.pkl', p),
+    tarEntry('../x', p),
+    tarEntry('l', new Uint8Array(), '2', '/etc/passwd'),
+    tarEntry('l2', new Uint8Array(), '2', 'a.pkl'),
+  );
+  const ctx = fakeContext();
+  const outcome = await scanTar(memorySource('t.tar', tar), ctx);
+  const codes = outcome.findings.map((f) => f.code);
+  assert.ok(codes.includes(CONTAINER_CODES.duplicateName.code));
+  assert.ok(codes.includes(CONTAINER_CODES.unsafePath.code));
+  assert.ok(codes.includes(CONTAINER_CODES.linkEntry.code), 'a link inside the archive is reported');
+  assert.ok(codes.includes(CONTAINER_CODES.linkOutside.code), 'a link to /etc/passwd is malicious');
+  assert.equal(outcome.verdict, 'malicious');
+  assert.deepEqual(
+    ctx.calls.map((c) => c.name),
+    ['a.pkl [entry 0]', 'a.pkl [entry 1]', '../x'],
+  );
+});
+
+test('bad first checksum or a member past the end is invalid; a later bad header ends the archive', async () => {
+  const good = tarEntry('a', Uint8Array.from([1, 2, 3]));
+  const bad = good.slice();
+  bad[0] = 0x62;
+  assert.equal((await scanTar(memorySource('b.tar', bad), fakeContext())).verdict, 'invalid');
+  assert.equal((await scanTar(memorySource('c.tar', good.subarray(0, 514)), fakeContext())).verdict, 'invalid');
+  const tail = concat(good, bad);
+  const outcome = await scanTar(memorySource('d.tar', tail), fakeContext());
+  assert.ok(outcome.findings.some((f) => f.code === CONTAINER_CODES.trailingData.code));
+  assert.equal(isTar(new Uint8Array(512)), false);
+});
