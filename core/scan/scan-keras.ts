@@ -1,0 +1,81 @@
+import type { ByteSource } from '../io/byte-source.ts';
+import { FormatError, UnsupportedLayoutError } from '../formats/format-error.ts';
+import { readHdf5RootAttributes, type Hdf5RootAttributes } from '../formats/hdf5.ts';
+import { collectKerasObjects } from '../formats/keras.ts';
+import { parseStrictJson } from '../formats/strict-json.ts';
+import { kerasFindings } from './keras-rules.ts';
+import type { ScanContext, ScanFinding, ScanOutcome } from './types.ts';
+import { REFS, validatorFinding } from './validator-codes.ts';
+import { validatorOutcome } from './validator-outcome.ts';
+
+/** Keras configs are small; anything beyond this is not read whole (issue #3 §6). */
+const MAX_CONFIG_BYTES = 64 << 20;
+
+/** A Keras v3 `config.json` (a `.keras` member or a standalone file): every nested object is checked. */
+export async function scanKerasConfig(source: ByteSource, ctx: ScanContext): Promise<ScanOutcome> {
+  const limit = Math.min(MAX_CONFIG_BYTES, ctx.budget.maxMemberBytes);
+  if (source.size > limit) {
+    return validatorOutcome(
+      'keras-config',
+      [validatorFinding('MG-SCAN-270', `config is ${source.size} bytes, over the ${limit}-byte limit`)],
+      ctx,
+    );
+  }
+  const text = decode(await source.read(0, source.size));
+  return validatorOutcome('keras-config', configFindings(text, 'config.json'), ctx);
+}
+
+/** Keras 2 `.h5`: the root group's `model_config` (and `training_config`) attributes hold the same JSON. */
+export async function scanHdf5(source: ByteSource, ctx: ScanContext): Promise<ScanOutcome> {
+  let attrs: Hdf5RootAttributes;
+  try {
+    attrs = await readHdf5RootAttributes(source);
+  } catch (e) {
+    if (e instanceof UnsupportedLayoutError) return unsupported(ctx, e.message);
+    if (e instanceof FormatError)
+      return validatorOutcome('hdf5', [validatorFinding('MG-SCAN-267', e.message, { offset: e.offset })], ctx);
+    throw e;
+  }
+  const configs = ['model_config', 'training_config'].filter((k) => attrs.strings.has(k));
+  if (attrs.names.includes('model_config') && !attrs.strings.has('model_config')) {
+    return unsupported(ctx, 'model_config is not stored as a string');
+  }
+  if (configs.length === 0) {
+    if (attrs.dense) return unsupported(ctx, 'root attributes use dense storage');
+    return validatorOutcome(
+      'hdf5',
+      [validatorFinding('MG-SCAN-268', 'root group has no model_config attribute (weights only)')],
+      ctx,
+    );
+  }
+  const findings = configs.flatMap((k) => configFindings(attrs.strings.get(k) ?? '', k));
+  return validatorOutcome('hdf5', findings, ctx);
+}
+
+function unsupported(ctx: ScanContext, why: string): ScanOutcome {
+  const f = validatorFinding('MG-SCAN-266', `HDF5 layout not supported: model_config could not be read (${why})`, {
+    reference: REFS.kerasLambda,
+  });
+  return { ...validatorOutcome('hdf5', [f], ctx), reason: 'HDF5 layout not supported: model_config could not be read' };
+}
+
+function configFindings(text: string, what: string): ScanFinding[] {
+  try {
+    const { value, duplicates } = parseStrictJson(text, { maxDepth: 512 });
+    const dup = duplicates
+      .slice(0, 5)
+      .map((d) => validatorFinding('MG-SCAN-260', `${what} repeats key '${d.key}' at ${d.path || '/'}`));
+    return [...dup, ...kerasFindings(collectKerasObjects(value))];
+  } catch (e) {
+    if (!(e instanceof FormatError)) throw e;
+    return [validatorFinding('MG-SCAN-260', `${what} is not valid JSON: ${e.message}`, { offset: e.offset })];
+  }
+}
+
+function decode(bytes: Uint8Array): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return '\u0000';
+  }
+}
