@@ -1,0 +1,29 @@
+import type { FindingCodeInfo } from './types.ts';
+
+/** Finding codes of the router (MG-SCAN-900 … 999): routing, budgets, scanner failures. */
+export const ROUTER_CODES = {
+  'MG-SCAN-900': {
+    severity: 'medium',
+    title: 'Unknown file content: could not verify',
+    explanation:
+      'The file is not a format ModelGate can check (by its content, whatever its name), so nothing is known about what loading it would do.',
+  },
+  'MG-SCAN-901': {
+    severity: 'high',
+    title: 'The file is valid as two different formats',
+    explanation:
+      'A polyglot file reads as one thing to one loader and as another to the next; attackers use this to show a scanner the harmless side.',
+  },
+  'MG-SCAN-902': {
+    severity: 'medium',
+    title: 'Nested too deeply: could not verify',
+    explanation:
+      'Archives inside archives went deeper than the scanner’s limit; the innermost content was not checked.',
+  },
+  'MG-SCAN-903': {
+    severity: 'medium',
+    title: 'The scanner failed on this file: could not verify',
+    explanation:
+      'The scanner hit an internal error or its time or memory limit on this file. A failure is never a clean result.',
+  },
+} as const satisfies Record<string, FindingCodeInfo>;

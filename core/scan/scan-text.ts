@@ -1,0 +1,61 @@
+import type { ByteSource } from '../io/byte-source.ts';
+import type { ScanOutcome } from './types.ts';
+
+/** Text bigger than this is not checked to the end (a 64 MiB tokenizer.json is already unusual). */
+const MAX_TEXT_BYTES = 64 << 20;
+
+/**
+ * Whether the first bytes look like text: UTF-8 with no NUL and no control characters but tab, LF, CR.
+ * Protocol-0 pickles are ASCII too: the router tries the pickle reader before this.
+ */
+export function looksLikeText(head: Uint8Array): boolean {
+  if (head.byteLength === 0) return true;
+  for (const b of head) if (b === 0 || (b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d)) return false;
+  try {
+    // The head may end inside a multi-byte character: decode in streaming mode so that is not an error.
+    new TextDecoder('utf-8', { fatal: true }).decode(head, { stream: true });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Plain text (config.json, tokenizer.json, a model card) runs nothing when loaded. It is benign only if the
+ * whole file is valid text, so a text head on a binary body does not pass.
+ */
+export async function scanText(source: ByteSource): Promise<ScanOutcome> {
+  if (source.size > MAX_TEXT_BYTES) {
+    return {
+      format: 'text',
+      verdict: 'unverified',
+      reason: `text file larger than ${MAX_TEXT_BYTES >> 20} MiB was not checked to the end`,
+      findings: [],
+    };
+  }
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  try {
+    for await (const chunk of source.stream()) {
+      if (!looksLikeTextBytes(chunk)) return notText(source.name);
+      decoder.decode(chunk, { stream: true });
+    }
+    decoder.decode();
+  } catch {
+    return notText(source.name);
+  }
+  return { format: 'text', verdict: 'benign', findings: [] };
+}
+
+function looksLikeTextBytes(chunk: Uint8Array): boolean {
+  for (const b of chunk) if (b === 0 || (b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d)) return false;
+  return true;
+}
+
+function notText(name: string): ScanOutcome {
+  return {
+    format: 'unknown',
+    verdict: 'unverified',
+    reason: `${name} starts like text but is not text throughout: its content could not be identified`,
+    findings: [],
+  };
+}
