@@ -36,11 +36,11 @@ test('modelgate hash <dir> --json prints a valid Report whose digests equal sha2
   assert.equal(parsed.report.environment.runtime, 'node');
 });
 
-test('modelgate exits 2 with a message for a missing path and an unknown command', () => {
+test('modelgate exits 64 (usage) with a message for a missing path and an unknown command', () => {
   const missing = run(['hash', join(root, 'no-such-dir'), '--json']);
-  assert.equal(missing.status, 2);
+  assert.equal(missing.status, 64);
   assert.match(missing.stderr, /no-such-dir/);
   const unknown = run(['frobnicate']);
-  assert.equal(unknown.status, 2);
+  assert.equal(unknown.status, 64);
   assert.match(unknown.stderr, /unknown command/);
 });

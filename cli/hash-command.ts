@@ -4,11 +4,9 @@ import { createSha256Node } from '../core/hash/sha256-node.ts';
 import { buildReport } from '../core/report/build-report.ts';
 import type { HashOutcome } from '../core/report/integrity-check.ts';
 import type { Report } from '../core/report/schema.ts';
-import { collectFiles } from './walk-node.ts';
+import { collectFiles, type LocalFile } from './walk-node.ts';
 
-/** `modelgate hash <path…>`: fingerprints every file and assembles the same Report as the portal. */
-export async function hashCommand(paths: readonly string[]): Promise<Report> {
-  const { name, files } = await collectFiles(paths);
+export async function hashFiles(files: readonly LocalFile[]): Promise<HashOutcome[]> {
   const outcomes: HashOutcome[] = [];
   for (const file of files) {
     try {
@@ -20,5 +18,11 @@ export async function hashCommand(paths: readonly string[]): Promise<Report> {
       outcomes.push({ path: file.modelPath, size: file.size, error: { kind, message: String(error) } });
     }
   }
-  return await buildReport({ name, outcomes, environment: { runtime: 'node' } });
+  return outcomes;
+}
+
+/** `modelgate hash <path…>`: fingerprints every file and assembles the same Report as the portal. */
+export async function hashCommand(paths: readonly string[]): Promise<Report> {
+  const { name, files } = await collectFiles(paths);
+  return buildReport({ name, outcomes: await hashFiles(files), environment: { runtime: 'node' } });
 }

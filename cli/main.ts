@@ -1,21 +1,46 @@
 import { parseArgs } from 'node:util';
 import { hashCommand } from './hash-command.ts';
+import { scanCommand } from './scan-command.ts';
 import { formatReportText } from './format-text.ts';
 import type { Report } from '../core/report/schema.ts';
+import type { ScanVerdict } from '../core/scan/types.ts';
 
-/** Exit codes, stable for CI pipelines. */
-export const EXIT = { pass: 0, review: 10, fail: 20, usage: 2, internal: 3 } as const;
+/**
+ * Exit codes, stable for CI pipelines: 0 nothing found, 1 needs review, 2 failed; usage and internal
+ * errors use sysexits.h numbers so they never read as a verdict.
+ */
+export const EXIT = { pass: 0, review: 1, fail: 2, usage: 64, internal: 70 } as const;
+
+/** Issue #3: 0 benign, 1 suspicious or unverified, 2 malicious or invalid. */
+const SCAN_EXIT: Record<ScanVerdict, number> = { benign: 0, suspicious: 1, unverified: 1, malicious: 2, invalid: 2 };
 
 const USAGE = `usage: modelgate <command> [options]
 
 commands:
   hash <path...>     fingerprint every file (SHA-256) and print a report
+  scan <path...>     fingerprint and scan every file for code that would run when it is loaded
 
 options:
   --json             print the Report as JSON (schema modelgate.report/v1)
   -h, --help         show this help
 
-exit codes: 0 pass, 10 review, 20 fail, 2 usage error, 3 internal error`;
+exit codes:
+  hash: 0 pass, 1 review, 2 fail
+  scan: 0 every file benign, 1 a file suspicious or could not be verified, 2 a file malicious or invalid
+  64 usage error, 70 internal error`;
+
+type Command = (paths: readonly string[]) => Promise<{ report: Report; code: number }>;
+
+const COMMANDS: Record<string, Command> = {
+  hash: async (paths) => {
+    const report = await hashCommand(paths);
+    return { report, code: EXIT[report.verdict] };
+  },
+  scan: async (paths) => {
+    const { report, worst } = await scanCommand(paths);
+    return { report, code: SCAN_EXIT[worst] };
+  },
+};
 
 export async function main(argv: readonly string[]): Promise<number> {
   let parsed;
@@ -29,26 +54,31 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(`modelgate: ${(error as Error).message}\n\n${USAGE}\n`);
     return EXIT.usage;
   }
-  const [command, ...rest] = parsed.positionals;
-  if (parsed.values.help || !command) {
+  const [name, ...paths] = parsed.positionals;
+  if (parsed.values.help || !name) {
     process.stdout.write(`${USAGE}\n`);
-    return command || parsed.values.help ? EXIT.pass : EXIT.usage;
+    return name || parsed.values.help ? EXIT.pass : EXIT.usage;
   }
-  if (command !== 'hash') {
-    process.stderr.write(`modelgate: unknown command '${command}'\n\n${USAGE}\n`);
+  const command = COMMANDS[name];
+  if (!command) {
+    process.stderr.write(`modelgate: unknown command '${name}'\n\n${USAGE}\n`);
     return EXIT.usage;
   }
-  if (rest.length === 0) {
-    process.stderr.write('modelgate hash: give at least one file or folder\n');
+  if (paths.length === 0) {
+    process.stderr.write(`modelgate ${name}: give at least one file or folder\n`);
     return EXIT.usage;
   }
-  let report: Report;
+  let result;
   try {
-    report = await hashCommand(rest);
+    result = await command(paths);
   } catch (error) {
-    process.stderr.write(`modelgate hash: ${(error as Error).message}\n`);
-    return EXIT.usage;
+    const message = (error as Error).message;
+    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
+    process.stderr.write(`modelgate ${name}: ${message}\n`);
+    return missing ? EXIT.usage : EXIT.internal;
   }
-  process.stdout.write(parsed.values.json ? `${JSON.stringify(report, null, 2)}\n` : formatReportText(report));
-  return EXIT[report.verdict];
+  process.stdout.write(
+    parsed.values.json ? `${JSON.stringify(result.report, null, 2)}\n` : formatReportText(result.report),
+  );
+  return result.code;
 }

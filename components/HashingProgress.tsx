@@ -11,7 +11,7 @@ export function HashingProgress({ progress, onCancel }: { progress: Progress; on
       aria-live="polite"
     >
       <div className="flex items-center justify-between">
-        <h2 className="text-lg font-semibold">Fingerprinting {progress.modelName}</h2>
+        <h2 className="text-lg font-semibold">Checking {progress.modelName}</h2>
         <button type="button" data-testid="cancel" onClick={onCancel} className="btn-secondary">
           Cancel
         </button>
@@ -20,6 +20,9 @@ export function HashingProgress({ progress, onCancel }: { progress: Progress; on
         {progress.filesDone} of {progress.filesTotal} files · {formatBytes(progress.bytesDone)} of{' '}
         {formatBytes(progress.bytesTotal)} · {formatRate(progress.bytesPerSecond)} · about{' '}
         {formatDuration(progress.etaSeconds)} left
+      </p>
+      <p className="mt-1 text-sm text-slate-700" data-testid="scan-progress">
+        Malware scan: {progress.filesScanned} of {progress.filesTotal} files
       </p>
       <div className="mt-2">
         <ProgressBar value={progress.bytesDone} max={progress.bytesTotal} label="All files" />

@@ -1,8 +1,17 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+
+/** A valid safetensors file holding one U8 tensor of random bytes (so the scan can call it benign). */
+function safetensors(bytes: number): Buffer {
+  let header = JSON.stringify({ w: { dtype: 'U8', shape: [bytes], data_offsets: [0, bytes] } });
+  header += ' '.repeat((8 - (header.length % 8)) % 8);
+  const length = Buffer.alloc(8);
+  length.writeBigUInt64LE(BigInt(header.length));
+  return Buffer.concat([length, Buffer.from(header), randomBytes(bytes)]);
+}
 
 /** A model folder with nested directories and a multi-chunk weight file, made fresh for each test run. */
 export function makeModelFolder(): { dir: string; files: string[]; cleanup: () => void } {
@@ -11,9 +20,9 @@ export function makeModelFolder(): { dir: string; files: string[]; cleanup: () =
   const files: Record<string, Uint8Array | string> = {
     'config.json': '{"model_type":"test"}\n',
     'README.md': '# nested model\n',
-    'onnx/model.onnx': randomBytes(1000),
-    'shards/part-00001-of-00002.safetensors': randomBytes(9 * 1024 * 1024 + 13), // several 4 MiB reads
-    'shards/part-00002-of-00002.safetensors': randomBytes(3 * 1024 * 1024),
+    'onnx/model.onnx': readFileSync('public/demo/tiny-sentiment/onnx/model.onnx'),
+    'shards/part-00001-of-00002.safetensors': safetensors(9 * 1024 * 1024 + 13), // several 4 MiB reads
+    'shards/part-00002-of-00002.safetensors': safetensors(3 * 1024 * 1024),
     'empty.txt': '',
   };
   for (const [path, content] of Object.entries(files)) {

@@ -140,3 +140,34 @@ test('Cancel stops a running verification and the report says it is incomplete',
   await expect(page.getByTestId('findings')).toContainText('MG-RPT-001');
   await expect(page.locator('[data-path="big.bin"]')).toContainText('could not verify');
 });
+
+test('a malicious pickle is reported as Fail with the call it would make, in the portal and in the link', async ({
+  page,
+  browser,
+}) => {
+  const fixtures = join(process.cwd(), 'test/fixtures/scan');
+  const verify = new VerifyPage(page);
+  await verify.open();
+  await verify.pickFiles([
+    join(fixtures, 'malicious/t11-raw-pickle-named.bin'),
+    join(fixtures, 'benign/torch-state-dict-zip.pt'),
+  ]);
+  await verify.waitForReport();
+  await expect(verify.verdict()).toHaveText('Fail');
+  await expect(page.locator('[data-path="t11-raw-pickle-named.bin"] [data-testid=file-scan]')).toHaveAttribute(
+    'data-verdict',
+    'malicious',
+  );
+  await expect(page.locator('[data-path="torch-state-dict-zip.pt"] [data-testid=file-scan]')).toHaveAttribute(
+    'data-verdict',
+    'benign',
+  );
+  await expect(page.getByTestId('findings')).toContainText('would run');
+  const fresh = await browser.newContext();
+  const viewer = new ReportViewerPage(await fresh.newPage());
+  await viewer.open(await verify.reportLink());
+  await expect(viewer.status()).toHaveAttribute('data-status', 'valid');
+  await expect(viewer.page.getByTestId('verdict')).toHaveText('Fail');
+  await expect(viewer.page.getByTestId('findings')).toContainText('would run');
+  await fresh.close();
+});

@@ -3,6 +3,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { buildReport } from '@/core/report/build-report';
 import type { Report } from '@/core/report/schema';
 import { hashInPool } from '@/lib/hash-pool';
+import { scanInPool } from '@/lib/scan-pool';
 import { toModelFiles, type ModelFile } from '@/lib/model-files';
 import { getOrCreateBrowserKey } from '@/lib/browser-key';
 import { makeReportLink } from '@/lib/report-link';
@@ -17,6 +18,7 @@ export interface HashingProgress {
   modelName: string;
   filesTotal: number;
   filesDone: number;
+  filesScanned: number;
   bytesTotal: number;
   bytesDone: number;
   bytesPerSecond: number;
@@ -50,6 +52,7 @@ export function useVerification() {
     const finished = new Set<string>();
     const bytesTotal = files.reduce((n, f) => n + f.file.size, 0);
     const started = performance.now();
+    let filesScanned = 0;
     const snapshot = (): HashingProgress => {
       let bytesDone = 0;
       for (const n of done.values()) bytesDone += n;
@@ -62,6 +65,7 @@ export function useVerification() {
         modelName: name,
         filesTotal: files.length,
         filesDone: finished.size,
+        filesScanned,
         bytesTotal,
         bytesDone,
         bytesPerSecond: rate,
@@ -73,15 +77,22 @@ export function useVerification() {
       done.set(path, bytes);
       if (bytes === sizes.get(path)) finished.add(path);
     });
-    cancelRef.current = pool.cancel;
+    // The scan reads headers and pickles only, so it runs beside hashing in its own worker (DESIGN.md §1).
+    const scanning = scanInPool(files, () => (filesScanned += 1));
+    cancelRef.current = () => {
+      pool.cancel();
+      scanning.cancel();
+    };
     setState({ phase: 'hashing', progress: snapshot() });
     const timer = setInterval(() => setState({ phase: 'hashing', progress: snapshot() }), TICK_MS);
     try {
       const outcomes = await pool.done;
       const seconds = (performance.now() - started) / 1000;
+      const scans = await scanning.done;
       const report = await buildReport({
         name,
         outcomes,
+        scans,
         environment: { runtime: 'browser', userAgent: navigator.userAgent },
       });
       let link: string | null = null;

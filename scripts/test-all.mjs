@@ -43,8 +43,7 @@ run('unit tests', process.execPath, [
   '--test-reporter-destination=stdout',
   '--test-reporter=tap',
   `--test-reporter-destination=${tap}`,
-  'core/**/*.test.ts',
-  'cli/**/*.test.ts',
+  ...unitFiles,
 ]);
 const unit = existsSync(tap) ? readFileSync(tap, 'utf8') : '';
 const count = (name) => Number(unit.match(new RegExp(`^# ${name} (\\d+)$`, 'm'))?.[1] ?? 0);

@@ -2,6 +2,7 @@ import { REPORT_SCHEMA_ID, ReportSchema, type Check, type CheckId, type Finding,
 import { decideVerdict } from './verdict.ts';
 import { integrityCheck, type HashOutcome } from './integrity-check.ts';
 import { rootDigest } from './root-digest.ts';
+import { scanCheck, type FileScan } from './scan-check.ts';
 
 export const TOOL = { name: 'modelgate', version: '0.1.0' } as const;
 
@@ -19,26 +20,31 @@ export interface ReportInput {
   outcomes: readonly HashOutcome[];
   environment: Report['environment'];
   createdAt?: Date;
-  /** Checks and findings from other modules (scan, signature …), merged in. */
+  /** Scan results per file (issue #3); absent when the scan did not run. */
+  scans?: readonly FileScan[];
+  /** Checks and findings from other modules (signature …), merged in. */
   extraChecks?: readonly Check[];
   extraFindings?: readonly Finding[];
 }
 
 export async function buildReport(input: ReportInput): Promise<Report> {
   const integrity = integrityCheck(input.outcomes);
+  const scan = input.scans ? scanCheck(input.scans) : undefined;
   const ran = new Map<CheckId, Check>([['integrity', integrity.check]]);
+  if (scan) ran.set('scan', scan.check);
   for (const c of input.extraChecks ?? []) ran.set(c.id, c);
   const checks: Check[] = [...ran.values()];
   for (const [id, summary] of Object.entries(NOT_YET_RUN) as [CheckId, string][]) {
     if (!ran.has(id)) checks.push({ id, status: 'skipped', summary });
   }
-  const findings = [...integrity.findings, ...(input.extraFindings ?? [])];
+  const findings = [...integrity.findings, ...(scan?.findings ?? []), ...(input.extraFindings ?? [])];
+  const files = scan ? integrity.files.map(scan.annotate) : integrity.files;
   const report: Report = {
     schema: REPORT_SCHEMA_ID,
     createdAt: (input.createdAt ?? new Date()).toISOString(),
     tool: { ...TOOL },
     environment: input.environment,
-    subject: { name: input.name, files: integrity.files },
+    subject: { name: input.name, files },
     verdict: decideVerdict(checks, findings),
     checks,
     findings,

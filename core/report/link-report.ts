@@ -3,14 +3,26 @@ import type { Report } from './schema.ts';
 /** Past this many files the per-file rows stay out of a shared link (sharded checkpoints have thousands). */
 export const MAX_FILES_IN_LINK = 64;
 
+/** Finding details in a link are cut to this many characters; the full text stays in the JSON report. */
+const MAX_DETAIL_IN_LINK = 400;
+
 /**
- * The report as it travels in a link: everything but bulky rows, so typical links stay under 8 KB
- * (DESIGN.md §3). The root digest still pins every file, and the count of omitted rows is stated.
+ * The report as it travels in a link: everything but bulky rows and evidence, so typical links stay
+ * under 8 KB (DESIGN.md §3). The root digest still pins every file, and the count of omitted rows is stated.
  */
 export function reportForLink(report: Report, maxFiles = MAX_FILES_IN_LINK): Report {
-  const { files } = report.subject;
-  if (files.length <= maxFiles) return report;
-  // Files that could not be verified stay in: they are what a reader most needs to see.
-  const kept = files.filter((f) => !f.sha256).slice(0, maxFiles);
-  return { ...report, subject: { ...report.subject, files: kept, filesOmitted: files.length - kept.length } };
+  const findings = report.findings.map(({ evidence: _evidence, ...f }) => ({
+    ...f,
+    detail: f.detail.length > MAX_DETAIL_IN_LINK ? `${f.detail.slice(0, MAX_DETAIL_IN_LINK - 1)}…` : f.detail,
+  }));
+  const slim = { ...report, findings };
+  return { ...slim, subject: slimFiles(report.subject, maxFiles) };
+}
+
+function slimFiles(subject: Report['subject'], maxFiles: number): Report['subject'] {
+  const { files } = subject;
+  if (files.length <= maxFiles) return subject;
+  // Files that could not be verified or were flagged stay in: they are what a reader most needs to see.
+  const kept = files.filter((f) => !f.sha256 || (f.scan && f.scan.verdict !== 'benign')).slice(0, maxFiles);
+  return { ...subject, files: kept, filesOmitted: files.length - kept.length };
 }

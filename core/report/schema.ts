@@ -34,6 +34,8 @@ export const FindingSchema = z.object({
   detail: z.string().max(10000),
   evidence: z.record(z.string(), z.unknown()).optional(),
   remedy: z.string().max(2000).optional(),
+  /** The published source of a technique: CVE, GHSA, paper or issue URL. */
+  reference: z.string().max(500).optional(),
 });
 
 export const VerdictSchema = z.enum(['pass', 'review', 'fail']);

@@ -1,0 +1,29 @@
+import { FINDING_CODES } from './finding-codes.ts';
+import { PICKLE_CODES } from '../scan/pickle-codes.ts';
+import { CONTAINER_CODES } from '../scan/container-codes.ts';
+import { VALIDATOR_CODES } from '../scan/validator-codes.ts';
+import { ROUTER_CODES } from '../scan/router-codes.ts';
+import type { Severity } from './schema.ts';
+
+export interface DocumentedCode {
+  code: string;
+  severity: Severity;
+  title: string;
+  explanation: string;
+}
+
+/** Every code ModelGate can emit, from every catalog, sorted: the README table is made from this list. */
+export function allFindingCodes(): DocumentedCode[] {
+  const keyed = [FINDING_CODES, PICKLE_CODES, VALIDATOR_CODES, ROUTER_CODES].flatMap((catalog) =>
+    Object.entries(catalog).map(([code, info]) => ({ code, ...info })),
+  );
+  const named = Object.values(CONTAINER_CODES).map(({ code, severity, title, explanation }) => ({
+    code,
+    severity,
+    title,
+    explanation,
+  }));
+  return [...keyed, ...named]
+    .map(({ code, severity, title, explanation }) => ({ code, severity, title, explanation }))
+    .sort((a, b) => a.code.localeCompare(b.code));
+}
