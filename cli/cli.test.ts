@@ -44,3 +44,32 @@ test('modelgate exits 64 (usage) with a message for a missing path and an unknow
   assert.equal(unknown.status, 64);
   assert.match(unknown.stderr, /unknown command/);
 });
+
+test('modelgate scan exits 2 on a malicious file and names the call it would make', () => {
+  const file = join(root, 'test/fixtures/scan/malicious/t11-raw-pickle-named.bin');
+  const result = run(['scan', file, '--json']);
+  assert.equal(result.status, 2, result.stderr);
+  const parsed = parseReport(JSON.parse(result.stdout));
+  assert.ok(parsed.ok);
+  if (!parsed.ok) return;
+  assert.equal(parsed.report.verdict, 'fail');
+  assert.equal(parsed.report.subject.files[0]?.scan?.verdict, 'malicious');
+  assert.ok(parsed.report.findings.some((f) => f.severity === 'critical' && /would run/.test(f.detail)));
+});
+
+test('modelgate scan exits 0 on the benign demo model and 1 on content it cannot verify', () => {
+  const benign = run(['scan', demo, '--json']);
+  assert.equal(benign.status, 0, benign.stderr);
+  const report = JSON.parse(benign.stdout);
+  assert.equal(report.checks.find((c: { id: string }) => c.id === 'scan').status, 'pass');
+  const sevenZip = run(['scan', join(root, 'test/fixtures/scan/malicious/t07-7z-archive.7z')]);
+  assert.equal(sevenZip.status, 1);
+  assert.match(sevenZip.stdout, /could not be verified/);
+});
+
+test('modelgate scan walks folders recursively and reports each file', () => {
+  const result = run(['scan', join(root, 'test/fixtures/scan/benign'), '--json']);
+  const report = JSON.parse(result.stdout);
+  assert.ok(report.subject.files.length >= 20);
+  assert.ok(report.subject.files.every((f: { scan?: { verdict: string } }) => f.scan));
+});

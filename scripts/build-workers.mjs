@@ -22,5 +22,6 @@ await build({
   logLevel: 'warning',
   // The worker imports onnxruntime-web from /ort/ at run time, so its pthread workers load from there too.
   external: ['/ort/*'],
+  inject: ['scripts/worker-shims/buffer.mjs'],
 });
 console.log(`built ${entryPoints.length} workers into public/workers`);

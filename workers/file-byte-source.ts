@@ -1,4 +1,4 @@
-import type { ByteSource } from '@/core/io/byte-source';
+import { checkRange, type ByteSource } from '@/core/io/byte-source';
 
 /** 4 MiB per read: Chromium's file pipe hands out ≤ 2 MiB at a time, so reads rarely come back short of work. */
 const CHUNK = 4 << 20;
@@ -12,7 +12,10 @@ export function fileByteSource(file: Blob, name: string): ByteSource {
   return {
     name,
     size: file.size,
-    read: async (offset, length) => new Uint8Array(await file.slice(offset, offset + length).arrayBuffer()),
+    read: async (offset, length) => {
+      checkRange(name, offset, length);
+      return new Uint8Array(await file.slice(offset, offset + length).arrayBuffer());
+    },
     stream: () => (file.size <= CHUNK ? wholeChunk(file) : supportsByob(file) ? byobChunks(file) : defaultChunks(file)),
   };
 }

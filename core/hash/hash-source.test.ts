@@ -73,3 +73,18 @@ test('a source that yields fewer bytes than its size is an error, not a digest',
   const truncated: ByteSource = { ...memorySource('t', new Uint8Array(100)), size: 200 };
   await assert.rejects(hashSource(truncated, createSha256Wasm), SizeChangedError);
 });
+
+test('every ByteSource refuses negative and fractional offsets instead of reading from the end', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'mg-range-'));
+  try {
+    await writeFile(join(dir, 'f'), new Uint8Array(10));
+    for (const source of [memorySource('m', new Uint8Array(10)), await fileSource(join(dir, 'f'), 'f')]) {
+      await assert.rejects(source.read(-4, 2), RangeError);
+      await assert.rejects(source.read(1.5, 2), RangeError);
+      await assert.rejects(source.read(0, -1), RangeError);
+      assert.equal((await source.read(20, 5)).byteLength, 0);
+    }
+  } finally {
+    await rm(dir, { recursive: true });
+  }
+});

@@ -1,5 +1,5 @@
 import { open } from 'node:fs/promises';
-import type { ByteSource } from './byte-source.ts';
+import { checkRange, type ByteSource } from './byte-source.ts';
 
 /** Chunk size for sequential reads: large enough that syscalls do not dominate, small enough to stay bounded. */
 const STREAM_CHUNK = 4 << 20;
@@ -13,6 +13,7 @@ export async function fileSource(path: string, name: string): Promise<ByteSource
     name,
     size,
     async read(offset, length) {
+      checkRange(name, offset, length);
       const file = await open(path, 'r');
       try {
         const buffer = new Uint8Array(Math.max(0, Math.min(length, size - offset)));

@@ -16,12 +16,26 @@ export interface ByteSource {
   stream(): AsyncIterable<Uint8Array>;
 }
 
+/**
+ * Rejects offsets a hostile header can produce (negative, fractional, huge): `Blob.slice` and
+ * `subarray` would count a negative offset from the END, and Node's read would use the file position,
+ * so without this check one file could read differently in the browser and in the CLI.
+ */
+export function checkRange(name: string, offset: number, length: number): void {
+  if (!Number.isSafeInteger(offset) || offset < 0 || !Number.isSafeInteger(length) || length < 0) {
+    throw new RangeError(`${name}: invalid read of ${length} bytes at offset ${offset}`);
+  }
+}
+
 /** A ByteSource over bytes already in memory (tests, small generated files). */
 export function memorySource(name: string, bytes: Uint8Array, chunkSize = 1 << 20): ByteSource {
   return {
     name,
     size: bytes.byteLength,
-    read: async (offset, length) => bytes.subarray(offset, Math.min(bytes.byteLength, offset + length)),
+    read: async (offset, length) => {
+      checkRange(name, offset, length);
+      return bytes.subarray(Math.min(offset, bytes.byteLength), Math.min(bytes.byteLength, offset + length));
+    },
     async *stream() {
       for (let offset = 0; offset < bytes.byteLength; offset += chunkSize) {
         yield bytes.subarray(offset, Math.min(bytes.byteLength, offset + chunkSize));
