@@ -61,8 +61,14 @@ export function VerifyScreen() {
       {state.phase === 'done' && (
         <>
           <div className="flex items-center justify-between text-sm text-slate-700">
-            <span data-testid="hash-summary" data-bytes-per-second={state.bytesPerSecond} data-seconds={state.seconds}>
-              Fingerprinted in {state.seconds.toFixed(2)} s ({formatRate(state.bytesPerSecond)}).
+            <span
+              data-testid="hash-summary"
+              data-bytes-per-second={state.bytesPerSecond}
+              data-seconds={state.seconds}
+              data-scan-seconds={state.scanSeconds}
+            >
+              Fingerprinted in {state.seconds.toFixed(2)} s ({formatRate(state.bytesPerSecond)}); scanned in{' '}
+              {state.scanSeconds.toFixed(2)} s.
             </span>
             <button type="button" className="btn-secondary" onClick={reset}>
               Verify another model

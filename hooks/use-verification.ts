@@ -29,7 +29,16 @@ export interface HashingProgress {
 export type VerificationState =
   | { phase: 'idle' }
   | { phase: 'hashing'; progress: HashingProgress }
-  | { phase: 'done'; report: Report; link: string | null; linkError?: string; seconds: number; bytesPerSecond: number }
+  | {
+      phase: 'done';
+      report: Report;
+      link: string | null;
+      linkError?: string;
+      /** Wall time of hashing, and of scanning (which runs beside it). */
+      seconds: number;
+      scanSeconds: number;
+      bytesPerSecond: number;
+    }
   | { phase: 'error'; message: string };
 
 /** UI refresh rate while hashing: a few updates a second, never one per chunk (STYLE.md). */
@@ -78,7 +87,9 @@ export function useVerification() {
       if (bytes === sizes.get(path)) finished.add(path);
     });
     // The scan reads headers and pickles only, so it runs beside hashing in its own worker (DESIGN.md §1).
+    let scanSeconds = 0;
     const scanning = scanInPool(files, () => (filesScanned += 1));
+    void scanning.done.then(() => (scanSeconds = (performance.now() - started) / 1000));
     cancelRef.current = () => {
       pool.cancel();
       scanning.cancel();
@@ -108,6 +119,7 @@ export function useVerification() {
         link,
         linkError,
         seconds,
+        scanSeconds,
         bytesPerSecond: seconds > 0 ? bytesTotal / seconds : 0,
       });
     } catch (error) {
