@@ -15,9 +15,9 @@ const CHECK_STATUS: Record<ScanVerdict, Check['status']> = {
 };
 
 function toFinding(path: string, f: ScanFinding): Finding {
-  const where = [f.member && `in ${f.member}`, f.offset !== undefined && `at byte ${f.offset}`]
-    .filter(Boolean)
-    .join(' ');
+  // Pickle details already say "at offset N"; do not repeat it.
+  const offset = f.offset !== undefined && !/offset \d/.test(f.detail) && `at byte ${f.offset}`;
+  const where = [f.member && `in ${f.member}`, offset].filter(Boolean).join(' ');
   return {
     code: f.code,
     severity: f.severity,
