@@ -34,13 +34,41 @@ export async function hashSource(
   createHasher: HasherFactory,
   options: HashOptions = {},
 ): Promise<{ sha256: string; bytes: number }> {
-  const hasher = await createHasher();
+  const { sha256, bytes } = await hashSourceMulti(source, { sha256: createHasher }, options);
+  return { sha256, bytes };
+}
+
+/** The digests one pass can produce: SHA-256 always; the git blob SHA-1 when the Hub needs it (issue #4 §3). */
+export interface MultiHashers {
+  sha256: HasherFactory;
+  /** Build with gitBlobSha1Factory(source.size): the git header needs the size up front. */
+  gitSha1?: HasherFactory;
+}
+
+export interface MultiDigests {
+  sha256: string;
+  gitSha1?: string;
+  bytes: number;
+}
+
+/**
+ * Streams a source once through every hasher given, so a small file's git blob SHA-1 costs no second
+ * read. Same progress, cancel and size-change rules as hashSource.
+ */
+export async function hashSourceMulti(
+  source: ByteSource,
+  hashers: MultiHashers,
+  options: HashOptions = {},
+): Promise<MultiDigests> {
+  const sha256 = await hashers.sha256();
+  const gitSha1 = hashers.gitSha1 ? await hashers.gitSha1() : undefined;
   const every = options.progressEveryBytes ?? 32 << 20;
   let bytesDone = 0;
   let nextReport = every;
   for await (const chunk of source.stream()) {
     if (options.isCancelled?.()) throw new HashCancelledError(source.name);
-    hasher.update(chunk);
+    sha256.update(chunk);
+    gitSha1?.update(chunk);
     bytesDone += chunk.byteLength;
     if (bytesDone >= nextReport) {
       options.onProgress?.({ bytesDone, bytesTotal: source.size });
@@ -50,5 +78,7 @@ export async function hashSource(
   // A file that grew or shrank under us has no single digest worth reporting.
   if (bytesDone !== source.size) throw new SizeChangedError(source.name, source.size, bytesDone);
   options.onProgress?.({ bytesDone, bytesTotal: source.size });
-  return { sha256: hasher.digestHex(), bytes: bytesDone };
+  const digests: MultiDigests = { sha256: sha256.digestHex(), bytes: bytesDone };
+  if (gitSha1) digests.gitSha1 = gitSha1.digestHex();
+  return digests;
 }
