@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { hashCommand } from './hash-command.ts';
 import { scanCommand } from './scan-command.ts';
+import { verifyCommand, type VerifyFlags } from './verify-command.ts';
 import { formatReportText } from './format-text.ts';
 import type { Report } from '../core/report/schema.ts';
 import type { ScanVerdict } from '../core/scan/types.ts';
@@ -19,17 +20,21 @@ const USAGE = `usage: modelgate <command> [options]
 commands:
   hash <path...>     fingerprint every file (SHA-256) and print a report
   scan <path...>     fingerprint and scan every file for code that would run when it is loaded
+  verify <model-path> [--signature <file>] [--key <pub.pem> | --ca <ca.pem>... |
+                      --trusted-root <file> --identity <san> --issuer <url>]
+                      [--ignore-paths <p>...] [--ignore-unsigned]
+                     check an OpenSSF Model Signing signature (default <model-path>/model.sig)
 
 options:
   --json             print the Report as JSON (schema modelgate.report/v1)
   -h, --help         show this help
 
 exit codes:
-  hash: 0 pass, 1 review, 2 fail
+  hash, verify: 0 pass, 1 review, 2 fail
   scan: 0 every file benign, 1 a file suspicious or could not be verified, 2 a file malicious or invalid
   64 usage error, 70 internal error`;
 
-type Command = (paths: readonly string[]) => Promise<{ report: Report; code: number }>;
+type Command = (paths: readonly string[], flags: VerifyFlags) => Promise<{ report: Report; code: number }>;
 
 const COMMANDS: Record<string, Command> = {
   hash: async (paths) => {
@@ -40,7 +45,24 @@ const COMMANDS: Record<string, Command> = {
     const { report, worst } = await scanCommand(paths);
     return { report, code: SCAN_EXIT[worst] };
   },
+  verify: async (paths, flags) => {
+    if (paths.length !== 1) throw Object.assign(new Error('give exactly one model path'), { usage: true });
+    const report = await verifyCommand(paths[0]!, flags);
+    return { report, code: EXIT[report.verdict] };
+  },
 };
+
+/** Flags of `verify`; `multiple` where a flag may repeat (--ca a.pem --ca b.pem). */
+const VERIFY_OPTIONS = {
+  signature: { type: 'string' },
+  key: { type: 'string' },
+  ca: { type: 'string', multiple: true },
+  'trusted-root': { type: 'string' },
+  identity: { type: 'string' },
+  issuer: { type: 'string' },
+  'ignore-paths': { type: 'string', multiple: true },
+  'ignore-unsigned': { type: 'boolean' },
+} as const;
 
 export async function main(argv: readonly string[]): Promise<number> {
   let parsed;
@@ -48,7 +70,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     parsed = parseArgs({
       args: [...argv],
       allowPositionals: true,
-      options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, ...VERIFY_OPTIONS },
     });
   } catch (error) {
     process.stderr.write(`modelgate: ${(error as Error).message}\n\n${USAGE}\n`);
@@ -70,12 +92,13 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   let result;
   try {
-    result = await command(paths);
+    result = await command(paths, parsed.values);
   } catch (error) {
     const message = (error as Error).message;
     const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
+    const usage = (error as { usage?: boolean }).usage === true;
     process.stderr.write(`modelgate ${name}: ${message}\n`);
-    return missing ? EXIT.usage : EXIT.internal;
+    return missing || usage ? EXIT.usage : EXIT.internal;
   }
   process.stdout.write(
     parsed.values.json ? `${JSON.stringify(result.report, null, 2)}\n` : formatReportText(result.report),

@@ -3,6 +3,8 @@ import { PICKLE_CODES } from '../scan/pickle-codes.ts';
 import { CONTAINER_CODES } from '../scan/container-codes.ts';
 import { VALIDATOR_CODES } from '../scan/validator-codes.ts';
 import { ROUTER_CODES } from '../scan/router-codes.ts';
+import { SIGNATURE_CODES } from '../sign/oms/signature-codes.ts';
+import { MANIFEST_CODES } from '../manifest/manifest-codes.ts';
 import type { Severity } from './schema.ts';
 
 export interface DocumentedCode {
@@ -14,8 +16,8 @@ export interface DocumentedCode {
 
 /** Every code ModelGate can emit, from every catalog, sorted: the README table is made from this list. */
 export function allFindingCodes(): DocumentedCode[] {
-  const keyed = [FINDING_CODES, PICKLE_CODES, VALIDATOR_CODES, ROUTER_CODES].flatMap((catalog) =>
-    Object.entries(catalog).map(([code, info]) => ({ code, ...info })),
+  const keyed = [FINDING_CODES, PICKLE_CODES, VALIDATOR_CODES, ROUTER_CODES, MANIFEST_CODES, SIGNATURE_CODES].flatMap(
+    (catalog) => Object.entries(catalog).map(([code, info]) => ({ code, ...info })),
   );
   const named = Object.values(CONTAINER_CODES).map(({ code, severity, title, explanation }) => ({
     code,

@@ -48,3 +48,9 @@ test('bad PEM is rejected with a clear reason', async () => {
   assert.throws(() => pemToSpki(pem.replace('=', '')), /not valid base64/);
   assert.throws(() => pemToSpki('-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----'), /SubjectPublicKeyInfo/);
 });
+
+test('text before the PEM block is skipped (certtool writes a preamble)', async () => {
+  const bytes = await spki();
+  const pem = `Public Key Information:\n\tPublic Key Algorithm: EC/ECDSA\n\n${spkiToPem(bytes)}`;
+  assert.deepEqual(pemToSpki(pem), bytes);
+});

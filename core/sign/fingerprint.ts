@@ -27,10 +27,13 @@ export function spkiToPem(spki: Uint8Array): string {
 
 /**
  * Parses one "PUBLIC KEY" PEM block. Line length is not enforced (RFC 7468 §3 lax parsing: keys pasted
- * from other tools are wrapped differently), but the base64 itself must be canonical.
+ * from other tools are wrapped differently), but the base64 itself must be canonical. Explanatory text
+ * before the block is skipped (RFC 7468 §2: parsers must ignore it; certtool writes such a preamble).
  */
 export function pemToSpki(pem: string): Uint8Array {
-  const match = /^-----BEGIN ([A-Z0-9 ]+)-----\r?\n([\s\S]*?)\r?\n?-----END ([A-Z0-9 ]+)-----$/.exec(pem.trim());
+  const start = /(?:^|\n)(-----BEGIN [A-Z0-9 ]+-----)/.exec(pem);
+  const block = start ? pem.slice(start.index + start[0].length - start[1]!.length) : pem;
+  const match = /^-----BEGIN ([A-Z0-9 ]+)-----\r?\n([\s\S]*?)\r?\n?-----END ([A-Z0-9 ]+)-----$/.exec(block.trim());
   if (!match) throw new Error('not a PEM block: expected "-----BEGIN PUBLIC KEY-----" … "-----END PUBLIC KEY-----"');
   const [, begin, body, end] = match;
   if (begin !== end) throw new Error(`PEM BEGIN label "${begin}" does not match END label "${end}"`);
