@@ -7,7 +7,9 @@ import { contentSecurityPolicy } from './lib/security-headers.mjs';
  */
 export function proxy(request: NextRequest) {
   const nonce = btoa(crypto.randomUUID());
-  const csp = contentSecurityPolicy({ nonce, dev: process.env.NODE_ENV === 'development' });
+  // The Hub is reachable only from the Verify page opened with ?hub=on, i.e. after the user asked for it.
+  const hub = request.nextUrl.pathname === '/' && request.nextUrl.searchParams.get('hub') === 'on';
+  const csp = contentSecurityPolicy({ nonce, dev: process.env.NODE_ENV === 'development', hub });
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set('x-nonce', nonce);
   requestHeaders.set('Content-Security-Policy', csp);

@@ -9,18 +9,21 @@ import { ReportView } from './ReportView';
 import { ReportLinkBox } from './ReportLinkBox';
 import { RuntimePanel } from './RuntimePanel';
 import { formatRate } from './format';
+import { VerifyOptions } from './VerifyOptions';
+import { NO_OPTIONS } from '@/lib/verify-options';
 
 /** The Verify page: drop → live progress → verdict, files and a signed link. */
-export function VerifyScreen() {
+export function VerifyScreen({ hubEnabled = false }: { hubEnabled?: boolean }) {
   const { state, verifyEntries, cancel, reset } = useVerification();
   const { check, run } = useRuntimeCheck();
   const [demoError, setDemoError] = useState<string | null>(null);
+  const [options, setOptions] = useState(NO_OPTIONS);
   const busy = state.phase === 'hashing';
 
   const tryDemo = async () => {
     setDemoError(null);
     try {
-      await verifyEntries(await loadDemoModel());
+      await verifyEntries(await loadDemoModel(), options);
     } catch (error) {
       setDemoError(`The demo model could not be loaded: ${(error as Error).message}`);
     }
@@ -36,7 +39,8 @@ export function VerifyScreen() {
       </div>
       {state.phase !== 'hashing' && (
         <>
-          <DropZone onFiles={verifyEntries} disabled={busy} />
+          <DropZone onFiles={(entries) => verifyEntries(entries, options)} disabled={busy} />
+          <VerifyOptions value={options} onChange={setOptions} hubEnabled={hubEnabled} />
           <div className="flex items-center gap-3">
             <button type="button" data-testid="try-demo" className="btn-primary" onClick={tryDemo}>
               Try the demo

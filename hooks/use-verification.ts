@@ -7,6 +7,8 @@ import { scanInPool } from '@/lib/scan-pool';
 import { toModelFiles, type ModelFile } from '@/lib/model-files';
 import { getOrCreateBrowserKey } from '@/lib/browser-key';
 import { makeReportLink } from '@/lib/report-link';
+import { checkManifest, GIT_SHA1_MAX_BYTES } from '@/lib/manifest-check';
+import { NO_OPTIONS, type VerifyOptions } from '@/lib/verify-options';
 
 export interface ActiveFile {
   path: string;
@@ -51,7 +53,7 @@ export function useVerification() {
 
   useEffect(() => () => cancelRef.current?.(), []);
 
-  const verify = useCallback(async (name: string, files: ModelFile[]) => {
+  const verify = useCallback(async (name: string, files: ModelFile[], options: VerifyOptions) => {
     if (files.length === 0) {
       setState({ phase: 'error', message: 'No files were given. Drop a model folder or pick its files.' });
       return;
@@ -82,10 +84,14 @@ export function useVerification() {
         active,
       };
     };
-    const pool = hashInPool(files, (path, bytes) => {
-      done.set(path, bytes);
-      if (bytes === sizes.get(path)) finished.add(path);
-    });
+    const pool = hashInPool(
+      files,
+      (path, bytes) => {
+        done.set(path, bytes);
+        if (bytes === sizes.get(path)) finished.add(path);
+      },
+      options.hubRepo ? GIT_SHA1_MAX_BYTES : 0,
+    );
     // The scan reads headers and pickles only, so it runs beside hashing in its own worker (DESIGN.md §1).
     let scanSeconds = 0;
     const scanning = scanInPool(files, () => (filesScanned += 1));
@@ -100,10 +106,12 @@ export function useVerification() {
       const outcomes = await pool.done;
       const seconds = (performance.now() - started) / 1000;
       const scans = await scanning.done;
+      const manifest = await checkManifest(files, outcomes, options);
       const report = await buildReport({
         name,
         outcomes,
         scans,
+        manifest,
         environment: { runtime: 'browser', userAgent: navigator.userAgent },
       });
       let link: string | null = null;
@@ -131,9 +139,9 @@ export function useVerification() {
   }, []);
 
   const verifyEntries = useCallback(
-    (entries: { path: string; file: File }[]) => {
+    (entries: { path: string; file: File }[], options: VerifyOptions = NO_OPTIONS) => {
       const { name, files } = toModelFiles(entries);
-      return verify(name, files);
+      return verify(name, files, options);
     },
     [verify],
   );

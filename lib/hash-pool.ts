@@ -14,6 +14,8 @@ function failedOutcome(f: ModelFile, message: string): HashOutcome {
 export function hashInPool(
   files: readonly ModelFile[],
   onProgress: (path: string, bytesDone: number) => void,
+  /** Files up to this size also get a git blob SHA-1 (for a Hub comparison); 0 for none. */
+  gitSha1MaxBytes = 0,
 ): { done: Promise<HashOutcome[]>; cancel: () => void } {
   return runPool<HashWorkerApi, ModelFile[], HashOutcome>({
     workerUrl: '/workers/hash.worker.js',
@@ -22,10 +24,15 @@ export function hashInPool(
     setup: (api) =>
       void api.setProgressListener(proxy((path: string, p: { bytesDone: number }) => onProgress(path, p.bytesDone))),
     run: async (api, job) => {
-      const results = await api.hashFiles(job.map(({ file, path }) => ({ file, path })));
+      const results = await api.hashFiles(
+        job.map(({ file, path }) => ({ file, path })),
+        gitSha1MaxBytes,
+      );
       return job.map((f, i): HashOutcome => {
         const r = results[i];
-        if (r && 'sha256' in r) return { path: f.path, size: f.file.size, sha256: r.sha256 };
+        if (r && 'sha256' in r) {
+          return { path: f.path, size: f.file.size, sha256: r.sha256, ...(r.gitSha1 ? { gitSha1: r.gitSha1 } : {}) };
+        }
         return failedOutcome(f, r?.error ?? 'no result from the hash worker');
       });
     },

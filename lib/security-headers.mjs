@@ -15,7 +15,10 @@ export const ISOLATION_HEADERS = [
  * it does not allow eval of JavaScript. Next's dev server needs 'unsafe-eval' (React debugging), never prod.
  * Inline style attributes are allowed (progress bar widths); inline script is not.
  */
-export function contentSecurityPolicy({ nonce, dev = false } = {}) {
+/** The one third-party origin the portal may ever contact, and only on a page the user opened for it. */
+export const HUB_ORIGIN = 'https://huggingface.co';
+
+export function contentSecurityPolicy({ nonce, dev = false, hub = false } = {}) {
   const script = ["'self'", "'wasm-unsafe-eval'", nonce ? `'nonce-${nonce}'` : '', dev ? "'unsafe-eval'" : '']
     .filter(Boolean)
     .join(' ');
@@ -26,7 +29,7 @@ export function contentSecurityPolicy({ nonce, dev = false } = {}) {
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data: blob:",
     "font-src 'self'",
-    `connect-src 'self'${dev ? ' ws:' : ''}`,
+    `connect-src 'self'${hub ? ` ${HUB_ORIGIN}` : ''}${dev ? ' ws:' : ''}`,
     "object-src 'none'",
     "base-uri 'none'",
     "form-action 'self'",

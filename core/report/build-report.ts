@@ -20,6 +20,8 @@ export interface ReportInput {
   outcomes: readonly HashOutcome[];
   environment: Report['environment'];
   createdAt?: Date;
+  /** The comparison with a published manifest (Hub revision, SHA256SUMS), when one was used (issue #4). */
+  manifest?: { check: Check; findings: Finding[] };
   /** Scan results per file (issue #3); absent when the scan did not run. */
   scans?: readonly FileScan[];
   /** Checks and findings from other modules (signature …), merged in. */
@@ -28,16 +30,21 @@ export interface ReportInput {
 }
 
 export async function buildReport(input: ReportInput): Promise<Report> {
-  const integrity = integrityCheck(input.outcomes);
+  const integrity = integrityCheck(input.outcomes, input.manifest !== undefined);
   const scan = input.scans ? scanCheck(input.scans) : undefined;
-  const ran = new Map<CheckId, Check>([['integrity', integrity.check]]);
+  const ran = new Map<CheckId, Check>([['integrity', mergeIntegrity(integrity.check, input.manifest?.check)]]);
   if (scan) ran.set('scan', scan.check);
   for (const c of input.extraChecks ?? []) ran.set(c.id, c);
   const checks: Check[] = [...ran.values()];
   for (const [id, summary] of Object.entries(NOT_YET_RUN) as [CheckId, string][]) {
     if (!ran.has(id)) checks.push({ id, status: 'skipped', summary });
   }
-  const findings = [...integrity.findings, ...(scan?.findings ?? []), ...(input.extraFindings ?? [])];
+  const findings = [
+    ...integrity.findings,
+    ...(input.manifest?.findings ?? []),
+    ...(scan?.findings ?? []),
+    ...(input.extraFindings ?? []),
+  ];
   const files = scan ? integrity.files.map(scan.annotate) : integrity.files;
   const report: Report = {
     schema: REPORT_SCHEMA_ID,
@@ -52,6 +59,15 @@ export async function buildReport(input: ReportInput): Promise<Report> {
   const digest = await rootDigest(integrity.files);
   if (digest) report.subject.rootDigest = digest;
   return ReportSchema.parse(report);
+}
+
+const STATUS_ORDER: readonly Check['status'][] = ['fail', 'error', 'review', 'pass', 'skipped'];
+
+/** Hashing and the manifest comparison are one check: the worse status, both summaries. */
+function mergeIntegrity(hashing: Check, manifest: Check | undefined): Check {
+  if (!manifest) return hashing;
+  const worse = STATUS_ORDER.indexOf(hashing.status) < STATUS_ORDER.indexOf(manifest.status) ? hashing : manifest;
+  return { id: 'integrity', status: worse.status, summary: `${manifest.summary} ${hashing.summary}` };
 }
 
 /** Parses untrusted JSON (a link, a CLI file, IndexedDB) into a Report, or says what is wrong. */

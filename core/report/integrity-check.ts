@@ -3,7 +3,7 @@ import { FINDING_CODES, type FindingCode } from './finding-codes.ts';
 
 /** What hashing one file produced: a digest, or why there is none. */
 export type HashOutcome =
-  | { path: string; size: number; sha256: string }
+  | { path: string; size: number; sha256: string; gitSha1?: string }
   | { path: string; size: number; error: { kind: 'unreadable' | 'changed' | 'cancelled'; message: string } };
 
 function finding(code: FindingCode, file: string | undefined, detail: string): Finding {
@@ -12,7 +12,10 @@ function finding(code: FindingCode, file: string | undefined, detail: string): F
 }
 
 /** The integrity check: fills subject.files and reports files that could not be fingerprinted. */
-export function integrityCheck(outcomes: readonly HashOutcome[]): {
+export function integrityCheck(
+  outcomes: readonly HashOutcome[],
+  hasManifest = false,
+): {
   files: ReportFile[];
   check: Check;
   findings: Finding[];
@@ -34,9 +37,11 @@ export function integrityCheck(outcomes: readonly HashOutcome[]): {
     findings.push(finding('MG-RPT-001', undefined, `${cancelled} of ${outcomes.length} files were not hashed.`));
   }
   const hashed = files.filter((f) => f.sha256).length;
-  findings.push(
-    finding('MG-INT-003', undefined, 'No model.sig, Hub revision or SHA256SUMS was given; digests are recorded only.'),
-  );
+  if (!hasManifest) {
+    findings.push(
+      finding('MG-INT-003', undefined, 'No Hub revision or SHA256SUMS was given; digests are recorded only.'),
+    );
+  }
   const complete = hashed === outcomes.length;
   const check: Check = {
     id: 'integrity',

@@ -128,3 +128,19 @@ test('a link report keeps all rows of a small model and states how many rows of 
   assert.equal(linked.subject.rootDigest, big.subject.rootDigest);
   assert.ok(parseReport(linked).ok);
 });
+
+test('a manifest comparison replaces "no manifest", and a modified file fails the report', async () => {
+  const { compareWithManifest } = await import('../manifest/compare.ts');
+  const { sha256Manifest } = await import('../manifest/sha256sums.ts');
+  const manifest = sha256Manifest(`${digest}  a.json\n${'b'.repeat(64)}  b.bin\n`, 'SHA256SUMS');
+  const outcomes = [
+    { path: 'a.json', size: 1, sha256: digest },
+    { path: 'b.bin', size: 2, sha256: digest },
+  ];
+  const comparison = compareWithManifest(outcomes, manifest);
+  const report = await buildReport({ name: 'm', environment: env, outcomes, manifest: comparison });
+  assert.equal(report.verdict, 'fail');
+  assert.equal(report.checks.find((c) => c.id === 'integrity')?.status, 'fail');
+  assert.ok(!report.findings.some((f) => f.code === 'MG-INT-003'));
+  assert.ok(report.findings.some((f) => f.file === 'b.bin' && f.severity === 'critical'));
+});

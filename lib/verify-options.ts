@@ -1,0 +1,18 @@
+/** What the user asked the verification to compare against (the options panel of the Verify page). */
+export interface VerifyOptions {
+  /** PEM of the publisher's public key, for a model.sig signed with a private key. */
+  publicKeyPem: string;
+  /** PEM certificates of trusted CAs, for a model.sig signed with a certificate chain. */
+  caPem: string;
+  ignoreUnsigned: boolean;
+  hubRepo: string;
+  hubRevision: string;
+}
+
+export const NO_OPTIONS: VerifyOptions = {
+  publicKeyPem: '',
+  caPem: '',
+  ignoreUnsigned: false,
+  hubRepo: '',
+  hubRevision: '',
+};
