@@ -48,6 +48,16 @@ export function VerifyOptions({
             className="mt-1 w-full rounded border border-slate-300 p-2 font-mono text-xs"
           />
         </div>
+        <label className="block">
+          <span className="font-medium">Paths the signature leaves out (one per line)</span>
+          <textarea
+            data-testid="opt-ignore-paths"
+            rows={2}
+            value={value.ignorePaths}
+            onChange={(e) => set({ ignorePaths: e.target.value })}
+            className="mt-1 w-full rounded border border-slate-300 p-2 font-mono text-xs"
+          />
+        </label>
         <label className="flex items-center gap-2">
           <input
             type="checkbox"

@@ -10,6 +10,7 @@ import { ReportLinkBox } from './ReportLinkBox';
 import { RuntimePanel } from './RuntimePanel';
 import { formatRate } from './format';
 import { VerifyOptions } from './VerifyOptions';
+import { SignFolderButton } from './SignFolderButton';
 import { NO_OPTIONS } from '@/lib/verify-options';
 
 /** The Verify page: drop → live progress → verdict, files and a signed link. */
@@ -79,6 +80,7 @@ export function VerifyScreen({ hubEnabled = false }: { hubEnabled?: boolean }) {
             </button>
           </div>
           <ReportView report={state.report} />
+          <SignFolderButton report={state.report} />
           {state.link ? (
             <ReportLinkBox link={state.link} />
           ) : (

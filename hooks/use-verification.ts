@@ -8,6 +8,7 @@ import { toModelFiles, type ModelFile } from '@/lib/model-files';
 import { getOrCreateBrowserKey } from '@/lib/browser-key';
 import { makeReportLink } from '@/lib/report-link';
 import { checkManifest, GIT_SHA1_MAX_BYTES } from '@/lib/manifest-check';
+import { checkSignature } from '@/lib/signature-check';
 import { NO_OPTIONS, type VerifyOptions } from '@/lib/verify-options';
 
 export interface ActiveFile {
@@ -107,11 +108,14 @@ export function useVerification() {
       const seconds = (performance.now() - started) / 1000;
       const scans = await scanning.done;
       const manifest = await checkManifest(files, outcomes, options);
+      const signature = await checkSignature(files, outcomes, options);
       const report = await buildReport({
         name,
         outcomes,
         scans,
         manifest,
+        extraChecks: signature ? [signature.check] : [],
+        extraFindings: signature?.findings ?? [],
         environment: { runtime: 'browser', userAgent: navigator.userAgent },
       });
       let link: string | null = null;

@@ -5,6 +5,8 @@ export interface VerifyOptions {
   /** PEM certificates of trusted CAs, for a model.sig signed with a certificate chain. */
   caPem: string;
   ignoreUnsigned: boolean;
+  /** Paths to leave out of the signature check (model_signing --ignore-paths), one per line or comma. */
+  ignorePaths: string;
   hubRepo: string;
   hubRevision: string;
 }
@@ -13,6 +15,14 @@ export const NO_OPTIONS: VerifyOptions = {
   publicKeyPem: '',
   caPem: '',
   ignoreUnsigned: false,
+  ignorePaths: '',
   hubRepo: '',
   hubRevision: '',
 };
+
+export function ignorePathList(options: VerifyOptions): string[] {
+  return options.ignorePaths
+    .split(/[\n,]/)
+    .map((p) => p.trim())
+    .filter(Boolean);
+}
