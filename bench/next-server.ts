@@ -40,7 +40,23 @@ export async function startNextServer(root: string, { timeoutMs = 90_000 } = {})
     output += `\n${error.message}`;
   });
 
-  const server: NextServer = { origin, stop: () => stopGroup(child, exit, () => exited !== null) };
+  // Last resort if this process dies without running stop() (an uncaught error, a closed stdout): 'exit'
+  // handlers run synchronously, so kill the whole group at once.
+  const killOnExit = () => {
+    try {
+      if (child.pid !== undefined && exited === null) process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  };
+  process.on('exit', killOnExit);
+  const server: NextServer = {
+    origin,
+    stop: async () => {
+      await stopGroup(child, exit, () => exited !== null);
+      process.off('exit', killOnExit);
+    },
+  };
   try {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
@@ -48,7 +64,8 @@ export async function startNextServer(root: string, { timeoutMs = 90_000 } = {})
         const { code, signal } = exited as { code: number | null; signal: NodeJS.Signals | null };
         throw new BenchError(`next start exited early (code ${code}, signal ${signal}):\n${output}`);
       }
-      if (Date.now() > deadline) throw new BenchError(`next start did not answer on ${origin} within ${timeoutMs / 1000} s:\n${output}`);
+      if (Date.now() > deadline)
+        throw new BenchError(`next start did not answer on ${origin} within ${timeoutMs / 1000} s:\n${output}`);
       try {
         const response = await fetch(`${origin}/`, { signal: AbortSignal.timeout(5000) });
         await response.arrayBuffer();
@@ -75,7 +92,10 @@ async function stopGroup(child: ChildProcess, exit: Promise<void>, hasExited: ()
   };
   if (!hasExited()) {
     signalGroup('SIGTERM');
-    const ended = await Promise.race([exit.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 5000).unref())]);
+    const ended = await Promise.race([
+      exit.then(() => true),
+      new Promise<boolean>((r) => setTimeout(() => r(false), 5000).unref()),
+    ]);
     if (ended) {
       signalGroup('SIGKILL'); // children that outlived their parent, if any
       return;

@@ -33,11 +33,17 @@ export function median(values: readonly number[]): number {
 
 // ---------------------------------------------------------------- tables
 
-export function table(header: readonly string[], rows: readonly (readonly string[])[], rightAlignFrom = 1): string {
+/** A plain-text table; columns from `rightAlignFrom` on are right-aligned, except those listed in `leftAlign`. */
+export function table(
+  header: readonly string[],
+  rows: readonly (readonly string[])[],
+  { rightAlignFrom = 1, leftAlign = [] as readonly number[] } = {},
+): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const right = (i: number) => i >= rightAlignFrom && !leftAlign.includes(i);
   const line = (cells: readonly string[]) =>
     cells
-      .map((c, i) => (i >= rightAlignFrom ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
+      .map((c, i) => (right(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
       .join('  ')
       .trimEnd();
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
@@ -71,7 +77,12 @@ export interface RunResult {
 export function runCommand(
   command: string,
   args: readonly string[],
-  { timeoutMs = 600_000, cwd, env, inherit = false }: { timeoutMs?: number; cwd?: string; env?: NodeJS.ProcessEnv; inherit?: boolean } = {},
+  {
+    timeoutMs = 600_000,
+    cwd,
+    env,
+    inherit = false,
+  }: { timeoutMs?: number; cwd?: string; env?: NodeJS.ProcessEnv; inherit?: boolean } = {},
 ): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
@@ -92,7 +103,8 @@ export function runCommand(
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       const seconds = (performance.now() - started) / 1000;
-      if (timedOut) reject(new BenchError(`${command} ${args.join(' ')} timed out after ${Math.round(timeoutMs / 1000)} s`));
+      if (timedOut)
+        reject(new BenchError(`${command} ${args.join(' ')} timed out after ${Math.round(timeoutMs / 1000)} s`));
       else resolve({ code, signal, stdout, stderr, seconds });
     });
   });
@@ -118,7 +130,11 @@ export function freePort(): Promise<number> {
  * A file of `bytes` pseudo-random bytes at `path`, generated once and reused while its size matches.
  * Written to a temporary name and renamed, so an interrupted run never leaves a short file behind.
  */
-export async function ensureRandomFile(path: string, bytes: number, log: (s: string) => void): Promise<'cached' | 'generated'> {
+export async function ensureRandomFile(
+  path: string,
+  bytes: number,
+  log: (s: string) => void,
+): Promise<'cached' | 'generated'> {
   if (existsSync(path) && statSync(path).size === bytes) return 'cached';
   await mkdir(dirname(path), { recursive: true });
   const tmp = `${path}.tmp-${process.pid}`;
@@ -126,11 +142,11 @@ export async function ensureRandomFile(path: string, bytes: number, log: (s: str
   const block = Buffer.allocUnsafe(Math.min(bytes, 64 * MiB));
   const handle = await open(tmp, 'w');
   try {
-    for (let written = 0; written < bytes; ) {
+    for (let written = 0; written < bytes;) {
       const n = Math.min(block.byteLength, bytes - written);
       await randomFillAsync(block);
       // A short write is possible in principle; loop until this block is out.
-      for (let off = 0; off < n; ) {
+      for (let off = 0; off < n;) {
         const { bytesWritten } = await handle.write(block, off, n - off, written + off);
         off += bytesWritten;
       }
