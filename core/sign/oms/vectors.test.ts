@@ -12,13 +12,8 @@ const labels = existsSync(join(VECTORS, 'labels.json'))
   ? (JSON.parse(readFileSync(join(VECTORS, 'labels.json'), 'utf8')) as { cases: LabelCase[] }).cases
   : [];
 
-// Sigstore keyless is not implemented yet (keyless.ts): its labelled-pass cases must come out
-// "not verifiable" — never valid, never invalid. When keyless lands, delete KEYLESS_PENDING.
-const KEYLESS_PENDING = true;
-
 for (const c of labels) {
-  const pending = KEYLESS_PENDING && c.method === 'sigstore' && c.expected === 'pass';
-  const want = pending ? 'not-verifiable' : c.expected === 'pass' ? 'valid' : 'invalid';
+  const want = c.expected === 'pass' ? 'valid' : 'invalid';
   test(`vector ${c.id}: labelled ${c.expected}, gives ${want}`, async () => {
     const result = await runCase(c);
     const detail = JSON.stringify(result.problems.map((p) => `${p.code} ${p.file ?? ''} ${p.detail}`));
