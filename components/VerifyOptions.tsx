@@ -12,10 +12,11 @@ export function VerifyOptions({
   hubEnabled,
 }: {
   value: VerifyOptionsValue;
-  onChange: (v: VerifyOptionsValue) => void;
+  /** Receives only the changed fields, so two quick edits never overwrite each other. */
+  onChange: (patch: Partial<VerifyOptionsValue>) => void;
   hubEnabled: boolean;
 }) {
-  const set = (patch: Partial<VerifyOptionsValue>) => onChange({ ...value, ...patch });
+  const set = onChange;
   return (
     <details className="rounded-xl border border-slate-200 bg-white p-4 text-sm" data-testid="verify-options">
       <summary className="cursor-pointer font-medium">Compare with what the publisher published (optional)</summary>
@@ -48,6 +49,39 @@ export function VerifyOptions({
             className="mt-1 w-full rounded border border-slate-300 p-2 font-mono text-xs"
           />
         </div>
+        <fieldset className="md:col-span-2">
+          <legend className="font-medium">Or Sigstore keyless: who must have signed</legend>
+          <div className="mt-1 grid gap-2 md:grid-cols-3">
+            <label className="block">
+              <span className="text-xs">Trusted root (trusted_root.json)</span>
+              <input
+                type="file"
+                accept=".json,application/json"
+                data-testid="opt-trusted-root"
+                onChange={async (e) => set({ trustedRootJson: (await e.target.files?.[0]?.text()) ?? '' })}
+                className="mt-1 block w-full text-xs"
+              />
+            </label>
+            <label className="block">
+              <span className="text-xs">Signer identity (email or URI)</span>
+              <input
+                data-testid="opt-identity"
+                value={value.identity}
+                onChange={(e) => set({ identity: e.target.value.trim() })}
+                className="mt-1 w-full rounded border border-slate-300 p-2"
+              />
+            </label>
+            <label className="block">
+              <span className="text-xs">OIDC issuer (URL)</span>
+              <input
+                data-testid="opt-issuer"
+                value={value.issuer}
+                onChange={(e) => set({ issuer: e.target.value.trim() })}
+                className="mt-1 w-full rounded border border-slate-300 p-2"
+              />
+            </label>
+          </div>
+        </fieldset>
         <label className="block">
           <span className="font-medium">Paths the signature leaves out (one per line)</span>
           <textarea

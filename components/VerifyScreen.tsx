@@ -1,5 +1,5 @@
 'use client';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { useVerification } from '@/hooks/use-verification';
 import { useRuntimeCheck } from '@/hooks/use-runtime-check';
 import { loadDemoModel } from '@/lib/demo-model';
@@ -11,7 +11,7 @@ import { RuntimePanel } from './RuntimePanel';
 import { formatRate } from './format';
 import { VerifyOptions } from './VerifyOptions';
 import { SignFolderButton } from './SignFolderButton';
-import { NO_OPTIONS } from '@/lib/verify-options';
+import { NO_OPTIONS, type VerifyOptions as VerifyOptionsValue } from '@/lib/verify-options';
 
 /** The Verify page: drop → live progress → verdict, files and a signed link. */
 export function VerifyScreen({ hubEnabled = false }: { hubEnabled?: boolean }) {
@@ -19,12 +19,19 @@ export function VerifyScreen({ hubEnabled = false }: { hubEnabled?: boolean }) {
   const { check, run } = useRuntimeCheck();
   const [demoError, setDemoError] = useState<string | null>(null);
   const [options, setOptions] = useState(NO_OPTIONS);
+  // Handlers read the options from a ref: a drop or click right after typing must not see the state of the
+  // render before the last keystroke (a stale closure would silently skip the key or Hub comparison).
+  const optionsRef = useRef(NO_OPTIONS);
+  const changeOptions = (patch: Partial<VerifyOptionsValue>) => {
+    optionsRef.current = { ...optionsRef.current, ...patch };
+    setOptions(optionsRef.current);
+  };
   const busy = state.phase === 'hashing';
 
   const tryDemo = async () => {
     setDemoError(null);
     try {
-      await verifyEntries(await loadDemoModel(), options);
+      await verifyEntries(await loadDemoModel(), optionsRef.current);
     } catch (error) {
       setDemoError(`The demo model could not be loaded: ${(error as Error).message}`);
     }
@@ -40,8 +47,8 @@ export function VerifyScreen({ hubEnabled = false }: { hubEnabled?: boolean }) {
       </div>
       {state.phase !== 'hashing' && (
         <>
-          <DropZone onFiles={(entries) => verifyEntries(entries, options)} disabled={busy} />
-          <VerifyOptions value={options} onChange={setOptions} hubEnabled={hubEnabled} />
+          <DropZone onFiles={(entries) => verifyEntries(entries, optionsRef.current)} disabled={busy} />
+          <VerifyOptions value={options} onChange={changeOptions} hubEnabled={hubEnabled} />
           <div className="flex items-center gap-3">
             <button type="button" data-testid="try-demo" className="btn-primary" onClick={tryDemo}>
               Try the demo

@@ -43,6 +43,28 @@ test('OMS vector in the browser: v1.0.1 certificate chain with its ignore path �
   await expect(page.getByTestId('check-list')).toContainText('signature — passed');
 });
 
+test('OMS vector in the browser: v1.1.0 Sigstore keyless, right identity → passed; wrong identity → failed', async ({
+  page,
+}) => {
+  const vector = join(vectors, 'v1.1.0-sigstore');
+  const trustedRoot = join(vectors, '..', 'sigstore-trust', 'trusted_root.production.json');
+  for (const [identity, expected] of [
+    ['stefanb@us.ibm.com', 'passed'],
+    ['someone-else@example.com', 'failed'],
+  ] as const) {
+    const verify = new VerifyPage(page);
+    await verify.open();
+    await page.getByTestId('verify-options').locator('summary').click();
+    await page.getByTestId('opt-trusted-root').setInputFiles(trustedRoot);
+    await page.getByTestId('opt-identity').fill(identity);
+    await page.getByTestId('opt-issuer').fill('https://sigstore.verify.ibm.com/oauth2');
+    await verify.pickFolder(vector);
+    await verify.waitForReport();
+    await page.getByRole('button', { name: 'Show details' }).click();
+    await expect(page.getByTestId('check-list')).toContainText(`signature — ${expected}`);
+  }
+});
+
 test('a folder signed in the browser verifies with the CLI, and a flipped byte fails naming the file', async ({
   page,
 }) => {

@@ -14,7 +14,16 @@ const MAX_SIGNATURE_BYTES = 16 << 20;
 function trustFrom(options: VerifyOptions): OmsTrust | null {
   if (options.publicKeyPem.trim()) return { method: 'key', publicKeyPem: options.publicKeyPem };
   const caPems = options.caPem.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? [];
-  return caPems.length ? { method: 'certificate', caPems } : null;
+  if (caPems.length) return { method: 'certificate', caPems };
+  if (options.trustedRootJson && options.identity && options.issuer) {
+    return {
+      method: 'sigstore',
+      trustedRootJson: options.trustedRootJson,
+      identity: options.identity,
+      issuer: options.issuer,
+    };
+  }
+  return null;
 }
 
 /**
@@ -35,7 +44,7 @@ export async function checkSignature(
         id: 'signature',
         status: 'review',
         summary:
-          'The folder has a model.sig, but no public key or CA certificate was given to check it against (see "Compare with what the publisher published").',
+          'The folder has a model.sig, but no public key, CA certificate or Sigstore identity was given to check it against (see "Compare with what the publisher published").',
       },
       findings: [],
     };

@@ -4,6 +4,10 @@ export interface VerifyOptions {
   publicKeyPem: string;
   /** PEM certificates of trusted CAs, for a model.sig signed with a certificate chain. */
   caPem: string;
+  /** Sigstore keyless: the trusted root (trusted_root.json text) and the signer identity policy. */
+  trustedRootJson: string;
+  identity: string;
+  issuer: string;
   ignoreUnsigned: boolean;
   /** Paths to leave out of the signature check (model_signing --ignore-paths), one per line or comma. */
   ignorePaths: string;
@@ -14,6 +18,9 @@ export interface VerifyOptions {
 export const NO_OPTIONS: VerifyOptions = {
   publicKeyPem: '',
   caPem: '',
+  trustedRootJson: '',
+  identity: '',
+  issuer: '',
   ignoreUnsigned: false,
   ignorePaths: '',
   hubRepo: '',
