@@ -3,6 +3,7 @@ import { hashCommand } from './hash-command.ts';
 import { scanCommand } from './scan-command.ts';
 import { verifyCommand, type VerifyFlags } from './verify-command.ts';
 import { formatReportText } from './format-text.ts';
+import { compareCommand, LINEAGE_EXIT } from './compare-command.ts';
 import type { Report } from '../core/report/schema.ts';
 import type { ScanVerdict } from '../core/scan/types.ts';
 
@@ -24,6 +25,8 @@ commands:
                       --trusted-root <file> --identity <san> --issuer <url>]
                       [--ignore-paths <p>...] [--ignore-unsigned]
                      check an OpenSSF Model Signing signature (default <model-path>/model.sig)
+  compare <finetune-dir> --base <base-dir>
+                     compare weights tensor by tensor: is the fine-tune derived from that base?
 
 options:
   --json             print the Report as JSON (schema modelgate.report/v1)
@@ -32,9 +35,13 @@ options:
 exit codes:
   hash, verify: 0 pass, 1 review, 2 fail
   scan: 0 every file benign, 1 a file suspicious or could not be verified, 2 a file malicious or invalid
+  compare: 0 identical or derived, 1 partially derived (some layers replaced), 2 unrelated
   64 usage error, 70 internal error`;
 
-type Command = (paths: readonly string[], flags: VerifyFlags) => Promise<{ report: Report; code: number }>;
+type Command = (
+  paths: readonly string[],
+  flags: VerifyFlags & { base?: string },
+) => Promise<{ report: Report; code: number }>;
 
 const COMMANDS: Record<string, Command> = {
   hash: async (paths) => {
@@ -50,6 +57,13 @@ const COMMANDS: Record<string, Command> = {
     const report = await verifyCommand(paths[0]!, flags);
     return { report, code: EXIT[report.verdict] };
   },
+  compare: async (paths, flags) => {
+    if (paths.length !== 1 || !flags.base) {
+      throw Object.assign(new Error('give one fine-tune folder and --base <base-dir>'), { usage: true });
+    }
+    const { report, verdict } = await compareCommand(paths[0]!, flags.base);
+    return { report, code: LINEAGE_EXIT[verdict] };
+  },
 };
 
 /** Flags of `verify`; `multiple` where a flag may repeat (--ca a.pem --ca b.pem). */
@@ -62,6 +76,8 @@ const VERIFY_OPTIONS = {
   issuer: { type: 'string' },
   'ignore-paths': { type: 'string', multiple: true },
   'ignore-unsigned': { type: 'boolean' },
+  /** `compare`: the base model folder. */
+  base: { type: 'string' },
 } as const;
 
 export async function main(argv: readonly string[]): Promise<number> {

@@ -8,6 +8,10 @@ Each model is a real Hugging Face-layout folder (DESIGN.md §5):
   config.json, tokenizer.json (HF tokenizers WordLevel), model.safetensors,
   onnx/model.onnx (inputs input_ids, attention_mask int64 -> logits), README.md card.
 Later issues add models (fine-tunes, other seeds, poisoned variants): add a MODELS entry.
+
+It also writes the weight-lineage fixtures of issue #5 under test/fixtures/lineage/ (see LINEAGE and
+gen_lineage()): a base, its fine-tune (also sharded), a model trained from another seed, a base with one
+layer re-initialized, and a GGUF v3 F16 copy of the base. Run only those with `gen_demo_models.py lineage`.
 """
 import json
 import os
@@ -69,14 +73,16 @@ def accuracy(model, seed, n=200):
     return (pred == torch.tensor(labels)).float().mean().item()
 
 
-def train(seed, steps=300):
+def train(seed, steps=300, model=None, lr=0.05, sentence=make_sentence):
+    """From scratch (seeded init), or further training of `model` (a fine-tune) on `sentence`'s data."""
     torch.manual_seed(seed)
     rng = random.Random(seed)
-    model = TinyClassifier(len(VOCAB), 16, 2)
-    opt = torch.optim.Adam(model.parameters(), lr=0.05)
+    model = model or TinyClassifier(len(VOCAB), 16, 2)
+    opt = torch.optim.Adam(model.parameters(), lr=lr)
+    model.train()
     for _ in range(steps):
         labels = [rng.randint(0, 1) for _ in range(32)]
-        batch = [encode(make_sentence(rng, y)) for y in labels]
+        batch = [encode(sentence(rng, y)) for y in labels]
         ids = torch.tensor([b[0] for b in batch])
         mask = torch.tensor([b[1] for b in batch])
         loss = nn.functional.cross_entropy(model(ids, mask), torch.tensor(labels))
@@ -197,7 +203,119 @@ def write_index():
         f.write("\n")
 
 
+LINEAGE_ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "test", "fixtures", "lineage")
+SHIFTED_POSITIVE = ["superb", "delightful"]
+
+
+def shifted_sentence(rng, label):
+    """Fine-tune data: the positive class only ever uses two words, so their embedding rows move most."""
+    words = [rng.choice(NEUTRAL) for _ in range(rng.randint(2, 6))]
+    pool = SHIFTED_POSITIVE if label == 1 else NEGATIVE
+    words.insert(rng.randint(0, len(words)), rng.choice(pool))
+    return " ".join(words)
+
+
+def fine_tune(base):
+    model = TinyClassifier(len(VOCAB), 16, 2)
+    model.load_state_dict(base.state_dict())
+    return train(seed=7, steps=40, model=model, lr=0.005, sentence=shifted_sentence)
+
+
+def reinit_layer(base, layer="pre_classifier"):
+    """A base with one layer replaced by a fresh init: the "partially derived" case."""
+    model = TinyClassifier(len(VOCAB), 16, 2)
+    model.load_state_dict(base.state_dict())
+    torch.manual_seed(99)
+    getattr(model, layer).reset_parameters()
+    return model.eval()
+
+
+def lineage_card(name, base_model, text):
+    return f"---\nlicense: apache-2.0\nbase_model: {base_model}\n---\n# {name}\n\n{text}\n" if base_model else \
+        f"---\nlicense: apache-2.0\n---\n# {name}\n\n{text}\n"
+
+
+def write_lineage_folder(name, state, base_model, text):
+    """HF layout without ONNX (weights are all the diff reads; keeps the committed fixtures small)."""
+    out = os.path.join(LINEAGE_ROOT, name)
+    os.makedirs(out, exist_ok=True)
+    with open(os.path.join(out, "config.json"), "w") as f:
+        json.dump({"model_type": "tiny-classifier", "vocab_size": len(VOCAB), "hidden_size": 16}, f, indent=2)
+        f.write("\n")
+    if state is not None:
+        write_safetensors(os.path.join(out, "model.safetensors"), state)
+    with open(os.path.join(out, "README.md"), "w") as f:
+        f.write(lineage_card(name, base_model, text))
+    return out
+
+
+def write_sharded(out, state):
+    """Two shards plus model.safetensors.index.json (weight_map: tensor name -> shard file), as HF writes."""
+    names = sorted(state)
+    shards = [names[: len(names) // 2], names[len(names) // 2:]]
+    weight_map = {}
+    for i, part in enumerate(shards):
+        file = f"model-{i + 1:05d}-of-{len(shards):05d}.safetensors"
+        write_safetensors(os.path.join(out, file), {n: state[n] for n in part})
+        weight_map.update({n: file for n in part})
+    total = sum(state[n].numel() * 4 for n in names)
+    with open(os.path.join(out, "model.safetensors.index.json"), "w") as f:
+        json.dump({"metadata": {"total_size": total}, "weight_map": weight_map}, f, indent=2)
+        f.write("\n")
+
+
+def gguf_string(s):
+    raw = s.encode()
+    return struct.pack("<Q", len(raw)) + raw
+
+
+def write_gguf_f16(path, state, alignment=32):
+    """GGUF v3 by hand (ggml docs/gguf.md): header, KVs, tensor infos, aligned F16 data. Dims are stored
+    innermost first (ggml order), the reverse of the PyTorch shape; HF tensor names are kept."""
+    kvs = gguf_string("general.architecture") + struct.pack("<I", 8) + gguf_string("tiny-classifier")
+    kvs += gguf_string("general.alignment") + struct.pack("<II", 4, alignment)
+    infos, blobs, offset = b"", [], 0
+    for name in sorted(state):
+        t = state[name].detach().contiguous().to(torch.float16)
+        dims = list(reversed(t.shape))
+        infos += gguf_string(name) + struct.pack("<I", len(dims)) + b"".join(struct.pack("<Q", d) for d in dims)
+        infos += struct.pack("<IQ", 1, offset)
+        data = t.numpy().tobytes()
+        data += b"\0" * ((alignment - len(data) % alignment) % alignment)
+        blobs.append(data)
+        offset += len(data)
+    head = b"GGUF" + struct.pack("<IQQ", 3, len(state), 2) + kvs + infos
+    head += b"\0" * ((alignment - len(head) % alignment) % alignment)
+    with open(path, "wb") as f:
+        f.write(head)
+        for b in blobs:
+            f.write(b)
+
+
+def gen_lineage():
+    """The pairs of issue #5 §5; core/weights/lineage.test.ts asserts each pair's verdict."""
+    base = train(seed=1)
+    finetune = fine_tune(base)
+    other = train(seed=2)
+    partial = reinit_layer(base)
+    for name, model in [("base", base), ("finetune", finetune), ("other-seed", other), ("partial", partial)]:
+        print("lineage", name, "held-out accuracy", accuracy(model, 1))
+    write_lineage_folder("base", base.state_dict(), None, "Tiny classifier trained from seed 1.")
+    write_lineage_folder("finetune", finetune.state_dict(), "base", "base, 40 more steps on shifted data.")
+    write_lineage_folder("other-seed", other.state_dict(), "base", "Claims base; trained from seed 2.")
+    write_lineage_folder("partial", partial.state_dict(), "base", "base with pre_classifier re-initialized.")
+    sharded = write_lineage_folder("finetune-sharded", None, "base", "finetune, in two shards.")
+    write_sharded(sharded, finetune.state_dict())
+    gguf = write_lineage_folder("base-gguf", None, None, "base as GGUF v3, F16.")
+    write_gguf_f16(os.path.join(gguf, "model.gguf"), base.state_dict())
+
+
 def main(names):
+    if names == ["lineage"]:
+        gen_lineage()
+        return
+    if not names:
+        gen_lineage()
     for name in names or MODELS:
         spec = MODELS[name]
         model = train(spec["seed"])

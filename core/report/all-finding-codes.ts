@@ -5,6 +5,7 @@ import { VALIDATOR_CODES } from '../scan/validator-codes.ts';
 import { ROUTER_CODES } from '../scan/router-codes.ts';
 import { SIGNATURE_CODES } from '../sign/oms/signature-codes.ts';
 import { MANIFEST_CODES } from '../manifest/manifest-codes.ts';
+import { LINEAGE_CODES } from '../weights/lineage-codes.ts';
 import type { Severity } from './schema.ts';
 
 export interface DocumentedCode {
@@ -16,9 +17,15 @@ export interface DocumentedCode {
 
 /** Every code ModelGate can emit, from every catalog, sorted: the README table is made from this list. */
 export function allFindingCodes(): DocumentedCode[] {
-  const keyed = [FINDING_CODES, PICKLE_CODES, VALIDATOR_CODES, ROUTER_CODES, MANIFEST_CODES, SIGNATURE_CODES].flatMap(
-    (catalog) => Object.entries(catalog).map(([code, info]) => ({ code, ...info })),
-  );
+  const keyed = [
+    FINDING_CODES,
+    PICKLE_CODES,
+    VALIDATOR_CODES,
+    ROUTER_CODES,
+    MANIFEST_CODES,
+    SIGNATURE_CODES,
+    LINEAGE_CODES,
+  ].flatMap((catalog) => Object.entries(catalog).map(([code, info]) => ({ code, ...info })));
   const named = Object.values(CONTAINER_CODES).map(({ code, severity, title, explanation }) => ({
     code,
     severity,

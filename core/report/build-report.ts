@@ -3,6 +3,8 @@ import { decideVerdict } from './verdict.ts';
 import { integrityCheck, type HashOutcome } from './integrity-check.ts';
 import { rootDigest } from './root-digest.ts';
 import { scanCheck, type FileScan } from './scan-check.ts';
+import { lineageCheck } from '../weights/lineage-check.ts';
+import type { Lineage } from '../weights/lineage-schema.ts';
 
 export const TOOL = { name: 'modelgate', version: '0.1.0' } as const;
 
@@ -24,6 +26,8 @@ export interface ReportInput {
   manifest?: { check: Check; findings: Finding[] };
   /** Scan results per file (issue #3); absent when the scan did not run. */
   scans?: readonly FileScan[];
+  /** The weight comparison with a base model (issue #5); adds the `lineage` check and record. */
+  lineage?: Lineage;
   /** Checks and findings from other modules (signature …), merged in. */
   extraChecks?: readonly Check[];
   extraFindings?: readonly Finding[];
@@ -34,6 +38,8 @@ export async function buildReport(input: ReportInput): Promise<Report> {
   const scan = input.scans ? scanCheck(input.scans) : undefined;
   const ran = new Map<CheckId, Check>([['integrity', mergeIntegrity(integrity.check, input.manifest?.check)]]);
   if (scan) ran.set('scan', scan.check);
+  const lineage = input.lineage ? lineageCheck(input.lineage) : undefined;
+  if (lineage) ran.set('lineage', lineage.check);
   for (const c of input.extraChecks ?? []) ran.set(c.id, c);
   const checks: Check[] = [...ran.values()];
   for (const [id, summary] of Object.entries(NOT_YET_RUN) as [CheckId, string][]) {
@@ -43,6 +49,7 @@ export async function buildReport(input: ReportInput): Promise<Report> {
     ...integrity.findings,
     ...(input.manifest?.findings ?? []),
     ...(scan?.findings ?? []),
+    ...(lineage?.findings ?? []),
     ...(input.extraFindings ?? []),
   ];
   const files = scan ? integrity.files.map(scan.annotate) : integrity.files;
@@ -56,6 +63,7 @@ export async function buildReport(input: ReportInput): Promise<Report> {
     checks,
     findings,
   };
+  if (input.lineage) report.lineage = input.lineage;
   const digest = await rootDigest(integrity.files);
   if (digest) report.subject.rootDigest = digest;
   return ReportSchema.parse(report);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LineageSchema } from '../weights/lineage-schema.ts';
 
 /** The Report (DESIGN.md §2): one versioned JSON document, validated wherever it is read. */
 export const REPORT_SCHEMA_ID = 'modelgate.report/v1';
@@ -61,7 +62,7 @@ export const ReportSchema = z.object({
   findings: z.array(FindingSchema),
   // Filled by later checks (DESIGN.md §4); kept open here and narrowed by the issues that add them.
   behavior: z.record(z.string(), z.unknown()).optional(),
-  lineage: z.record(z.string(), z.unknown()).optional(),
+  lineage: LineageSchema.optional(),
   provenance: z.record(z.string(), z.unknown()).optional(),
 });
 

@@ -1,0 +1,124 @@
+import { EMPTY_STATS, mergeStats, reduceOnCpu, type PairReducer, type PairStats } from './pair-stats.ts';
+import { elementCount, readElements, type NotCompared, type TensorListing, type WeightTensor } from './tensors.ts';
+import { RowTracker, tracksRows, type RowChange } from './row-change.ts';
+
+/**
+ * The diff engine (issue #5 §2): every tensor present in both models with the same shape is streamed in
+ * aligned chunks through a PairReducer (CPU here, WGSL in the worker), so memory is bounded by two chunks
+ * whatever the model size.
+ */
+
+/** 1M elements a chunk: 4 MiB of Float32 per side, small enough for any host, big enough to amortise a read. */
+export const DEFAULT_CHUNK_ELEMENTS = 1 << 20;
+
+/**
+ * An element counts as changed when |ft − base| exceeds this. 1e-6 is above the f32 rounding of values
+ * of order 1e-2 (the typical weight), so a lossless copy counts 0 changed, while one optimizer step
+ * at a fine-tuning learning rate (≥ 1e-6) counts.
+ */
+export const DEFAULT_CHANGED_ABOVE = 1e-6;
+
+export interface TensorDiff {
+  name: string;
+  shape: number[];
+  count: number;
+  /** ‖ft − base‖ / ‖base‖; Infinity when base is all zeros and ft is not. */
+  relChange: number;
+  /** base·ft / (‖base‖‖ft‖); 1 when both are all zeros. */
+  cosine: number;
+  maxAbsChange: number;
+  /** Share of elements with |ft − base| > changedAbove. */
+  changedShare: number;
+  /** For 2-D embedding / output matrices: the rows that moved most. */
+  topRows?: RowChange[];
+}
+
+export interface ModelDiff {
+  tensors: TensorDiff[];
+  onlyInBase: string[];
+  onlyInFinetune: string[];
+  shapeMismatches: { name: string; base: number[]; finetune: number[] }[];
+  notCompared: NotCompared[];
+  /** Sum of compared elements, for throughput figures. */
+  elements: number;
+}
+
+export interface DiffOptions {
+  reducer?: PairReducer;
+  chunkElements?: number;
+  changedAbove?: number;
+  /** How many rows to keep per embedding / output matrix. */
+  topRows?: number;
+  onTensor?: (done: number, total: number, name: string) => void;
+}
+
+export function statsToDiff(name: string, shape: number[], s: PairStats): TensorDiff {
+  const normBase = Math.sqrt(s.sumBase2);
+  const normFt = Math.sqrt(s.sumFt2);
+  const normDiff = Math.sqrt(s.sumDiff2);
+  const relChange = normBase > 0 ? normDiff / normBase : normDiff > 0 ? Infinity : 0;
+  const cosine = normBase > 0 && normFt > 0 ? s.dot / (normBase * normFt) : normBase === normFt ? 1 : 0;
+  return {
+    name,
+    shape,
+    count: s.count,
+    relChange,
+    cosine,
+    maxAbsChange: s.maxAbsDiff,
+    changedShare: s.count > 0 ? s.changed / s.count : 0,
+  };
+}
+
+export async function diffModels(
+  base: TensorListing,
+  finetune: TensorListing,
+  options: DiffOptions = {},
+): Promise<ModelDiff> {
+  const ftByName = new Map(finetune.tensors.map((t) => [t.name, t]));
+  const baseNames = new Set(base.tensors.map((t) => t.name));
+  const out: ModelDiff = {
+    tensors: [],
+    onlyInBase: base.tensors.filter((t) => !ftByName.has(t.name)).map((t) => t.name),
+    onlyInFinetune: finetune.tensors.filter((t) => !baseNames.has(t.name)).map((t) => t.name),
+    shapeMismatches: [],
+    notCompared: [...base.notCompared, ...finetune.notCompared],
+    elements: 0,
+  };
+  const pairs = base.tensors.filter((t) => ftByName.has(t.name));
+  for (const [i, b] of pairs.entries()) {
+    const f = ftByName.get(b.name)!;
+    options.onTensor?.(i, pairs.length, b.name);
+    if (b.shape.join('x') !== f.shape.join('x')) {
+      out.shapeMismatches.push({ name: b.name, base: b.shape, finetune: f.shape });
+      continue;
+    }
+    const diff = await diffTensor(b, f, options);
+    out.tensors.push(diff);
+    out.elements += diff.count;
+  }
+  return out;
+}
+
+/** Streams one pair; chunks end on row boundaries when rows are tracked, so each row sits in one chunk. */
+export async function diffTensor(base: WeightTensor, ft: WeightTensor, options: DiffOptions = {}): Promise<TensorDiff> {
+  const reducer = options.reducer ?? reduceOnCpu;
+  const changedAbove = options.changedAbove ?? DEFAULT_CHANGED_ABOVE;
+  const total = elementCount(base.shape);
+  const rows = tracksRows(base.name, base.shape) ? new RowTracker(base.shape[1]!, options.topRows ?? 10) : undefined;
+  const chunk = chunkSize(options.chunkElements ?? DEFAULT_CHUNK_ELEMENTS, rows?.width);
+  let stats = EMPTY_STATS;
+  for (let from = 0; from < total; from += chunk) {
+    const n = Math.min(chunk, total - from);
+    const [b, f] = await Promise.all([readElements(base, from, n), readElements(ft, from, n)]);
+    stats = mergeStats(stats, await reducer(b, f, changedAbove));
+    rows?.add(from, b, f);
+  }
+  const diff = statsToDiff(base.name, base.shape, stats);
+  if (rows) diff.topRows = rows.top();
+  return diff;
+}
+
+function chunkSize(elements: number, rowWidth: number | undefined): number {
+  if (!rowWidth) return Math.max(1, elements);
+  return Math.max(1, Math.floor(elements / rowWidth)) * rowWidth;
+}

@@ -1,0 +1,36 @@
+import { z } from 'zod';
+
+/** The Report's `lineage` (DESIGN.md §4, issue #5). Non-finite figures (a zero base tensor) are null. */
+export const LineageVerdictSchema = z.enum(['identical', 'derived', 'partially-derived', 'unrelated']);
+
+const figure = z.number().nullable();
+
+export const LineageTensorSchema = z.object({
+  name: z.string().max(1000),
+  relChange: figure,
+  cosine: figure,
+  maxAbsChange: figure.optional(),
+  changedShare: z.number().min(0).max(1).optional(),
+});
+
+export const LineageSchema = z.object({
+  verdict: LineageVerdictSchema,
+  summary: z.string().max(2000),
+  tensors: z.array(LineageTensorSchema).max(100_000),
+  /** Layers replaced or re-initialized (cosine below the threshold), or whose shape differs. */
+  changedLayers: z.array(z.string().max(1000)).max(100_000),
+  onlyInBase: z.array(z.string().max(1000)).max(100_000).optional(),
+  onlyInFinetune: z.array(z.string().max(1000)).max(100_000).optional(),
+  notCompared: z
+    .array(z.object({ name: z.string(), file: z.string(), reason: z.string() }))
+    .max(100_000)
+    .optional(),
+  /** Rows of embedding / output matrices that moved most: token ids for the trigger scan (issue #5 §2). */
+  candidates: z
+    .array(z.object({ tensor: z.string().max(1000), row: z.number().int().nonnegative(), relChange: figure }))
+    .max(1000)
+    .optional(),
+});
+
+export type Lineage = z.infer<typeof LineageSchema>;
+export type LineageVerdict = z.infer<typeof LineageVerdictSchema>;

@@ -1,0 +1,55 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { memorySource } from '../io/byte-source.ts';
+import { listTensors, readElements } from './tensors.ts';
+
+/** A GGUF v3 file with no KVs and the given tensors (ggml dims order), data aligned to 32 bytes. */
+function gguf(tensors: { name: string; dims: number[]; type: number; data: Uint8Array }[]): Uint8Array {
+  const parts: number[] = [];
+  const u32 = (v: number) => parts.push(...new Uint8Array(new Uint32Array([v]).buffer));
+  const u64 = (v: number) => parts.push(...new Uint8Array(new BigUint64Array([BigInt(v)]).buffer));
+  parts.push(...new TextEncoder().encode('GGUF'));
+  u32(3);
+  u64(tensors.length);
+  u64(0);
+  let offset = 0;
+  for (const t of tensors) {
+    const name = new TextEncoder().encode(t.name);
+    u64(name.length);
+    parts.push(...name);
+    u32(t.dims.length);
+    t.dims.forEach(u64);
+    u32(t.type);
+    u64(offset);
+    offset += Math.ceil(t.data.length / 32) * 32;
+  }
+  while (parts.length % 32) parts.push(0);
+  for (const t of tensors) {
+    parts.push(...t.data);
+    while (parts.length % 32) parts.push(0);
+  }
+  return new Uint8Array(parts);
+}
+
+test('GGUF: F32 tensors are read with their shape reversed, quantized ones listed as not compared', async () => {
+  const f32 = new Uint8Array(new Float32Array([1, 2, 3, 4, 5, 6]).buffer);
+  const bytes = gguf([
+    { name: 'w', dims: [3, 2], type: 0, data: f32 },
+    { name: 'q', dims: [32], type: 8, data: new Uint8Array(34) },
+  ]);
+  const listing = await listTensors([memorySource('model.gguf', bytes)]);
+  assert.deepEqual(
+    listing.tensors.map((t) => [t.name, t.shape]),
+    [['w', [2, 3]]],
+  );
+  assert.deepEqual([...(await readElements(listing.tensors[0]!, 2, 3))], [3, 4, 5]);
+  assert.match(listing.notCompared[0]!.reason, /Q8_0/);
+});
+
+test('a shard index naming a missing shard is an error, not a silent partial compare', async () => {
+  const index = JSON.stringify({ weight_map: { w: 'model-00001-of-00002.safetensors' } });
+  await assert.rejects(
+    listTensors([memorySource('model.safetensors.index.json', new TextEncoder().encode(index))]),
+    /not in the folder/,
+  );
+});
