@@ -1,0 +1,34 @@
+/**
+ * A seeded base/fine-tune pair for self-tests and benchmarks: base ~ N(0, 0.02²) like an initialised layer,
+ * and the fine-tune moves 30% of the elements by ~N(0, (2e-3)²) (the rest stay bit-identical), so every
+ * PairStats field is non-trivial and the pair looks "derived" (issue #5 §4).
+ */
+export function syntheticPair(n: number, seed = 1): { base: Float32Array; ft: Float32Array } {
+  const next = mulberry32(seed);
+  const gaussian = () => {
+    // Box–Muller; 1 − u keeps log's argument in (0, 1].
+    const u = 1 - next();
+    const v = next();
+    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+  };
+  const base = new Float32Array(n);
+  const ft = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    const b = 0.02 * gaussian();
+    base[i] = b;
+    ft[i] = next() < 0.3 ? b + 2e-3 * gaussian() : b;
+  }
+  return { base, ft };
+}
+
+/** mulberry32: a small, fast 32-bit PRNG; deterministic across engines. Returns floats in [0, 1). */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

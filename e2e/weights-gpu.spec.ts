@@ -1,0 +1,66 @@
+import { test, expect, type Page } from '@playwright/test';
+
+interface Stats {
+  count: number;
+  sumBase2: number;
+  sumFt2: number;
+  sumDiff2: number;
+  dot: number;
+  maxAbsDiff: number;
+  changed: number;
+}
+
+interface SelfTest {
+  elements: number;
+  cpu: Stats;
+  gpu: Stats | null;
+  adapter?: string;
+  relDiff: Record<keyof Stats, number> | null;
+  maxRelDiff: number;
+  ms: { cpu: number; gpu: number | null };
+}
+
+/** Runs the weights worker's self-test through its plain-message diagnostics channel (workers/weights.worker.ts). */
+async function selfTest(page: Page, elements?: number): Promise<SelfTest> {
+  // Any portal page: the worker then runs under the portal's COOP/COEP and CSP, as it will on Compare.
+  await page.goto('/');
+  const reply = await page.evaluate(
+    (n) =>
+      new Promise<{ result?: SelfTest; error?: string }>((resolve) => {
+        const worker = new Worker('/workers/weights.worker.js', { type: 'module' });
+        worker.onerror = (event) => resolve({ error: `worker failed to load: ${event.message}` });
+        worker.onmessage = (event: MessageEvent<{ type?: string; result?: SelfTest; error?: string }>) => {
+          if (event.data?.type !== 'modelgate:selfTest') return;
+          worker.terminate();
+          resolve(event.data);
+        };
+        worker.postMessage({ type: 'modelgate:selfTest', elements: n });
+      }),
+    elements,
+  );
+  expect(reply.error).toBeUndefined();
+  return reply.result!;
+}
+
+function expectAgreement(result: SelfTest): void {
+  console.log(`${result.elements} elements on ${result.adapter}: relDiff ${JSON.stringify(result.relDiff)}`);
+  expect(result.gpu, 'no WebGPU reducer: launch Chromium with --enable-unsafe-webgpu').not.toBeNull();
+  expect(result.adapter).toContain('swiftshader');
+  const { cpu, gpu } = result as { cpu: Stats; gpu: Stats };
+  expect(cpu.count).toBe(result.elements);
+  expect(gpu.count).toBe(cpu.count);
+  expect(gpu.changed).toBe(cpu.changed);
+  expect(cpu.changed).toBeGreaterThan(0);
+  for (const key of ['sumBase2', 'sumFt2', 'sumDiff2', 'dot', 'maxAbsDiff'] as const) {
+    expect(Math.abs(gpu[key] - cpu[key]) / Math.abs(cpu[key]), key).toBeLessThanOrEqual(1e-5);
+  }
+  expect(result.maxRelDiff).toBeLessThanOrEqual(1e-5);
+}
+
+test('the weights worker reduces on WebGPU (SwiftShader) and agrees with the CPU within 1e-5', async ({ page }) => {
+  expectAgreement(await selfTest(page));
+});
+
+test('a pair larger than one GPU chunk (8M elements) is reduced in chunks and still agrees', async ({ page }) => {
+  expectAgreement(await selfTest(page, 9_000_001));
+});

@@ -1,0 +1,104 @@
+import { expose } from 'comlink';
+import { reduceOnCpu, type PairStats } from '@/core/weights/pair-stats';
+import { syntheticPair } from '@/core/weights/synthetic-pair';
+import { relativeDifferences } from '@/core/weights/wgsl-reduce';
+import { createGpuReducer, type GpuPairReducer } from './gpu-reducer';
+
+/** The WebGPU reducer, created on first use; a failed or lost device is retried on the next call. */
+let gpuReady: Promise<GpuPairReducer | null> | undefined;
+
+function gpuReducer(): Promise<GpuPairReducer | null> {
+  gpuReady ??= createGpuReducer().catch(() => null);
+  return gpuReady;
+}
+
+export interface SelfTestResult {
+  elements: number;
+  cpu: PairStats;
+  gpu: PairStats | null;
+  adapter?: string;
+  /** |gpu − cpu| / max(|gpu|, |cpu|) per field, and its maximum (0 when there is no GPU). */
+  relDiff: Record<keyof PairStats, number> | null;
+  maxRelDiff: number;
+  ms: { cpu: number; gpu: number | null };
+}
+
+/** 3M elements: many workgroups' partials and a partial last workgroup, ~0.5 s on SwiftShader. */
+const SELF_TEST_ELEMENTS = 3_000_001;
+/** 256M elements (2 GiB of data): the most a self-test or benchmark may ask for. */
+const SELF_TEST_MAX_ELEMENTS = 1 << 28;
+const SELF_TEST_THRESHOLD = 1e-3;
+
+async function timed<T>(run: () => Promise<T>): Promise<[T, number]> {
+  const t0 = performance.now();
+  const value = await run();
+  return [value, performance.now() - t0];
+}
+
+const api = {
+  async gpuAvailable(): Promise<{ available: boolean; adapter?: string }> {
+    const gpu = await gpuReducer();
+    return gpu ? { available: true, adapter: gpu.adapter } : { available: false };
+  },
+
+  /**
+   * Reduces one tensor pair (send the arrays with Comlink.transfer). `useGpu` falls back to the CPU where
+   * WebGPU is missing; a GPU error is thrown, not hidden behind the fallback, so the UI can say which ran.
+   */
+  async reduce(base: Float32Array, ft: Float32Array, changedAbove: number, useGpu: boolean): Promise<PairStats> {
+    const gpu = useGpu ? await gpuReducer() : null;
+    if (!gpu) return reduceOnCpu(base, ft, changedAbove);
+    return gpu(base, ft, changedAbove).catch((error: unknown) => {
+      gpuReady = undefined; // a lost device is recreated on the next call
+      throw error;
+    });
+  },
+
+  /**
+   * Both reducers on the same seeded data, so the UI and e2e can show they agree (issue #5 §3). More
+   * elements than one GPU chunk exercise the chunked path; bench/weights.bench.ts times ~500 MB this way.
+   */
+  async selfTest(elements = SELF_TEST_ELEMENTS): Promise<SelfTestResult> {
+    if (!Number.isInteger(elements) || elements < 0 || elements > SELF_TEST_MAX_ELEMENTS) {
+      throw new Error(`selfTest takes 0 to ${SELF_TEST_MAX_ELEMENTS} elements, not ${elements}`);
+    }
+    const { base, ft } = syntheticPair(elements, 5);
+    const [cpu, cpuMs] = await timed(() => reduceOnCpu(base, ft, SELF_TEST_THRESHOLD));
+    const gpu = await gpuReducer();
+    if (!gpu)
+      return { elements: base.length, cpu, gpu: null, relDiff: null, maxRelDiff: 0, ms: { cpu: cpuMs, gpu: null } };
+    const [gpuStats, gpuMs] = await timed(() => gpu(base, ft, SELF_TEST_THRESHOLD));
+    const relDiff = relativeDifferences(cpu, gpuStats);
+    return {
+      elements: base.length,
+      cpu,
+      gpu: gpuStats,
+      adapter: gpu.adapter,
+      relDiff,
+      maxRelDiff: Math.max(...Object.values(relDiff)),
+      ms: { cpu: cpuMs, gpu: gpuMs },
+    };
+  },
+
+  dispose(): void {
+    void gpuReady?.then((gpu) => gpu?.dispose());
+    gpuReady = undefined;
+  },
+};
+
+export type WeightsWorkerApi = typeof api;
+expose(api);
+
+/**
+ * Diagnostics channel beside Comlink: a plain `{ type: 'modelgate:selfTest', elements? }` message is answered with
+ * `{ type: 'modelgate:selfTest', result }` (or `error`). It lets a test or a console check the GPU path
+ * without Comlink's wire protocol; Comlink ignores message types it does not know.
+ */
+self.addEventListener('message', (event: MessageEvent) => {
+  const data = event.data as { type?: unknown; elements?: number } | null;
+  if (data?.type !== 'modelgate:selfTest') return;
+  api.selfTest(data.elements).then(
+    (result) => self.postMessage({ type: 'modelgate:selfTest', result }),
+    (error: unknown) => self.postMessage({ type: 'modelgate:selfTest', error: String(error) }),
+  );
+});
