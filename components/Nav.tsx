@@ -10,6 +10,9 @@ export function Nav() {
         <Link href="/" className="text-sm text-slate-700 hover:underline">
           Verify
         </Link>
+        <Link href="/compare" className="text-sm text-slate-700 hover:underline">
+          Compare
+        </Link>
         <Link href="/keys" className="text-sm text-slate-700 hover:underline">
           Keys
         </Link>

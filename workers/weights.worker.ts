@@ -1,8 +1,21 @@
-import { expose } from 'comlink';
+import { expose, type ProxyOrClone } from 'comlink';
 import { reduceOnCpu, type PairStats } from '@/core/weights/pair-stats';
+import { listTensors } from '@/core/weights/tensors';
+import { diffModels } from '@/core/weights/diff';
+import { buildLineage } from '@/core/weights/lineage';
+import type { Lineage } from '@/core/weights/lineage-schema';
+import { fileByteSource } from './file-byte-source';
 import { syntheticPair } from '@/core/weights/synthetic-pair';
 import { relativeDifferences } from '@/core/weights/wgsl-reduce';
 import { createGpuReducer, type GpuPairReducer } from './gpu-reducer';
+
+export interface CompareResult {
+  lineage: Lineage;
+  engine: 'webgpu' | 'cpu';
+  adapter?: string;
+  seconds: number;
+  elements: number;
+}
 
 /** The WebGPU reducer, created on first use; a failed or lost device is retried on the next call. */
 let gpuReady: Promise<GpuPairReducer | null> | undefined;
@@ -80,6 +93,33 @@ const api = {
     };
   },
 
+  /**
+   * Issue #5: streams both models tensor by tensor (core/weights) through the WebGPU reducer when asked
+   * and available, else the CPU one, and returns the lineage. Reads bounded chunks; never a whole model.
+   */
+  async compare(
+    base: { path: string; file: File }[],
+    finetune: { path: string; file: File }[],
+    useGpu: boolean,
+    onProgress?: ProxyOrClone<(done: number, total: number, tensor: string) => void>,
+  ): Promise<CompareResult> {
+    const gpu = useGpu ? await gpuReducer() : null;
+    const list = (files: { path: string; file: File }[]) =>
+      listTensors(files.map((f) => fileByteSource(f.file, f.path)));
+    const [baseListing, ftListing] = await Promise.all([list(base), list(finetune)]);
+    const started = performance.now();
+    const diff = await diffModels(baseListing, ftListing, {
+      reducer: gpu ?? reduceOnCpu,
+      onTensor: (done, total, name) => void onProgress?.(done, total, name),
+    });
+    return {
+      lineage: buildLineage(diff),
+      engine: gpu ? 'webgpu' : 'cpu',
+      ...(gpu ? { adapter: gpu.adapter } : {}),
+      seconds: (performance.now() - started) / 1000,
+      elements: diff.elements,
+    };
+  },
   dispose(): void {
     void gpuReady?.then((gpu) => gpu?.dispose());
     gpuReady = undefined;

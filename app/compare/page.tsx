@@ -1,0 +1,5 @@
+import { CompareScreen } from '@/components/CompareScreen';
+
+export default function ComparePage() {
+  return <CompareScreen />;
+}

@@ -1,0 +1,38 @@
+import { test, expect, type Page } from '@playwright/test';
+import { join } from 'node:path';
+
+const lineage = join(process.cwd(), 'test/fixtures/lineage');
+
+async function compare(page: Page, finetune: string, base: string) {
+  await page.goto('/compare');
+  await page.getByTestId('finetune-input').setInputFiles(join(lineage, finetune));
+  await page.getByTestId('base-input').setInputFiles(join(lineage, base));
+  await page.getByTestId('run-compare').click();
+  await expect(page.getByTestId('lineage-card')).toBeVisible({ timeout: 90_000 });
+}
+
+// Generated fixtures (scripts/gen_demo_models.py): a real fine-tune, a model trained from another seed,
+// and the base with one layer re-initialized. The diff runs on WebGPU (SwiftShader here) in the worker.
+test('a real fine-tune is derived from its base, computed on WebGPU', async ({ page }) => {
+  await compare(page, 'finetune', 'base');
+  await expect(page.getByTestId('lineage-card')).toHaveAttribute('data-verdict', 'derived');
+  await expect(page.getByTestId('compare-engine')).toHaveAttribute('data-engine', 'webgpu');
+  // embeddings, pre_classifier.{weight,bias}, classifier.{weight,bias}
+  await expect(page.getByTestId('lineage-row')).toHaveCount(5);
+});
+
+test('a model trained from another seed is unrelated: the base_model claim is false', async ({ page }) => {
+  await compare(page, 'other-seed', 'base');
+  await expect(page.getByTestId('lineage-card')).toHaveAttribute('data-verdict', 'unrelated');
+});
+
+test('a re-initialized layer makes the model partially derived and is named', async ({ page }) => {
+  await compare(page, 'partial', 'base');
+  await expect(page.getByTestId('lineage-card')).toHaveAttribute('data-verdict', 'partially-derived');
+  await expect(page.getByTestId('changed-layers')).toContainText('pre_classifier');
+});
+
+test('a sharded fine-tune and a GGUF F16 base are read like single files', async ({ page }) => {
+  await compare(page, 'finetune-sharded', 'base-gguf');
+  await expect(page.getByTestId('lineage-card')).toHaveAttribute('data-verdict', 'derived');
+});

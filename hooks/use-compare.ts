@@ -1,0 +1,37 @@
+'use client';
+import { useCallback, useState } from 'react';
+import type { CompareResult } from '@/workers/weights.worker';
+import { compareInWorker } from '@/lib/compare-models';
+import { toModelFiles, type ModelFile } from '@/lib/model-files';
+
+export type CompareState =
+  | { phase: 'idle' }
+  | { phase: 'running'; done: number; total: number; tensor: string }
+  | { phase: 'done'; result: CompareResult; baseName: string; finetuneName: string }
+  | { phase: 'error'; message: string };
+
+type Picked = { name: string; files: ModelFile[] } | null;
+
+/** The Compare page's weight diff: two picked folders in, a lineage verdict out. */
+export function useCompare() {
+  const [base, setBase] = useState<Picked>(null);
+  const [finetune, setFinetune] = useState<Picked>(null);
+  const [state, setState] = useState<CompareState>({ phase: 'idle' });
+
+  const pick = (set: (p: Picked) => void) => (entries: { path: string; file: File }[]) => set(toModelFiles(entries));
+
+  const run = useCallback(async () => {
+    if (!base || !finetune) return;
+    setState({ phase: 'running', done: 0, total: 0, tensor: '' });
+    try {
+      const result = await compareInWorker(base.files, finetune.files, (done, total, tensor) =>
+        setState({ phase: 'running', done, total, tensor }),
+      );
+      setState({ phase: 'done', result, baseName: base.name, finetuneName: finetune.name });
+    } catch (error) {
+      setState({ phase: 'error', message: `The weights could not be compared: ${(error as Error).message}` });
+    }
+  }, [base, finetune]);
+
+  return { base, finetune, pickBase: pick(setBase), pickFinetune: pick(setFinetune), state, run };
+}
