@@ -3,7 +3,9 @@
 // Reducer throughput of the weight diff (issue #5 §7): GB/s of the WebGPU and CPU reducers in the portal's
 // weights worker (Chromium) and of reduceOnCpu in Node, on the same seeded ~500 MB pair of f32 tensors
 // (two arrays of mb/2 each). This times the reduction alone; reading the pair from safetensors files is the
-// diff engine's part. Without a GPU, Chromium's WebGPU is SwiftShader on the CPU: its figure is a smoke
+// diff engine's part; the second table is that full diff (diffModels over listTensors on a generated pair of
+// ~mb MB safetensors files in bench/.data/, the fine-tune = base + small noise): in Node on file reads, and in
+// the weights worker on picked Files, WebGPU and CPU reducers. Without a GPU, Chromium's WebGPU is SwiftShader on the CPU: its figure is a smoke
 // test there, not a GPU speed (research/browser-perf.md §3).
 import { existsSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -12,6 +14,10 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { chromium } from 'playwright';
 import { reduceOnCpu } from '../core/weights/pair-stats.ts';
+import { diffModels } from '../core/weights/diff.ts';
+import { listTensors } from '../core/weights/tensors.ts';
+import { fileSource } from '../core/io/byte-source-node.ts';
+import { ensureSafetensorsPair } from './safetensors-writer.ts';
 import { syntheticPair } from '../core/weights/synthetic-pair.ts';
 import { CHROMIUM_PATH } from './browser-page.ts';
 import { startNextServer } from './next-server.ts';
@@ -50,6 +56,66 @@ async function browserRun(origin: string, elements: number): Promise<SelfTest> {
     );
     if (!reply.result) throw new BenchError(`the weights worker failed: ${reply.error}`);
     return reply.result;
+  } finally {
+    await browser.close();
+  }
+}
+
+interface CompareRun {
+  engine: string;
+  adapter?: string;
+  seconds: number;
+  elements: number;
+}
+
+/** The full diff in the weights worker, on the two generated files picked as Files, on each reducer. */
+async function browserCompare(origin: string, base: string, finetune: string): Promise<CompareRun[]> {
+  const browser = await chromium.launch({
+    ...(existsSync(CHROMIUM_PATH) ? { executablePath: CHROMIUM_PATH } : {}),
+    args: ['--no-sandbox', '--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader'],
+  });
+  try {
+    const page = await browser.newPage();
+    await page.goto(`${origin}/`);
+    await page.evaluate(() => {
+      for (const id of ['bench-base', 'bench-ft']) {
+        const input = document.createElement('input');
+        input.type = 'file';
+        input.id = id;
+        document.body.append(input);
+      }
+    });
+    await page.setInputFiles('#bench-base', base);
+    await page.setInputFiles('#bench-ft', finetune);
+    const runs: CompareRun[] = [];
+    for (const useGpu of [true, false]) {
+      const reply = await page.evaluate(
+        (gpu) =>
+          new Promise<{ result?: CompareRun; error?: string }>((resolve) => {
+            // No named inner functions: tsx's __name helper does not exist in the page.
+            const files = ['bench-base', 'bench-ft'].map((id) => [
+              { path: 'model.safetensors', file: (document.getElementById(id) as HTMLInputElement).files![0]! },
+            ]);
+            const worker = new Worker('/workers/weights.worker.js', { type: 'module' });
+            worker.onerror = (event) => resolve({ error: `worker failed: ${event.message}` });
+            worker.onmessage = (event: MessageEvent<{ type?: string; result?: CompareRun; error?: string }>) => {
+              if (event.data?.type !== 'modelgate:compare') return;
+              worker.terminate();
+              resolve(event.data);
+            };
+            worker.postMessage({
+              type: 'modelgate:compare',
+              base: files[0],
+              finetune: files[1],
+              useGpu: gpu,
+            });
+          }),
+        useGpu,
+      );
+      if (!reply.result) throw new BenchError(`the weights worker's compare failed: ${reply.error}`);
+      runs.push(reply.result);
+    }
+    return runs;
   } finally {
     await browser.close();
   }
@@ -94,6 +160,40 @@ async function main(): Promise<void> {
     ),
   );
   console.log(`\nGPU vs CPU in the browser: max relative difference ${browser.maxRelDiff.toExponential(2)}`);
+
+  // Full diff on files: listing + streamed reads + reduction, per issue #5 §7.
+  const pair = await ensureSafetensorsPair(join(ROOT, 'bench/.data'), Number(values.mb), console.log);
+  const listing = async (path: string) => listTensors([await fileSource(path, 'model.safetensors')]);
+  const n0 = performance.now();
+  const nodeDiff = await diffModels(await listing(pair.base), await listing(pair.finetune));
+  const nodeDiffS = (performance.now() - n0) / 1000;
+  const server2 = await startNextServer(ROOT);
+  let runs: CompareRun[];
+  try {
+    runs = await browserCompare(server2.origin, pair.base, pair.finetune);
+  } finally {
+    await server2.stop();
+  }
+  const pairBytes = pair.bytes * 2;
+  const rate = (s: number) => pairBytes / s / 1e9;
+  const rows: [string, number, number][] = [
+    ...runs.map((r): [string, number, number] => [
+      `browser worker compare, ${r.engine === 'webgpu' ? `WebGPU (${r.adapter ?? '?'})` : 'CPU'}`,
+      r.seconds,
+      r.elements,
+    ]),
+    ['node diffModels, CPU', nodeDiffS, nodeDiff.elements],
+  ];
+  const nodeRate = rate(nodeDiffS);
+  console.log(
+    `\nfull diff of 2 × ${fmt(pair.bytes / 1e6, 0)} MB safetensors (${nodeDiff.tensors.length} tensors, bench/.data/):\n`,
+  );
+  console.log(
+    table(
+      ['path', 'GB/s', 'seconds', 'elements', '× node'],
+      rows.map(([name, s, n]) => [name, fmt(rate(s), 2), fmt(s, 2), String(n), fmt(rate(s) / nodeRate, 2)]),
+    ),
+  );
 }
 
 main().catch((error) => {

@@ -20,6 +20,24 @@ export interface OnnxExternalData {
   sparse: boolean;
 }
 
+/** A main-graph initializer as the weight diff needs it (collected only when asked: readOnnxModel options). */
+export interface OnnxInitializer {
+  name: string;
+  dims: number[];
+  /** TensorProto.DataType: 1 FLOAT, 10 FLOAT16, 16 BFLOAT16, ... */
+  dataType: number;
+  /** `raw_data` payload inside the .onnx file, located but not read. */
+  raw?: { start: number; length: number };
+  /** `external_data` key/value entries (location, offset, length, checksum). */
+  external: { key: string; value: string }[];
+  /** data_location == EXTERNAL. */
+  externalLocation: boolean;
+  /** Values are in a typed repeated field (float_data, int32_data, ...) rather than raw_data. */
+  typedData: boolean;
+  /** Where the TensorProto sits in the file. */
+  at: number;
+}
+
 export interface OnnxNodeRef {
   domain: string;
   opType: string;
@@ -45,11 +63,20 @@ export interface OnnxModel {
   metadata: { key: string; value: string }[];
   /** True when subgraphs nested beyond MAX_GRAPH_DEPTH were skipped. */
   truncated: boolean;
+  /** Main-graph initializers, present only when readOnnxModel was asked for them. */
+  initializers?: OnnxInitializer[];
+}
+
+export interface ReadOnnxOptions {
+  /** Collect main-graph initializers (name, dims, type, payload location) into `initializers`. */
+  initializers?: boolean;
 }
 
 export const MAX_GRAPH_DEPTH = 32;
 const MAX_NAME = 1 << 16;
 const MAX_LIST = 256;
+/** Initializers collected for the weight diff; large LLM exports have a few thousand. */
+const MAX_INITIALIZERS = 1 << 20;
 /** Bytes per element of TensorProto.DataType, for sizing tensors without a payload. */
 const ELEMENT_BYTES: Record<number, number> = {
   1: 4,
@@ -77,12 +104,13 @@ export function looksLikeOnnx(head: Uint8Array): boolean {
   return ir >= 1 && ir <= 30 && [0x12, 0x1a, 0x22, 0x28, 0x32, 0x3a, 0x42, 0x72].includes(next);
 }
 
-export async function readOnnxModel(source: ByteSource): Promise<OnnxModel> {
+export async function readOnnxModel(source: ByteSource, options: ReadOnnxOptions = {}): Promise<OnnxModel> {
   const r = new WindowReader(source);
   const m: OnnxModel = {
     hasGraph: false, opsets: [], inputs: [], outputs: [], nodeCount: 0, domainNodes: [], functions: [],
     initializerCount: 0, initializerBytes: 0, externalData: [], metadata: [], truncated: false,
   }; // prettier-ignore
+  if (options.initializers) m.initializers = [];
   const w = new OnnxWalker(r, m);
   await walkMessage(r, 0, source.size, (f) => w.model(f));
   return m;
@@ -142,7 +170,7 @@ class OnnxWalker {
     }
     await this.sub(f, async (g) => {
       if (g.no === 1) await this.node(g, depth);
-      else if (g.no === 5) await this.tensor(g, false, true);
+      else if (g.no === 5) await this.tensor(g, false, true, depth === 1);
       else if (g.no === 15) await this.sparse(g, true);
       else if ((g.no === 11 || g.no === 12) && depth === 1) {
         const list = g.no === 11 ? this.m.inputs : this.m.outputs;
@@ -201,7 +229,7 @@ class OnnxWalker {
     });
   }
 
-  private async tensor(f: WireField, sparse: boolean, initializer: boolean): Promise<void> {
+  private async tensor(f: WireField, sparse: boolean, initializer: boolean, mainGraph = false): Promise<void> {
     const t = {
       name: '',
       dims: [] as bigint[],
@@ -209,16 +237,30 @@ class OnnxWalker {
       payload: -1,
       external: [] as { key: string; value: string }[],
     };
+    let raw: { start: number; length: number } | undefined;
+    let typedData = false;
+    let externalLocation = false;
     await this.sub(f, async (g) => {
       if (g.no === 1) t.dims.push(...(await readInt64s(this.r, g, 64)));
       else if (g.no === 2 && g.wire === 0) t.type = Number(g.varint);
       else if (g.no === 8) t.name = await this.str(g);
-      else if (g.no === 9 || (g.wire === 2 && g.no >= 4 && g.no <= 11))
+      else if (g.no === 9 || (g.wire === 2 && g.no >= 4 && g.no <= 11)) {
         t.payload = Math.max(t.payload, 0) + g.end - g.start;
-      else if (g.no === 13) t.external.push(await this.entry(g));
+        if (g.no === 9 && g.wire === 2) raw = { start: g.start, length: g.end - g.start };
+        else if (g.no !== 9 && g.no !== 8 && g.no !== 6) typedData = true;
+      } else if (g.no === 13) t.external.push(await this.entry(g));
+      else if (g.no === 14 && g.wire === 0) externalLocation = g.varint === 1n;
+      // Unpacked repeated float_data/int32_data/int64_data/double_data/uint64_data also carry values.
+      if (g.wire !== 2 && [4, 5, 7, 10, 11].includes(g.no)) typedData = true;
     });
     if (t.external.length > 0) this.m.externalData.push(externalOf(t.name, t.external, f.at, sparse));
     if (!initializer) return;
+    if (mainGraph && !sparse && this.m.initializers && this.m.initializers.length < MAX_INITIALIZERS) {
+      const dims = t.dims.map((d) => (d < 0n || d > BigInt(Number.MAX_SAFE_INTEGER) ? -1 : Number(d)));
+      this.m.initializers.push({
+        name: t.name, dims, dataType: t.type, raw, external: t.external, externalLocation, typedData, at: f.at,
+      }); // prettier-ignore
+    }
     this.m.initializerCount++;
     this.m.initializerBytes += tensorBytes(t);
   }

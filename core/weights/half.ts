@@ -28,7 +28,8 @@ function table(): Float32Array {
 
 /** A copy with its own buffer: views need an aligned offset, and a read may return any subarray. */
 function aligned(bytes: Uint8Array): ArrayBuffer {
-  return bytes.slice().buffer;
+  // A copy, not `slice()`: on a Node Buffer `slice()` is a view and `.buffer` is the whole pool.
+  return new Uint8Array(bytes).buffer;
 }
 
 export function decodeF32(bytes: Uint8Array): Float32Array {

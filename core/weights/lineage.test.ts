@@ -71,7 +71,7 @@ test('the fine-tune names the embedding rows of its shifted words first', async 
   );
 });
 
-test('ONNX-only folders are listed as not compared; nothing in common is unrelated', async () => {
+test('an unreadable ONNX-only folder is listed as not compared; nothing in common is unrelated', async () => {
   const onnx = await listTensors([memorySource('onnx/model.onnx', new Uint8Array(4))]);
   assert.equal(onnx.tensors.length, 0);
   assert.match(onnx.notCompared[0]!.reason, /ONNX/);

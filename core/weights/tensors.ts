@@ -2,6 +2,8 @@ import type { ByteSource } from '../io/byte-source.ts';
 import { readSafetensorsHeader } from '../formats/safetensors.ts';
 import { readGgufHeader } from '../formats/gguf.ts';
 import { isJsonObject, parseStrictJson } from '../formats/strict-json.ts';
+import { readOnnxModel, type OnnxInitializer, type OnnxModel } from '../formats/onnx.ts';
+import { FormatError } from '../formats/format-error.ts';
 import { DECODERS } from './half.ts';
 
 /**
@@ -39,8 +41,8 @@ const INDEX = 'model.safetensors.index.json';
 
 /**
  * Picks the weights of a folder in the order a loader would (DESIGN.md §5): the shard index, then the
- * safetensors files, then GGUF. ONNX initializers are not read yet, so an ONNX-only folder lists its
- * file as not compared rather than comparing nothing silently.
+ * safetensors files, then GGUF, then the initializers of the ONNX model (`model.onnx`, else
+ * `onnx/model.onnx`, else the only .onnx file), inline `raw_data` or external data.
  */
 export async function listTensors(files: readonly ByteSource[]): Promise<TensorListing> {
   const byName = new Map(files.map((f) => [f.name, f]));
@@ -51,8 +53,10 @@ export async function listTensors(files: readonly ByteSource[]): Promise<TensorL
   const gguf = files.find((f) => f.name.endsWith('.gguf'));
   if (gguf) return { format: 'gguf', ...(await fromGguf(gguf)) };
   const onnx = files.filter((f) => f.name.endsWith('.onnx'));
+  const model = byName.get('model.onnx') ?? byName.get('onnx/model.onnx') ?? (onnx.length === 1 ? onnx[0] : undefined);
+  if (model) return { format: 'onnx', ...(await fromOnnx(model, byName)) };
   if (onnx.length > 0) {
-    const reason = 'ONNX initializers are not compared yet; give the safetensors or GGUF weights instead';
+    const reason = 'several ONNX files and none is model.onnx: which one holds the weights is ambiguous';
     return { format: 'onnx', tensors: [], notCompared: onnx.map((f) => ({ name: '*', file: f.name, reason })) };
   }
   return { format: 'none', tensors: [], notCompared: [] };
@@ -125,4 +129,85 @@ export async function readElements(tensor: WeightTensor, from: number, count: nu
     throw new Error(`${tensor.file.name}: tensor '${tensor.name}' runs past the end of the file`);
   }
   return DECODERS[tensor.dtype]!.decode(bytes);
+}
+
+/** TensorProto.DataType → dtype name of DECODERS, for the types the diff compares. */
+const ONNX_DTYPES: Readonly<Record<number, string>> = { 1: 'F32', 10: 'F16', 16: 'BF16' };
+const ONNX_TYPE_NAMES: Readonly<Record<number, string>> = {
+  2: 'UINT8', 3: 'INT8', 4: 'UINT16', 5: 'INT16', 6: 'INT32', 7: 'INT64', 8: 'STRING', 9: 'BOOL',
+  11: 'DOUBLE', 12: 'UINT32', 13: 'UINT64', 14: 'COMPLEX64', 15: 'COMPLEX128',
+}; // prettier-ignore
+
+async function fromOnnx(file: ByteSource, byName: ReadonlyMap<string, ByteSource>): Promise<Found> {
+  let model: OnnxModel;
+  try {
+    model = await readOnnxModel(file, { initializers: true });
+  } catch (error) {
+    // A malformed ONNX file compares nothing; say so instead of failing the whole compare.
+    if (!(error instanceof FormatError)) throw error;
+    return {
+      tensors: [],
+      notCompared: [{ name: '*', file: file.name, reason: `ONNX model unreadable: ${error.message}` }],
+    };
+  }
+  const dir = file.name.includes('/') ? file.name.slice(0, file.name.lastIndexOf('/') + 1) : '';
+  const out: Found = { tensors: [], notCompared: [] };
+  for (const init of model.initializers ?? []) {
+    const placed = onnxPlacement(init, file, dir, byName);
+    if (typeof placed === 'string') out.notCompared.push({ name: init.name, file: file.name, reason: placed });
+    else out.tensors.push(placed);
+  }
+  return out;
+}
+
+/** Where an initializer's elements lie, or why it is not compared. */
+function onnxPlacement(
+  init: OnnxInitializer,
+  file: ByteSource,
+  dir: string,
+  byName: ReadonlyMap<string, ByteSource>,
+): WeightTensor | string {
+  const dtype = ONNX_DTYPES[init.dataType];
+  if (!dtype) return `ONNX data type ${ONNX_TYPE_NAMES[init.dataType] ?? init.dataType} is not compared`;
+  if (init.dims.some((d) => d < 0)) return 'invalid dims';
+  const elementBytes = DECODERS[dtype]!.bytes;
+  const shape = init.dims;
+  const bytes = elementCount(shape) * elementBytes;
+  const location = init.external.find((e) => e.key === 'location')?.value;
+  if (init.externalLocation || location !== undefined) {
+    if (location === undefined) return 'external data without a location';
+    const target = resolveExternal(dir, location);
+    if (target === undefined) return `external data location '${location}' leaves the model folder`;
+    const data = byName.get(target);
+    if (!data) return `external data file '${target}' is not in the folder`;
+    const offset = numberKey(init, 'offset') ?? 0;
+    const length = numberKey(init, 'length') ?? bytes;
+    if (Number.isNaN(offset) || Number.isNaN(length)) return 'external data offset/length is not a number';
+    if (length !== bytes) return `external data length ${length} ≠ ${bytes} bytes for shape [${shape.join(', ')}]`;
+    if (offset + length > data.size) return `external data runs past the end of '${target}'`;
+    return { name: init.name, dtype, shape, file: data, start: offset, elementBytes };
+  }
+  if (init.raw) {
+    if (init.raw.length !== bytes) return `raw_data is ${init.raw.length} bytes, shape needs ${bytes}`;
+    return { name: init.name, dtype, shape, file, start: init.raw.start, elementBytes };
+  }
+  if (init.typedData) return 'values in typed fields (float_data, ...) are not compared; only raw_data';
+  if (bytes === 0) return { name: init.name, dtype, shape, file, start: 0, elementBytes };
+  return 'no data (neither raw_data nor external data)';
+}
+
+/** Parses a decimal `offset`/`length` key: undefined when absent, NaN when malformed. */
+function numberKey(init: OnnxInitializer, key: string): number | undefined {
+  const value = init.external.find((e) => e.key === key)?.value;
+  if (value === undefined) return undefined;
+  return /^\d{1,15}$/.test(value) ? Number(value) : NaN;
+}
+
+/** `location` relative to the .onnx file's folder; undefined for absolute paths or `..` segments. */
+function resolveExternal(dir: string, location: string): string | undefined {
+  if (location === '' || location.startsWith('/') || location.includes('\\') || /^[A-Za-z]:/.test(location))
+    return undefined;
+  const parts = location.split('/').filter((p) => p !== '' && p !== '.');
+  if (parts.length === 0 || parts.includes('..')) return undefined;
+  return dir + parts.join('/');
 }
