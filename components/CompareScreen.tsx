@@ -3,6 +3,8 @@ import { useCompare } from '@/hooks/use-compare';
 import { FolderPicker } from './FolderPicker';
 import { LineageView } from './LineageView';
 import { ProgressBar } from './ProgressBar';
+import { ReportLinkBox } from './ReportLinkBox';
+import { VerdictCard } from './VerdictCard';
 
 /** The Compare page: is this fine-tune really derived from the base it names? (issue #5, weights section) */
 export function CompareScreen() {
@@ -50,13 +52,16 @@ export function CompareScreen() {
       {state.phase === 'done' && (
         <>
           <p className="text-sm text-slate-700" data-testid="compare-engine" data-engine={state.result.engine}>
-            {state.finetuneName} vs {state.baseName}: {state.result.elements.toLocaleString('en')} weights compared on{' '}
+            {state.report.subject.name} vs {state.baseName}: {state.result.elements.toLocaleString('en')} weights
+            compared on{' '}
             {state.result.engine === 'webgpu'
               ? `WebGPU (${state.result.adapter ?? 'GPU'})`
               : 'the CPU (no WebGPU adapter)'}{' '}
             in {state.result.seconds.toFixed(2)} s.
           </p>
           <LineageView lineage={state.result.lineage} />
+          <VerdictCard report={state.report} />
+          {state.link && <ReportLinkBox link={state.link} />}
         </>
       )}
     </div>

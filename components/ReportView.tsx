@@ -3,6 +3,7 @@ import { VerdictCard } from './VerdictCard';
 import { FindingList } from './FindingList';
 import { FileTable } from './FileTable';
 import { formatBytes } from './format';
+import { LineageView } from './LineageView';
 
 /** A whole Report: verdict, findings, files. Used by the Verify page and the link viewer alike. */
 export function ReportView({ report }: { report: Report }) {
@@ -14,6 +15,12 @@ export function ReportView({ report }: { report: Report }) {
         <h2 className="mb-2 text-lg font-semibold">Findings</h2>
         <FindingList findings={report.findings} />
       </section>
+      {report.lineage && (
+        <section>
+          <h2 className="mb-2 text-lg font-semibold">Lineage: weights compared with the declared base</h2>
+          <LineageView lineage={report.lineage} />
+        </section>
+      )}
       <section>
         <h2 className="mb-2 text-lg font-semibold">Files</h2>
         {report.subject.rootDigest && (

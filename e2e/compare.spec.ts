@@ -36,3 +36,15 @@ test('a sharded fine-tune and a GGUF F16 base are read like single files', async
   await compare(page, 'finetune-sharded', 'base-gguf');
   await expect(page.getByTestId('lineage-card')).toHaveAttribute('data-verdict', 'derived');
 });
+
+test('the Compare page signs a report whose link carries the lineage verdict', async ({ page, browser }) => {
+  await compare(page, 'partial', 'base');
+  const link = await page.getByTestId('report-link').inputValue();
+  const fresh = await browser.newContext();
+  const viewer = await fresh.newPage();
+  await viewer.goto(link);
+  await expect(viewer.getByTestId('signature-status')).toHaveAttribute('data-status', 'valid');
+  await expect(viewer.getByTestId('lineage-card')).toHaveAttribute('data-verdict', 'partially-derived');
+  await expect(viewer.getByTestId('changed-layers')).toContainText('pre_classifier');
+  await fresh.close();
+});

@@ -15,8 +15,25 @@ export function reportForLink(report: Report, maxFiles = MAX_FILES_IN_LINK): Rep
     ...f,
     detail: f.detail.length > MAX_DETAIL_IN_LINK ? `${f.detail.slice(0, MAX_DETAIL_IN_LINK - 1)}…` : f.detail,
   }));
-  const slim = { ...report, findings };
-  return { ...slim, subject: slimFiles(report.subject, maxFiles) };
+  const slim: Report = { ...report, findings, subject: slimFiles(report.subject, maxFiles) };
+  if (report.lineage) slim.lineage = slimLineage(report.lineage);
+  return slim;
+}
+
+/** Per-tensor lineage rows kept in a link: the ones that changed most (a 7B model has ~300 tensors). */
+export const MAX_TENSORS_IN_LINK = 48;
+
+function slimLineage(lineage: NonNullable<Report['lineage']>): NonNullable<Report['lineage']> {
+  if (lineage.tensors.length <= MAX_TENSORS_IN_LINK) return lineage;
+  const tensors = [...lineage.tensors]
+    .sort((a, b) => (b.relChange ?? Infinity) - (a.relChange ?? Infinity))
+    .slice(0, MAX_TENSORS_IN_LINK);
+  const { onlyInBase: _b, onlyInFinetune: _f, notCompared: _n, ...rest } = lineage;
+  return {
+    ...rest,
+    tensors,
+    summary: `${lineage.summary} (the ${MAX_TENSORS_IN_LINK} most changed tensors are listed)`,
+  };
 }
 
 function slimFiles(subject: Report['subject'], maxFiles: number): Report['subject'] {

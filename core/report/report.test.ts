@@ -144,3 +144,19 @@ test('a manifest comparison replaces "no manifest", and a modified file fails th
   assert.ok(!report.findings.some((f) => f.code === 'MG-INT-003'));
   assert.ok(report.findings.some((f) => f.file === 'b.bin' && f.severity === 'critical'));
 });
+
+test('a link keeps the lineage verdict and the most changed tensors of a big model', async () => {
+  const { reportForLink, MAX_TENSORS_IN_LINK } = await import('./link-report.ts');
+  const tensors = Array.from({ length: 300 }, (_, i) => ({ name: `layer.${i}`, relChange: i / 1000, cosine: 0.99 }));
+  const report = await buildReport({
+    name: 'big',
+    environment: env,
+    outcomes: [{ path: 'a', size: 1, sha256: digest }],
+    lineage: { verdict: 'derived', summary: 's', tensors, changedLayers: [] },
+  });
+  const linked = reportForLink(report);
+  assert.equal(linked.lineage?.verdict, 'derived');
+  assert.equal(linked.lineage?.tensors.length, MAX_TENSORS_IN_LINK);
+  assert.equal(linked.lineage?.tensors[0]?.name, 'layer.299');
+  assert.ok(parseReport(JSON.parse(JSON.stringify(linked))).ok);
+});
