@@ -164,9 +164,15 @@ async function main(): Promise<void> {
   // Full diff on files: listing + streamed reads + reduction, per issue #5 §7.
   const pair = await ensureSafetensorsPair(join(ROOT, 'bench/.data'), Number(values.mb), console.log);
   const listing = async (path: string) => listTensors([await fileSource(path, 'model.safetensors')]);
+  // Memory must stay bounded (issue #5 "Done when"): sample the resident set while Node diffs the pair.
+  const rssBefore = process.memoryUsage().rss;
+  let rssPeak = rssBefore;
+  const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage().rss)), 20);
   const n0 = performance.now();
   const nodeDiff = await diffModels(await listing(pair.base), await listing(pair.finetune));
   const nodeDiffS = (performance.now() - n0) / 1000;
+  clearInterval(sampler);
+  rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
   const server2 = await startNextServer(ROOT);
   let runs: CompareRun[];
   try {
@@ -193,6 +199,10 @@ async function main(): Promise<void> {
       ['path', 'GB/s', 'seconds', 'elements', '× node'],
       rows.map(([name, s, n]) => [name, fmt(rate(s), 2), fmt(s, 2), String(n), fmt(rate(s) / nodeRate, 2)]),
     ),
+  );
+  console.log(
+    `
+Node peak resident memory during the diff: ${fmt((rssPeak - rssBefore) / 2 ** 20, 0)} MiB above the ${fmt(rssBefore / 2 ** 20, 0)} MiB before it, for ${fmt(pairBytes / 2 ** 20, 0)} MiB of weights`,
   );
 }
 
