@@ -49,6 +49,15 @@ export function VerifyOptions({
             className="mt-1 w-full rounded border border-slate-300 p-2 font-mono text-xs"
           />
         </div>
+        <label className="block">
+          <span className="font-medium">Signature file, if it is not the folder&apos;s model.sig</span>
+          <input
+            type="file"
+            data-testid="opt-signature-file"
+            onChange={(e) => set({ signatureFile: e.target.files?.[0] ?? null })}
+            className="mt-1 block w-full text-xs"
+          />
+        </label>
         <fieldset className="md:col-span-2">
           <legend className="font-medium">Or Sigstore keyless: who must have signed</legend>
           <div className="mt-1 grid gap-2 md:grid-cols-3">

@@ -35,7 +35,8 @@ export async function checkSignature(
   outcomes: readonly HashOutcome[],
   options: VerifyOptions,
 ): Promise<{ check: Check; findings: Finding[] } | undefined> {
-  const sig = files.find((f) => f.path === SIGNATURE_FILE);
+  const inFolder = files.find((f) => f.path === SIGNATURE_FILE);
+  const sig = options.signatureFile ? { file: options.signatureFile } : inFolder;
   if (!sig) return undefined;
   const trust = trustFrom(options);
   if (!trust) {
@@ -59,7 +60,12 @@ export async function checkSignature(
       sig.file,
       files.map((f) => ({ path: f.path, file: f.file, sha256: digests.get(f.path) })),
       trust,
-      { ignoreUnsigned: options.ignoreUnsigned, ignorePaths: ignorePathList(options), signaturePath: SIGNATURE_FILE },
+      {
+        ignoreUnsigned: options.ignoreUnsigned,
+        ignorePaths: ignorePathList(options),
+        // A separate signature file is not part of the folder; the folder's model.sig is never part of the model.
+        ...(options.signatureFile ? {} : { signaturePath: SIGNATURE_FILE }),
+      },
     );
     return signatureCheck(result);
   } catch (error) {

@@ -4,6 +4,8 @@ export interface VerifyOptions {
   publicKeyPem: string;
   /** PEM certificates of trusted CAs, for a model.sig signed with a certificate chain. */
   caPem: string;
+  /** A signature kept apart from the folder; by default the folder's own model.sig is used. */
+  signatureFile: File | null;
   /** Sigstore keyless: the trusted root (trusted_root.json text) and the signer identity policy. */
   trustedRootJson: string;
   identity: string;
@@ -18,6 +20,7 @@ export interface VerifyOptions {
 export const NO_OPTIONS: VerifyOptions = {
   publicKeyPem: '',
   caPem: '',
+  signatureFile: null,
   trustedRootJson: '',
   identity: '',
   issuer: '',

@@ -10,7 +10,7 @@ const api = {
     signature: File,
     files: { path: string; file: File; sha256?: string }[],
     trust: OmsTrust,
-    options: { ignoreUnsigned: boolean; ignorePaths: string[]; signaturePath: string },
+    options: { ignoreUnsigned: boolean; ignorePaths: string[]; signaturePath?: string },
   ): Promise<OmsResult> {
     return verifyModel({
       signature: new Uint8Array(await signature.arrayBuffer()),
