@@ -128,6 +128,9 @@ async function ensureBuild(force: boolean): Promise<void> {
     'workers/hash.worker.ts',
     'workers/file-byte-source.ts',
     'lib/hash-pool.ts',
+    'lib/worker-pool.ts',
+    'hooks/use-verification.ts',
+    'core/hash/plan-jobs.ts',
     'core/hash/hash-source.ts',
     'core/hash/sha256-wasm.ts',
   ];
