@@ -2,24 +2,12 @@ import { test, expect } from '@playwright/test';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { VerifyPage } from './pages/verify-page';
+import type { LabelCase as Case } from '../core/sign/oms/vectors-node';
 
 // Every OMS vector of ../shared/vectors/oms/labels.json whose model is a folder, through the portal's UI
 // (the signature worker runs the same core as the CLI). Single-file models (resource name ".") are a CLI
 // feature: the portal verifies folders.
 const root = join(process.cwd(), '..', 'shared', 'vectors', 'oms');
-interface Case {
-  id: string;
-  method: 'key' | 'certificate' | 'sigstore';
-  model_path: string;
-  signature: string;
-  options: { ignore_unsigned_files: boolean; extra_ignore_paths: string[] };
-  expected: 'pass' | 'fail';
-  public_key?: string;
-  ca_certs?: string[];
-  trusted_root?: string;
-  identity?: string;
-  oidc_issuer?: string;
-}
 const { cases } = JSON.parse(readFileSync(join(root, 'labels.json'), 'utf8')) as { cases: Case[] };
 
 for (const c of cases.filter((x) => statSync(join(root, x.model_path)).isDirectory())) {

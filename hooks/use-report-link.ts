@@ -1,8 +1,6 @@
 'use client';
 import { useEffect, useState } from 'react';
 import { verifyReportLink } from '@/core/sign/verify-link';
-import { decodeFragment } from '@/core/sign/link-codec';
-import { decodeBase64 } from '@/core/sign/base64';
 import { spkiToPem } from '@/core/sign/fingerprint';
 import { parseReport } from '@/core/report/build-report';
 import type { Report } from '@/core/report/schema';
@@ -37,9 +35,7 @@ export function useReportLink(): { state: LinkState; markTrusted: () => void } {
       const parsed = parseReport(json);
       if (!parsed.ok) return setState({ status: 'malformed', reason: parsed.reason });
       const trusted = await isTrustedSigner(verified.fingerprint).catch(() => false);
-      // The bundle decoded fine a moment ago; decode again for the signer's key (offered for "trust this signer").
-      const decoded = await decodeFragment(fragment);
-      const publicKeyPem = decoded.ok ? spkiToPem(decodeBase64(decoded.bundle.publicKey)) : '';
+      const publicKeyPem = spkiToPem(verified.publicKeySpki);
       setState({ status: 'valid', fingerprint: verified.fingerprint, publicKeyPem, trusted, report: parsed.report });
     };
     void check();

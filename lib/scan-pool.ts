@@ -2,25 +2,21 @@ import type { ScanWorkerApi } from '@/workers/scan.worker';
 import type { FileScan } from '@/core/report/scan-check';
 import type { ModelFile } from './model-files';
 import { runPool } from './worker-pool';
+import { ROUTER_CODES } from '@/core/scan/router-codes';
 
 /** A file whose scan runs longer than this is stopped and reported as "could not verify". */
 const SCAN_TIMEOUT_MS = 120_000;
 
-function unverified(f: ModelFile, reason: string, code = 'MG-SCAN-903'): FileScan {
+/** A scan that crashed or overran: "could not verify" with the router's own finding, never a result. */
+function unverified(f: ModelFile, reason: string): FileScan {
+  const { severity, title } = ROUTER_CODES['MG-SCAN-903'];
   return {
     path: f.path,
     outcome: {
       format: 'unknown',
       verdict: 'unverified',
       reason,
-      findings: [
-        {
-          code,
-          severity: 'medium',
-          title: 'The scanner failed on this file: could not verify',
-          detail: `${f.path}: ${reason}`,
-        },
-      ],
+      findings: [{ code: 'MG-SCAN-903', severity, title, detail: `${f.path}: ${reason}` }],
     },
   };
 }

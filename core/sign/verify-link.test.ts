@@ -14,11 +14,16 @@ async function makeKey() {
 
 const payload = new TextEncoder().encode('{"verdict":"pass"}');
 
-test('sign → encode → verify gives valid, the signer fingerprint and the exact payload bytes', async () => {
+test('sign → encode → verify gives valid, the signer fingerprint, its key and the exact payload bytes', async () => {
   const key = await makeKey();
   const fragment = await encodeFragment(await signPayload(payload, key));
   const result = await verifyReportLink(`#${fragment}`);
-  assert.deepEqual(result, { status: 'valid', fingerprint: await fingerprintHex(key.publicKeySpki), payload });
+  assert.deepEqual(result, {
+    status: 'valid',
+    fingerprint: await fingerprintHex(key.publicKeySpki),
+    payload,
+    publicKeySpki: new Uint8Array(key.publicKeySpki),
+  });
 });
 
 test('every single-character change of the fragment is malformed or invalid, never valid', async () => {
