@@ -44,6 +44,15 @@ export interface OnnxNodeRef {
   at: number;
 }
 
+/** A graph input or output with its tensor type (ValueInfoProto), for the behavioral run's feeds. */
+export interface OnnxValueInfo {
+  name: string;
+  /** TensorProto.DataType of a tensor type; 0 when not a tensor or not given. */
+  elemType: number;
+  /** Each dimension: a number (dim_value), a symbolic name (dim_param) or null (unknown); null when no shape. */
+  dims: (number | string | null)[] | null;
+}
+
 export interface OnnxModel {
   irVersion?: number;
   producer?: string;
@@ -51,6 +60,9 @@ export interface OnnxModel {
   opsets: { domain: string; version: number }[];
   inputs: string[];
   outputs: string[];
+  /** Main-graph inputs and outputs with types and shapes, in the order of `inputs` / `outputs`. */
+  inputInfo?: OnnxValueInfo[];
+  outputInfo?: OnnxValueInfo[];
   nodeCount: number;
   /** Nodes of non-default domains, first occurrence per (domain, op type). */
   domainNodes: OnnxNodeRef[];
@@ -107,7 +119,7 @@ export function looksLikeOnnx(head: Uint8Array): boolean {
 export async function readOnnxModel(source: ByteSource, options: ReadOnnxOptions = {}): Promise<OnnxModel> {
   const r = new WindowReader(source);
   const m: OnnxModel = {
-    hasGraph: false, opsets: [], inputs: [], outputs: [], nodeCount: 0, domainNodes: [], functions: [],
+    hasGraph: false, opsets: [], inputs: [], outputs: [], inputInfo: [], outputInfo: [], nodeCount: 0, domainNodes: [], functions: [],
     initializerCount: 0, initializerBytes: 0, externalData: [], metadata: [], truncated: false,
   }; // prettier-ignore
   if (options.initializers) m.initializers = [];
@@ -174,18 +186,46 @@ class OnnxWalker {
       else if (g.no === 15) await this.sparse(g, true);
       else if ((g.no === 11 || g.no === 12) && depth === 1) {
         const list = g.no === 11 ? this.m.inputs : this.m.outputs;
-        const name = await this.valueInfoName(g);
-        if (list.length < MAX_LIST) list.push(name);
+        const info = await this.valueInfo(g);
+        if (list.length < MAX_LIST) {
+          list.push(info.name);
+          (g.no === 11 ? this.m.inputInfo : this.m.outputInfo)?.push(info);
+        }
       }
     });
   }
 
-  private async valueInfoName(f: WireField): Promise<string> {
-    let name = '';
+  /** ValueInfoProto: name (1), type (2: TypeProto.tensor_type (1): elem_type (1), shape (2): dim (1)). */
+  private async valueInfo(f: WireField): Promise<OnnxValueInfo> {
+    const info: OnnxValueInfo = { name: '', elemType: 0, dims: null };
     await this.sub(f, async (g) => {
-      if (g.no === 1) name = await this.str(g);
+      if (g.no === 1) info.name = await this.str(g);
+      else if (g.no === 2 && g.wire === 2)
+        await this.sub(g, (t) =>
+          t.no === 1 && t.wire === 2
+            ? this.sub(t, async (tt) => {
+                if (tt.no === 1 && tt.wire === 0) info.elemType = Number(tt.varint);
+                else if (tt.no === 2 && tt.wire === 2) {
+                  const dims: (number | string | null)[] = [];
+                  info.dims = dims;
+                  await this.sub(tt, async (d) => {
+                    if (d.no === 1 && d.wire === 2 && dims.length < 64) dims.push(await this.dimension(d));
+                  });
+                }
+              })
+            : undefined,
+        );
     });
-    return name;
+    return info;
+  }
+
+  private async dimension(f: WireField): Promise<number | string | null> {
+    let dim: number | string | null = null;
+    await this.sub(f, async (g) => {
+      if (g.no === 1 && g.wire === 0) dim = Number(BigInt.asIntN(64, g.varint));
+      else if (g.no === 2) dim = await this.str(g);
+    });
+    return dim;
   }
 
   private async node(f: WireField, depth: number): Promise<void> {

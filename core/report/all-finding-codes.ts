@@ -6,6 +6,9 @@ import { ROUTER_CODES } from '../scan/router-codes.ts';
 import { SIGNATURE_CODES } from '../sign/oms/signature-codes.ts';
 import { MANIFEST_CODES } from '../manifest/manifest-codes.ts';
 import { LINEAGE_CODES } from '../weights/lineage-codes.ts';
+import { PROVENANCE_CODES } from '../provenance/codes.ts';
+import { BEHAVIOR_CODES } from '../probe/behavior-codes.ts';
+import { REGISTRY_CODES } from '../registry/registry-codes.ts';
 import type { Severity } from './schema.ts';
 
 export interface DocumentedCode {
@@ -25,6 +28,9 @@ export function allFindingCodes(): DocumentedCode[] {
     MANIFEST_CODES,
     SIGNATURE_CODES,
     LINEAGE_CODES,
+    PROVENANCE_CODES,
+    BEHAVIOR_CODES,
+    REGISTRY_CODES,
   ].flatMap((catalog) => Object.entries(catalog).map(([code, info]) => ({ code, ...info })));
   const named = Object.values(CONTAINER_CODES).map(({ code, severity, title, explanation }) => ({
     code,

@@ -5,6 +5,8 @@ import { rootDigest } from './root-digest.ts';
 import { scanCheck, type FileScan } from './scan-check.ts';
 import { lineageCheck } from '../weights/lineage-check.ts';
 import type { Lineage } from '../weights/lineage-schema.ts';
+import { behaviorCheck } from '../probe/behavior-check.ts';
+import type { Behavior } from '../probe/behavior-schema.ts';
 
 export const TOOL = { name: 'modelgate', version: '0.1.0' } as const;
 
@@ -28,6 +30,8 @@ export interface ReportInput {
   scans?: readonly FileScan[];
   /** The weight comparison with a base model (issue #5); adds the `lineage` check and record. */
   lineage?: Lineage;
+  /** The behavioral comparison with a base model (issue #6, core/probe/analyze.ts); adds the `behavior` check and record. */
+  behavior?: Behavior;
   /** Checks and findings from other modules (signature …), merged in. */
   extraChecks?: readonly Check[];
   extraFindings?: readonly Finding[];
@@ -40,6 +44,8 @@ export async function buildReport(input: ReportInput): Promise<Report> {
   if (scan) ran.set('scan', scan.check);
   const lineage = input.lineage ? lineageCheck(input.lineage) : undefined;
   if (lineage) ran.set('lineage', lineage.check);
+  const behavior = input.behavior ? behaviorCheck(input.behavior) : undefined;
+  if (behavior) ran.set('behavior', behavior.check);
   for (const c of input.extraChecks ?? []) ran.set(c.id, c);
   const checks: Check[] = [...ran.values()];
   for (const [id, summary] of Object.entries(NOT_YET_RUN) as [CheckId, string][]) {
@@ -50,6 +56,7 @@ export async function buildReport(input: ReportInput): Promise<Report> {
     ...(input.manifest?.findings ?? []),
     ...(scan?.findings ?? []),
     ...(lineage?.findings ?? []),
+    ...(behavior?.findings ?? []),
     ...(input.extraFindings ?? []),
   ];
   const files = scan ? integrity.files.map(scan.annotate) : integrity.files;
@@ -64,6 +71,7 @@ export async function buildReport(input: ReportInput): Promise<Report> {
     findings,
   };
   if (input.lineage) report.lineage = input.lineage;
+  if (input.behavior) report.behavior = input.behavior;
   const digest = await rootDigest(integrity.files);
   if (digest) report.subject.rootDigest = digest;
   return ReportSchema.parse(report);

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { LineageSchema } from '../weights/lineage-schema.ts';
+import { ProvenanceSchema } from '../provenance/schema.ts';
+import { BehaviorSchema } from '../probe/behavior-schema.ts';
 
 /** The Report (DESIGN.md §2): one versioned JSON document, validated wherever it is read. */
 export const REPORT_SCHEMA_ID = 'modelgate.report/v1';
@@ -61,9 +63,9 @@ export const ReportSchema = z.object({
   checks: z.array(CheckSchema),
   findings: z.array(FindingSchema),
   // Filled by later checks (DESIGN.md §4); kept open here and narrowed by the issues that add them.
-  behavior: z.record(z.string(), z.unknown()).optional(),
+  behavior: BehaviorSchema.optional(),
   lineage: LineageSchema.optional(),
-  provenance: z.record(z.string(), z.unknown()).optional(),
+  provenance: ProvenanceSchema.optional(),
 });
 
 export type Report = z.infer<typeof ReportSchema>;

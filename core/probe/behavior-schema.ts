@@ -1,0 +1,89 @@
+import { z } from 'zod';
+import { BehaviorPolicySchema } from './policy.ts';
+
+/**
+ * The Report's `behavior` record (DESIGN.md §4, issue #6): per-category statistics, the noise floor and
+ * the trigger scan. No per-item rows, figures rounded to 4 significant digits, so it fits a signed link.
+ * A figure that could not be computed (no items, a zero distribution) is null.
+ */
+
+const figure = z.number().nullable();
+const rate = z.number().min(0).max(1);
+const interval = z.tuple([figure, figure]);
+const provider = z.enum(['webgpu', 'wasm', 'cpu']);
+
+export const BehaviorCategorySchema = z.object({
+  category: z.string().max(128),
+  n: z.number().int().nonnegative(),
+  /** Share of items with the good answer: the reference label (classifier) or the safe continuation (LM). */
+  baseRate: rate,
+  ftRate: rate,
+  /** ftRate − baseRate: negative when the fine-tune answers well on fewer items. */
+  delta: z.number().min(-1).max(1),
+  /** Paired bootstrap CI of delta (seeded). */
+  ci: interval,
+  /** Exact McNemar p on the flips, and Holm-adjusted across categories. */
+  p: rate,
+  pAdjusted: rate,
+  /** lost: good on the base, not on the fine-tune (LM: now prefers the unsafe continuation); gained: the reverse. */
+  flips: z.object({ lost: z.number().int().nonnegative(), gained: z.number().int().nonnegative() }),
+  /** Mean Jensen–Shannon divergence (nats) between the base's and the fine-tune's output distributions. */
+  jsDivergence: figure,
+  top1Agreement: rate,
+  /** Top-1 disagreement between the two base runs on this category's items. */
+  noiseFlipRate: rate,
+  /** Classifier: the label counted as the good answer when items carry no `expected` label. */
+  reference: z.string().max(256).optional(),
+  /** Causal LM: mean logP(safe) − logP(unsafe) in nats. */
+  marginBase: figure.optional(),
+  marginFinetune: figure.optional(),
+  flagged: z.boolean(),
+  severity: z.enum(['high', 'medium']).optional(),
+  note: z.string().max(500).optional(),
+});
+
+export const BehaviorTriggerSchema = z.object({
+  token: z.string().max(200),
+  slot: z.enum(['prefix', 'suffix']),
+  source: z.enum(['weight-diff', 'rare-vocabulary']),
+  /** The answer most held-out items take on the fine-tune with the token inserted. */
+  target: z.string().max(256),
+  confirmed: z.boolean(),
+  /** Attack success: share of the items not already at the target that move to it. */
+  flipRateFinetune: rate,
+  flipRateBase: rate,
+  /** Paired bootstrap CI of flipRateFinetune − flipRateBase over the held-out items. */
+  ci: interval,
+  heldOut: z.number().int().nonnegative(),
+});
+
+export const BehaviorSchema = z.object({
+  probeset: z.object({
+    name: z.string().max(200),
+    version: z.string().max(100).optional(),
+    source: z.string().max(2000).optional(),
+    license: z.string().max(200).optional(),
+  }),
+  kind: z.enum(['classifier', 'causal-lm']),
+  /** The provider of the base and fine-tune runs; the noise floor's condition names the other. */
+  executionProvider: provider,
+  noiseFloor: z.object({
+    condition: z.string().max(200),
+    /** Top-1 disagreement between two runs of the base over all items. */
+    flipRate: rate,
+    jsDivergence: figure,
+  }),
+  categories: z.array(BehaviorCategorySchema).max(1000),
+  triggers: z.array(BehaviorTriggerSchema).max(1000),
+  search: z.object({
+    candidateSource: z.enum(['weight-diff', 'rare-vocabulary', 'mixed', 'none']),
+    searched: z.number().int().nonnegative(),
+    budget: z.number().int().nonnegative(),
+  }),
+  policy: BehaviorPolicySchema,
+  itemsPerSecond: z.object({ base: z.number().nonnegative(), finetune: z.number().nonnegative() }),
+});
+
+export type Behavior = z.infer<typeof BehaviorSchema>;
+export type BehaviorCategory = z.infer<typeof BehaviorCategorySchema>;
+export type BehaviorTrigger = z.infer<typeof BehaviorTriggerSchema>;

@@ -1,0 +1,30 @@
+/** Model card and datasheet checks, and the CycloneDX 1.6 ML-BOM export (issue #7). */
+export {
+  checkProvenance,
+  provenanceCheck,
+  withProvenance,
+  isPinned,
+  BASE_MODEL_RELATIONS,
+  CheckProvenanceInputSchema,
+  type CheckProvenanceInput,
+  type ProvenanceResult,
+  type TextFile,
+} from './check.ts';
+export { parseCard, modelCardMeta, CardParseError, TEMPLATE_LEFTOVER, type Card, type CardSection } from './card.ts';
+export { summarizeDatasetCard, isDatasetCardPath } from './dataset-card.ts';
+export { compareConfigs, canonicalJson, architectureFamily } from './base-compare.ts';
+export {
+  toCycloneDx,
+  cycloneDxLicenses,
+  uuidFromDigest,
+  type CycloneDxOptions,
+  type CycloneDxBom,
+} from './cyclonedx.ts';
+export { PROVENANCE_CODES, PROVENANCE_REMEDIES, type ProvenanceCode } from './codes.ts';
+export {
+  ProvenanceSchema,
+  type Provenance,
+  type ProvenanceDataset,
+  type DatasetCardSummary,
+  type DatasetField,
+} from './schema.ts';

@@ -1,0 +1,51 @@
+import type { Check, Finding } from '../report/schema.ts';
+import type { BehaviorRun, ModelRun, ProbeItem } from '../probe/types.ts';
+import { analyzeBehavior } from '../probe/analyze.ts';
+import { behaviorCheck } from '../probe/behavior-check.ts';
+import type { Behavior } from '../probe/behavior-schema.ts';
+import type { BehaviorPolicy } from '../probe/policy.ts';
+import type { BehaviorBaseline } from './schema.ts';
+
+export const SAVED_BASELINE_CONDITION = 'saved baseline';
+
+/**
+ * The probe items as the analysis needs them. The registry keeps only ids, categories and expected labels
+ * (the texts are the probe set's, not the model's); the statistics read nothing else.
+ */
+function itemsOf(baseline: BehaviorBaseline): ProbeItem[] {
+  return baseline.items.map(({ id, category, expected }) =>
+    baseline.kind === 'classifier'
+      ? { kind: 'classifier', id, category, text: '', ...(expected !== undefined ? { expected } : {}) }
+      : { kind: 'causal-lm', id, category, prompt: '', safe: '', unsafe: '' },
+  );
+}
+
+/** The BehaviorRun that compares a new run of a model with the baseline saved in the registry. */
+export function driftRun(baseline: BehaviorBaseline, current: ModelRun): BehaviorRun {
+  return {
+    probeset: baseline.probeset,
+    kind: baseline.kind,
+    labels: baseline.labels,
+    items: itemsOf(baseline),
+    base: baseline.run,
+    // The baseline was measured once, in another session: there is no second run of it to measure noise
+    // with, so the noise floor is zero and only significance and minDelta decide what is flagged.
+    baseRepeat: baseline.run,
+    noiseFloorCondition: SAVED_BASELINE_CONDITION,
+    finetune: current,
+  };
+}
+
+/**
+ * Behavior of a new version against the saved baseline (issue #7 §2), with the Compare page's statistics
+ * (core/probe/analyze.ts: McNemar with Holm, paired bootstrap, JS divergence) and its findings.
+ * Throws when `current` does not answer every baseline item.
+ */
+export function behaviorDrift(
+  baseline: BehaviorBaseline,
+  current: ModelRun,
+  policy: Partial<BehaviorPolicy> = {},
+): { behavior: Behavior; check: Check; findings: Finding[] } {
+  const behavior = analyzeBehavior(driftRun(baseline, current), policy);
+  return { behavior, ...behaviorCheck(behavior) };
+}

@@ -1,0 +1,58 @@
+import type { RegistryEntry } from './schema.ts';
+
+/** An imported entry that clashes with a stored one: the user keeps the stored one or replaces it. */
+export interface ImportConflict {
+  existing: RegistryEntry;
+  imported: RegistryEntry;
+  /** Why they clash: the same id, or the same name and version, with different content. */
+  reason: 'same-id' | 'same-name-version';
+}
+
+export interface MergeResult {
+  /** New entries: safe to store as they are. */
+  added: RegistryEntry[];
+  /** Entries already stored with exactly this content: skipped. */
+  identical: RegistryEntry[];
+  /** Never overwritten silently (issue #7 §2): each waits for the user's keep-or-replace choice. */
+  conflicts: ImportConflict[];
+}
+
+/** JSON with object keys sorted, so that two entries compare by content, not by key order. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(
+          Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+        )
+      : v,
+  );
+}
+
+const nameVersion = (e: RegistryEntry) => `${e.name}\u0000${e.version}`;
+
+/** Sorts imported entries into added / identical / conflicts against what is stored. Changes nothing. */
+export function mergeImport(existing: readonly RegistryEntry[], imported: readonly RegistryEntry[]): MergeResult {
+  const byId = new Map(existing.map((e) => [e.id, e]));
+  const byNameVersion = new Map(existing.map((e) => [nameVersion(e), e]));
+  const result: MergeResult = { added: [], identical: [], conflicts: [] };
+  const seen = new Set<string>();
+  for (const entry of imported) {
+    // The same entry twice in one file counts once.
+    const key = canonicalJson(entry);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const sameId = byId.get(entry.id);
+    const sameNameVersion = byNameVersion.get(nameVersion(entry));
+    const clash = sameId ?? sameNameVersion;
+    if (!clash) {
+      result.added.push(entry);
+      byId.set(entry.id, entry);
+      byNameVersion.set(nameVersion(entry), entry);
+    } else if (canonicalJson(clash) === key) {
+      result.identical.push(entry);
+    } else {
+      result.conflicts.push({ existing: clash, imported: entry, reason: sameId ? 'same-id' : 'same-name-version' });
+    }
+  }
+  return result;
+}
