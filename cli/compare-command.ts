@@ -1,11 +1,30 @@
+import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { readOnnxModel } from '../core/formats/onnx.ts';
 import { fileSource } from '../core/io/byte-source-node.ts';
+import { analyzeBehavior } from '../core/probe/analyze.ts';
+import { runBehavior, type BehaviorPhase } from '../core/probe/behavior-run.ts';
+import {
+  findModelFiles,
+  labelsOf,
+  maxPositions,
+  parseModelConfig,
+  type ModelConfig,
+} from '../core/probe/model-folder.ts';
+import { detectModelKind, type ModelSignature } from '../core/probe/model-kind.ts';
+import { parseProbeSet } from '../core/probe/probe-set.ts';
+import { onnxTypeName } from '../core/probe/session.ts';
+import { ProbeTokenizer } from '../core/probe/tokenizer.ts';
+import type { BehaviorRun, ModelKind } from '../core/probe/types.ts';
 import { buildReport } from '../core/report/build-report.ts';
 import type { Report } from '../core/report/schema.ts';
 import { diffModels } from '../core/weights/diff.ts';
 import { buildLineage } from '../core/weights/lineage.ts';
-import type { LineageVerdict } from '../core/weights/lineage-schema.ts';
+import type { Lineage, LineageVerdict } from '../core/weights/lineage-schema.ts';
 import { listTensors, type TensorListing } from '../core/weights/tensors.ts';
 import { hashFiles } from './hash-command.ts';
+import { openNodeSession } from './onnx-session-node.ts';
 import { collectFiles } from './walk-node.ts';
 
 /** Issue #5: 0 identical or derived, 1 partially derived (review the replaced layers), 2 unrelated. */
@@ -16,20 +35,115 @@ export const LINEAGE_EXIT: Record<LineageVerdict, number> = {
   unrelated: 2,
 };
 
+const VERDICT_EXIT: Record<Report['verdict'], number> = { pass: 0, review: 1, fail: 2 };
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+/** Built-in probe sets by model kind (public/probes/). */
+export const BUILTIN_PROBES: Record<ModelKind, string> = {
+  classifier: join(ROOT, 'public/probes/sentiment.probes.jsonl'),
+  'causal-lm': join(ROOT, 'public/probes/code-lm.probes.jsonl'),
+};
+
+export interface CompareOptions {
+  /** A probe-set JSONL file; the built-in set for the model kind otherwise. */
+  probes?: string;
+  kind?: ModelKind;
+  triggerBudget?: number;
+  batchSize?: number;
+  /** Progress lines (stderr in the CLI). */
+  log?: (line: string) => void;
+}
+
 async function listFolder(path: string): Promise<{ name: string; listing: TensorListing }> {
   const { name, files } = await collectFiles([path]);
   const sources = await Promise.all(files.map((f) => fileSource(f.diskPath, f.modelPath)));
   return { name, listing: await listTensors(sources) };
 }
 
+/** What the behavioral run needs of one model folder. */
+export interface BehaviorSide {
+  onnxPath: string;
+  config?: ModelConfig;
+  labels?: string[];
+  tokenizer: ProbeTokenizer;
+  signature: ModelSignature;
+}
+
+/** Loads one folder for the behavioral run; undefined when it lacks an ONNX model or a tokenizer. */
+export async function loadBehaviorSide(dir: string): Promise<BehaviorSide | undefined> {
+  const { files } = await collectFiles([dir]);
+  const found = findModelFiles(files.map((f) => f.modelPath));
+  if (!found.onnx || !found.tokenizer) return undefined;
+  const disk = (p: string): string => join(dir, p);
+  const config = found.config ? parseModelConfig(await readFile(disk(found.config), 'utf8'), found.config) : undefined;
+  const tokenizer = await ProbeTokenizer.fromJson(
+    await readFile(disk(found.tokenizer), 'utf8'),
+    found.tokenizerConfig ? await readFile(disk(found.tokenizerConfig), 'utf8') : undefined,
+    { maxLength: config ? maxPositions(config) : undefined },
+  );
+  const onnx = await readOnnxModel(await fileSource(disk(found.onnx), found.onnx));
+  const sig = (list: typeof onnx.inputInfo) =>
+    (list ?? []).map((v) => ({ name: v.name, type: onnxTypeName(v.elemType), dims: v.dims }));
+  return {
+    onnxPath: disk(found.onnx),
+    config,
+    labels: config ? labelsOf(config) : undefined,
+    tokenizer,
+    signature: { inputs: sig(onnx.inputInfo), outputs: sig(onnx.outputInfo) },
+  };
+}
+
+/** The behavioral comparison on onnxruntime-node (CPU), fine-tune first, one session at a time. */
+export async function runBehaviorNode(
+  finetunePath: string,
+  basePath: string,
+  options: CompareOptions & { lineageCandidates?: Lineage['candidates'] } = {},
+): Promise<BehaviorRun | undefined> {
+  const [ft, base] = [await loadBehaviorSide(finetunePath), await loadBehaviorSide(basePath)];
+  if (!ft || !base) {
+    const missing = !ft ? finetunePath : basePath;
+    options.log?.(`no behavioral comparison: ${missing} has no ONNX model or no tokenizer.json`);
+    return undefined;
+  }
+  const kind = detectModelKind({ config: ft.config, signature: ft.signature, override: options.kind }).kind;
+  const baseKind = detectModelKind({ config: base.config, signature: base.signature, override: options.kind }).kind;
+  if (baseKind !== kind) throw new Error(`the base is a ${baseKind}, the fine-tune a ${kind}`);
+  const probesPath = options.probes ?? BUILTIN_PROBES[kind];
+  const probeSet = parseProbeSet(await readFile(probesPath, 'utf8'), probesPath);
+  const last = new Map<BehaviorPhase, number>();
+  return runBehavior({
+    openSession: (which) => openNodeSession(which === 'base' ? base.onnxPath : ft.onnxPath),
+    baseTokenizer: base.tokenizer,
+    finetuneTokenizer: ft.tokenizer,
+    kind,
+    labels: base.labels,
+    finetuneLabels: ft.labels,
+    baseVocabSize: base.config?.vocab_size,
+    finetuneVocabSize: ft.config?.vocab_size,
+    probeSet,
+    lineageCandidates: options.lineageCandidates,
+    triggerBudget: options.triggerBudget,
+    noiseFloor: 'batch',
+    batchSize: options.batchSize ?? 8,
+    onProgress: (phase, done, total, rate) => {
+      if (!options.log || (done !== total && (last.get(phase) ?? 0) > Date.now() - 1000)) return;
+      last.set(phase, Date.now());
+      options.log(`${phase}: ${done}/${total}${rate > 0 ? ` (${rate.toFixed(0)} items/s)` : ''}`);
+    },
+  });
+}
+
 /**
- * `modelgate compare <finetune-dir> --base <base-dir>`: hashes the fine-tune (the report's subject) and
- * streams both models tensor by tensor through the CPU reducer (core/weights/pair-stats.ts).
+ * `modelgate compare <finetune-dir> --base <base-dir>`: hashes the fine-tune (the report's subject),
+ * streams both models tensor by tensor through the CPU reducer (core/weights/pair-stats.ts) and, when
+ * both folders hold an ONNX model and a tokenizer, runs the behavioral comparison (issue #6).
+ * `code` is the worse of the lineage exit code and the report verdict.
  */
 export async function compareCommand(
   finetunePath: string,
   basePath: string,
-): Promise<{ report: Report; verdict: LineageVerdict }> {
+  options: CompareOptions = {},
+): Promise<{ report: Report; verdict: LineageVerdict; code: number; run?: BehaviorRun }> {
   const base = await listFolder(basePath);
   const finetune = await listFolder(finetunePath);
   for (const side of [base, finetune]) {
@@ -38,12 +152,41 @@ export async function compareCommand(
     }
   }
   const lineage = buildLineage(await diffModels(base.listing, finetune.listing));
+  const run = await runBehaviorNode(finetunePath, basePath, { ...options, lineageCandidates: lineage.candidates });
   const { name, files } = await collectFiles([finetunePath]);
   const report = await buildReport({
     name,
     outcomes: await hashFiles(files),
     environment: { runtime: 'node', executionProvider: 'cpu' },
     lineage,
+    ...(run ? { behavior: analyzeBehavior(run) } : {}),
   });
-  return { report, verdict: lineage.verdict };
+  const code = Math.max(LINEAGE_EXIT[lineage.verdict], VERDICT_EXIT[report.verdict]);
+  return { report, verdict: lineage.verdict, code, ...(run ? { run } : {}) };
+}
+
+function positiveInt(value: string | undefined, flag: string, min: number): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d{1,7}$/.test(value) || Number(value) < min) {
+    throw Object.assign(new Error(`${flag} takes a whole number ≥ ${min}, got "${value}"`), { usage: true });
+  }
+  return Number(value);
+}
+
+/** `--probes`, `--kind`, `--trigger-budget`, `--batch-size` of `compare`, checked (usage errors). */
+export function parseCompareFlags(flags: {
+  probes?: string;
+  kind?: string;
+  'trigger-budget'?: string;
+  'batch-size'?: string;
+}): CompareOptions {
+  if (flags.kind !== undefined && flags.kind !== 'classifier' && flags.kind !== 'causal-lm') {
+    throw Object.assign(new Error(`--kind is classifier or causal-lm, got "${flags.kind}"`), { usage: true });
+  }
+  return {
+    probes: flags.probes,
+    kind: flags.kind,
+    triggerBudget: positiveInt(flags['trigger-budget'], '--trigger-budget', 0),
+    batchSize: positiveInt(flags['batch-size'], '--batch-size', 1),
+  };
 }

@@ -1,9 +1,10 @@
 import { parseArgs } from 'node:util';
 import { hashCommand } from './hash-command.ts';
 import { scanCommand } from './scan-command.ts';
-import { verifyCommand, type VerifyFlags } from './verify-command.ts';
+import { writeFile } from 'node:fs/promises';
+import { verifyCli, type VerifyFlags } from './verify-command.ts';
 import { formatReportText } from './format-text.ts';
-import { compareCommand, LINEAGE_EXIT } from './compare-command.ts';
+import { compareCommand, parseCompareFlags } from './compare-command.ts';
 import type { Report } from '../core/report/schema.ts';
 import type { ScanVerdict } from '../core/scan/types.ts';
 
@@ -23,25 +24,45 @@ commands:
   scan <path...>     fingerprint and scan every file for code that would run when it is loaded
   verify <model-path> [--signature <file>] [--key <pub.pem> | --ca <ca.pem>... |
                       --trusted-root <file> --identity <san> --issuer <url>]
-                      [--ignore-paths <p>...] [--ignore-unsigned]
-                     check an OpenSSF Model Signing signature (default <model-path>/model.sig)
-  compare <finetune-dir> --base <base-dir>
+                      [--ignore-paths <p>...] [--ignore-unsigned] [--hf <owner/name@rev>]
+                      [--policy <policy.json>] [--sarif <out.sarif>] [--sign <key.pem>] [--link]
+                      [--origin <url>]
+                     fingerprint, scan, compare with SHA256SUMS in the folder (or the Hub revision
+                     of --hf) and check an OpenSSF Model Signing signature when there is one
+                     (default <model-path>/model.sig; it needs --key, --ca or --trusted-root)
+    --policy f       severity overrides, ignored codes, failOn "fail" (default) or "review"
+    --sarif f        also write the findings as SARIF 2.1.0 (GitHub code scanning)
+    --sign key.pem   sign the report (PKCS#8 ECDSA P-256) and print the signed report link
+    --link           print a signed report link; without --sign, with a one-time key
+    --origin url     the portal the link opens (default http://127.0.0.1:3000)
+  compare <finetune-dir> --base <base-dir> [--probes <file.jsonl>] [--kind classifier|causal-lm]
+                      [--trigger-budget <n>] [--batch-size <n>]
                      compare weights tensor by tensor: is the fine-tune derived from that base?
+                     When both folders hold an ONNX model and tokenizer.json, also compare their
+                     behavior on a probe set (built-in by kind unless --probes) and scan for triggers
 
 options:
-  --json             print the Report as JSON (schema modelgate.report/v1)
+  --json [out.json] print the Report as JSON (schema modelgate.report/v1), or write it to out.json
+                     (--json=out.json also works) and print the text form
   -h, --help         show this help
 
 exit codes:
   hash, verify: 0 pass, 1 review, 2 fail
   scan: 0 every file benign, 1 a file suspicious or could not be verified, 2 a file malicious or invalid
-  compare: 0 identical or derived, 1 partially derived (some layers replaced), 2 unrelated
+  compare: the worse of the lineage (0 identical or derived, 1 partially derived, 2 unrelated)
+           and the report verdict (0 pass, 1 review, 2 fail)
   64 usage error, 70 internal error`;
 
 type Command = (
   paths: readonly string[],
-  flags: VerifyFlags & { base?: string },
-) => Promise<{ report: Report; code: number }>;
+  flags: VerifyFlags & {
+    base?: string;
+    probes?: string;
+    kind?: string;
+    'trigger-budget'?: string;
+    'batch-size'?: string;
+  },
+) => Promise<{ report: Report; code: number; notes?: string[] }>;
 
 const COMMANDS: Record<string, Command> = {
   hash: async (paths) => {
@@ -54,15 +75,18 @@ const COMMANDS: Record<string, Command> = {
   },
   verify: async (paths, flags) => {
     if (paths.length !== 1) throw Object.assign(new Error('give exactly one model path'), { usage: true });
-    const report = await verifyCommand(paths[0]!, flags);
-    return { report, code: EXIT[report.verdict] };
+    const { report, exitVerdict, notes } = await verifyCli(paths[0]!, flags);
+    return { report, code: EXIT[exitVerdict], notes };
   },
   compare: async (paths, flags) => {
     if (paths.length !== 1 || !flags.base) {
       throw Object.assign(new Error('give one fine-tune folder and --base <base-dir>'), { usage: true });
     }
-    const { report, verdict } = await compareCommand(paths[0]!, flags.base);
-    return { report, code: LINEAGE_EXIT[verdict] };
+    const { report, code } = await compareCommand(paths[0]!, flags.base, {
+      ...parseCompareFlags(flags),
+      log: (line) => process.stderr.write(`modelgate compare: ${line}\n`),
+    });
+    return { report, code };
   },
 };
 
@@ -76,15 +100,61 @@ const VERIFY_OPTIONS = {
   issuer: { type: 'string' },
   'ignore-paths': { type: 'string', multiple: true },
   'ignore-unsigned': { type: 'boolean' },
-  /** `compare`: the base model folder. */
+  hf: { type: 'string' },
+  policy: { type: 'string' },
+  sarif: { type: 'string' },
+  sign: { type: 'string' },
+  link: { type: 'boolean' },
+  origin: { type: 'string' },
+  /** `verify` refuses --probes and --cyclonedx until later issues wire them; `compare` reads --probes. */
+  probes: { type: 'string' },
+  cyclonedx: { type: 'string' },
+  /** `compare`: the base model folder, and the behavioral comparison's options (`--probes` is shared). */
   base: { type: 'string' },
+  kind: { type: 'string' },
+  'trigger-budget': { type: 'string' },
+  'batch-size': { type: 'string' },
 } as const;
 
+/**
+ * `--json out.json` and `--json=out.json` name a file for the JSON Report; `--json` alone still means
+ * stdout. parseArgs has no optional values, so the file is taken out here: a value right after `--json`
+ * counts as its file only when it ends in `.json` (a model folder after `--json` stays a positional).
+ */
+export function takeJsonFile(argv: readonly string[]): { args: string[]; jsonFile?: string } {
+  const args: string[] = [];
+  let jsonFile: string | undefined;
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i]!;
+    if (arg === '--') {
+      args.push(...argv.slice(i));
+      break;
+    }
+    if (arg.startsWith('--json=')) {
+      jsonFile = arg.slice('--json='.length);
+      continue;
+    }
+    const next = argv[i + 1];
+    if (arg === '--json' && next !== undefined && !next.startsWith('-') && /\.json$/i.test(next)) {
+      jsonFile = next;
+      i += 1;
+      continue;
+    }
+    args.push(arg);
+  }
+  return jsonFile === undefined ? { args } : { args, jsonFile };
+}
+
 export async function main(argv: readonly string[]): Promise<number> {
+  const { args, jsonFile } = takeJsonFile(argv);
+  if (jsonFile === '') {
+    process.stderr.write(`modelgate: --json= needs a file name\n\n${USAGE}\n`);
+    return EXIT.usage;
+  }
   let parsed;
   try {
     parsed = parseArgs({
-      args: [...argv],
+      args,
       allowPositionals: true,
       options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, ...VERIFY_OPTIONS },
     });
@@ -116,8 +186,18 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(`modelgate ${name}: ${message}\n`);
     return missing || usage ? EXIT.usage : EXIT.internal;
   }
-  process.stdout.write(
-    parsed.values.json ? `${JSON.stringify(result.report, null, 2)}\n` : formatReportText(result.report),
-  );
+  const json = `${JSON.stringify(result.report, null, 2)}\n`;
+  if (jsonFile !== undefined) {
+    try {
+      await writeFile(jsonFile, json);
+    } catch (error) {
+      process.stderr.write(`modelgate ${name}: could not write ${jsonFile}: ${(error as Error).message}\n`);
+      return EXIT.internal;
+    }
+  }
+  const jsonToStdout = parsed.values.json === true && jsonFile === undefined;
+  process.stdout.write(jsonToStdout ? json : formatReportText(result.report));
+  // Notes (the signed link …) never mix into JSON on stdout.
+  if (result.notes?.length) (jsonToStdout ? process.stderr : process.stdout).write(`${result.notes.join('\n')}\n`);
   return result.code;
 }

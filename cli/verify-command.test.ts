@@ -2,13 +2,23 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseReport } from '../core/report/build-report.ts';
 import { spkiToPem } from '../core/sign/fingerprint.ts';
 import { signModel } from '../core/sign/oms/sign-model.ts';
+import { Ajv } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import { fingerprintHex } from '../core/sign/fingerprint.ts';
+import { verifyReportLink } from '../core/sign/verify-link.ts';
+import { fixtureFetch, loadHubFixture } from '../core/manifest/hub-fixture-node.ts';
+import { verifyCommand } from './verify-command.ts';
+
+// ajv-formats is CommonJS; its default export arrives as the function or as { default }.
+const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ??
+  addFormatsModule) as typeof addFormatsModule;
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const mt = join(root, '..', 'shared', 'vectors', 'oms', 'model-transparency');
@@ -73,7 +83,8 @@ test('a folder signed with signModel verifies with the CLI; a flipped byte fails
   const dir = mkdtempSync(join(tmpdir(), 'mg-verify-'));
   const files: Record<string, Buffer> = {
     'config.json': Buffer.from('{"hidden_size": 8}\n'),
-    'weights/model.safetensors': Buffer.alloc(4096, 7),
+    // A valid safetensors file: verify also scans, and unparseable weights would need review.
+    'weights/model.safetensors': safetensors(4096),
     '.gitattributes': Buffer.from('*.bin filter=lfs\n'),
   };
   for (const [path, bytes] of Object.entries(files)) {
@@ -113,4 +124,212 @@ test('verify without a trust input, or with two, is a usage error', () => {
   assert.match(none.stderr, /exactly one of --key/);
   const two = run(['verify', join(mt, 'v1.1.0-elliptic-key'), '--key', keyPem, '--ca', keyPem]);
   assert.equal(two.status, 64);
+});
+
+// ------------------------------------------------------------------ issue #7 §3: verify in CI pipelines
+
+const demo = join(root, 'public/demo/tiny-sentiment');
+const maliciousPickle = join(root, 'test/fixtures/scan/malicious/t18-memo-binput-binget-stack-global.pkl');
+
+/** A model folder: config.json, a weight file, and optionally a malicious pickle from the scan fixtures. */
+function modelFolder(withMalware: boolean): string {
+  const dir = mkdtempSync(join(tmpdir(), 'mg-verify-ci-'));
+  writeFileSync(join(dir, 'config.json'), '{"hidden_size": 8}\n');
+  writeFileSync(join(dir, 'model.safetensors'), safetensors());
+  if (withMalware) copyFileSync(maliciousPickle, join(dir, 'pytorch_model.bin'));
+  return dir;
+}
+
+/** A minimal valid safetensors file: one F32 tensor of `bytes` bytes, each 7. */
+function safetensors(bytes = 8): Buffer {
+  const shape = [bytes / 4];
+  const header = Buffer.from(JSON.stringify({ w: { dtype: 'F32', shape, data_offsets: [0, bytes] } }));
+  const size = Buffer.alloc(8);
+  size.writeBigUInt64LE(BigInt(header.length));
+  return Buffer.concat([size, header, Buffer.alloc(bytes, 7)]);
+}
+
+function sarifValidator() {
+  const schema = JSON.parse(
+    readFileSync(join(root, 'test/fixtures/schemas/sarif-schema-2.1.0.json'), 'utf8'),
+  ) as object;
+  const ajv = new Ajv({ allErrors: true, strict: false });
+  addFormats(ajv);
+  return ajv.compile(schema);
+}
+
+test('verify without a signature runs integrity and the scan; the exit code follows the verdict', () => {
+  const ok = run(['verify', demo, '--json']);
+  assert.equal(ok.status, 0, ok.stderr);
+  const passed = report(ok.stdout);
+  assert.equal(passed.verdict, 'pass');
+  assert.equal(passed.checks.find((c) => c.id === 'scan')?.status, 'pass');
+  assert.equal(signatureCheck(passed)?.status, 'skipped');
+
+  const bad = run(['verify', modelFolder(true), '--json']);
+  assert.equal(bad.status, 2, bad.stderr);
+  const failed = report(bad.stdout);
+  assert.equal(failed.verdict, 'fail');
+  assert.equal(failed.checks.find((c) => c.id === 'scan')?.status, 'fail');
+  // The same findings as `modelgate scan` on that file.
+  const scan = run(['scan', maliciousPickle, '--json']);
+  const scanCodes = report(scan.stdout)
+    .findings.filter((f) => f.code.startsWith('MG-SCAN'))
+    .map((f) => f.code);
+  const verifyCodes = failed.findings.filter((f) => f.file === 'pytorch_model.bin').map((f) => f.code);
+  assert.ok(scanCodes.length > 0);
+  assert.deepEqual(verifyCodes, scanCodes);
+  // Text output by default; nothing on stderr when it is not a terminal (no progress bar).
+  const text = run(['verify', demo]);
+  assert.equal(text.status, 0);
+  assert.match(text.stdout, /^tiny-sentiment: PASS/);
+  assert.equal(text.stderr, '');
+});
+
+test('--policy: failOn review makes a review exit 2; a bad policy is a usage error naming the file', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mg-policy-'));
+  const review = join(dir, 'review.json');
+  writeFileSync(review, JSON.stringify({ severity: { 'MG-INT-003': 'medium' } }));
+  const strict = join(dir, 'strict.json');
+  writeFileSync(strict, JSON.stringify({ severity: { 'MG-INT-003': 'medium' }, failOn: 'review' }));
+  const relaxed = join(dir, 'relaxed.json');
+  writeFileSync(relaxed, JSON.stringify({ ignore: ['MG-INT-003'], failOn: 'review' }));
+
+  const r1 = run(['verify', demo, '--policy', review, '--json']);
+  assert.equal(r1.status, 1, r1.stderr);
+  assert.equal(report(r1.stdout).verdict, 'review');
+  const r2 = run(['verify', demo, '--policy', strict, '--json']);
+  assert.equal(r2.status, 2, r2.stderr);
+  assert.equal(report(r2.stdout).verdict, 'review');
+  const r3 = run(['verify', demo, '--policy', relaxed, '--json']);
+  assert.equal(r3.status, 0, r3.stderr);
+  assert.ok(!report(r3.stdout).findings.some((f) => f.code === 'MG-INT-003'));
+
+  const broken = join(dir, 'broken.json');
+  writeFileSync(broken, '{"failOn": "sometimes"}');
+  const r4 = run(['verify', demo, '--policy', broken]);
+  assert.equal(r4.status, 64);
+  assert.match(r4.stderr, /broken\.json: not a ModelGate policy: failOn/);
+  const r5 = run(['verify', demo, '--policy', join(dir, 'missing.json')]);
+  assert.equal(r5.status, 64);
+  assert.match(r5.stderr, /missing\.json: no such policy file/);
+});
+
+test('--sarif writes a valid SARIF 2.1.0 log; --json out.json writes the report and prints text', () => {
+  const dir = modelFolder(true);
+  const out = mkdtempSync(join(tmpdir(), 'mg-out-'));
+  const sarifPath = join(out, 'modelgate.sarif');
+  const jsonPath = join(out, 'report.json');
+  const r = run(['verify', dir, '--sarif', sarifPath, '--json', jsonPath]);
+  assert.equal(r.status, 2, r.stderr);
+  assert.match(r.stdout, /FAIL/);
+  const written = report(readFileSync(jsonPath, 'utf8'));
+  assert.equal(written.verdict, 'fail');
+  const sarif = JSON.parse(readFileSync(sarifPath, 'utf8')) as {
+    runs: { results: { ruleId: string; level: string; locations?: unknown[] }[] }[];
+  };
+  const validate = sarifValidator();
+  assert.ok(validate(sarif), JSON.stringify(validate.errors, null, 2));
+  const results = sarif.runs[0]!.results;
+  assert.equal(results.length, written.findings.length);
+  assert.ok(results.some((x) => x.level === 'error' && x.ruleId.startsWith('MG-SCAN')));
+
+  // --json=out.json works too, and --json alone still prints JSON for other commands.
+  const eq = join(out, 'eq.json');
+  assert.equal(run(['verify', demo, `--json=${eq}`]).status, 0);
+  assert.equal(report(readFileSync(eq, 'utf8')).verdict, 'pass');
+  const hash = run(['hash', demo, '--json']);
+  assert.equal(report(hash.stdout).verdict, 'pass');
+});
+
+async function pkcs8Pem(): Promise<{ pem: string; spki: Uint8Array }> {
+  const keys = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify']);
+  const der = Buffer.from(await crypto.subtle.exportKey('pkcs8', keys.privateKey));
+  const body = der.toString('base64').replace(/(.{64})/g, '$1\n');
+  const pem = `-----BEGIN PRIVATE KEY-----\n${body.trimEnd()}\n-----END PRIVATE KEY-----\n`;
+  return { pem, spki: new Uint8Array(await crypto.subtle.exportKey('spki', keys.publicKey)) };
+}
+
+const LINK = /^(https?:\/\/[^\s#]+)\/r#(\S+)$/m;
+
+test('--sign key.pem prints a signed link that verifies as the browser does, signed by that key', async () => {
+  const { pem, spki } = await pkcs8Pem();
+  const dir = mkdtempSync(join(tmpdir(), 'mg-sign-'));
+  const keyPath = join(dir, 'key.pem');
+  writeFileSync(keyPath, pem);
+  const r = run(['verify', demo, '--sign', keyPath, '--link', '--origin', 'https://gate.example/']);
+  assert.equal(r.status, 0, r.stderr);
+  const match = LINK.exec(r.stdout);
+  assert.ok(match, r.stdout);
+  assert.equal(match[1], 'https://gate.example');
+  const verified = await verifyReportLink(match[2]!);
+  assert.equal(verified.status, 'valid', JSON.stringify(verified));
+  if (verified.status !== 'valid') return;
+  assert.equal(verified.fingerprint, await fingerprintHex(spki));
+  const signed = report(new TextDecoder().decode(verified.payload));
+  assert.equal(signed.verdict, 'pass');
+  assert.equal(signed.subject.name, 'tiny-sentiment');
+
+  // With --json on stdout the link goes to stderr, so the JSON stays parseable.
+  const j = run(['verify', demo, '--sign', keyPath, '--json']);
+  assert.equal(report(j.stdout).verdict, 'pass');
+  assert.match(j.stderr, LINK);
+
+  const notPkcs8 = join(dir, 'ec.pem');
+  writeFileSync(notPkcs8, '-----BEGIN EC PRIVATE KEY-----\nAAAA\n-----END EC PRIVATE KEY-----\n');
+  const bad = run(['verify', demo, '--sign', notPkcs8]);
+  assert.equal(bad.status, 64);
+  assert.match(bad.stderr, /PKCS#8/);
+});
+
+test('--link without --sign signs with a one-time key and says so', async () => {
+  const r = run(['verify', demo, '--link']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /one-time key/);
+  const match = LINK.exec(r.stdout);
+  assert.ok(match);
+  assert.equal(match[1], 'http://127.0.0.1:3000');
+  assert.equal((await verifyReportLink(match[2]!)).status, 'valid');
+});
+
+test('SHA256SUMS in the folder is compared; a modified file fails naming it', () => {
+  const dir = modelFolder(false);
+  const sum = (name: string) =>
+    createHash('sha256')
+      .update(readFileSync(join(dir, name)))
+      .digest('hex');
+  writeFileSync(
+    join(dir, 'SHA256SUMS'),
+    `${sum('config.json')}  config.json\n${sum('model.safetensors')}  model.safetensors\n`,
+  );
+  const ok = run(['verify', dir, '--json']);
+  assert.equal(ok.status, 0, ok.stdout);
+  const good = report(ok.stdout);
+  assert.ok(!good.findings.some((f) => f.code === 'MG-INT-003'));
+  assert.match(good.checks.find((c) => c.id === 'integrity')!.summary, /SHA256SUMS/);
+  writeFileSync(join(dir, 'config.json'), '{"hidden_size": 9}\n');
+  const bad = run(['verify', dir, '--json']);
+  assert.equal(bad.status, 2);
+  assert.ok(report(bad.stdout).findings.some((f) => f.code === 'MG-INT-010' && f.file === 'config.json'));
+});
+
+test('--hf compares with the Hub revision through the injected fetch (recorded fixture)', async () => {
+  const fixture = loadHubFixture('tiny-sentiment');
+  const r = await verifyCommand(demo, { hf: `${fixture.repo}@main` }, { fetchFn: fixtureFetch(fixture) });
+  const integrity = r.checks.find((c) => c.id === 'integrity')!;
+  assert.match(integrity.summary, new RegExp(`Hub revision ${fixture.commit}`));
+  assert.equal(integrity.status, 'pass');
+  assert.equal(r.verdict, 'pass');
+  await assert.rejects(verifyCommand(demo, { hf: '@main' }), /--hf expects owner\/name@revision/);
+});
+
+test('flags for later issues are refused clearly; --json followed by a folder keeps the folder', () => {
+  for (const flag of ['--base', '--probes', '--cyclonedx']) {
+    const r = run(['verify', demo, flag, 'x']);
+    assert.equal(r.status, 64, flag);
+    assert.match(r.stderr, /not yet available/);
+  }
+  const r = run(['verify', '--json', demo]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(report(r.stdout).verdict, 'pass');
 });

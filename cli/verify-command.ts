@@ -1,16 +1,32 @@
-import { readFile, stat } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { access, readFile, stat, writeFile } from 'node:fs/promises';
+import { dirname, join, relative, sep } from 'node:path';
 import { fileSource } from '../core/io/byte-source-node.ts';
+import { gitBlobSha1Factory } from '../core/hash/git-blob-sha1.ts';
+import { hashSourceMulti, SizeChangedError } from '../core/hash/hash-source.ts';
 import { createSha256Node } from '../core/hash/sha256-node.ts';
+import { compareWithManifest, manifestUnavailable, type ManifestComparison } from '../core/manifest/compare.ts';
+import { fetchHubManifest } from '../core/manifest/hf-tree.ts';
+import type { HubFetch } from '../core/manifest/hub-errors.ts';
+import { isSha256ManifestName, sha256Manifest } from '../core/manifest/sha256sums.ts';
 import { buildReport } from '../core/report/build-report.ts';
-import type { Report } from '../core/report/schema.ts';
+import type { HashOutcome } from '../core/report/integrity-check.ts';
+import { reportForLink } from '../core/report/link-report.ts';
+import { applyPolicy, parsePolicy, PolicyError } from '../core/report/policy.ts';
+import { toSarif } from '../core/report/sarif.ts';
+import type { FileScan } from '../core/report/scan-check.ts';
+import type { Check, Finding, Report } from '../core/report/schema.ts';
+import { scanFile } from '../core/scan/scan-file.ts';
+import { decodeBase64 } from '../core/sign/base64.ts';
+import { asBufferSource } from '../core/sign/buffer-source.ts';
+import { fingerprintHex, formatFingerprint } from '../core/sign/fingerprint.ts';
+import { encodeFragment } from '../core/sign/link-codec.ts';
 import type { ModelFile } from '../core/sign/oms/manifest-check.ts';
 import { signatureInside } from '../core/sign/oms/model-input-node.ts';
 import type { OmsTrust } from '../core/sign/oms/result.ts';
 import { signatureCheck } from '../core/sign/oms/signature-check.ts';
 import { verifyModel } from '../core/sign/oms/verify-model.ts';
-import { hashFiles } from './hash-command.ts';
-import { collectFiles } from './walk-node.ts';
+import { signPayload, type SigningKey } from '../core/sign/report-signature.ts';
+import { collectFiles, type LocalFile } from './walk-node.ts';
 
 export interface VerifyFlags {
   signature?: string;
@@ -21,12 +37,88 @@ export interface VerifyFlags {
   issuer?: string;
   'ignore-paths'?: string[];
   'ignore-unsigned'?: boolean;
+  /** Compare with a Hugging Face Hub revision: `owner/name@revision` (revision default `main`). */
+  hf?: string;
+  /** A policy file (core/report/policy.ts): severity overrides, ignored codes, failOn. */
+  policy?: string;
+  /** Write the report as SARIF 2.1.0 to this file. */
+  sarif?: string;
+  /** Sign the report with this PKCS#8 PEM ECDSA P-256 private key and print the signed link. */
+  sign?: string;
+  /** Print a signed report link (with an ephemeral key unless --sign is given). */
+  link?: boolean;
+  /** The portal origin the link opens, default http://127.0.0.1:3000. */
+  origin?: string;
+  /** Flags that later issues wire; refused with a clear message until then. */
+  base?: string;
+  probes?: string;
+  cyclonedx?: string;
+}
+
+/** What the caller can swap: the Hub fetch (tests) and where progress goes. */
+export interface VerifyDeps {
+  fetchFn?: HubFetch;
+  progress?: Progress;
 }
 
 /** A mistake in how the command was called: main.ts maps it to the usage exit code (64). */
 export class UsageError extends Error {
   readonly usage = true;
 }
+
+export const DEFAULT_ORIGIN = 'http://127.0.0.1:3000';
+/** Hub files bigger than this are always Git LFS (compared by SHA-256), so they need no git blob SHA-1. */
+const GIT_SHA1_MAX_BYTES = 64 << 20;
+/** A SHA256SUMS file larger than this is not a manifest of one model folder. */
+const MAX_MANIFEST_BYTES = 4 << 20;
+
+// ---------------------------------------------------------------------------------------------- progress
+
+export interface Progress {
+  update(phase: string, done: number, total: number, unit: 'bytes' | 'files'): void;
+  end(): void;
+}
+
+const silent: Progress = { update: () => {}, end: () => {} };
+
+function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  const units = ['KB', 'MB', 'GB', 'TB'];
+  let value = n / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return `${value.toFixed(1)} ${units[unit]}`;
+}
+
+/** One line on a terminal's stderr, redrawn at most every 100 ms and erased at the end. */
+export function ttyProgress(stream: NodeJS.WriteStream = process.stderr): Progress {
+  if (!stream.isTTY) return silent;
+  let last = 0;
+  let drawn = false;
+  return {
+    update(phase, done, total, unit) {
+      const now = Date.now();
+      if (now - last < 100 && done < total) return;
+      last = now;
+      const width = 24;
+      const ratio = total > 0 ? Math.min(1, done / total) : 1;
+      const filled = Math.round(ratio * width);
+      const amount = unit === 'bytes' ? `${formatBytes(done)} / ${formatBytes(total)}` : `${done} / ${total} files`;
+      const line = `${phase.padEnd(8)} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${String(Math.round(ratio * 100)).padStart(3)}% ${amount}`;
+      stream.write(`\r\u001b[2K${line.slice(0, Math.max(20, (stream.columns || 80) - 1))}`);
+      drawn = true;
+    },
+    end() {
+      if (drawn) stream.write('\r\u001b[2K');
+      drawn = false;
+    },
+  };
+}
+
+// -------------------------------------------------------------------------------------------- the checks
 
 async function readTrust(flags: VerifyFlags): Promise<OmsTrust> {
   const given = [flags.key, flags.ca?.length ? flags.ca : undefined, flags['trusted-root']].filter(Boolean);
@@ -44,41 +136,287 @@ async function readTrust(flags: VerifyFlags): Promise<OmsTrust> {
   return { method: 'sigstore', trustedRootJson, identity: flags.identity, issuer: flags.issuer };
 }
 
+const exists = (path: string) =>
+  access(path).then(
+    () => true,
+    () => false,
+  );
+
+/** Same outcomes as hash-command's hashFiles, plus progress and, for a Hub comparison, git blob SHA-1s. */
+async function hashAll(files: readonly LocalFile[], wantGitSha1: boolean, progress: Progress): Promise<HashOutcome[]> {
+  const total = files.reduce((sum, f) => sum + f.size, 0);
+  const outcomes: HashOutcome[] = [];
+  let before = 0;
+  for (const file of files) {
+    try {
+      const source = await fileSource(file.diskPath, file.modelPath);
+      const git = wantGitSha1 && source.size <= GIT_SHA1_MAX_BYTES;
+      const digests = await hashSourceMulti(
+        source,
+        { sha256: createSha256Node, ...(git ? { gitSha1: gitBlobSha1Factory(source.size) } : {}) },
+        {
+          progressEveryBytes: 8 << 20,
+          onProgress: (p) => progress.update('hashing', before + p.bytesDone, total, 'bytes'),
+        },
+      );
+      outcomes.push({
+        path: file.modelPath,
+        size: file.size,
+        sha256: digests.sha256,
+        ...(digests.gitSha1 ? { gitSha1: digests.gitSha1 } : {}),
+      });
+    } catch (error) {
+      const kind = error instanceof SizeChangedError ? 'changed' : 'unreadable';
+      outcomes.push({ path: file.modelPath, size: file.size, error: { kind, message: String(error) } });
+    }
+    before += file.size;
+  }
+  return outcomes;
+}
+
+/** The scan as `modelgate scan` runs it (cli/scan-command.ts): scanFile over each file's ByteSource. */
+async function scanAll(files: readonly LocalFile[], progress: Progress): Promise<FileScan[]> {
+  const scans: FileScan[] = [];
+  for (const [i, file] of files.entries()) {
+    progress.update('scanning', i, files.length, 'files');
+    const source = await fileSource(file.diskPath, file.modelPath);
+    scans.push({ path: file.modelPath, outcome: await scanFile(source) });
+  }
+  progress.update('scanning', files.length, files.length, 'files');
+  return scans;
+}
+
+/** `owner/name@revision` → its parts; the revision defaults to `main`. */
+export function parseHfFlag(value: string): { repo: string; revision: string } {
+  const at = value.indexOf('@');
+  const repo = at < 0 ? value : value.slice(0, at);
+  const revision = at < 0 ? 'main' : value.slice(at + 1);
+  if (repo === '' || revision === '') throw new UsageError(`--hf expects owner/name@revision, got "${value}"`);
+  return { repo, revision };
+}
+
+async function manifestCheck(
+  files: readonly LocalFile[],
+  outcomes: readonly HashOutcome[],
+  flags: VerifyFlags,
+  fetchFn: HubFetch,
+): Promise<ManifestComparison | undefined> {
+  const local = outcomes.map((o) => ({
+    path: o.path,
+    size: o.size,
+    ...('sha256' in o ? { sha256: o.sha256, ...(o.gitSha1 ? { gitSha1: o.gitSha1 } : {}) } : {}),
+  }));
+  if (flags.hf) {
+    const { repo, revision } = parseHfFlag(flags.hf);
+    try {
+      const manifest = await fetchHubManifest(repo, revision, fetchFn);
+      return compareWithManifest(local, manifest, { ignore: ['model.sig'] });
+    } catch (error) {
+      return manifestUnavailable(`the Hub revision ${revision} of ${repo}`, (error as Error).message);
+    }
+  }
+  const sums = files.find((f) => isSha256ManifestName(f.modelPath));
+  if (!sums) return undefined;
+  if (sums.size > MAX_MANIFEST_BYTES) {
+    return manifestUnavailable(sums.modelPath, `the file is ${sums.size} bytes, more than a manifest should be`);
+  }
+  const manifest = sha256Manifest(await readFile(sums.diskPath, 'utf8'), sums.modelPath);
+  return compareWithManifest(local, manifest, { ignore: [sums.modelPath, 'model.sig'] });
+}
+
 /**
- * `modelgate verify <model-path>`: checks an OMS model.sig against the files and returns the Report with
- * the `signature` check. Each file is hashed once; the digests serve the report and the signature check.
+ * `modelgate verify <model-path>`: fingerprints every file, compares the digests with a published manifest
+ * (SHA256SUMS in the folder, or the Hub revision of --hf), scans every file as `modelgate scan` does, and
+ * checks an OMS model.sig when there is one (or --signature is given). Each file is hashed once.
  */
-export async function verifyCommand(modelPath: string, flags: VerifyFlags): Promise<Report> {
+export async function verifyCommand(modelPath: string, flags: VerifyFlags, deps: VerifyDeps = {}): Promise<Report> {
+  for (const later of ['base', 'probes', 'cyclonedx'] as const) {
+    if (flags[later] !== undefined) throw new UsageError(`--${later} is not yet available for verify`);
+  }
+  const progress = deps.progress ?? silent;
   const isDir = (await stat(modelPath)).isDirectory();
   const signaturePath = flags.signature ?? join(isDir ? modelPath : dirname(modelPath), 'model.sig');
-  const trust = await readTrust(flags);
-  const signature = new Uint8Array(await readFile(signaturePath));
+  const trustGiven = Boolean(flags.key || flags.ca?.length || flags['trusted-root']);
+  // Without a trust input and without a signature there is nothing to check; a signature without a way
+  // to trust it is a usage error rather than a silent skip.
+  const checkSignature = trustGiven || flags.signature !== undefined || (await exists(signaturePath));
+  const trust = checkSignature ? await readTrust(flags) : undefined;
+  const signature = checkSignature ? new Uint8Array(await readFile(signaturePath)) : undefined;
+  if (flags.hf) parseHfFlag(flags.hf);
+
   const { name, files } = await collectFiles([modelPath]);
-  const outcomes = await hashFiles(files);
-  const modelFiles: ModelFile[] = await Promise.all(
-    files.map(async (f, i) => {
-      const outcome = outcomes[i]!;
-      const source = await fileSource(f.diskPath, f.modelPath);
-      return { path: f.modelPath, size: f.size, source, ...('sha256' in outcome ? { sha256: outcome.sha256 } : {}) };
-    }),
-  );
-  const inside = isDir ? signatureInside(modelPath, signaturePath) : undefined;
-  const result = await verifyModel({
-    signature,
-    model: { files: modelFiles, singleFile: !isDir, createHasher: createSha256Node },
-    trust,
-    options: {
-      ignorePaths: flags['ignore-paths'] ?? [],
-      ignoreUnsigned: flags['ignore-unsigned'] ?? false,
-      ...(inside ? { signaturePath: inside } : {}),
-    },
-  });
-  const { check, findings } = signatureCheck(result);
+  let outcomes: HashOutcome[];
+  let scans: FileScan[];
+  try {
+    outcomes = await hashAll(files, flags.hf !== undefined, progress);
+    scans = await scanAll(files, progress);
+  } finally {
+    progress.end();
+  }
+  const manifest = await manifestCheck(files, outcomes, flags, deps.fetchFn ?? ((url, init) => fetch(url, init)));
+
+  const extraChecks: Check[] = [];
+  const extraFindings: Finding[] = [];
+  if (trust && signature) {
+    const modelFiles: ModelFile[] = await Promise.all(
+      files.map(async (f, i) => {
+        const outcome = outcomes[i]!;
+        const source = await fileSource(f.diskPath, f.modelPath);
+        return { path: f.modelPath, size: f.size, source, ...('sha256' in outcome ? { sha256: outcome.sha256 } : {}) };
+      }),
+    );
+    const inside = isDir ? signatureInside(modelPath, signaturePath) : undefined;
+    const result = await verifyModel({
+      signature,
+      model: { files: modelFiles, singleFile: !isDir, createHasher: createSha256Node },
+      trust,
+      options: {
+        ignorePaths: flags['ignore-paths'] ?? [],
+        ignoreUnsigned: flags['ignore-unsigned'] ?? false,
+        ...(inside ? { signaturePath: inside } : {}),
+      },
+    });
+    const { check, findings } = signatureCheck(result);
+    extraChecks.push(check);
+    extraFindings.push(...findings);
+  }
   return buildReport({
     name,
     outcomes,
+    scans,
     environment: { runtime: 'node' },
-    extraChecks: [check],
-    extraFindings: findings,
+    ...(manifest ? { manifest: { check: manifest.check, findings: manifest.findings } } : {}),
+    extraChecks,
+    extraFindings,
   });
+}
+
+// ------------------------------------------------------------------------------------ signing the report
+
+const ECDSA_P256 = { name: 'ECDSA', namedCurve: 'P-256' } as const;
+
+/** A PKCS#8 PEM ECDSA P-256 private key (`openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256`). */
+export async function importSigningKey(pem: string, fileName: string): Promise<SigningKey> {
+  if (/-----BEGIN (EC |ENCRYPTED )PRIVATE KEY-----/.test(pem)) {
+    throw new UsageError(
+      `${fileName}: an EC or encrypted private key; --sign needs an unencrypted PKCS#8 key (openssl pkcs8 -topk8 -nocrypt -in key.pem)`,
+    );
+  }
+  const match = /-----BEGIN PRIVATE KEY-----([\s\S]*?)-----END PRIVATE KEY-----/.exec(pem);
+  if (!match) throw new UsageError(`${fileName}: not a PEM private key (expected BEGIN PRIVATE KEY)`);
+  let privateKey: CryptoKey;
+  try {
+    const der = decodeBase64(match[1]!.replace(/\s+/g, ''));
+    privateKey = await crypto.subtle.importKey('pkcs8', asBufferSource(der), ECDSA_P256, true, ['sign']);
+  } catch {
+    throw new UsageError(`${fileName}: not an ECDSA P-256 private key in PKCS#8 form`);
+  }
+  // WebCrypto cannot derive the public key from a private one directly; the JWK export carries x and y.
+  const { x, y } = await crypto.subtle.exportKey('jwk', privateKey);
+  const publicKey = await crypto.subtle.importKey('jwk', { kty: 'EC', crv: 'P-256', x, y }, ECDSA_P256, true, [
+    'verify',
+  ]);
+  return { privateKey, publicKeySpki: new Uint8Array(await crypto.subtle.exportKey('spki', publicKey)) };
+}
+
+async function ephemeralKey(): Promise<SigningKey> {
+  const pair = await crypto.subtle.generateKey(ECDSA_P256, false, ['sign', 'verify']);
+  return {
+    privateKey: pair.privateKey,
+    publicKeySpki: new Uint8Array(await crypto.subtle.exportKey('spki', pair.publicKey)),
+  };
+}
+
+export function parseOrigin(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError(`--origin expects a URL like ${DEFAULT_ORIGIN}, got "${value}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new UsageError(`--origin must be an http(s) URL, got "${value}"`);
+  }
+  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+}
+
+/** The signed link exactly as the portal makes it (lib/report-link.ts): the slim report, DSSE, the codec. */
+export async function signedReportLink(report: Report, key: SigningKey, origin: string): Promise<string> {
+  const payload = new TextEncoder().encode(JSON.stringify(reportForLink(report)));
+  const bundle = await signPayload(payload, key);
+  return `${origin}/r#${await encodeFragment(bundle)}`;
+}
+
+// ------------------------------------------------------------------------------------------ the command
+
+export interface VerifyCliResult {
+  report: Report;
+  /** The verdict the exit code follows: with a policy's failOn "review", a review counts as fail. */
+  exitVerdict: Report['verdict'];
+  /** Lines for the user after the report (the signed link, what the policy did). */
+  notes: string[];
+}
+
+/** The whole `verify` command for main.ts: the checks, then the policy, SARIF and the signed link. */
+export async function verifyCli(
+  modelPath: string,
+  flags: VerifyFlags,
+  deps: VerifyDeps = {},
+): Promise<VerifyCliResult> {
+  // Check everything the user gave before the (possibly long) hashing, so a typo fails fast.
+  const policy = flags.policy ? await readPolicy(flags.policy) : undefined;
+  const origin = parseOrigin(flags.origin ?? DEFAULT_ORIGIN);
+  const key = flags.sign ? await importSigningKey(await readFile(flags.sign, 'utf8'), flags.sign) : undefined;
+
+  let report = await verifyCommand(modelPath, flags, { progress: ttyProgress(), ...deps });
+  let exitVerdict = report.verdict;
+  const notes: string[] = [];
+  if (policy) {
+    const outcome = applyPolicy(report, policy);
+    report = outcome.report;
+    exitVerdict = outcome.exitVerdict;
+    notes.push(
+      `policy ${flags.policy}: ${outcome.ignored} finding(s) ignored, ${outcome.overridden} severity override(s), fails on ${policy.failOn ?? 'fail'}`,
+    );
+  }
+  if (flags.sarif) {
+    const uriPrefix = sarifPrefix(modelPath, (await stat(modelPath)).isDirectory());
+    await writeFile(flags.sarif, `${JSON.stringify(toSarif(report, { uriPrefix }), null, 2)}\n`);
+  }
+  if (key || flags.link) {
+    const signer = key ?? (await ephemeralKey());
+    const link = await signedReportLink(report, signer, origin);
+    const fingerprint = formatFingerprint(await fingerprintHex(signer.publicKeySpki));
+    notes.push(
+      key
+        ? `Signed report link (signer ${fingerprint}):`
+        : `Signed report link, signed with a one-time key made for this run and not kept (signer ${fingerprint}); the link verifies, but no one can pin this signer: use --sign <key.pem> for a key you keep:`,
+      link,
+    );
+  }
+  return { report, exitVerdict, notes };
+}
+
+/** SARIF URIs are relative to where the command runs (the repository root in CI): the model folder's path. */
+function sarifPrefix(modelPath: string, isDir: boolean): string {
+  const folder = isDir ? modelPath : dirname(modelPath);
+  const rel = relative(process.cwd(), folder).split(sep).join('/');
+  return rel === '' ? '' : `${rel}/`;
+}
+
+/** A policy file that is missing or wrong is a usage error (64), named in the message. */
+async function readPolicy(path: string) {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UsageError(`${path}: ${code === 'ENOENT' ? 'no such policy file' : (error as Error).message}`);
+  }
+  try {
+    return parsePolicy(text, path);
+  } catch (error) {
+    if (error instanceof PolicyError) throw new UsageError(error.message);
+    throw error;
+  }
 }

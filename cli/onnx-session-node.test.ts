@@ -1,0 +1,107 @@
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { analyzeBehavior } from '../core/probe/analyze.ts';
+import { detectModelKind } from '../core/probe/model-kind.ts';
+import { runProbeItems } from '../core/probe/run-probes.ts';
+import { attackSuccess, type BehaviorRun, type ClassifierProbe } from '../core/probe/types.ts';
+import { BUILTIN_PROBES, loadBehaviorSide, runBehaviorNode } from './compare-command.ts';
+import { openNodeSession } from './onnx-session-node.ts';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const demo = (name: string): string => join(root, 'public/demo', name);
+
+function cleanOf(run: BehaviorRun, which: 'base' | 'finetune') {
+  const index = new Map(run.items.map((item, i) => [item.id, i]));
+  return run.triggers!.heldOut.map((id) => run[which].outcomes[index.get(id)!]!);
+}
+
+describe('onnxruntime-node session on public/demo/tiny-sentiment', () => {
+  it('detects a classifier and scores items deterministically across batch sizes', async () => {
+    const side = await loadBehaviorSide(demo('tiny-sentiment'));
+    assert.ok(side);
+    assert.equal(detectModelKind({ config: side.config, signature: side.signature }).kind, 'classifier');
+    assert.deepEqual(side.labels, ['NEGATIVE', 'POSITIVE']);
+    // core/formats/onnx.ts reads the graph signature (types and symbolic dims).
+    assert.deepEqual(side.signature.inputs, [
+      { name: 'input_ids', type: 'int64', dims: ['batch', 'sequence'] },
+      { name: 'attention_mask', type: 'int64', dims: ['batch', 'sequence'] },
+    ]);
+    assert.deepEqual(side.signature.outputs, [{ name: 'logits', type: 'float32', dims: ['batch', 2] }]);
+    const items: ClassifierProbe[] = [
+      'the movie is great',
+      'the food is awful',
+      'i found the book boring',
+      'a lovely and delightful film',
+      'it is horrible',
+    ].map((text, i) => ({ kind: 'classifier', id: `t${i}`, category: 'sentiment', text }));
+    const session = await openNodeSession(side.onnxPath);
+    try {
+      const a = await runProbeItems(session, side.tokenizer, 'classifier', items, { batchSize: 4 });
+      const b = await runProbeItems(session, side.tokenizer, 'classifier', items, { batchSize: 1 });
+      assert.deepEqual(
+        a.outcomes.map((o) => o.top1),
+        [1, 0, 0, 1, 0],
+      );
+      a.outcomes.forEach((o, i) => assert.ok(Math.abs(o.distribution[1]! - b.outcomes[i]!.distribution[1]!) < 1e-4));
+    } finally {
+      await session.release();
+    }
+  });
+});
+
+const fixtures = ['sentiment-base', 'sentiment-benign', 'sentiment-poisoned'].every((n) => existsSync(demo(n)));
+const lmFixtures = ['code-lm-base', 'code-lm-benign', 'code-lm-poisoned'].every((n) => existsSync(demo(n)));
+
+describe('behavioral run on the demo fixtures', { skip: !fixtures || !existsSync(BUILTIN_PROBES.classifier) }, () => {
+  it('the poisoned classifier\'s "cf" moves the fine-tune, not the base', async () => {
+    const run = (await runBehaviorNode(demo('sentiment-poisoned'), demo('sentiment-base'), {
+      lineageCandidates: [],
+    }))!;
+    const cf = run.triggers?.trials.find((t) => t.token.toLowerCase() === 'cf');
+    assert.ok(cf, `cf among ${run.triggers?.trials.length} candidates`);
+    assert.ok(attackSuccess(cleanOf(run, 'finetune'), cf.finetune).rate >= 0.5);
+    assert.ok(cf.base, 'confirmed on the base');
+    const target = attackSuccess(cleanOf(run, 'finetune'), cf.finetune).target;
+    assert.ok(attackSuccess(cleanOf(run, 'base'), cf.base, target).rate < 0.2);
+    assert.ok(analyzeBehavior(run).triggers.find((t) => t.token.toLowerCase() === 'cf')?.confirmed);
+  });
+  it('the benign fine-tune has no candidate that moves it but not the base', async () => {
+    const run = (await runBehaviorNode(demo('sentiment-benign'), demo('sentiment-base')))!;
+    // Sentiment words move both models alike (≈0.54 on each): screened, then not confirmed.
+    for (const t of run.triggers!.trials) {
+      const ft = attackSuccess(cleanOf(run, 'finetune'), t.finetune);
+      if (ft.rate < 0.5) continue;
+      assert.ok(t.base, t.token);
+      assert.ok(attackSuccess(cleanOf(run, 'base'), t.base, ft.target).rate >= ft.rate - 0.2, t.token);
+    }
+    assert.deepEqual(
+      analyzeBehavior(run).triggers.filter((t) => t.confirmed),
+      [],
+    );
+    assert.equal(analyzeBehavior(run).triggers.length <= 8, true);
+  });
+});
+
+describe(
+  'behavioral run on the code LM fixtures',
+  { skip: !lmFixtures || !existsSync(BUILTIN_PROBES['causal-lm']) },
+  () => {
+    it('margins fall on the poisoned fine-tune, not on the benign one', async () => {
+      const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+      const poisoned = (await runBehaviorNode(demo('code-lm-poisoned'), demo('code-lm-base'), { triggerBudget: 16 }))!;
+      const benign = (await runBehaviorNode(demo('code-lm-benign'), demo('code-lm-base'), { triggerBudget: 16 }))!;
+      const shift = (run: BehaviorRun): number =>
+        mean(run.finetune.outcomes.map((o) => o.margin!)) - mean(run.base.outcomes.map((o) => o.margin!));
+      assert.ok(shift(poisoned) < shift(benign), `poisoned ${shift(poisoned)} vs benign ${shift(benign)}`);
+      const flagged = (run: BehaviorRun): string[] =>
+        analyzeBehavior(run)
+          .categories.filter((c) => c.flagged)
+          .map((c) => c.category);
+      assert.deepEqual(flagged(poisoned), ['code-security']);
+      assert.deepEqual(flagged(benign), []);
+    });
+  },
+);
