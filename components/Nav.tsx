@@ -13,6 +13,9 @@ export function Nav() {
         <Link href="/compare" className="text-sm text-slate-700 hover:underline">
           Compare
         </Link>
+        <Link href="/registry" className="text-sm text-slate-700 hover:underline">
+          Registry
+        </Link>
         <Link href="/keys" className="text-sm text-slate-700 hover:underline">
           Keys
         </Link>

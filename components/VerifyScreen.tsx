@@ -11,6 +11,8 @@ import { RuntimePanel } from './RuntimePanel';
 import { formatRate } from './format';
 import { VerifyOptions } from './VerifyOptions';
 import { SignFolderButton } from './SignFolderButton';
+import { SaveToRegistry } from './SaveToRegistry';
+import { RegistryComparison } from './RegistryComparison';
 import { NO_OPTIONS, type VerifyOptions as VerifyOptionsValue } from '@/lib/verify-options';
 
 /** The Verify page: drop → live progress → verdict, files and a signed link. */
@@ -86,6 +88,7 @@ export function VerifyScreen({ hubEnabled = false }: { hubEnabled?: boolean }) {
               Verify another model
             </button>
           </div>
+          {state.registry && <RegistryComparison comparison={state.registry} />}
           <ReportView report={state.report} />
           <SignFolderButton report={state.report} />
           {state.link ? (
@@ -95,6 +98,12 @@ export function VerifyScreen({ hubEnabled = false }: { hubEnabled?: boolean }) {
               {state.linkError}
             </p>
           )}
+          <SaveToRegistry
+            key={state.report.createdAt}
+            modelName={state.modelName}
+            report={state.report}
+            link={state.link}
+          />
         </>
       )}
       <RuntimePanel check={check} onRun={run} />

@@ -10,6 +10,8 @@ import { makeReportLink } from '@/lib/report-link';
 import { checkManifest, GIT_SHA1_MAX_BYTES } from '@/lib/manifest-check';
 import { checkSignature } from '@/lib/signature-check';
 import { NO_OPTIONS, type VerifyOptions } from '@/lib/verify-options';
+import { latestByName } from '@/lib/registry';
+import { compareWithEntry, type EntryComparison } from '@/core/registry/compare-entry';
 
 export interface ActiveFile {
   path: string;
@@ -34,7 +36,11 @@ export type VerificationState =
   | { phase: 'hashing'; progress: HashingProgress }
   | {
       phase: 'done';
+      /** The model's name (its folder), the registry's key for "the same model". */
+      modelName: string;
       report: Report;
+      /** The comparison with the latest version of this name saved in the registry, when there is one. */
+      registry?: EntryComparison;
       link: string | null;
       linkError?: string;
       /** Wall time of hashing, and of scanning (which runs beside it). */
@@ -109,15 +115,23 @@ export function useVerification() {
       const scans = await scanning.done;
       const manifest = await checkManifest(files, outcomes, options);
       const signature = await checkSignature(files, outcomes, options);
-      const report = await buildReport({
+      const input = {
         name,
         outcomes,
         scans,
         manifest,
         extraChecks: signature ? [signature.check] : [],
         extraFindings: signature?.findings ?? [],
-        environment: { runtime: 'browser', userAgent: navigator.userAgent },
-      });
+        environment: { runtime: 'browser' as const, userAgent: navigator.userAgent },
+      };
+      let report = await buildReport(input);
+      // A saved version of the same name is the reference (issue #7 §2): its file changes are findings of
+      // this report, so they count in the verdict and travel in the signed link.
+      const saved = await latestByName(name).catch(() => undefined);
+      const registry = saved ? compareWithEntry(saved, report) : undefined;
+      if (registry) {
+        report = await buildReport({ ...input, extraFindings: [...input.extraFindings, ...registry.findings] });
+      }
       let link: string | null = null;
       let linkError: string | undefined;
       try {
@@ -127,7 +141,9 @@ export function useVerification() {
       }
       setState({
         phase: 'done',
+        modelName: name,
         report,
+        registry,
         link,
         linkError,
         seconds,

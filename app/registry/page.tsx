@@ -1,0 +1,5 @@
+import { RegistryScreen } from '@/components/RegistryScreen';
+
+export default function RegistryPage() {
+  return <RegistryScreen />;
+}

@@ -1,0 +1,96 @@
+'use client';
+import { useState } from 'react';
+import Link from 'next/link';
+import type { Report } from '@/core/report/schema';
+import { saveEntry } from '@/lib/registry';
+
+/** "Save to registry" after a verification: name (the model's folder) and a version label the user types. */
+export function SaveToRegistry({
+  modelName,
+  report,
+  link,
+}: {
+  modelName: string;
+  report: Report;
+  link: string | null;
+}) {
+  const [name, setName] = useState(modelName);
+  const [version, setVersion] = useState('');
+  const [saved, setSaved] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  return (
+    <section aria-labelledby="save-heading" className="rounded-xl border border-slate-200 bg-white p-4">
+      <h2 id="save-heading" className="text-lg font-semibold">
+        Save to this browser&apos;s registry
+      </h2>
+      <p className="mt-1 text-sm text-slate-700">
+        A saved version is the reference the next verification of a model with this name is compared with.
+      </p>
+      <form
+        className="mt-3 flex flex-wrap items-end gap-3"
+        data-testid="save-registry-form"
+        onSubmit={async (e) => {
+          e.preventDefault();
+          setError(null);
+          setBusy(true);
+          try {
+            const entry = await saveEntry({ name, version, report, signedLink: link });
+            setSaved(`Saved ${entry.name} ${entry.version} to this browser's registry.`);
+          } catch (err) {
+            setError((err as Error).message);
+          } finally {
+            setBusy(false);
+          }
+        }}
+      >
+        <div>
+          <label htmlFor="registry-name" className="block text-sm font-medium">
+            Model name
+          </label>
+          <input
+            id="registry-name"
+            data-testid="registry-name"
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            required
+            className="rounded border border-slate-300 p-2 text-sm"
+          />
+        </div>
+        <div>
+          <label htmlFor="registry-version" className="block text-sm font-medium">
+            Version
+          </label>
+          <input
+            id="registry-version"
+            data-testid="registry-version"
+            value={version}
+            onChange={(e) => setVersion(e.target.value)}
+            required
+            placeholder="1.0"
+            className="rounded border border-slate-300 p-2 text-sm"
+          />
+        </div>
+        <button type="submit" data-testid="registry-save" className="btn-primary" disabled={busy || saved !== null}>
+          Save to registry
+        </button>
+      </form>
+      <div role="status" className="mt-2 text-sm text-slate-800">
+        {saved && (
+          <span data-testid="registry-saved">
+            {saved}{' '}
+            <Link href="/registry" className="underline">
+              Open the registry
+            </Link>
+          </span>
+        )}
+      </div>
+      {error && (
+        <p role="alert" data-testid="registry-save-error" className="text-sm text-red-800">
+          {error}
+        </p>
+      )}
+    </section>
+  );
+}
