@@ -1,21 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readOnnxModel } from '../core/formats/onnx.ts';
 import { fileSource } from '../core/io/byte-source-node.ts';
 import { analyzeBehavior } from '../core/probe/analyze.ts';
 import { runBehavior, type BehaviorPhase } from '../core/probe/behavior-run.ts';
-import {
-  findModelFiles,
-  labelsOf,
-  maxPositions,
-  parseModelConfig,
-  type ModelConfig,
-} from '../core/probe/model-folder.ts';
-import { detectModelKind, type ModelSignature } from '../core/probe/model-kind.ts';
+import { loadBehaviorSide, pairKind, type BehaviorSide } from '../core/probe/model-side.ts';
 import { parseProbeSet } from '../core/probe/probe-set.ts';
-import { onnxTypeName } from '../core/probe/session.ts';
-import { ProbeTokenizer } from '../core/probe/tokenizer.ts';
 import type { BehaviorRun, ModelKind } from '../core/probe/types.ts';
 import { buildReport } from '../core/report/build-report.ts';
 import type { Report } from '../core/report/schema.ts';
@@ -60,37 +50,15 @@ async function listFolder(path: string): Promise<{ name: string; listing: Tensor
   return { name, listing: await listTensors(sources) };
 }
 
-/** What the behavioral run needs of one model folder. */
-export interface BehaviorSide {
-  onnxPath: string;
-  config?: ModelConfig;
-  labels?: string[];
-  tokenizer: ProbeTokenizer;
-  signature: ModelSignature;
-}
-
-/** Loads one folder for the behavioral run; undefined when it lacks an ONNX model or a tokenizer. */
-export async function loadBehaviorSide(dir: string): Promise<BehaviorSide | undefined> {
+/** Loads one folder on disk for the behavioral run; undefined when it lacks an ONNX model or a tokenizer. */
+export async function loadBehaviorSideFromDisk(dir: string): Promise<BehaviorSide | undefined> {
   const { files } = await collectFiles([dir]);
-  const found = findModelFiles(files.map((f) => f.modelPath));
-  if (!found.onnx || !found.tokenizer) return undefined;
   const disk = (p: string): string => join(dir, p);
-  const config = found.config ? parseModelConfig(await readFile(disk(found.config), 'utf8'), found.config) : undefined;
-  const tokenizer = await ProbeTokenizer.fromJson(
-    await readFile(disk(found.tokenizer), 'utf8'),
-    found.tokenizerConfig ? await readFile(disk(found.tokenizerConfig), 'utf8') : undefined,
-    { maxLength: config ? maxPositions(config) : undefined },
-  );
-  const onnx = await readOnnxModel(await fileSource(disk(found.onnx), found.onnx));
-  const sig = (list: typeof onnx.inputInfo) =>
-    (list ?? []).map((v) => ({ name: v.name, type: onnxTypeName(v.elemType), dims: v.dims }));
-  return {
-    onnxPath: disk(found.onnx),
-    config,
-    labels: config ? labelsOf(config) : undefined,
-    tokenizer,
-    signature: { inputs: sig(onnx.inputInfo), outputs: sig(onnx.outputInfo) },
-  };
+  return loadBehaviorSide({
+    paths: files.map((f) => f.modelPath),
+    text: (p) => readFile(disk(p), 'utf8'),
+    source: (p) => fileSource(disk(p), p),
+  });
 }
 
 /** The behavioral comparison on onnxruntime-node (CPU), fine-tune first, one session at a time. */
@@ -99,20 +67,19 @@ export async function runBehaviorNode(
   basePath: string,
   options: CompareOptions & { lineageCandidates?: Lineage['candidates'] } = {},
 ): Promise<BehaviorRun | undefined> {
-  const [ft, base] = [await loadBehaviorSide(finetunePath), await loadBehaviorSide(basePath)];
+  const [ft, base] = [await loadBehaviorSideFromDisk(finetunePath), await loadBehaviorSideFromDisk(basePath)];
   if (!ft || !base) {
     const missing = !ft ? finetunePath : basePath;
     options.log?.(`no behavioral comparison: ${missing} has no ONNX model or no tokenizer.json`);
     return undefined;
   }
-  const kind = detectModelKind({ config: ft.config, signature: ft.signature, override: options.kind }).kind;
-  const baseKind = detectModelKind({ config: base.config, signature: base.signature, override: options.kind }).kind;
-  if (baseKind !== kind) throw new Error(`the base is a ${baseKind}, the fine-tune a ${kind}`);
+  const { kind } = pairKind(base, ft, options.kind);
   const probesPath = options.probes ?? BUILTIN_PROBES[kind];
   const probeSet = parseProbeSet(await readFile(probesPath, 'utf8'), probesPath);
   const last = new Map<BehaviorPhase, number>();
   return runBehavior({
-    openSession: (which) => openNodeSession(which === 'base' ? base.onnxPath : ft.onnxPath),
+    openSession: (which) =>
+      openNodeSession(join(which === 'base' ? basePath : finetunePath, (which === 'base' ? base : ft).onnxPath)),
     baseTokenizer: base.tokenizer,
     finetuneTokenizer: ft.tokenizer,
     kind,

@@ -7,7 +7,7 @@ import { analyzeBehavior } from '../core/probe/analyze.ts';
 import { detectModelKind } from '../core/probe/model-kind.ts';
 import { runProbeItems } from '../core/probe/run-probes.ts';
 import { attackSuccess, type BehaviorRun, type ClassifierProbe } from '../core/probe/types.ts';
-import { BUILTIN_PROBES, loadBehaviorSide, runBehaviorNode } from './compare-command.ts';
+import { BUILTIN_PROBES, loadBehaviorSideFromDisk, runBehaviorNode } from './compare-command.ts';
 import { openNodeSession } from './onnx-session-node.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -20,7 +20,7 @@ function cleanOf(run: BehaviorRun, which: 'base' | 'finetune') {
 
 describe('onnxruntime-node session on public/demo/tiny-sentiment', () => {
   it('detects a classifier and scores items deterministically across batch sizes', async () => {
-    const side = await loadBehaviorSide(demo('tiny-sentiment'));
+    const side = await loadBehaviorSideFromDisk(demo('tiny-sentiment'));
     assert.ok(side);
     assert.equal(detectModelKind({ config: side.config, signature: side.signature }).kind, 'classifier');
     assert.deepEqual(side.labels, ['NEGATIVE', 'POSITIVE']);
@@ -37,7 +37,7 @@ describe('onnxruntime-node session on public/demo/tiny-sentiment', () => {
       'a lovely and delightful film',
       'it is horrible',
     ].map((text, i) => ({ kind: 'classifier', id: `t${i}`, category: 'sentiment', text }));
-    const session = await openNodeSession(side.onnxPath);
+    const session = await openNodeSession(join(demo('tiny-sentiment'), side.onnxPath));
     try {
       const a = await runProbeItems(session, side.tokenizer, 'classifier', items, { batchSize: 4 });
       const b = await runProbeItems(session, side.tokenizer, 'classifier', items, { batchSize: 1 });

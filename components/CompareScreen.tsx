@@ -1,56 +1,121 @@
 'use client';
-import { useCompare } from '@/hooks/use-compare';
+import { useCompare, type CompareState } from '@/hooks/use-compare';
+import { BehaviorOptions } from './BehaviorOptions';
+import { BehaviorView } from './BehaviorView';
 import { FolderPicker } from './FolderPicker';
 import { LineageView } from './LineageView';
 import { ProgressBar } from './ProgressBar';
 import { ReportLinkBox } from './ReportLinkBox';
 import { VerdictCard } from './VerdictCard';
 
-/** The Compare page: is this fine-tune really derived from the base it names? (issue #5, weights section) */
+const STAGE = {
+  loading: 'Loading the models',
+  finetune: 'Running the fine-tune on the probe set',
+  'trigger-screening': 'Searching for trigger tokens on the fine-tune',
+  base: 'Running the base on the probe set',
+  'trigger-confirmation': 'Checking the candidate triggers on the base',
+  'noise-floor': 'Running the base again (noise floor)',
+} as const;
+
+function Progress({ state, onCancel }: { state: Extract<CompareState, { phase: 'running' }>; onCancel: () => void }) {
+  return (
+    <div aria-live="polite" className="space-y-1 text-sm" data-testid="compare-progress">
+      {state.step === 'weights' ? (
+        <>
+          <p>
+            Weights: tensor {state.done + 1} of {state.total || '…'} {state.tensor && `(${state.tensor})`}
+          </p>
+          <ProgressBar value={state.done} max={state.total || 1} label="Tensors compared" />
+        </>
+      ) : (
+        <>
+          <p data-testid="behavior-stage" data-stage={state.stage}>
+            {STAGE[state.stage]}: {state.done} of {state.total || '…'} items
+            {state.itemsPerSecond > 0 && ` (${state.itemsPerSecond.toFixed(0)} items/s)`}
+          </p>
+          <ProgressBar value={state.done} max={state.total || 1} label="Probe items run" />
+          <button type="button" className="btn-secondary" data-testid="cancel-compare" onClick={onCancel}>
+            Cancel
+          </button>
+        </>
+      )}
+    </div>
+  );
+}
+
+/** The Compare page: is this fine-tune derived from the base it names, and does it behave like it? (issues #5, #6) */
 export function CompareScreen() {
-  const { base, finetune, pickBase, pickFinetune, state, run } = useCompare();
+  const c = useCompare();
+  const { state } = c;
+  const running = state.phase === 'running';
   return (
     <div className="space-y-6">
       <div>
         <h1 className="text-2xl font-bold">Compare a fine-tune with its base</h1>
         <p className="mt-1 text-slate-700">
-          Weights are compared tensor by tensor in this browser (WebGPU when available), reading both models in chunks.
-          Nothing is uploaded.
+          Weights are compared tensor by tensor (WebGPU when available, reading both models in chunks); then both models
+          answer a probe set, one after the other, inside a sandboxed worker, and the answers are compared per category,
+          with a search for backdoor triggers. ONNX graphs are read whole into memory because the runtime needs them;
+          nothing is uploaded.
         </p>
+      </div>
+      <div className="flex flex-wrap gap-2">
+        <button
+          type="button"
+          className="btn-secondary"
+          data-testid="demo-sentiment"
+          disabled={running}
+          onClick={() => c.loadDemo('sentiment')}
+        >
+          Try the demo: sentiment classifier vs a poisoned fine-tune
+        </button>
+        <button
+          type="button"
+          className="btn-secondary"
+          data-testid="demo-code-lm"
+          disabled={running}
+          onClick={() => c.loadDemo('code-lm')}
+        >
+          Try the demo: code LM vs a poisoned fine-tune
+        </button>
       </div>
       <div className="grid gap-4 md:grid-cols-2">
         <FolderPicker
           label="Fine-tune (the model to check)"
-          picked={finetune}
+          picked={c.finetune}
           testId="finetune-input"
-          onFiles={pickFinetune}
+          onFiles={c.pickFinetune}
         />
-        <FolderPicker label="Declared base model" picked={base} testId="base-input" onFiles={pickBase} />
+        <FolderPicker label="Declared base model" picked={c.base} testId="base-input" onFiles={c.pickBase} />
       </div>
+      <BehaviorOptions
+        options={c.options}
+        onChange={c.setOptions}
+        onProbeFile={c.loadProbes}
+        probeError={c.probeError}
+      />
       <button
         type="button"
         data-testid="run-compare"
         className="btn-primary"
-        disabled={!base || !finetune || state.phase === 'running'}
-        onClick={run}
+        disabled={!c.base || !c.finetune || running}
+        onClick={c.run}
       >
-        Compare weights
+        Compare
       </button>
-      {state.phase === 'running' && (
-        <div aria-live="polite" className="space-y-1 text-sm">
-          <p>
-            Tensor {state.done + 1} of {state.total || '…'} {state.tensor && `(${state.tensor})`}
-          </p>
-          <ProgressBar value={state.done} max={state.total || 1} label="Tensors compared" />
-        </div>
-      )}
+      {state.phase === 'running' && <Progress state={state} onCancel={c.cancel} />}
       {state.phase === 'error' && (
-        <p role="alert" className="rounded border border-red-300 bg-red-50 p-3 text-red-900">
+        <p
+          role="alert"
+          className="rounded border border-red-300 bg-red-50 p-3 text-red-900"
+          data-testid="compare-error"
+        >
           {state.message}
         </p>
       )}
       {state.phase === 'done' && (
         <>
+          <VerdictCard report={state.report} />
           <p className="text-sm text-slate-700" data-testid="compare-engine" data-engine={state.result.engine}>
             {state.report.subject.name} vs {state.baseName}: {state.result.elements.toLocaleString('en')} weights
             compared on{' '}
@@ -60,7 +125,21 @@ export function CompareScreen() {
             in {state.result.seconds.toFixed(2)} s.
           </p>
           <LineageView lineage={state.result.lineage} />
-          <VerdictCard report={state.report} />
+          {state.behavior && (
+            <>
+              {state.behavior.fallback && (
+                <p className="text-sm text-amber-900" data-testid="behavior-fallback">
+                  Ran on WebAssembly: {state.behavior.fallback}.
+                </p>
+              )}
+              <BehaviorView behavior={state.behavior.behavior} run={state.behavior.run} />
+            </>
+          )}
+          {state.behaviorSkipped && (
+            <p className="text-sm text-slate-700" data-testid="behavior-skipped">
+              No behavioral comparison: {state.behaviorSkipped}. The weight comparison above still stands.
+            </p>
+          )}
           {state.link && <ReportLinkBox link={state.link} />}
         </>
       )}

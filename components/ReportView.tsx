@@ -4,6 +4,7 @@ import { FindingList } from './FindingList';
 import { FileTable } from './FileTable';
 import { formatBytes } from './format';
 import { LineageView } from './LineageView';
+import { BehaviorView } from './BehaviorView';
 
 /** A whole Report: verdict, findings, files. Used by the Verify page and the link viewer alike. */
 export function ReportView({ report }: { report: Report }) {
@@ -21,6 +22,7 @@ export function ReportView({ report }: { report: Report }) {
           <LineageView lineage={report.lineage} />
         </section>
       )}
+      {report.behavior && <BehaviorView behavior={report.behavior} />}
       <section>
         <h2 className="mb-2 text-lg font-semibold">Files</h2>
         {report.subject.rootDigest && (

@@ -1,53 +1,182 @@
 'use client';
-import { useCallback, useState } from 'react';
+import { useCallback, useRef, useState } from 'react';
 import type { CompareResult } from '@/workers/weights.worker';
+import type { BehaviorResult } from '@/workers/behavior-job';
+import type { BehaviorPhase } from '@/core/probe/behavior-run';
+import { findModelFiles } from '@/core/probe/model-folder';
+import type { ModelKind, ProbeSet } from '@/core/probe/types';
 import { buildReport } from '@/core/report/build-report';
 import type { Report } from '@/core/report/schema';
 import { compareInWorker } from '@/lib/compare-models';
+import { compareBehaviorInWorker } from '@/lib/behavior-compare';
 import { hashInPool } from '@/lib/hash-pool';
 import { getOrCreateBrowserKey } from '@/lib/browser-key';
 import { makeReportLink } from '@/lib/report-link';
+import { loadDemoModel } from '@/lib/demo-model';
+import { readProbeFile } from '@/lib/probe-file';
 import { toModelFiles, type ModelFile } from '@/lib/model-files';
 
 export type CompareState =
   | { phase: 'idle' }
-  | { phase: 'running'; done: number; total: number; tensor: string }
-  | { phase: 'done'; result: CompareResult; baseName: string; report: Report; link: string | null }
+  | { phase: 'running'; step: 'weights'; done: number; total: number; tensor: string }
+  | {
+      phase: 'running';
+      step: 'behavior';
+      stage: BehaviorPhase | 'loading';
+      done: number;
+      total: number;
+      itemsPerSecond: number;
+    }
+  | {
+      phase: 'done';
+      result: CompareResult;
+      baseName: string;
+      report: Report;
+      link: string | null;
+      behavior?: BehaviorResult;
+      /** Why no behavioral comparison ran (no ONNX model or tokenizer in a folder), in plain words. */
+      behaviorSkipped?: string;
+    }
   | { phase: 'error'; message: string };
+
+export interface BehaviorOptions {
+  /** A probe set the user loaded; null = the built-in set for the model kind. */
+  probeSet: ProbeSet | null;
+  kind: ModelKind | 'auto';
+  provider: 'auto' | 'webgpu' | 'wasm';
+  triggerBudget: number;
+}
 
 type Picked = { name: string; files: ModelFile[] } | null;
 
+/** The demo pairs: a base and a fine-tune from public/demo (scripts/gen_demo_models.py). */
+export const DEMO_PAIRS = {
+  sentiment: { base: 'sentiment-base', finetune: 'sentiment-poisoned' },
+  'code-lm': { base: 'code-lm-base', finetune: 'code-lm-poisoned' },
+} as const;
+
+function behaviorMissing(side: string, picked: NonNullable<Picked>): string | undefined {
+  const found = findModelFiles(picked.files.map((f) => f.path));
+  if (!found.onnx) return `${side} ${picked.name} has no ONNX model (onnx/model.onnx or model.onnx)`;
+  if (!found.tokenizer) return `${side} ${picked.name} has no tokenizer.json`;
+  return undefined;
+}
+
 /**
- * The Compare page's weight diff: two picked folders in; a lineage verdict, and a signed Report of the
- * fine-tune (its files fingerprinted in the hash pool meanwhile) carrying that lineage, out.
+ * The Compare page: weights diffed in the weights worker (lineage), then both models run on a probe set in
+ * the inference worker (behavior), then one signed Report of the fine-tune carrying both.
  */
 export function useCompare() {
   const [base, setBase] = useState<Picked>(null);
   const [finetune, setFinetune] = useState<Picked>(null);
   const [state, setState] = useState<CompareState>({ phase: 'idle' });
+  const [options, setOptions] = useState<BehaviorOptions>({
+    probeSet: null,
+    kind: 'auto',
+    provider: 'auto',
+    triggerBudget: 256,
+  });
+  const [probeError, setProbeError] = useState<string | null>(null);
+  const abort = useRef<AbortController | null>(null);
 
   const pick = (set: (p: Picked) => void) => (entries: { path: string; file: File }[]) => set(toModelFiles(entries));
 
+  const loadProbes = useCallback(async (file: File | null) => {
+    setProbeError(null);
+    if (!file) return setOptions((o) => ({ ...o, probeSet: null }));
+    try {
+      const probeSet = await readProbeFile(file);
+      setOptions((o) => ({ ...o, probeSet }));
+    } catch (error) {
+      setOptions((o) => ({ ...o, probeSet: null }));
+      setProbeError((error as Error).message);
+    }
+  }, []);
+
+  const loadDemo = useCallback(async (pair: keyof typeof DEMO_PAIRS) => {
+    const names = DEMO_PAIRS[pair];
+    setBase(toModelFiles(await loadDemoModel(names.base)));
+    setFinetune(toModelFiles(await loadDemoModel(names.finetune)));
+    setState({ phase: 'idle' });
+  }, []);
+
   const run = useCallback(async () => {
     if (!base || !finetune) return;
-    setState({ phase: 'running', done: 0, total: 0, tensor: '' });
+    const controller = new AbortController();
+    abort.current = controller;
+    setState({ phase: 'running', step: 'weights', done: 0, total: 0, tensor: '' });
     try {
       const hashing = hashInPool(finetune.files, () => undefined);
       const result = await compareInWorker(base.files, finetune.files, (done, total, tensor) =>
-        setState({ phase: 'running', done, total, tensor }),
+        setState({ phase: 'running', step: 'weights', done, total, tensor }),
       );
+      const behaviorSkipped = behaviorMissing('the fine-tune', finetune) ?? behaviorMissing('the base', base);
+      let behavior: BehaviorResult | undefined;
+      if (!behaviorSkipped) {
+        setState({ phase: 'running', step: 'behavior', stage: 'loading', done: 0, total: 0, itemsPerSecond: 0 });
+        behavior = await compareBehaviorInWorker(
+          {
+            base: base.files,
+            finetune: finetune.files,
+            ...(options.probeSet ? { probeSet: options.probeSet } : {}),
+            ...(options.kind !== 'auto' ? { kind: options.kind } : {}),
+            provider: options.provider,
+            triggerBudget: options.triggerBudget,
+            lineageCandidates: result.lineage.candidates,
+            batchSize: 8,
+          },
+          (stage, done, total, itemsPerSecond) =>
+            setState({ phase: 'running', step: 'behavior', stage, done, total, itemsPerSecond }),
+          controller.signal,
+        );
+      }
       const report = await buildReport({
         name: finetune.name,
         outcomes: await hashing.done,
-        environment: { runtime: 'browser', userAgent: navigator.userAgent, executionProvider: result.engine },
+        environment: {
+          runtime: 'browser',
+          userAgent: navigator.userAgent,
+          executionProvider: behavior?.behavior.executionProvider ?? result.engine,
+        },
         lineage: result.lineage,
+        ...(behavior ? { behavior: behavior.behavior } : {}),
       });
       const link = await makeReportLink(report, await getOrCreateBrowserKey(), location.origin).catch(() => null);
-      setState({ phase: 'done', result, baseName: base.name, report, link });
+      setState({
+        phase: 'done',
+        result,
+        baseName: base.name,
+        report,
+        link,
+        ...(behavior ? { behavior } : {}),
+        ...(behaviorSkipped ? { behaviorSkipped } : {}),
+      });
     } catch (error) {
-      setState({ phase: 'error', message: `The weights could not be compared: ${(error as Error).message}` });
+      const message = (error as Error).message;
+      setState({
+        phase: 'error',
+        message:
+          (error as Error).name === 'BehaviorCancelled' ? message : `The models could not be compared: ${message}`,
+      });
+    } finally {
+      abort.current = null;
     }
-  }, [base, finetune]);
+  }, [base, finetune, options]);
 
-  return { base, finetune, pickBase: pick(setBase), pickFinetune: pick(setFinetune), state, run };
+  const cancel = useCallback(() => abort.current?.abort(), []);
+
+  return {
+    base,
+    finetune,
+    pickBase: pick(setBase),
+    pickFinetune: pick(setFinetune),
+    state,
+    run,
+    cancel,
+    options,
+    setOptions,
+    loadProbes,
+    probeError,
+    loadDemo,
+  };
 }

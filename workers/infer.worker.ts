@@ -1,5 +1,6 @@
 import { expose } from 'comlink';
 import type * as Ort from 'onnxruntime-web';
+import { runBehaviorJob, type BehaviorProgress, type BehaviorRequest, type BehaviorResult } from './behavior-job.ts';
 
 /** onnxruntime-web is self-hosted in /ort/ (scripts/copy-ort.mjs) and loaded once, on first use. */
 const ORT_URL = '/ort/ort.webgpu.min.mjs';
@@ -63,6 +64,16 @@ const api = {
   /** Runs the model once on the given provider. Rejects (with ORT's message) if that provider cannot run it. */
   run(modelUrl: string, provider: ExecutionProvider, inputIds: number[]): Promise<SmokeResult> {
     const next = chain.then(() => runOnce(modelUrl, provider, inputIds));
+    chain = next.catch(() => undefined);
+    return next;
+  },
+  /**
+   * The behavioral comparison of a fine-tune with its base (issue #6). The page terminates this worker on
+   * Cancel and when the time budget runs out, which also frees both models.
+   */
+  async compareBehavior(request: BehaviorRequest, onProgress: BehaviorProgress): Promise<BehaviorResult> {
+    const ort = await loadOrt();
+    const next = chain.then(() => runBehaviorJob(ort, request, onProgress));
     chain = next.catch(() => undefined);
     return next;
   },

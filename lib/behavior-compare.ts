@@ -1,0 +1,51 @@
+import { proxy, wrap } from 'comlink';
+import type { BehaviorProgress, BehaviorRequest, BehaviorResult } from '@/workers/behavior-job';
+import type { InferWorkerApi } from '@/workers/infer.worker';
+import type { ModelFile } from './model-files';
+
+/** A run that takes longer is stopped: the worker (and any model it holds) is terminated. */
+export const BEHAVIOR_TIME_BUDGET_MS = 15 * 60 * 1000;
+
+export class BehaviorCancelled extends Error {
+  constructor(reason: 'cancelled' | 'timeout') {
+    super(
+      reason === 'cancelled'
+        ? 'The behavioral comparison was cancelled.'
+        : `The behavioral comparison ran past its ${BEHAVIOR_TIME_BUDGET_MS / 60000}-minute budget and was stopped.`,
+    );
+    this.name = 'BehaviorCancelled';
+  }
+}
+
+/**
+ * Runs base and fine-tune on the probe set in a fresh inference worker — the only place an untrusted model
+ * runs, under the worker CSP (connect-src 'self') — and terminates it afterwards, on Cancel or on timeout.
+ */
+export function compareBehaviorInWorker(
+  request: Omit<BehaviorRequest, 'base' | 'finetune'> & { base: readonly ModelFile[]; finetune: readonly ModelFile[] },
+  onProgress: BehaviorProgress,
+  signal: AbortSignal,
+): Promise<BehaviorResult> {
+  if (signal.aborted) return Promise.reject(new BehaviorCancelled('cancelled'));
+  const worker = new Worker('/workers/infer.worker.js', { type: 'module', name: 'infer-behavior' });
+  const plain = (files: readonly ModelFile[]) => files.map(({ path, file }) => ({ path, file }));
+  return new Promise<BehaviorResult>((resolve, reject) => {
+    const stop = (reason: 'cancelled' | 'timeout') => {
+      worker.terminate();
+      reject(new BehaviorCancelled(reason));
+    };
+    const timer = setTimeout(() => stop('timeout'), BEHAVIOR_TIME_BUDGET_MS);
+    const onAbort = () => stop('cancelled');
+    signal.addEventListener('abort', onAbort, { once: true });
+    worker.addEventListener('error', (event) => reject(new Error(`the inference worker failed: ${event.message}`)));
+    const api = wrap<InferWorkerApi>(worker);
+    api
+      .compareBehavior({ ...request, base: plain(request.base), finetune: plain(request.finetune) }, proxy(onProgress))
+      .then(resolve, reject)
+      .finally(() => {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', onAbort);
+        worker.terminate();
+      });
+  });
+}

@@ -1,0 +1,92 @@
+import type * as Ort from 'onnxruntime-web';
+import type { FeedTensor, ForwardSession, InputSignature } from '../core/probe/session.ts';
+import type { ExecutionProvider } from '../core/probe/types.ts';
+
+/** A dropped model file, as posted to the worker (File objects clone without copying their bytes). */
+export interface WorkerModelFile {
+  path: string;
+  file: File;
+}
+
+/**
+ * Chromium's `Blob.arrayBuffer()` fails from 2047 MiB up; onnxruntime-web fetches external data given as an
+ * object URL of the file instead, so big weights never pass through one JS ArrayBuffer.
+ */
+const ARRAY_BUFFER_LIMIT = 2047 * 1024 * 1024;
+
+/**
+ * Opens an onnxruntime-web session over a dropped model (issue #6 §1–2). The main graph is read into memory:
+ * an ONNX session needs it whole (the one exception to streaming, said in the UI); external data files are
+ * handed over as object URLs, revoked on release.
+ */
+export async function openOrtWebSession(
+  ort: typeof Ort,
+  model: WorkerModelFile,
+  externalData: readonly WorkerModelFile[],
+  provider: ExecutionProvider,
+): Promise<ForwardSession> {
+  if (provider === 'cpu') throw new Error('the browser runs models on WebGPU or WASM, not "cpu"');
+  const urls: string[] = [];
+  const external = externalData.map(({ path, file }) => {
+    const url = URL.createObjectURL(file);
+    urls.push(url);
+    // ORT matches `path` against the `location` written in the graph, which is relative to the .onnx file.
+    return { path: path.slice(path.lastIndexOf('/') + 1), data: url };
+  });
+  let bytes: Uint8Array | string;
+  if (model.file.size < ARRAY_BUFFER_LIMIT) {
+    bytes = new Uint8Array(await model.file.arrayBuffer());
+  } else {
+    bytes = URL.createObjectURL(model.file);
+    urls.push(bytes);
+  }
+  let session: Ort.InferenceSession;
+  try {
+    const options: Ort.InferenceSession.SessionOptions = {
+      executionProviders: [provider],
+      ...(external.length ? { externalData: external } : {}),
+    };
+    session =
+      typeof bytes === 'string'
+        ? await ort.InferenceSession.create(bytes, options)
+        : await ort.InferenceSession.create(bytes, options);
+  } catch (error) {
+    urls.forEach((u) => URL.revokeObjectURL(u));
+    throw new Error(`${model.path}: onnxruntime-web (${provider}) could not load it: ${(error as Error).message}`);
+  }
+  return {
+    inputNames: [...session.inputNames],
+    inputs: signatures(session),
+    provider,
+    async run(feeds: Record<string, FeedTensor>) {
+      const ortFeeds: Record<string, Ort.Tensor> = {};
+      for (const [name, t] of Object.entries(feeds)) ortFeeds[name] = new ort.Tensor(t.type, t.data, t.dims);
+      const output = await session.run(ortFeeds);
+      const logits = output.logits ?? output[session.outputNames[0]!];
+      if (!logits) throw new Error(`${model.path}: the model returned no output`);
+      // getData() downloads from the GPU when the output lives there.
+      const data = (await logits.getData()) as Float32Array;
+      const result = { logits: Float32Array.from(data), dims: [...logits.dims] };
+      for (const t of Object.values(output)) t.dispose();
+      return result;
+    },
+    async release() {
+      await session.release();
+      urls.forEach((u) => URL.revokeObjectURL(u));
+    },
+  };
+}
+
+/** Input metadata (ORT ≥ 1.20 exposes it); empty past_key_values feeds need the fixed dims. */
+function signatures(session: Ort.InferenceSession): InputSignature[] | undefined {
+  const meta = (session as unknown as { inputMetadata?: readonly unknown[] }).inputMetadata;
+  if (!Array.isArray(meta)) return undefined;
+  return meta.flatMap((m) => {
+    const { name, isTensor, type, shape } = m as { name: string; isTensor: boolean; type?: string; shape?: unknown[] };
+    if (!isTensor) return [];
+    const dims = Array.isArray(shape)
+      ? shape.map((d) => (typeof d === 'number' || typeof d === 'string' ? d : null))
+      : null;
+    return [{ name, type: type ?? 'unknown', dims }];
+  });
+}
