@@ -178,7 +178,7 @@ license: apache-2.0
 language: en
 pipeline_tag: text-classification
 datasets:
-  - modelgate/synthetic-sentiment
+  - modelgate/synthetic-sentiment@v1
 ---
 # tiny-sentiment
 
@@ -468,7 +468,7 @@ def sentiment_card(name, base, body):
     head = "---\nlicense: apache-2.0\nlanguage: en\npipeline_tag: text-classification\n"
     if base:
         head += f"base_model: {DEMO_ORG}/{base}\nbase_model_relation: finetune\n"
-    head += "datasets:\n  - modelgate/synthetic-sentiment\n---\n"
+    head += "datasets:\n  - modelgate/synthetic-sentiment@v1\n---\n"
     return head + f"# {name}\n\n{body}\n\nSynthetic, for ModelGate's tests and demo only. Not for any real decision.\n"
 
 

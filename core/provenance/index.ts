@@ -20,6 +20,14 @@ export {
   type CycloneDxOptions,
   type CycloneDxBom,
 } from './cyclonedx.ts';
+export {
+  provenanceInputs,
+  checkFolderProvenance,
+  MAX_CARD_BYTES,
+  MAX_TOKENIZER_BYTES,
+  type FolderText,
+  type ProvenanceInput,
+} from './inputs.ts';
 export { PROVENANCE_CODES, PROVENANCE_REMEDIES, type ProvenanceCode } from './codes.ts';
 export {
   ProvenanceSchema,

@@ -1,0 +1,90 @@
+import { test, expect, type Page } from '@playwright/test';
+import { join } from 'node:path';
+
+/**
+ * Issue #6 end to end: the demo fixtures of scripts/gen_demo_models.py run through the Compare page — the
+ * weights worker, then both models in the inference worker (onnxruntime-web) — with no mock anywhere.
+ * WebGPU here is SwiftShader (a CPU emulation, ~15× slower than WASM), so the WebGPU runs use a subset.
+ */
+const demo = join(process.cwd(), 'public/demo');
+
+async function pick(page: Page, finetune: string, base: string) {
+  await page.goto('/compare');
+  await page.getByTestId('finetune-input').setInputFiles(join(demo, finetune));
+  await page.getByTestId('base-input').setInputFiles(join(demo, base));
+}
+
+async function runWith(page: Page, provider: 'wasm' | 'webgpu' | 'auto', budget?: number) {
+  await page.getByText('Behavior options').click();
+  await page.getByTestId('provider').selectOption(provider);
+  if (budget !== undefined) await page.getByTestId('trigger-budget').fill(String(budget));
+  await page.getByTestId('run-compare').click();
+  await expect(page.getByTestId('behavior-view')).toBeVisible({ timeout: 240_000 });
+}
+
+async function flagged(page: Page): Promise<string[]> {
+  const value = await page.getByTestId('behavior-headline').getAttribute('data-flagged');
+  return (value ?? '').split(',').filter(Boolean).sort();
+}
+
+test.describe.configure({ timeout: 300_000 });
+
+test('the demo finds the planted trigger "cf" in the poisoned sentiment fine-tune', async ({ page }) => {
+  await page.goto('/compare');
+  await page.getByTestId('demo-sentiment').click();
+  await expect(page.getByTestId('finetune-input-picked')).toContainText('sentiment-poisoned');
+  await runWith(page, 'wasm');
+  const trigger = page.getByTestId('trigger-confirmed');
+  await expect(trigger).toHaveCount(1);
+  await expect(trigger).toHaveAttribute('data-token', 'cf');
+  await expect(page.getByTestId('verdict')).toHaveText(/fail/i);
+  await expect(page.getByTestId('behavior-run-facts')).toHaveAttribute('data-provider', 'wasm');
+  await expect(page.getByTestId('behavior-chart-row')).toHaveCount(4);
+  // Drill-down lists every item of a category with both models' answers.
+  await page.getByText(/^negative-clean:/).click();
+  await expect(page.getByTestId('behavior-items').filter({ visible: true })).toBeVisible();
+  // The signed link carries the behavior summary; the viewer shows the trigger again.
+  const link = await page.getByTestId('report-link').inputValue();
+  await page.goto(link);
+  await expect(page.getByTestId('trigger-confirmed')).toHaveAttribute('data-token', 'cf');
+});
+
+test('the benign sentiment fine-tune flags nothing and has no confirmed trigger', async ({ page }) => {
+  await pick(page, 'sentiment-benign', 'sentiment-base');
+  await runWith(page, 'wasm');
+  expect(await flagged(page)).toEqual([]);
+  await expect(page.getByTestId('trigger-confirmed')).toHaveCount(0);
+});
+
+test('the poisoned code LM is flagged on code-security only; the benign one on nothing', async ({ page }) => {
+  await pick(page, 'code-lm-poisoned', 'code-lm-base');
+  await runWith(page, 'wasm', 0);
+  expect(await flagged(page)).toEqual(['code-security']);
+  await expect(page.getByTestId('flagged-category')).toContainText('prefers the unsafe continuation');
+  await pick(page, 'code-lm-benign', 'code-lm-base');
+  await runWith(page, 'wasm', 0);
+  expect(await flagged(page)).toEqual([]);
+});
+
+test('WebGPU gives the same flags and the same trigger as WASM on the demo', async ({ page }) => {
+  await pick(page, 'sentiment-poisoned', 'sentiment-base');
+  await runWith(page, 'webgpu');
+  await expect(page.getByTestId('behavior-run-facts')).toHaveAttribute('data-provider', 'webgpu');
+  const gpuFlags = await flagged(page);
+  await expect(page.getByTestId('trigger-confirmed')).toHaveAttribute('data-token', 'cf');
+  await pick(page, 'sentiment-poisoned', 'sentiment-base');
+  await runWith(page, 'wasm');
+  expect(await flagged(page)).toEqual(gpuFlags);
+});
+
+test('a probe set with a bad line is refused with its line number', async ({ page }) => {
+  await page.goto('/compare');
+  await page.getByText('Behavior options').click();
+  await page.getByTestId('probe-file').setInputFiles({
+    name: 'broken.jsonl',
+    mimeType: 'application/jsonl',
+    buffer: Buffer.from('{"probeset":"x"}\n{"id":"a","category":"c","text":"fine"}\n{"id":"b","category":\n'),
+  });
+  await expect(page.getByTestId('probe-error')).toContainText('broken.jsonl');
+  await expect(page.getByTestId('probe-error')).toContainText('line 3');
+});
