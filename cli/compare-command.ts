@@ -100,6 +100,18 @@ export async function runBehaviorNode(
   });
 }
 
+/** The weight comparison alone (also used by `verify --base`); a usage error when a side has no weights. */
+export async function weightLineage(finetunePath: string, basePath: string): Promise<Lineage> {
+  const base = await listFolder(basePath);
+  const finetune = await listFolder(finetunePath);
+  for (const side of [base, finetune]) {
+    if (side.listing.tensors.length === 0 && side.listing.notCompared.length === 0) {
+      throw Object.assign(new Error(`${side.name}: no safetensors or GGUF weights found`), { usage: true });
+    }
+  }
+  return buildLineage(await diffModels(base.listing, finetune.listing));
+}
+
 /**
  * `modelgate compare <finetune-dir> --base <base-dir>`: hashes the fine-tune (the report's subject),
  * streams both models tensor by tensor through the CPU reducer (core/weights/pair-stats.ts) and, when
@@ -111,14 +123,7 @@ export async function compareCommand(
   basePath: string,
   options: CompareOptions = {},
 ): Promise<{ report: Report; verdict: LineageVerdict; code: number; run?: BehaviorRun }> {
-  const base = await listFolder(basePath);
-  const finetune = await listFolder(finetunePath);
-  for (const side of [base, finetune]) {
-    if (side.listing.tensors.length === 0 && side.listing.notCompared.length === 0) {
-      throw Object.assign(new Error(`${side.name}: no safetensors or GGUF weights found`), { usage: true });
-    }
-  }
-  const lineage = buildLineage(await diffModels(base.listing, finetune.listing));
+  const lineage = await weightLineage(finetunePath, basePath);
   const run = await runBehaviorNode(finetunePath, basePath, { ...options, lineageCandidates: lineage.candidates });
   const { name, files } = await collectFiles([finetunePath]);
   const report = await buildReport({

@@ -25,11 +25,17 @@ commands:
   verify <model-path> [--signature <file>] [--key <pub.pem> | --ca <ca.pem>... |
                       --trusted-root <file> --identity <san> --issuer <url>]
                       [--ignore-paths <p>...] [--ignore-unsigned] [--hf <owner/name@rev>]
-                      [--policy <policy.json>] [--sarif <out.sarif>] [--sign <key.pem>] [--link]
+                      [--base <base-dir> [--probes <file.jsonl>]] [--policy <policy.json>]
+                      [--sarif <out.sarif>] [--cyclonedx <out.json>] [--sign <key.pem>] [--link]
                       [--origin <url>]
                      fingerprint, scan, compare with SHA256SUMS in the folder (or the Hub revision
-                     of --hf) and check an OpenSSF Model Signing signature when there is one
-                     (default <model-path>/model.sig; it needs --key, --ca or --trusted-root)
+                     of --hf), check an OpenSSF Model Signing signature when there is one
+                     (default <model-path>/model.sig; it needs --key, --ca or --trusted-root) and
+                     check the model card and datasheets (provenance): every check the portal runs
+    --base dir       also check the card's claim against the base's config.json and tokenizer.json,
+                     compare the weights (lineage) and the behavior as compare does (--probes,
+                     --kind, --trigger-budget, --batch-size as for compare)
+    --cyclonedx f    also write a CycloneDX 1.6 ML-BOM of the model (files, license, base, datasets)
     --policy f       severity overrides, ignored codes, failOn "fail" (default) or "review"
     --sarif f        also write the findings as SARIF 2.1.0 (GitHub code scanning)
     --sign key.pem   sign the report (PKCS#8 ECDSA P-256) and print the signed report link
@@ -47,7 +53,8 @@ options:
   -h, --help         show this help
 
 exit codes:
-  hash, verify: 0 pass, 1 review, 2 fail
+  hash, verify: 0 pass, 1 review, 2 fail (verify: the verdict over every check, provenance, and with
+               --base lineage and behavior included; a policy's failOn "review" makes 1 into 2)
   scan: 0 every file benign, 1 a file suspicious or could not be verified, 2 a file malicious or invalid
   compare: the worse of the lineage (0 identical or derived, 1 partially derived, 2 unrelated)
            and the report verdict (0 pass, 1 review, 2 fail)
@@ -75,7 +82,9 @@ const COMMANDS: Record<string, Command> = {
   },
   verify: async (paths, flags) => {
     if (paths.length !== 1) throw Object.assign(new Error('give exactly one model path'), { usage: true });
-    const { report, exitVerdict, notes } = await verifyCli(paths[0]!, flags);
+    const { report, exitVerdict, notes } = await verifyCli(paths[0]!, flags, {
+      log: (line) => process.stderr.write(`modelgate verify: ${line}\n`),
+    });
     return { report, code: EXIT[exitVerdict], notes };
   },
   compare: async (paths, flags) => {
@@ -106,10 +115,10 @@ const VERIFY_OPTIONS = {
   sign: { type: 'string' },
   link: { type: 'boolean' },
   origin: { type: 'string' },
-  /** `verify` refuses --probes and --cyclonedx until later issues wire them; `compare` reads --probes. */
-  probes: { type: 'string' },
+  /** `verify`: the CycloneDX ML-BOM file. */
   cyclonedx: { type: 'string' },
-  /** `compare`: the base model folder, and the behavioral comparison's options (`--probes` is shared). */
+  /** `compare` and `verify`: the base model folder, and the behavioral comparison's options. */
+  probes: { type: 'string' },
   base: { type: 'string' },
   kind: { type: 'string' },
   'trigger-budget': { type: 'string' },

@@ -27,6 +27,9 @@ import { signatureCheck } from '../core/sign/oms/signature-check.ts';
 import { verifyModel } from '../core/sign/oms/verify-model.ts';
 import { signPayload, type SigningKey } from '../core/sign/report-signature.ts';
 import { collectFiles, type LocalFile } from './walk-node.ts';
+import { analyzeBehavior } from '../core/probe/analyze.ts';
+import { checkFolderProvenance, toCycloneDx, withProvenance, type ProvenanceResult } from '../core/provenance/index.ts';
+import { parseCompareFlags, runBehaviorNode, weightLineage } from './compare-command.ts';
 
 export interface VerifyFlags {
   signature?: string;
@@ -49,9 +52,17 @@ export interface VerifyFlags {
   link?: boolean;
   /** The portal origin the link opens, default http://127.0.0.1:3000. */
   origin?: string;
-  /** Flags that later issues wire; refused with a clear message until then. */
+  /**
+   * The declared base model's folder: its config.json and tokenizer.json are compared with the card's
+   * claim, and the weights and behavior are compared as `modelgate compare` does.
+   */
   base?: string;
+  /** The probe set of the behavioral comparison with --base (the built-in set for the model kind otherwise). */
   probes?: string;
+  kind?: string;
+  'trigger-budget'?: string;
+  'batch-size'?: string;
+  /** Write the CycloneDX 1.6 ML-BOM of the model to this file. */
   cyclonedx?: string;
 }
 
@@ -59,6 +70,8 @@ export interface VerifyFlags {
 export interface VerifyDeps {
   fetchFn?: HubFetch;
   progress?: Progress;
+  /** Progress lines of the behavioral comparison with --base (stderr in the CLI). */
+  log?: (line: string) => void;
 }
 
 /** A mistake in how the command was called: main.ts maps it to the usage exit code (64). */
@@ -230,8 +243,32 @@ async function manifestCheck(
  * checks an OMS model.sig when there is one (or --signature is given). Each file is hashed once.
  */
 export async function verifyCommand(modelPath: string, flags: VerifyFlags, deps: VerifyDeps = {}): Promise<Report> {
-  for (const later of ['base', 'probes', 'cyclonedx'] as const) {
-    if (flags[later] !== undefined) throw new UsageError(`--${later} is not yet available for verify`);
+  return (await verifyRun(modelPath, flags, deps)).report;
+}
+
+/** Reads the provenance inputs (core/provenance/inputs.ts) of a folder on disk: the Verify page reads the same. */
+function provenanceFolder(files: readonly LocalFile[]) {
+  const byPath = new Map(files.map((f) => [f.modelPath, f.diskPath]));
+  return {
+    files: files.map((f) => ({ path: f.modelPath, size: f.size })),
+    readText: (path: string) => readFile(byPath.get(path)!, 'utf8'),
+  };
+}
+
+/** `verifyCommand` with the provenance result kept (its parsed card feeds the CycloneDX export). */
+export async function verifyRun(
+  modelPath: string,
+  flags: VerifyFlags,
+  deps: VerifyDeps = {},
+): Promise<{ report: Report; provenance?: ProvenanceResult }> {
+  if (flags.base === undefined) {
+    for (const needsBase of ['probes', 'kind', 'trigger-budget', 'batch-size'] as const) {
+      if (flags[needsBase] !== undefined) throw new UsageError(`--${needsBase} needs --base <base-dir>`);
+    }
+  }
+  const compareOptions = flags.base !== undefined ? parseCompareFlags(flags) : undefined;
+  if (flags.base !== undefined && !(await stat(flags.base)).isDirectory()) {
+    throw new UsageError(`--base expects the base model's folder, got "${flags.base}"`);
   }
   const progress = deps.progress ?? silent;
   const isDir = (await stat(modelPath)).isDirectory();
@@ -280,15 +317,39 @@ export async function verifyCommand(modelPath: string, flags: VerifyFlags, deps:
     extraChecks.push(check);
     extraFindings.push(...findings);
   }
-  return buildReport({
+  // Model card, datasheets, config and tokenizer: the same files and the same core code as the Verify page.
+  const baseFiles = flags.base !== undefined ? (await collectFiles([flags.base])).files : undefined;
+  const provenance = await checkFolderProvenance(
+    provenanceFolder(files),
+    baseFiles ? provenanceFolder(baseFiles) : undefined,
+  );
+  if (provenance) {
+    extraChecks.push(provenance.check);
+    extraFindings.push(...provenance.findings);
+  }
+  // With --base, the weight lineage and the behavioral diff of `modelgate compare`, on onnxruntime-node.
+  const lineage = flags.base !== undefined && isDir ? await weightLineage(modelPath, flags.base) : undefined;
+  const run =
+    flags.base !== undefined && lineage
+      ? await runBehaviorNode(modelPath, flags.base, {
+          ...compareOptions,
+          lineageCandidates: lineage.candidates,
+          ...(deps.log ? { log: deps.log } : {}),
+        })
+      : undefined;
+  let report = await buildReport({
     name,
     outcomes,
     scans,
-    environment: { runtime: 'node' },
+    environment: { runtime: 'node', ...(run ? { executionProvider: 'cpu' as const } : {}) },
     ...(manifest ? { manifest: { check: manifest.check, findings: manifest.findings } } : {}),
+    ...(lineage ? { lineage } : {}),
+    ...(run ? { behavior: analyzeBehavior(run) } : {}),
     extraChecks,
     extraFindings,
   });
+  if (provenance) report = withProvenance(report, provenance.provenance);
+  return { report, ...(provenance ? { provenance } : {}) };
 }
 
 // ------------------------------------------------------------------------------------ signing the report
@@ -368,7 +429,11 @@ export async function verifyCli(
   const origin = parseOrigin(flags.origin ?? DEFAULT_ORIGIN);
   const key = flags.sign ? await importSigningKey(await readFile(flags.sign, 'utf8'), flags.sign) : undefined;
 
-  let report = await verifyCommand(modelPath, flags, { progress: ttyProgress(), ...deps });
+  if (flags.base !== undefined && !(await stat(modelPath)).isDirectory()) {
+    throw new UsageError('--base compares model folders: give the model folder, not a file');
+  }
+  const run = await verifyRun(modelPath, flags, { progress: ttyProgress(), ...deps });
+  let report = run.report;
   let exitVerdict = report.verdict;
   const notes: string[] = [];
   if (policy) {
@@ -378,6 +443,10 @@ export async function verifyCli(
     notes.push(
       `policy ${flags.policy}: ${outcome.ignored} finding(s) ignored, ${outcome.overridden} severity override(s), fails on ${policy.failOn ?? 'fail'}`,
     );
+  }
+  if (flags.cyclonedx) {
+    const bom = toCycloneDx(report, report.provenance, run.provenance?.card ? { card: run.provenance.card } : {});
+    await writeFile(flags.cyclonedx, `${JSON.stringify(bom, null, 2)}\n`);
   }
   if (flags.sarif) {
     const uriPrefix = sarifPrefix(modelPath, (await stat(modelPath)).isDirectory());

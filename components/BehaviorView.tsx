@@ -175,7 +175,13 @@ export function BehaviorView({ behavior, run }: { behavior: Behavior; run?: Beha
           ))}
         </tbody>
       </table>
-      <p className="text-sm text-slate-700" data-testid="behavior-run-facts" data-provider={behavior.executionProvider}>
+      <p
+        className="text-sm text-slate-700"
+        data-testid="behavior-run-facts"
+        data-provider={behavior.executionProvider}
+        data-ips-base={behavior.itemsPerSecond.base}
+        data-ips-finetune={behavior.itemsPerSecond.finetune}
+      >
         Ran on {PROVIDER[behavior.executionProvider]}
         {behavior.executionProvider !== 'cpu' &&
           ', inside a sandboxed Web Worker with no network access beyond this site'}

@@ -5,9 +5,14 @@ import { FileTable } from './FileTable';
 import { formatBytes } from './format';
 import { LineageView } from './LineageView';
 import { BehaviorView } from './BehaviorView';
+import { ProvenanceView } from './ProvenanceView';
+import type { Card } from '@/core/provenance';
 
-/** A whole Report: verdict, findings, files. Used by the Verify page and the link viewer alike. */
-export function ReportView({ report }: { report: Report }) {
+/**
+ * A whole Report: verdict, findings, files. Used by the Verify page and the link viewer alike. `bom` (the
+ * Verify page, which holds the full report and the parsed model card) offers the CycloneDX ML-BOM download.
+ */
+export function ReportView({ report, bom }: { report: Report; bom?: { card?: Card } }) {
   const total = report.subject.files.reduce((n, f) => n + f.size, 0);
   return (
     <div className="space-y-6">
@@ -23,6 +28,9 @@ export function ReportView({ report }: { report: Report }) {
         </section>
       )}
       {report.behavior && <BehaviorView behavior={report.behavior} />}
+      {report.provenance && (
+        <ProvenanceView provenance={report.provenance} bom={bom ? { report, ...bom } : undefined} />
+      )}
       <section>
         <h2 className="mb-2 text-lg font-semibold">Files</h2>
         {report.subject.rootDigest && (

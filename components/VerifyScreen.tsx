@@ -89,7 +89,7 @@ export function VerifyScreen({ hubEnabled = false }: { hubEnabled?: boolean }) {
             </button>
           </div>
           {state.registry && <RegistryComparison comparison={state.registry} />}
-          <ReportView report={state.report} />
+          <ReportView report={state.report} bom={state.card ? { card: state.card } : {}} />
           <SignFolderButton report={state.report} />
           {state.link ? (
             <ReportLinkBox link={state.link} />

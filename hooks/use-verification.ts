@@ -12,6 +12,8 @@ import { checkSignature } from '@/lib/signature-check';
 import { NO_OPTIONS, type VerifyOptions } from '@/lib/verify-options';
 import { latestByName } from '@/lib/registry';
 import { compareWithEntry, type EntryComparison } from '@/core/registry/compare-entry';
+import { withProvenance, type Card } from '@/core/provenance';
+import { checkDroppedProvenance } from '@/lib/provenance-check';
 
 export interface ActiveFile {
   path: string;
@@ -41,6 +43,8 @@ export type VerificationState =
       report: Report;
       /** The comparison with the latest version of this name saved in the registry, when there is one. */
       registry?: EntryComparison;
+      /** The parsed model card, for the CycloneDX ML-BOM's considerations; absent without a card. */
+      card?: Card;
       link: string | null;
       linkError?: string;
       /** Wall time of hashing, and of scanning (which runs beside it). */
@@ -115,22 +119,28 @@ export function useVerification() {
       const scans = await scanning.done;
       const manifest = await checkManifest(files, outcomes, options);
       const signature = await checkSignature(files, outcomes, options);
+      // The same model card, datasheet, config and tokenizer files as `modelgate verify` reads.
+      const provenance = await checkDroppedProvenance(files);
       const input = {
         name,
         outcomes,
         scans,
         manifest,
-        extraChecks: signature ? [signature.check] : [],
-        extraFindings: signature?.findings ?? [],
+        extraChecks: [...(signature ? [signature.check] : []), ...(provenance ? [provenance.check] : [])],
+        extraFindings: [...(signature?.findings ?? []), ...(provenance?.findings ?? [])],
         environment: { runtime: 'browser' as const, userAgent: navigator.userAgent },
       };
-      let report = await buildReport(input);
+      const build = async (extra: Parameters<typeof buildReport>[0]['extraFindings'] = []) => {
+        const built = await buildReport({ ...input, extraFindings: [...input.extraFindings, ...extra] });
+        return provenance ? withProvenance(built, provenance.provenance) : built;
+      };
+      let report = await build();
       // A saved version of the same name is the reference (issue #7 §2): its file changes are findings of
       // this report, so they count in the verdict and travel in the signed link.
       const saved = await latestByName(name).catch(() => undefined);
       const registry = saved ? compareWithEntry(saved, report) : undefined;
       if (registry) {
-        report = await buildReport({ ...input, extraFindings: [...input.extraFindings, ...registry.findings] });
+        report = await build(registry.findings);
       }
       let link: string | null = null;
       let linkError: string | undefined;
@@ -144,6 +154,7 @@ export function useVerification() {
         modelName: name,
         report,
         registry,
+        ...(provenance?.card ? { card: provenance.card } : {}),
         link,
         linkError,
         seconds,

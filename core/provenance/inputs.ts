@@ -61,9 +61,14 @@ export interface FolderText {
  * The provenance check over a model folder (and the declared base's folder, when given): reads the inputs
  * `provenanceInputs` picks and runs `checkProvenance`. Undefined when the folder holds none of them.
  */
-export async function checkFolderProvenance(model: FolderText, base?: FolderText): Promise<ProvenanceResult | undefined> {
+export async function checkFolderProvenance(
+  model: FolderText,
+  base?: FolderText,
+): Promise<ProvenanceResult | undefined> {
   const read = async (folder: FolderText): Promise<TextFile[]> =>
-    Promise.all(provenanceInputs(folder.files).read.map(async ({ path }) => ({ path, text: await folder.readText(path) })));
+    Promise.all(
+      provenanceInputs(folder.files).read.map(async ({ path }) => ({ path, text: await folder.readText(path) })),
+    );
   const files = await read(model);
   if (files.length === 0) return undefined;
   return checkProvenance({ files, ...(base ? { baseFiles: await read(base) } : {}) });
