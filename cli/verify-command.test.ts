@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { parseReport } from '../core/report/build-report.ts';
 import { spkiToPem } from '../core/sign/fingerprint.ts';
@@ -83,6 +84,8 @@ test('a folder signed with signModel verifies with the CLI; a flipped byte fails
   const dir = mkdtempSync(join(tmpdir(), 'mg-verify-'));
   const files: Record<string, Buffer> = {
     'config.json': Buffer.from('{"hidden_size": 8}\n'),
+    // A complete model card, so the provenance check passes too.
+    'README.md': readFileSync(join(root, 'public/demo/tiny-sentiment/README.md')),
     // A valid safetensors file: verify also scans, and unparseable weights would need review.
     'weights/model.safetensors': safetensors(4096),
     '.gitattributes': Buffer.from('*.bin filter=lfs\n'),
@@ -135,6 +138,8 @@ const maliciousPickle = join(root, 'test/fixtures/scan/malicious/t18-memo-binput
 function modelFolder(withMalware: boolean): string {
   const dir = mkdtempSync(join(tmpdir(), 'mg-verify-ci-'));
   writeFileSync(join(dir, 'config.json'), '{"hidden_size": 8}\n');
+  // A complete model card: the provenance check passes, so the verdict is the scan's and the manifest's.
+  copyFileSync(join(demo, 'README.md'), join(dir, 'README.md'));
   writeFileSync(join(dir, 'model.safetensors'), safetensors());
   if (withMalware) copyFileSync(maliciousPickle, join(dir, 'pytorch_model.bin'));
   return dir;
@@ -300,7 +305,7 @@ test('SHA256SUMS in the folder is compared; a modified file fails naming it', ()
       .digest('hex');
   writeFileSync(
     join(dir, 'SHA256SUMS'),
-    `${sum('config.json')}  config.json\n${sum('model.safetensors')}  model.safetensors\n`,
+    ['README.md', 'config.json', 'model.safetensors'].map((f) => `${sum(f)}  ${f}\n`).join(''),
   );
   const ok = run(['verify', dir, '--json']);
   assert.equal(ok.status, 0, ok.stdout);
@@ -323,13 +328,136 @@ test('--hf compares with the Hub revision through the injected fetch (recorded f
   await assert.rejects(verifyCommand(demo, { hf: '@main' }), /--hf expects owner\/name@revision/);
 });
 
-test('flags for later issues are refused clearly; --json followed by a folder keeps the folder', () => {
-  for (const flag of ['--base', '--probes', '--cyclonedx']) {
+test('a missing --base folder and --probes without --base are usage errors; --json followed by a folder keeps the folder', () => {
+  for (const [flag, message] of [
+    ['--base', /no such file or directory/],
+    ['--probes', /--probes needs --base/],
+  ] as const) {
     const r = run(['verify', demo, flag, 'x']);
     assert.equal(r.status, 64, flag);
-    assert.match(r.stderr, /not yet available/);
+    assert.match(r.stderr, message);
   }
   const r = run(['verify', '--json', demo]);
   assert.equal(r.status, 0, r.stderr);
   assert.equal(report(r.stdout).verdict, 'pass');
+});
+
+// ------------------------------------------------------------------------------------- provenance (#7)
+
+const provenanceFixture = (name: string) => join(root, 'test/fixtures/provenance', name);
+const demoDir = (name: string) => join(root, 'public/demo', name);
+const codesOf = (r: ReturnType<typeof report>, prefix: string) =>
+  r.findings
+    .map((f) => f.code)
+    .filter((c) => c.startsWith(prefix))
+    .sort();
+
+/** The CycloneDX 1.6 schema shipped in @cyclonedx/cyclonedx-library, as core/provenance/cyclonedx.test.ts loads it. */
+function bomValidator() {
+  const schemas = join(
+    createRequire(import.meta.url).resolve('@cyclonedx/cyclonedx-library/package.json'),
+    '..',
+    'res',
+    'schema',
+  );
+  const read = (name: string) => JSON.parse(readFileSync(join(schemas, name), 'utf8')) as Record<string, unknown>;
+  const ajv = new Ajv({ strict: false, allErrors: true });
+  addFormats(ajv);
+  ajv.addFormat('iri-reference', /^[^\s<>"{}|\\^`]*$/u);
+  ajv.addFormat('idn-email', /^[^\s@]+@[^\s@]+$/u);
+  ajv.addSchema({ ...read('spdx.SNAPSHOT.schema.json'), $id: 'http://cyclonedx.org/schema/spdx.SNAPSHOT.schema.json' });
+  ajv.addSchema({
+    ...read('jsf-0.82.SNAPSHOT.schema.json'),
+    $id: 'http://cyclonedx.org/schema/jsf-0.82.SNAPSHOT.schema.json',
+  });
+  return ajv.compile(read('bom-1.6.SNAPSHOT.schema.json'));
+}
+
+test('verify checks the model card: missing fields are findings (exit 1), a complete card passes (exit 0)', () => {
+  const missing = run(['verify', provenanceFixture('missing-fields'), '--json']);
+  assert.equal(missing.status, 1, missing.stderr);
+  const r = report(missing.stdout);
+  assert.deepEqual(codesOf(r, 'MG-PROV'), [
+    'MG-PROV-001',
+    'MG-PROV-003',
+    'MG-PROV-006',
+    'MG-PROV-006',
+    'MG-PROV-012',
+    'MG-PROV-012',
+  ]);
+  assert.equal(r.checks.find((c) => c.id === 'provenance')?.status, 'review');
+  assert.ok(r.provenance && r.provenance.completeness.score < 40);
+
+  const complete = run(['verify', provenanceFixture('complete'), '--json']);
+  assert.equal(complete.status, 0, complete.stderr);
+  const ok = report(complete.stdout);
+  assert.deepEqual(codesOf(ok, 'MG-PROV'), []);
+  assert.equal(ok.checks.find((c) => c.id === 'provenance')?.status, 'pass');
+  assert.equal(ok.provenance?.completeness.profile, 'advanced');
+
+  const malformed = run(['verify', provenanceFixture('malformed'), '--json']);
+  assert.equal(malformed.status, 1, malformed.stderr);
+  assert.deepEqual(codesOf(report(malformed.stdout), 'MG-PROV'), ['MG-PROV-017']);
+});
+
+test('verify --base compares the card with the base config and tokenizer (a contradiction fails, exit 2)', () => {
+  const r = run(['verify', provenanceFixture('complete'), '--base', provenanceFixture('base-mismatch'), '--json']);
+  assert.equal(r.status, 2, r.stderr);
+  const failed = report(r.stdout);
+  assert.deepEqual(codesOf(failed, 'MG-PROV'), ['MG-PROV-014', 'MG-PROV-015']);
+  assert.equal(failed.provenance?.base?.config, 'mismatch');
+  // No weights on either side: the weight comparison is skipped, and says why on stderr.
+  assert.equal(failed.checks.find((c) => c.id === 'lineage')?.status, 'skipped');
+  assert.match(r.stderr, /no weight comparison/);
+});
+
+test('verify --cyclonedx writes an ML-BOM that validates against the CycloneDX 1.6 schema', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mg-cdx-'));
+  const validate = bomValidator();
+  for (const folder of [provenanceFixture('complete'), provenanceFixture('missing-fields'), demo]) {
+    const out = join(dir, 'bom.cdx.json');
+    const r = run(['verify', folder, '--cyclonedx', out]);
+    assert.ok(r.status === 0 || r.status === 1, r.stderr);
+    const bom = JSON.parse(readFileSync(out, 'utf8')) as {
+      specVersion: string;
+      metadata: { component: { type: string; hashes?: unknown[] } };
+      components: { type: string }[];
+    };
+    assert.ok(validate(bom), `${folder}: ${JSON.stringify(validate.errors?.slice(0, 3))}`);
+    assert.equal(bom.specVersion, '1.6');
+    assert.equal(bom.metadata.component.type, 'machine-learning-model');
+    assert.ok(bom.components.every((c) => c.type === 'file') && bom.components.length > 0);
+  }
+});
+
+test('verify --base runs lineage and the behavioral diff: the poisoned demo fails (exit 2, MG-BEH-001)', () => {
+  const poisoned = run(['verify', demoDir('sentiment-poisoned'), '--base', demoDir('sentiment-base'), '--json']);
+  assert.equal(poisoned.status, 2, poisoned.stderr);
+  const r = report(poisoned.stdout);
+  assert.equal(r.verdict, 'fail');
+  assert.ok(r.findings.some((f) => f.code === 'MG-BEH-001'));
+  assert.ok(r.behavior?.triggers.some((t) => t.confirmed));
+  assert.equal(r.lineage?.verdict, 'derived');
+  assert.equal(r.provenance?.base?.tokenizer, 'match');
+
+  // The benign fine-tune of the same base: its card is complete, its weights derived, its behavior unchanged.
+  const benign = run(['verify', demoDir('sentiment-benign'), '--base', demoDir('sentiment-base'), '--json']);
+  const b = report(benign.stdout);
+  assert.equal(b.verdict, 'pass', JSON.stringify(b.findings.map((f) => f.code)));
+  assert.equal(benign.status, 0, benign.stderr);
+  assert.deepEqual(
+    b.checks
+      .filter((c) => ['lineage', 'behavior', 'provenance'].includes(c.id))
+      .map((c) => c.status)
+      .sort(),
+    ['pass', 'pass', 'pass'],
+  );
+});
+
+test('verify: --probes without --base, and --base with a file, are usage errors (64)', () => {
+  const noBase = run(['verify', demo, '--probes', join(root, 'public/probes/sentiment.probes.jsonl')]);
+  assert.equal(noBase.status, 64);
+  assert.match(noBase.stderr, /--probes needs --base/);
+  const file = run(['verify', join(demo, 'model.safetensors'), '--base', demoDir('sentiment-base')]);
+  assert.equal(file.status, 64);
 });

@@ -28,6 +28,8 @@ import { verifyModel } from '../core/sign/oms/verify-model.ts';
 import { signPayload, type SigningKey } from '../core/sign/report-signature.ts';
 import { collectFiles, type LocalFile } from './walk-node.ts';
 import { analyzeBehavior } from '../core/probe/analyze.ts';
+import type { BehaviorRun } from '../core/probe/types.ts';
+import type { Lineage } from '../core/weights/lineage-schema.ts';
 import { checkFolderProvenance, toCycloneDx, withProvenance, type ProvenanceResult } from '../core/provenance/index.ts';
 import { parseCompareFlags, runBehaviorNode, weightLineage } from './compare-command.ts';
 
@@ -328,15 +330,22 @@ export async function verifyRun(
     extraFindings.push(...provenance.findings);
   }
   // With --base, the weight lineage and the behavioral diff of `modelgate compare`, on onnxruntime-node.
-  const lineage = flags.base !== undefined && isDir ? await weightLineage(modelPath, flags.base) : undefined;
-  const run =
-    flags.base !== undefined && lineage
-      ? await runBehaviorNode(modelPath, flags.base, {
-          ...compareOptions,
-          lineageCandidates: lineage.candidates,
-          ...(deps.log ? { log: deps.log } : {}),
-        })
-      : undefined;
+  // A side without weights (a base given for its config and tokenizer only) skips the weight comparison.
+  let lineage: Lineage | undefined;
+  let run: BehaviorRun | undefined;
+  if (flags.base !== undefined && isDir) {
+    try {
+      lineage = await weightLineage(modelPath, flags.base);
+    } catch (error) {
+      if ((error as { usage?: boolean }).usage !== true) throw error;
+      deps.log?.(`no weight comparison: ${(error as Error).message}`);
+    }
+    run = await runBehaviorNode(modelPath, flags.base, {
+      ...compareOptions,
+      ...(lineage ? { lineageCandidates: lineage.candidates } : {}),
+      ...(deps.log ? { log: deps.log } : {}),
+    });
+  }
   let report = await buildReport({
     name,
     outcomes,

@@ -1,3 +1,4 @@
+import { useId } from 'react';
 import type { Behavior, BehaviorCategory, BehaviorTrigger } from '@/core/probe/behavior-schema';
 import type { BehaviorRun, ItemOutcome, ProbeItem } from '@/core/probe/types';
 import { BehaviorChart } from './BehaviorChart';
@@ -101,14 +102,26 @@ function status(c: BehaviorCategory): string {
 }
 
 /** The behavioral comparison of issue #6: headline, chart, per-category table, triggers, drill-down. */
-export function BehaviorView({ behavior, run }: { behavior: Behavior; run?: BehaviorRun }) {
+export function BehaviorView({
+  behavior,
+  run,
+  title,
+  testId = 'behavior-view',
+}: {
+  behavior: Behavior;
+  run?: BehaviorRun;
+  /** Heading; by default names the probe set. */
+  title?: string;
+  testId?: string;
+}) {
+  const headingId = useId();
   const flagged = behavior.categories.filter((c) => c.flagged);
   const confirmed = behavior.triggers.filter((t) => t.confirmed);
   const clean = flagged.length === 0 && confirmed.length === 0;
   return (
-    <section className="space-y-4" data-testid="behavior-view" aria-labelledby="behavior-heading">
-      <h2 id="behavior-heading" className="text-lg font-semibold">
-        Behavior on probe set “{behavior.probeset.name}”
+    <section className="space-y-4" data-testid={testId} aria-labelledby={headingId}>
+      <h2 id={headingId} className="text-lg font-semibold">
+        {title ?? `Behavior on probe set “${behavior.probeset.name}”`}
       </h2>
       <div
         data-testid="behavior-headline"

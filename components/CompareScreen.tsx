@@ -7,6 +7,10 @@ import { LineageView } from './LineageView';
 import { ProgressBar } from './ProgressBar';
 import { ReportLinkBox } from './ReportLinkBox';
 import { VerdictCard } from './VerdictCard';
+import { FindingList } from './FindingList';
+import { RegistryComparison } from './RegistryComparison';
+import { SaveToRegistry } from './SaveToRegistry';
+import { baselineOf } from '@/core/registry/behavior-drift';
 
 const STAGE = {
   loading: 'Loading the models',
@@ -116,6 +120,10 @@ export function CompareScreen() {
       {state.phase === 'done' && (
         <>
           <VerdictCard report={state.report} />
+          <section>
+            <h2 className="mb-2 text-lg font-semibold">Findings</h2>
+            <FindingList findings={state.report.findings} />
+          </section>
           <p className="text-sm text-slate-700" data-testid="compare-engine" data-engine={state.result.engine}>
             {state.report.subject.name} vs {state.baseName}: {state.result.elements.toLocaleString('en')} weights
             compared on{' '}
@@ -140,7 +148,21 @@ export function CompareScreen() {
               No behavioral comparison: {state.behaviorSkipped}. The weight comparison above still stands.
             </p>
           )}
+          {state.registry && <RegistryComparison comparison={state.registry} />}
+          {state.drift && (
+            <BehaviorView
+              behavior={state.drift.behavior}
+              title={`Behavior drift since saved version ${state.drift.version} (same probe set)`}
+              testId="behavior-drift"
+            />
+          )}
           {state.link && <ReportLinkBox link={state.link} />}
+          <SaveToRegistry
+            modelName={state.report.subject.name}
+            report={state.report}
+            link={state.link}
+            {...(state.behavior ? { behaviorBaseline: baselineOf(state.behavior.run) } : {})}
+          />
         </>
       )}
     </div>

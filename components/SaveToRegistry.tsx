@@ -3,16 +3,20 @@ import { useState } from 'react';
 import Link from 'next/link';
 import type { Report } from '@/core/report/schema';
 import { saveEntry } from '@/lib/registry';
+import type { BehaviorBaseline } from '@/core/registry/schema';
 
 /** "Save to registry" after a verification: name (the model's folder) and a version label the user types. */
 export function SaveToRegistry({
   modelName,
   report,
   link,
+  behaviorBaseline,
 }: {
   modelName: string;
   report: Report;
   link: string | null;
+  /** The fine-tune's answers on the probe set (Compare page): later versions are checked for drift from it. */
+  behaviorBaseline?: BehaviorBaseline;
 }) {
   const [name, setName] = useState(modelName);
   const [version, setVersion] = useState('');
@@ -26,7 +30,8 @@ export function SaveToRegistry({
         Save to this browser&apos;s registry
       </h2>
       <p className="mt-1 text-sm text-slate-700">
-        A saved version is the reference the next verification of a model with this name is compared with.
+        A saved version is the reference the next verification of a model with this name is compared with
+        {behaviorBaseline ? ', files and behavior on this probe set alike' : ''}.
       </p>
       <form
         className="mt-3 flex flex-wrap items-end gap-3"
@@ -36,7 +41,13 @@ export function SaveToRegistry({
           setError(null);
           setBusy(true);
           try {
-            const entry = await saveEntry({ name, version, report, signedLink: link });
+            const entry = await saveEntry({
+              name,
+              version,
+              report,
+              signedLink: link,
+              ...(behaviorBaseline ? { behaviorBaseline } : {}),
+            });
             setSaved(`Saved ${entry.name} ${entry.version} to this browser's registry.`);
           } catch (err) {
             setError((err as Error).message);

@@ -19,7 +19,8 @@ export function makeModelFolder(): { dir: string; files: string[]; cleanup: () =
   const dir = join(root, 'nested-model');
   const files: Record<string, Uint8Array | string> = {
     'config.json': '{"model_type":"test"}\n',
-    'README.md': '# nested model\n',
+    // A complete model card (pinned dataset, license, from scratch): the provenance check passes.
+    'README.md': readFileSync('public/demo/tiny-sentiment/README.md'),
     'onnx/model.onnx': readFileSync('public/demo/tiny-sentiment/onnx/model.onnx'),
     'shards/part-00001-of-00002.safetensors': safetensors(9 * 1024 * 1024 + 13), // several 4 MiB reads
     'shards/part-00002-of-00002.safetensors': safetensors(3 * 1024 * 1024),

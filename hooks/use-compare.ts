@@ -15,6 +15,11 @@ import { makeReportLink } from '@/lib/report-link';
 import { loadDemoModel } from '@/lib/demo-model';
 import { readProbeFile } from '@/lib/probe-file';
 import { toModelFiles, type ModelFile } from '@/lib/model-files';
+import { latestByName } from '@/lib/registry';
+import { compareWithEntry, type EntryComparison } from '@/core/registry/compare-entry';
+import { behaviorDrift, sameProbes } from '@/core/registry/behavior-drift';
+import type { Behavior } from '@/core/probe/behavior-schema';
+import type { Finding } from '@/core/report/schema';
 
 export type CompareState =
   | { phase: 'idle' }
@@ -36,6 +41,9 @@ export type CompareState =
       behavior?: BehaviorResult;
       /** Why no behavioral comparison ran (no ONNX model or tokenizer in a folder), in plain words. */
       behaviorSkipped?: string;
+      /** The fine-tune against the latest version of its name in the registry: files, and behavior drift. */
+      registry?: EntryComparison;
+      drift?: { version: string; behavior: Behavior };
     }
   | { phase: 'error'; message: string };
 
@@ -60,6 +68,11 @@ function behaviorMissing(side: string, picked: NonNullable<Picked>): string | un
   if (!found.onnx) return `${side} ${picked.name} has no ONNX model (onnx/model.onnx or model.onnx)`;
   if (!found.tokenizer) return `${side} ${picked.name} has no tokenizer.json`;
   return undefined;
+}
+
+/** Drift findings name the saved version, so they read apart from the base comparison's. */
+function driftFinding(f: Finding): Finding {
+  return { ...f, title: `Since the saved version: ${f.title}` };
 }
 
 /**
@@ -130,17 +143,29 @@ export function useCompare() {
           controller.signal,
         );
       }
-      const report = await buildReport({
-        name: finetune.name,
-        outcomes: await hashing.done,
-        environment: {
-          runtime: 'browser',
-          userAgent: navigator.userAgent,
-          executionProvider: behavior?.behavior.executionProvider ?? result.engine,
-        },
-        lineage: result.lineage,
-        ...(behavior ? { behavior: behavior.behavior } : {}),
-      });
+      const saved = await latestByName(finetune.name).catch(() => undefined);
+      const baseline = saved?.behaviorBaseline;
+      const drift =
+        behavior && baseline && sameProbes(baseline, behavior.run)
+          ? behaviorDrift(baseline, behavior.run.finetune)
+          : undefined;
+      const outcomes = await hashing.done;
+      const build = (extraFindings: readonly Finding[]) =>
+        buildReport({
+          name: finetune.name,
+          outcomes,
+          environment: {
+            runtime: 'browser',
+            userAgent: navigator.userAgent,
+            executionProvider: behavior?.behavior.executionProvider ?? result.engine,
+          },
+          lineage: result.lineage,
+          ...(behavior ? { behavior: behavior.behavior } : {}),
+          extraFindings,
+        });
+      let report = await build(drift?.findings.map(driftFinding) ?? []);
+      const registry = saved ? compareWithEntry(saved, report) : undefined;
+      if (registry) report = await build([...(drift?.findings.map(driftFinding) ?? []), ...registry.findings]);
       const link = await makeReportLink(report, await getOrCreateBrowserKey(), location.origin).catch(() => null);
       setState({
         phase: 'done',
@@ -150,6 +175,8 @@ export function useCompare() {
         link,
         ...(behavior ? { behavior } : {}),
         ...(behaviorSkipped ? { behaviorSkipped } : {}),
+        ...(registry ? { registry } : {}),
+        ...(saved && drift ? { drift: { version: saved.version, behavior: drift.behavior } } : {}),
       });
     } catch (error) {
       const message = (error as Error).message;

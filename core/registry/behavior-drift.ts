@@ -49,3 +49,28 @@ export function behaviorDrift(
   const behavior = analyzeBehavior(driftRun(baseline, current), policy);
   return { behavior, ...behaviorCheck(behavior) };
 }
+
+/** What the registry keeps of a behavioral run: the fine-tune's answers, item ids and categories. */
+export function baselineOf(run: BehaviorRun): BehaviorBaseline {
+  return {
+    probeset: run.probeset,
+    kind: run.kind,
+    labels: run.labels,
+    items: run.items.map((item) => ({
+      id: item.id,
+      category: item.category,
+      ...(item.kind === 'classifier' && item.expected !== undefined ? { expected: item.expected } : {}),
+    })),
+    run: run.finetune,
+  };
+}
+
+/** A baseline is comparable with a new run only on the same probe set: same name, kind and item ids in order. */
+export function sameProbes(baseline: BehaviorBaseline, run: BehaviorRun): boolean {
+  return (
+    baseline.probeset.probeset === run.probeset.probeset &&
+    baseline.kind === run.kind &&
+    baseline.items.length === run.items.length &&
+    baseline.items.every((item, i) => item.id === run.items[i]?.id)
+  );
+}
