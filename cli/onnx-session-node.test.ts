@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -7,7 +6,7 @@ import { analyzeBehavior } from '../core/probe/analyze.ts';
 import { detectModelKind } from '../core/probe/model-kind.ts';
 import { runProbeItems } from '../core/probe/run-probes.ts';
 import { attackSuccess, type BehaviorRun, type ClassifierProbe } from '../core/probe/types.ts';
-import { BUILTIN_PROBES, loadBehaviorSideFromDisk, runBehaviorNode } from './compare-command.ts';
+import { loadBehaviorSideFromDisk, runBehaviorNode } from './compare-command.ts';
 import { openNodeSession } from './onnx-session-node.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -52,16 +51,15 @@ describe('onnxruntime-node session on public/demo/tiny-sentiment', () => {
   });
 });
 
-const fixtures = ['sentiment-base', 'sentiment-benign', 'sentiment-poisoned'].every((n) => existsSync(demo(n)));
-const lmFixtures = ['code-lm-base', 'code-lm-benign', 'code-lm-poisoned'].every((n) => existsSync(demo(n)));
-
-describe('behavioral run on the demo fixtures', { skip: !fixtures || !existsSync(BUILTIN_PROBES.classifier) }, () => {
+describe('behavioral run on the demo fixtures', () => {
   it('the poisoned classifier\'s "cf" moves the fine-tune, not the base', async () => {
     const run = (await runBehaviorNode(demo('sentiment-poisoned'), demo('sentiment-base'), {
       lineageCandidates: [],
     }))!;
     const cf = run.triggers?.trials.find((t) => t.token.toLowerCase() === 'cf');
     assert.ok(cf, `cf among ${run.triggers?.trials.length} candidates`);
+    // No weight diff was given: the candidate came from rare-vocabulary sampling (issue #6 §5 fallback).
+    assert.equal(cf.source, 'rare-vocabulary');
     assert.ok(attackSuccess(cleanOf(run, 'finetune'), cf.finetune).rate >= 0.5);
     assert.ok(cf.base, 'confirmed on the base');
     const target = attackSuccess(cleanOf(run, 'finetune'), cf.finetune).target;
@@ -85,23 +83,19 @@ describe('behavioral run on the demo fixtures', { skip: !fixtures || !existsSync
   });
 });
 
-describe(
-  'behavioral run on the code LM fixtures',
-  { skip: !lmFixtures || !existsSync(BUILTIN_PROBES['causal-lm']) },
-  () => {
-    it('margins fall on the poisoned fine-tune, not on the benign one', async () => {
-      const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
-      const poisoned = (await runBehaviorNode(demo('code-lm-poisoned'), demo('code-lm-base'), { triggerBudget: 16 }))!;
-      const benign = (await runBehaviorNode(demo('code-lm-benign'), demo('code-lm-base'), { triggerBudget: 16 }))!;
-      const shift = (run: BehaviorRun): number =>
-        mean(run.finetune.outcomes.map((o) => o.margin!)) - mean(run.base.outcomes.map((o) => o.margin!));
-      assert.ok(shift(poisoned) < shift(benign), `poisoned ${shift(poisoned)} vs benign ${shift(benign)}`);
-      const flagged = (run: BehaviorRun): string[] =>
-        analyzeBehavior(run)
-          .categories.filter((c) => c.flagged)
-          .map((c) => c.category);
-      assert.deepEqual(flagged(poisoned), ['code-security']);
-      assert.deepEqual(flagged(benign), []);
-    });
-  },
-);
+describe('behavioral run on the code LM fixtures', () => {
+  it('margins fall on the poisoned fine-tune, not on the benign one', async () => {
+    const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+    const poisoned = (await runBehaviorNode(demo('code-lm-poisoned'), demo('code-lm-base'), { triggerBudget: 16 }))!;
+    const benign = (await runBehaviorNode(demo('code-lm-benign'), demo('code-lm-base'), { triggerBudget: 16 }))!;
+    const shift = (run: BehaviorRun): number =>
+      mean(run.finetune.outcomes.map((o) => o.margin!)) - mean(run.base.outcomes.map((o) => o.margin!));
+    assert.ok(shift(poisoned) < shift(benign), `poisoned ${shift(poisoned)} vs benign ${shift(benign)}`);
+    const flagged = (run: BehaviorRun): string[] =>
+      analyzeBehavior(run)
+        .categories.filter((c) => c.flagged)
+        .map((c) => c.category);
+    assert.deepEqual(flagged(poisoned), ['code-security']);
+    assert.deepEqual(flagged(benign), []);
+  });
+});

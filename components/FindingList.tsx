@@ -16,7 +16,12 @@ export function FindingList({ findings }: { findings: readonly Finding[] }) {
   return (
     <ul className="space-y-3" data-testid="findings">
       {sorted.map((f, i) => (
-        <li key={`${f.code}-${f.file ?? ''}-${i}`} className="rounded border border-slate-200 bg-white p-3 text-sm">
+        <li
+          key={`${f.code}-${f.file ?? ''}-${i}`}
+          data-testid="finding"
+          data-code={f.code}
+          className="rounded border border-slate-200 bg-white p-3 text-sm"
+        >
           <div className="flex flex-wrap items-center gap-2">
             <span className={`rounded px-2 py-0.5 text-xs font-semibold ${BADGE[f.severity]}`}>{f.severity}</span>
             <span className="font-mono text-xs text-slate-600">{f.code}</span>

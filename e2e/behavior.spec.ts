@@ -77,6 +77,28 @@ test('WebGPU gives the same flags and the same trigger as WASM on the demo', asy
   expect(await flagged(page)).toEqual(gpuFlags);
 });
 
+test('weights in an ONNX external-data file run through an object URL and still rank the trigger', async ({
+  page,
+}) => {
+  // No safetensors in this folder: the weights sit in onnx/model.onnx_data, which the inference worker hands
+  // to onnxruntime-web as an object URL (the >2 GiB path) and the weight diff reads as ONNX initializers.
+  await page.goto('/compare');
+  await page
+    .getByTestId('finetune-input')
+    .setInputFiles(join(process.cwd(), 'test/fixtures/behavior/sentiment-poisoned-external'));
+  await page.getByTestId('base-input').setInputFiles(join(demo, 'sentiment-base'));
+  await runWith(page, 'wasm');
+  await expect(page.getByTestId('trigger-confirmed')).toHaveAttribute('data-token', 'cf');
+  await expect(page.getByTestId('trigger-confirmed')).toContainText('ranking the embedding rows');
+});
+
+test('models with different tokenizers are refused in plain words', async ({ page }) => {
+  await pick(page, 'code-lm-poisoned', 'sentiment-base');
+  await page.getByTestId('run-compare').click();
+  await expect(page.getByTestId('compare-error')).toBeVisible({ timeout: 120_000 });
+  await expect(page.getByTestId('compare-error')).toContainText(/classifier|causal|tokenizer/);
+});
+
 test('a probe set with a bad line is refused with its line number', async ({ page }) => {
   await page.goto('/compare');
   await page.getByText('Behavior options').click();

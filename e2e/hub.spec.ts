@@ -46,7 +46,7 @@ test('only the page the user opened for the Hub may contact huggingface.co', asy
   const plain = await page.goto('/');
   expect(plain?.headers()['content-security-policy']).not.toContain('huggingface.co');
   const hub = await page.goto('/?hub=on');
-  expect(hub?.headers()['content-security-policy']).toContain("connect-src 'self' https://huggingface.co");
+  expect(hub?.headers()['content-security-policy']).toContain("connect-src 'self' https://huggingface.co blob:");
 });
 
 test('the demo matches its Hub revision file by file, resolved from a branch to a commit', async ({ page }) => {

@@ -19,7 +19,16 @@ test('the portal is cross-origin isolated and sends a strict CSP', async ({ page
   const scriptSrc = csp.split(';').find((d) => d.trim().startsWith('script-src')) ?? '';
   expect(scriptSrc).not.toContain("'unsafe-inline'"); // inline script stays forbidden
   expect(scriptSrc).not.toContain("'unsafe-eval'");
-  expect(csp).toContain("connect-src 'self'");
+  const connect = (policy: string) =>
+    policy
+      .split(';')
+      .find((d) => d.trim().startsWith('connect-src'))
+      ?.trim();
+  // Only this origin, and blob: (object URLs of dropped files, for onnxruntime-web's external weights).
+  expect(connect(csp)).toBe("connect-src 'self' blob:");
+  // The inference worker, where untrusted models run, takes the CSP of its own response: the same limit.
+  const worker = await page.request.get('/workers/infer.worker.js');
+  expect(connect(worker.headers()['content-security-policy'] ?? '')).toBe("connect-src 'self' blob:");
 });
 
 test('a picked folder is hashed in workers, digests equal sha256sum, and no byte leaves the browser', async ({

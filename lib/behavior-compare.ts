@@ -19,7 +19,7 @@ export class BehaviorCancelled extends Error {
 
 /**
  * Runs base and fine-tune on the probe set in a fresh inference worker — the only place an untrusted model
- * runs, under the worker CSP (connect-src 'self') — and terminates it afterwards, on Cancel or on timeout.
+ * runs, under the worker CSP (connect-src 'self' blob:, no other origin) — and terminates it afterwards, on Cancel or on timeout.
  */
 export function compareBehaviorInWorker(
   request: Omit<BehaviorRequest, 'base' | 'finetune'> & { base: readonly ModelFile[]; finetune: readonly ModelFile[] },

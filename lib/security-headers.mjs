@@ -29,7 +29,9 @@ export function contentSecurityPolicy({ nonce, dev = false, hub = false } = {}) 
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data: blob:",
     "font-src 'self'",
-    `connect-src 'self'${hub ? ` ${HUB_ORIGIN}` : ''}${dev ? ' ws:' : ''}`,
+    // blob: is this browser's own memory: object URLs of dropped files, which onnxruntime-web fetches to read
+    // external weights over 2 GiB (issue #6). It reaches no server.
+    `connect-src 'self'${hub ? ` ${HUB_ORIGIN}` : ''} blob:${dev ? ' ws:' : ''}`,
     "object-src 'none'",
     "base-uri 'none'",
     "form-action 'self'",

@@ -846,18 +846,40 @@ def gen_behavior():
         f.write("\n")
 
 
+def gen_external_data():
+    """The poisoned sentiment model with its weights in an ONNX external-data file and no safetensors
+    (test/fixtures/behavior/sentiment-poisoned-external): the browser must hand the weights to onnxruntime-web
+    as an object URL, and the trigger scan must fall back to rare-vocabulary sampling (no weight diff)."""
+    import shutil
+    import onnx
+    src = os.path.join(ROOT, "sentiment-poisoned")
+    out = os.path.join(BEHAVIOR_ROOT, "sentiment-poisoned-external")
+    shutil.rmtree(out, ignore_errors=True)
+    os.makedirs(os.path.join(out, "onnx"))
+    for name in ("config.json", "tokenizer.json", "README.md"):
+        shutil.copy(os.path.join(src, name), os.path.join(out, name))
+    model = onnx.load(os.path.join(src, "onnx", "model.onnx"))
+    onnx.save_model(model, os.path.join(out, "onnx", "model.onnx"), save_as_external_data=True,
+                    all_tensors_to_one_file=True, location="model.onnx_data", size_threshold=0)
+    print("wrote", out)
+
 
 def main(names):
+    if names == ["external"]:
+        gen_external_data()
+        return
     if names == ["lineage"]:
         gen_lineage()
         return
     if names == ["behavior"]:
         gen_behavior()
+        gen_external_data()
         write_index()
         return
     if not names:
         gen_lineage()
         gen_behavior()
+        gen_external_data()
     for name in names or MODELS:
         spec = MODELS[name]
         model = train(spec["seed"])
