@@ -1,4 +1,5 @@
 import { test, expect, type Page } from '@playwright/test';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -77,9 +78,7 @@ test('WebGPU gives the same flags and the same trigger as WASM on the demo', asy
   expect(await flagged(page)).toEqual(gpuFlags);
 });
 
-test('weights in an ONNX external-data file run through an object URL and still rank the trigger', async ({
-  page,
-}) => {
+test('weights in an ONNX external-data file run through an object URL and still rank the trigger', async ({ page }) => {
   // No safetensors in this folder: the weights sit in onnx/model.onnx_data, which the inference worker hands
   // to onnxruntime-web as an object URL (the >2 GiB path) and the weight diff reads as ONNX initializers.
   await page.goto('/compare');
@@ -97,6 +96,30 @@ test('models with different tokenizers are refused in plain words', async ({ pag
   await page.getByTestId('run-compare').click();
   await expect(page.getByTestId('compare-error')).toBeVisible({ timeout: 120_000 });
   await expect(page.getByTestId('compare-error')).toContainText(/classifier|causal|tokenizer/);
+});
+
+test('Cancel stops a running behavioral comparison and says so', async ({ page }) => {
+  // 3,000 code-LM items on SwiftShader WebGPU take minutes: long enough to cancel mid-run.
+  const lines = readFileSync(join(process.cwd(), 'public/probes/code-lm.probes.jsonl'), 'utf8').trim().split('\n');
+  const items = lines.slice(1).map((l) => JSON.parse(l) as { id: string });
+  const big = [
+    lines[0],
+    ...Array.from({ length: 3000 }, (_, i) => JSON.stringify({ ...items[i % items.length], id: `x${i}` })),
+  ];
+  await pick(page, 'code-lm-poisoned', 'code-lm-base');
+  await page.getByText('Behavior options').click();
+  await page.getByTestId('probe-file').setInputFiles({
+    name: 'big.probes.jsonl',
+    mimeType: 'application/jsonl',
+    buffer: Buffer.from(big.join('\n')),
+  });
+  await expect(page.getByTestId('probe-set-name')).toContainText('3000 items');
+  await page.getByTestId('provider').selectOption('webgpu');
+  await page.getByTestId('run-compare').click();
+  await expect(page.getByTestId('behavior-stage')).toHaveAttribute('data-stage', 'finetune', { timeout: 60_000 });
+  await page.getByTestId('cancel-compare').click();
+  await expect(page.getByTestId('compare-error')).toContainText('cancelled');
+  await expect(page.getByTestId('run-compare')).toBeEnabled();
 });
 
 test('a probe set with a bad line is refused with its line number', async ({ page }) => {
