@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { fileSource } from '../core/io/byte-source-node.ts';
 import { analyzeBehavior } from '../core/probe/analyze.ts';
 import { runBehavior, type BehaviorPhase } from '../core/probe/behavior-run.ts';
-import { loadBehaviorSide, pairKind, type BehaviorSide } from '../core/probe/model-side.ts';
+import { loadBehaviorSide, pairKind, pairOptions, type BehaviorSide } from '../core/probe/model-side.ts';
 import { parseProbeSet } from '../core/probe/probe-set.ts';
 import type { BehaviorRun, ModelKind } from '../core/probe/types.ts';
 import { buildReport } from '../core/report/build-report.ts';
@@ -80,13 +80,8 @@ export async function runBehaviorNode(
   return runBehavior({
     openSession: (which) =>
       openNodeSession(join(which === 'base' ? basePath : finetunePath, (which === 'base' ? base : ft).onnxPath)),
-    baseTokenizer: base.tokenizer,
-    finetuneTokenizer: ft.tokenizer,
+    ...pairOptions(base, ft),
     kind,
-    labels: base.labels,
-    finetuneLabels: ft.labels,
-    baseVocabSize: base.config?.vocab_size,
-    finetuneVocabSize: ft.config?.vocab_size,
     probeSet,
     lineageCandidates: options.lineageCandidates,
     triggerBudget: options.triggerBudget,

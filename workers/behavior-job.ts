@@ -2,7 +2,13 @@ import type * as Ort from 'onnxruntime-web';
 import { analyzeBehavior } from '../core/probe/analyze.ts';
 import type { Behavior } from '../core/probe/behavior-schema.ts';
 import { runBehavior, type BehaviorPhase } from '../core/probe/behavior-run.ts';
-import { loadBehaviorSide, pairKind, type BehaviorSide, type FolderReader } from '../core/probe/model-side.ts';
+import {
+  loadBehaviorSide,
+  pairKind,
+  pairOptions,
+  type BehaviorSide,
+  type FolderReader,
+} from '../core/probe/model-side.ts';
 import type { BehaviorPolicy } from '../core/probe/policy.ts';
 import { parseProbeSet } from '../core/probe/probe-set.ts';
 import type { LineageCandidate } from '../core/probe/triggers.ts';
@@ -131,13 +137,8 @@ export async function runBehaviorJob(
         return open(which, primary);
       }
     },
-    baseTokenizer: base.tokenizer,
-    finetuneTokenizer: finetune.tokenizer,
+    ...pairOptions(base, finetune),
     kind: decision.kind,
-    labels: base.labels,
-    finetuneLabels: finetune.labels,
-    baseVocabSize: base.config?.vocab_size,
-    finetuneVocabSize: finetune.config?.vocab_size,
     probeSet,
     lineageCandidates: req.lineageCandidates,
     triggerBudget: req.triggerBudget,

@@ -59,3 +59,15 @@ export function pairKind(base: BehaviorSide, finetune: BehaviorSide, override?: 
     throw new Error(`the base is a ${b.kind}, the fine-tune a ${ft.kind}: they cannot be compared`);
   return ft;
 }
+
+/** The part of runBehavior's options that comes from the two folders, the same in the CLI and the worker. */
+export function pairOptions(base: BehaviorSide, finetune: BehaviorSide) {
+  return {
+    baseTokenizer: base.tokenizer,
+    finetuneTokenizer: finetune.tokenizer,
+    labels: base.labels,
+    finetuneLabels: finetune.labels,
+    baseVocabSize: base.config?.vocab_size,
+    finetuneVocabSize: finetune.config?.vocab_size,
+  };
+}

@@ -4,6 +4,10 @@
  * top-1 agreement and the Wilson score interval. Pure functions, no dependencies.
  */
 
+import { mulberry32 } from '../util/mulberry32.ts';
+
+export { mulberry32 };
+
 const LN2 = Math.log(2);
 
 /**
@@ -41,18 +45,6 @@ export function holm(pValues: readonly number[]): number[] {
     adjusted[i] = running;
   });
   return adjusted;
-}
-
-/** mulberry32: a small seeded PRNG with uniform output in [0, 1); the same seed gives the same stream. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export interface BootstrapOptions {

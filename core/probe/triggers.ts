@@ -2,6 +2,7 @@ import { defaultClock, runProbeItems, type RunProbeOptions } from './run-probes.
 import type { ForwardSession } from './session.ts';
 import type { ProbeTokenizer } from './tokenizer.ts';
 import { attackSuccess, type ItemOutcome, type ModelKind, type ProbeItem, type TriggerTrial } from './types.ts';
+import { mulberry32 } from '../util/mulberry32.ts';
 
 /**
  * The budgeted, forward-only trigger scan (issue #6 §5, behavior-methods.md §6 "Trigger scan"): candidate
@@ -27,18 +28,6 @@ export interface TriggerCandidate {
 
 /** Embedding-like matrices whose rows are positions or segment types, not tokens. */
 const NOT_TOKEN_ROWS = /position|pos_emb|wpe|token_type|segment/i;
-
-/** mulberry32: a small seeded PRNG so the rare-vocabulary sample is the same on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function itemText(item: ProbeItem): string {
   return item.kind === 'classifier' ? item.text : `${item.prompt}${item.safe}${item.unsafe}`;
@@ -96,7 +85,7 @@ export function triggerCandidates(opts: {
   for (const { c } of ranked) take(c.row, 'weight-diff');
   if (out.length < budget) {
     const ids = Array.from({ length: tokenizer.vocabSize }, (_, i) => i);
-    const random = prng(opts.seed ?? 0x5eed);
+    const random = mulberry32(opts.seed ?? 0x5eed);
     for (let i = ids.length - 1; i > 0; i--) {
       const j = Math.floor(random() * (i + 1));
       [ids[i], ids[j]] = [ids[j]!, ids[i]!];

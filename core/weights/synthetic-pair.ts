@@ -1,3 +1,5 @@
+import { mulberry32 } from '../util/mulberry32.ts';
+
 /**
  * A seeded base/fine-tune pair for self-tests and benchmarks: base ~ N(0, 0.02²) like an initialised layer,
  * and the fine-tune moves 30% of the elements by ~N(0, (2e-3)²) (the rest stay bit-identical), so every
@@ -19,16 +21,4 @@ export function syntheticPair(n: number, seed = 1): { base: Float32Array; ft: Fl
     ft[i] = next() < 0.3 ? b + 2e-3 * gaussian() : b;
   }
   return { base, ft };
-}
-
-/** mulberry32: a small, fast 32-bit PRNG; deterministic across engines. Returns floats in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
