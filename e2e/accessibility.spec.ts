@@ -24,3 +24,19 @@ test('the verdict screen after the demo has no serious accessibility violations'
   const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
 });
+
+test('the Compare page with behavior results (chart, tables, drill-down) has no serious accessibility violations', async ({
+  page,
+}) => {
+  await page.goto('/compare');
+  await page.getByTestId('demo-sentiment').click();
+  await expect(page.getByTestId('finetune-input-picked')).toContainText('sentiment-poisoned');
+  await page.getByText('Behavior options').click();
+  await page.getByTestId('provider').selectOption('wasm');
+  await page.getByTestId('run-compare').click();
+  await expect(page.getByTestId('behavior-view')).toBeVisible({ timeout: 120_000 });
+  await page.getByText(/^negative-clean:/).click();
+  const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa']).analyze();
+  const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+});
