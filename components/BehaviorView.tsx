@@ -98,7 +98,7 @@ function ItemTable({ run, category }: { run: BehaviorRun; category: string }) {
 
 function status(c: BehaviorCategory): string {
   if (c.flagged) return c.severity === 'high' ? 'Flagged (safety-relevant)' : 'Flagged';
-  return c.note ?? 'No significant change';
+  return /insufficient/i.test(c.note ?? '') ? 'Insufficient data' : 'No significant change';
 }
 
 /** The behavioral comparison of issue #6: headline, chart, per-category table, triggers, drill-down. */
@@ -183,7 +183,10 @@ export function BehaviorView({
                 {c.jsDivergence === null ? 'n/a' : c.jsDivergence.toPrecision(2)}
               </td>
               <td className="py-1 pr-2 text-right">{pct(c.top1Agreement)}</td>
-              <td className={`py-1 pr-2 ${c.flagged ? 'font-semibold text-red-800' : ''}`}>{status(c)}</td>
+              <td className="py-1 pr-2">
+                <span className={c.flagged ? 'font-semibold text-red-800' : ''}>{status(c)}</span>
+                {c.note && <span className="block text-xs text-slate-600">{c.note}</span>}
+              </td>
             </tr>
           ))}
         </tbody>

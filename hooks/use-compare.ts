@@ -108,9 +108,13 @@ export function useCompare() {
 
   const loadDemo = useCallback(async (pair: keyof typeof DEMO_PAIRS) => {
     const names = DEMO_PAIRS[pair];
-    setBase(toModelFiles(await loadDemoModel(names.base)));
-    setFinetune(toModelFiles(await loadDemoModel(names.finetune)));
-    setState({ phase: 'idle' });
+    try {
+      setBase(toModelFiles(await loadDemoModel(names.base)));
+      setFinetune(toModelFiles(await loadDemoModel(names.finetune)));
+      setState({ phase: 'idle' });
+    } catch (error) {
+      setState({ phase: 'error', message: `The demo models could not be loaded: ${(error as Error).message}` });
+    }
   }, []);
 
   const run = useCallback(async () => {
