@@ -60,11 +60,14 @@ test('compare runs the behavioral comparison when both folders hold an ONNX mode
     [join(root, 'cli/bin.mjs'), 'compare', demo, '--base', demo, '--probes', probes, '--trigger-budget', '8', '--json'],
     { encoding: 'utf8' },
   );
-  assert.equal(run.status, 0, run.stderr);
+  // Two categories of 3 items: none can be judged (minItems 20), so the behavior check is review, not pass.
+  assert.equal(run.status, 1, run.stderr);
   const parsed = parseReport(JSON.parse(run.stdout));
   assert.ok(parsed.ok);
   assert.equal(parsed.report.behavior?.kind, 'classifier');
-  assert.equal(parsed.report.checks.find((c) => c.id === 'behavior')?.status, 'pass');
+  const check = parsed.report.checks.find((c) => c.id === 'behavior');
+  assert.equal(check?.status, 'review');
+  assert.match(check?.summary ?? '', /^Not enough data to judge/);
 });
 
 test('compare refuses a bad --kind or --trigger-budget as usage errors', () => {
@@ -97,3 +100,80 @@ test(
     assert.equal(run('sentiment-benign').status, 0);
   },
 );
+
+/** A copy of a demo model folder under a temporary directory, named so stderr can be searched for it. */
+async function demoCopy(demoName: string, copyName: string): Promise<string> {
+  const { mkdtempSync, cpSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const dir = join(mkdtempSync(join(tmpdir(), 'modelgate-bad-')), copyName);
+  cpSync(join(root, 'public/demo', demoName), dir, { recursive: true });
+  return dir;
+}
+
+function compareDirs(finetune: string, base: string, ...rest: string[]) {
+  return spawnSync(process.execPath, [join(root, 'cli/bin.mjs'), 'compare', finetune, '--base', base, ...rest], {
+    encoding: 'utf8',
+  });
+}
+
+test('bad input in a model folder is a usage error (64) that names the folder and the file', async () => {
+  const { readFileSync, writeFileSync, truncateSync } = await import('node:fs');
+  const demo = join(root, 'public/demo/tiny-sentiment');
+  const expectUsage = (run: ReturnType<typeof compareDirs>, ...patterns: RegExp[]) => {
+    assert.equal(run.status, 64, run.stderr);
+    for (const p of patterns) assert.match(run.stderr, p);
+  };
+  const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+  // A tokenizer.json the library refuses: its message gets the folder and the file name.
+  const noDecoder = await demoCopy('tiny-sentiment', 'base-no-decoder');
+  const tok = JSON.parse(readFileSync(join(noDecoder, 'tokenizer.json'), 'utf8')) as Record<string, unknown>;
+  delete tok.decoder;
+  writeFileSync(join(noDecoder, 'tokenizer.json'), JSON.stringify(tok));
+  expectUsage(
+    compareDirs(demo, noDecoder),
+    new RegExp(`${esc(join(noDecoder, 'tokenizer.json'))}: Tokenizer must contain a "decoder" property`),
+  );
+
+  // A config.json that is not JSON, on the fine-tune side.
+  const badConfig = await demoCopy('tiny-sentiment', 'ft-bad-config');
+  writeFileSync(join(badConfig, 'config.json'), '{"architectures": [');
+  expectUsage(compareDirs(badConfig, demo), new RegExp(`${esc(join(badConfig, 'config.json'))}: not valid JSON`));
+
+  // A truncated ONNX graph.
+  const truncated = await demoCopy('tiny-sentiment', 'base-truncated-onnx');
+  truncateSync(join(truncated, 'onnx/model.onnx'), 200);
+  expectUsage(compareDirs(demo, truncated), new RegExp(`${esc(join(truncated, 'onnx/model.onnx'))}: `));
+
+  // --kind that contradicts the ONNX output rank (rank 2: a classifier).
+  expectUsage(compareDirs(demo, demo, '--kind', 'causal-lm'), /--kind causal-lm contradicts the ONNX model/, /rank 2/);
+
+  // A classifier compared with a causal LM.
+  const lm = join(root, 'public/demo/code-lm-base');
+  expectUsage(compareDirs(demo, lm), /cannot be compared/, new RegExp(esc(lm)), new RegExp(esc(demo)));
+
+  // A probe file with a bad line.
+  const probesDir = await demoCopy('tiny-sentiment', 'probes-holder');
+  const probes = join(probesDir, 'bad.probes.jsonl');
+  writeFileSync(probes, `${JSON.stringify({ probeset: 'bad', version: '1' })}\n{"id": 1}\n`);
+  expectUsage(compareDirs(demo, demo, '--probes', probes), new RegExp(esc(probes)));
+});
+
+test('compare reads a promptfoo CSV probe set', async () => {
+  const { mkdtempSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const dir = mkdtempSync(join(tmpdir(), 'modelgate-promptfoo-'));
+  const csv = join(dir, 'tests.csv');
+  const rows = ['text,__expected,__metadata:category'];
+  ['great', 'lovely', 'good'].forEach((w) => rows.push(`the movie is ${w},POSITIVE,positive`));
+  ['awful', 'bad', 'boring'].forEach((w) => rows.push(`"the movie is ${w}, sadly",NEGATIVE,negative`));
+  writeFileSync(csv, `${rows.join('\n')}\n`);
+  const demo = join(root, 'public/demo/tiny-sentiment');
+  const run = compareDirs(demo, demo, '--probes', csv, '--trigger-budget', '0', '--json');
+  // A verdict (0 pass, 1 review: six items are too few to judge a category), not a usage or internal error.
+  assert.ok(run.status === 0 || run.status === 1, run.stderr);
+  const parsed = parseReport(JSON.parse(run.stdout));
+  assert.ok(parsed.ok);
+  assert.equal(parsed.report.behavior?.probeset.name, 'tests');
+  assert.deepEqual(parsed.report.behavior?.categories.map((c) => c.category).sort(), ['negative', 'positive']);
+});

@@ -1,12 +1,14 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fileSource } from '../core/io/byte-source-node.ts';
 import { analyzeBehavior } from '../core/probe/analyze.ts';
 import { runBehavior, type BehaviorPhase } from '../core/probe/behavior-run.ts';
+import { findModelFiles } from '../core/probe/model-folder.ts';
+import { detectModelKind } from '../core/probe/model-kind.ts';
 import { loadBehaviorSide, pairKind, pairOptions, type BehaviorSide } from '../core/probe/model-side.ts';
-import { parseProbeSet } from '../core/probe/probe-set.ts';
-import type { BehaviorRun, ModelKind } from '../core/probe/types.ts';
+import { MAX_PROBE_FILE, parseProbeText } from '../core/probe/read-probe-text.ts';
+import type { BehaviorRun, ModelKind, ProbeSet } from '../core/probe/types.ts';
 import { buildReport } from '../core/report/build-report.ts';
 import type { Report } from '../core/report/schema.ts';
 import { diffModels } from '../core/weights/diff.ts';
@@ -35,7 +37,7 @@ export const BUILTIN_PROBES: Record<ModelKind, string> = {
 };
 
 export interface CompareOptions {
-  /** A probe-set JSONL file; the built-in set for the model kind otherwise. */
+  /** A probe-set file (ModelGate JSONL, or promptfoo JSONL or CSV); the built-in set for the model kind otherwise. */
   probes?: string;
   kind?: ModelKind;
   triggerBudget?: number;
@@ -50,15 +52,54 @@ async function listFolder(path: string): Promise<{ name: string; listing: Tensor
   return { name, listing: await listTensors(sources) };
 }
 
-/** Loads one folder on disk for the behavioral run; undefined when it lacks an ONNX model or a tokenizer. */
+/** A mistake in the user's input: main.ts maps it to the usage exit code (64), not an internal error. */
+function usageError(message: string, cause?: unknown): Error {
+  return Object.assign(new Error(message, cause === undefined ? {} : { cause }), { usage: true });
+}
+
+/**
+ * Loads one folder on disk for the behavioral run; undefined when it lacks an ONNX model or a tokenizer.
+ * A file that cannot be read as expected (config.json, tokenizer.json, the ONNX graph) is a usage error
+ * whose message names the folder and the file.
+ */
 export async function loadBehaviorSideFromDisk(dir: string): Promise<BehaviorSide | undefined> {
   const { files } = await collectFiles([dir]);
   const disk = (p: string): string => join(dir, p);
-  return loadBehaviorSide({
-    paths: files.map((f) => f.modelPath),
-    text: (p) => readFile(disk(p), 'utf8'),
-    source: (p) => fileSource(disk(p), p),
-  });
+  const paths = files.map((f) => f.modelPath);
+  let opened: string | undefined;
+  try {
+    return await loadBehaviorSide({
+      paths,
+      text: (p) => readFile(disk(p), 'utf8'),
+      source: (p) => {
+        opened = p;
+        return fileSource(disk(p), p);
+      },
+    });
+  } catch (error) {
+    const message = (error as Error).message;
+    const found = findModelFiles(paths);
+    // config.json and tokenizer.json problems start with the file's name; after the ONNX graph was opened,
+    // what fails is its reader, whose messages name no file.
+    const named = /^(tokenizer|config)\.json: /.exec(message);
+    const file = named ? (named[1] === 'tokenizer' ? found.tokenizer : found.config) : undefined;
+    if (named && file) throw usageError(`${disk(file)}: ${message.slice(named[0].length)}`, error);
+    if (/^[^\s:]+\.json: /.test(message)) throw usageError(`${dir}/${message}`, error);
+    if (opened !== undefined) throw usageError(`${disk(opened)}: ${message}`, error);
+    throw usageError(`${dir}: ${message}`, error);
+  }
+}
+
+/** The probe set: a file given with --probes (ModelGate JSONL or promptfoo JSONL/CSV), or the built-in one. */
+async function readProbes(path: string): Promise<ProbeSet> {
+  const { size } = await stat(path);
+  if (size > MAX_PROBE_FILE) throw usageError(`${path}: ${size} bytes is too large for a probe set`);
+  const text = await readFile(path, 'utf8');
+  try {
+    return parseProbeText(text, path);
+  } catch (error) {
+    throw usageError((error as Error).message, error);
+  }
 }
 
 /** The behavioral comparison on onnxruntime-node (CPU), fine-tune first, one session at a time. */
@@ -73,9 +114,24 @@ export async function runBehaviorNode(
     options.log?.(`no behavioral comparison: ${missing} has no ONNX model or no tokenizer.json`);
     return undefined;
   }
-  const { kind } = pairKind(base, ft, options.kind);
-  const probesPath = options.probes ?? BUILTIN_PROBES[kind];
-  const probeSet = parseProbeSet(await readFile(probesPath, 'utf8'), probesPath);
+  // Each side's kind on its own first, so that an error names the folder it is about.
+  for (const [dir, side] of [
+    [finetunePath, ft],
+    [basePath, base],
+  ] as const) {
+    try {
+      detectModelKind({ config: side.config, signature: side.signature, override: options.kind });
+    } catch (error) {
+      throw usageError(`${dir}: ${(error as Error).message}`, error);
+    }
+  }
+  let kind: ModelKind;
+  try {
+    kind = pairKind(base, ft, options.kind).kind;
+  } catch (error) {
+    throw usageError(`${(error as Error).message} (fine-tune ${finetunePath}, base ${basePath})`, error);
+  }
+  const probeSet = await readProbes(options.probes ?? BUILTIN_PROBES[kind]);
   const last = new Map<BehaviorPhase, number>();
   return runBehavior({
     openSession: (which) =>

@@ -12,9 +12,11 @@ import { openNodeSession } from './onnx-session-node.ts';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const demo = (name: string): string => join(root, 'public/demo', name);
 
-function cleanOf(run: BehaviorRun, which: 'base' | 'finetune') {
+/** Clean outcomes of one model on the screening half (heldOut) or the confirmation half. */
+function cleanOf(run: BehaviorRun, which: 'base' | 'finetune', half: 'screening' | 'confirmation' = 'screening') {
   const index = new Map(run.items.map((item, i) => [item.id, i]));
-  return run.triggers!.heldOut.map((id) => run[which].outcomes[index.get(id)!]!);
+  const ids = half === 'screening' ? run.triggers!.heldOut : run.triggers!.confirmation!;
+  return ids.map((id) => run[which].outcomes[index.get(id)!]!);
 }
 
 describe('onnxruntime-node session on public/demo/tiny-sentiment', () => {
@@ -61,25 +63,45 @@ describe('behavioral run on the demo fixtures', () => {
     // No weight diff was given: the candidate came from rare-vocabulary sampling (issue #6 §5 fallback).
     assert.equal(cf.source, 'rare-vocabulary');
     assert.ok(attackSuccess(cleanOf(run, 'finetune'), cf.finetune).rate >= 0.5);
-    assert.ok(cf.base, 'confirmed on the base');
+    // Screened on one half, confirmed on the other: the halves are disjoint, 24 + 24.
+    const { heldOut, confirmation } = run.triggers!;
+    assert.equal(heldOut.length, 24);
+    assert.equal(confirmation?.length, 24);
+    assert.ok(!heldOut.some((id) => confirmation!.includes(id)));
+    assert.ok(cf.finetuneConfirm && cf.base, 'confirmed on both models');
     const target = attackSuccess(cleanOf(run, 'finetune'), cf.finetune).target;
-    assert.ok(attackSuccess(cleanOf(run, 'base'), cf.base, target).rate < 0.2);
-    assert.ok(analyzeBehavior(run).triggers.find((t) => t.token.toLowerCase() === 'cf')?.confirmed);
+    const onFt = attackSuccess(cleanOf(run, 'finetune', 'confirmation'), cf.finetuneConfirm, target).rate;
+    const onBase = attackSuccess(cleanOf(run, 'base', 'confirmation'), cf.base, target).rate;
+    assert.ok(onFt > 0.5, `cf moves ${onFt} of the confirmation half on the fine-tune`);
+    assert.ok(onBase < 0.2, `cf moves ${onBase} of the confirmation half on the base`);
+    const reported = analyzeBehavior(run).triggers.find((t) => t.token.toLowerCase() === 'cf');
+    assert.ok(reported?.confirmed);
+    assert.equal(reported.heldOut, 24);
   });
   it('the benign fine-tune has no candidate that moves it but not the base', async () => {
     const run = (await runBehaviorNode(demo('sentiment-benign'), demo('sentiment-base')))!;
     // Sentiment words move both models alike (≈0.54 on each): screened, then not confirmed.
+    const screened = run.triggers!.trials.filter((t) => t.base);
+    assert.ok(screened.length > 0, 'sentiment words pass screening on the benign fine-tune');
     for (const t of run.triggers!.trials) {
       const ft = attackSuccess(cleanOf(run, 'finetune'), t.finetune);
       if (ft.rate < 0.5) continue;
-      assert.ok(t.base, t.token);
-      assert.ok(attackSuccess(cleanOf(run, 'base'), t.base, ft.target).rate >= ft.rate - 0.2, t.token);
+      assert.ok(t.base && t.finetuneConfirm, t.token);
+      const onFt = attackSuccess(cleanOf(run, 'finetune', 'confirmation'), t.finetuneConfirm, ft.target).rate;
+      const onBase = attackSuccess(cleanOf(run, 'base', 'confirmation'), t.base, ft.target).rate;
+      assert.ok(onBase >= onFt - 0.2, `${t.token}: fine-tune ${onFt}, base ${onBase}`);
     }
+    const triggers = analyzeBehavior(run).triggers;
+    // Every screened candidate is reported with its base rate, and none is confirmed.
     assert.deepEqual(
-      analyzeBehavior(run).triggers.filter((t) => t.confirmed),
-      [],
+      triggers.map((t) => t.token),
+      screened.map((t) => t.token),
     );
-    assert.equal(analyzeBehavior(run).triggers.length <= 8, true);
+    for (const t of triggers) {
+      assert.equal(t.confirmed, false, t.token);
+      assert.ok(Number.isFinite(t.flipRateBase), t.token);
+      assert.equal(t.heldOut, run.triggers!.confirmation!.length);
+    }
   });
 });
 

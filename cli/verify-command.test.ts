@@ -461,3 +461,17 @@ test('verify: --probes without --base, and --base with a file, are usage errors 
   const file = run(['verify', join(demo, 'model.safetensors'), '--base', demoDir('sentiment-base')]);
   assert.equal(file.status, 64);
 });
+
+test('verify --base: a broken base tokenizer.json or a contradicting --kind is a usage error (64) naming the folder', async () => {
+  const { cpSync } = await import('node:fs');
+  const base = join(mkdtempSync(join(tmpdir(), 'mg-bad-base-')), 'broken-base');
+  cpSync(demo, base, { recursive: true });
+  writeFileSync(join(base, 'tokenizer.json'), '{"model": ');
+  const broken = run(['verify', demo, '--base', base]);
+  assert.equal(broken.status, 64, broken.stderr);
+  assert.ok(broken.stderr.includes(join(base, 'tokenizer.json')), broken.stderr);
+  const kind = run(['verify', demo, '--base', demo, '--kind', 'causal-lm']);
+  assert.equal(kind.status, 64, kind.stderr);
+  assert.ok(kind.stderr.includes(demo), kind.stderr);
+  assert.match(kind.stderr, /--kind causal-lm contradicts the ONNX model/);
+});

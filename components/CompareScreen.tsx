@@ -34,10 +34,15 @@ function Progress({ state, onCancel }: { state: Extract<CompareState, { phase: '
       ) : (
         <>
           <p data-testid="behavior-stage" data-stage={state.stage}>
-            {STAGE[state.stage]}: {state.done} of {state.total || '…'} items
+            {STAGE[state.stage]}: {state.done} of {state.total || '…'}{' '}
+            {state.stage.startsWith('trigger') ? 'candidate tokens' : 'items'}
             {state.itemsPerSecond > 0 && ` (${state.itemsPerSecond.toFixed(0)} items/s)`}
           </p>
-          <ProgressBar value={state.done} max={state.total || 1} label="Probe items run" />
+          <ProgressBar
+            value={state.done}
+            max={state.total || 1}
+            label={state.stage.startsWith('trigger') ? 'Candidate tokens tried' : 'Probe items run'}
+          />
           <button type="button" className="btn-secondary" data-testid="cancel-compare" onClick={onCancel}>
             Cancel
           </button>
@@ -155,6 +160,11 @@ export function CompareScreen() {
               title={`Behavior drift since saved version ${state.drift.version} (same probe set)`}
               testId="behavior-drift"
             />
+          )}
+          {state.driftSkipped && (
+            <p className="text-sm text-slate-700" data-testid="drift-skipped">
+              No behavior drift check: {state.driftSkipped}. Run the same probe set to compare.
+            </p>
           )}
           {state.link && <ReportLinkBox link={state.link} />}
           <SaveToRegistry

@@ -1,6 +1,7 @@
 'use client';
 import type { Report } from '@/core/report/schema';
-import { toCycloneDx, type Card, type DatasetField, type Provenance } from '@/core/provenance';
+import type { Card, DatasetField, Provenance } from '@/core/provenance';
+import { downloadBom } from '@/lib/download-bom';
 
 const FIELD_LABEL: Record<DatasetField, string> = {
   source: 'source',
@@ -24,25 +25,6 @@ const RELATION: Record<string, string> = {
   merge: 'merge',
   quantized: 'quantized',
 };
-
-/** A file name made of the model's name only: no path separators or odd characters. */
-export function bomFileName(name: string): string {
-  const safe = name.replace(/[^\w.-]+/g, '_').replace(/^[.]+/, '');
-  return `${safe || 'model'}.cdx.json`;
-}
-
-function downloadBom(report: Report, provenance: Provenance, card?: Card) {
-  const bom = toCycloneDx(report, provenance, card ? { card } : {});
-  const blob = new Blob([`${JSON.stringify(bom, null, 2)}\n`], { type: 'application/vnd.cyclonedx+json' });
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = bomFileName(report.subject.name);
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
 
 /**
  * What the model card claims and how complete its documentation is (issue #7): declared base, relation,

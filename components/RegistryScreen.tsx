@@ -15,7 +15,7 @@ function download(blob: Blob, fileName: string) {
 
 /** Models saved in this browser's registry: search, delete, export and import (issue #7 §2). */
 export function RegistryScreen() {
-  const { entries, error, importing, remove, exportFile, importFile, resolve } = useRegistry();
+  const { entries, unreadable, error, importing, remove, exportFile, importFile, resolve } = useRegistry();
   const [query, setQuery] = useState('');
   const q = query.trim().toLowerCase();
   const shown = entries?.filter((e) => e.name.toLowerCase().includes(q));
@@ -28,6 +28,12 @@ export function RegistryScreen() {
           Models verified and saved in this browser. Verifying a model of the same name again compares it with the
           latest saved version. Nothing here leaves this browser unless you export it.
         </p>
+        {unreadable > 0 && (
+          <p role="status" className="mt-2 text-sm text-amber-900" data-testid="registry-unreadable">
+            {unreadable} saved record(s) could not be read by this version of ModelGate (written by a newer version, or
+            damaged). They are kept as they are and are not listed.
+          </p>
+        )}
       </div>
       <div className="flex flex-wrap items-end gap-3">
         <div>
@@ -204,6 +210,16 @@ function ImportResult({
         {outcome.pending.length + outcome.resolved.length} in conflict with a saved entry.
       </p>
       {outcome.added.length > 0 && <p className="mt-1">Added: {outcome.added.map(label).join(', ')}.</p>}
+      {outcome.refused.length > 0 && (
+        <ul className="mt-2 space-y-1" data-testid="registry-refused">
+          {outcome.refused.map((r) => (
+            <li key={r.imported.id} className="rounded border border-red-300 bg-red-50 p-2">
+              Not imported: {label(r.imported)}, because {r.reason}. Delete or rename the saved entry first if you want
+              it.
+            </li>
+          ))}
+        </ul>
+      )}
       {outcome.pending.length > 0 && (
         <ul className="mt-3 space-y-2">
           {outcome.pending.map((c) => (

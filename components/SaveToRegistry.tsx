@@ -2,7 +2,7 @@
 import { useState } from 'react';
 import Link from 'next/link';
 import type { Report } from '@/core/report/schema';
-import { saveEntry } from '@/lib/registry';
+import { useSaveToRegistry } from '@/hooks/use-save-to-registry';
 import type { BehaviorBaseline } from '@/core/registry/schema';
 
 /** "Save to registry" after a verification: name (the model's folder) and a version label the user types. */
@@ -20,9 +20,7 @@ export function SaveToRegistry({
 }) {
   const [name, setName] = useState(modelName);
   const [version, setVersion] = useState('');
-  const [saved, setSaved] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { saved, error, busy, save } = useSaveToRegistry(report, link, behaviorBaseline);
 
   return (
     <section aria-labelledby="save-heading" className="rounded-xl border border-slate-200 bg-white p-4">
@@ -36,24 +34,9 @@ export function SaveToRegistry({
       <form
         className="mt-3 flex flex-wrap items-end gap-3"
         data-testid="save-registry-form"
-        onSubmit={async (e) => {
+        onSubmit={(e) => {
           e.preventDefault();
-          setError(null);
-          setBusy(true);
-          try {
-            const entry = await saveEntry({
-              name,
-              version,
-              report,
-              signedLink: link,
-              ...(behaviorBaseline ? { behaviorBaseline } : {}),
-            });
-            setSaved(`Saved ${entry.name} ${entry.version} to this browser's registry.`);
-          } catch (err) {
-            setError((err as Error).message);
-          } finally {
-            setBusy(false);
-          }
+          void save(name, version);
         }}
       >
         <div>

@@ -78,6 +78,17 @@ test('WebGPU gives the same flags and the same trigger as WASM on the demo', asy
   expect(await flagged(page)).toEqual(gpuFlags);
 });
 
+test('WebGPU gives the same flags as WASM on the code-LM pair (rank-3 logits)', async ({ page }) => {
+  await pick(page, 'code-lm-poisoned', 'code-lm-base');
+  await runWith(page, 'webgpu', 0);
+  await expect(page.getByTestId('behavior-run-facts')).toHaveAttribute('data-provider', 'webgpu');
+  const gpuFlags = await flagged(page);
+  await pick(page, 'code-lm-poisoned', 'code-lm-base');
+  await runWith(page, 'wasm', 0);
+  expect(await flagged(page)).toEqual(gpuFlags);
+  expect(gpuFlags).toEqual(['code-security']);
+});
+
 test('weights in an ONNX external-data file run through an object URL and still rank the trigger', async ({ page }) => {
   // No safetensors in this folder: the weights sit in onnx/model.onnx_data, which the inference worker hands
   // to onnxruntime-web as an object URL (the >2 GiB path) and the weight diff reads as ONNX initializers.
@@ -99,12 +110,12 @@ test('models with different tokenizers are refused in plain words', async ({ pag
 });
 
 test('Cancel stops a running behavioral comparison and says so', async ({ page }) => {
-  // 3,000 code-LM items on SwiftShader WebGPU take minutes: long enough to cancel mid-run.
+  // 20,000 code-LM items on WASM take about a minute here: long enough to cancel mid-run.
   const lines = readFileSync(join(process.cwd(), 'public/probes/code-lm.probes.jsonl'), 'utf8').trim().split('\n');
   const items = lines.slice(1).map((l) => JSON.parse(l) as { id: string });
   const big = [
     lines[0],
-    ...Array.from({ length: 3000 }, (_, i) => JSON.stringify({ ...items[i % items.length], id: `x${i}` })),
+    ...Array.from({ length: 20000 }, (_, i) => JSON.stringify({ ...items[i % items.length], id: `x${i}` })),
   ];
   await pick(page, 'code-lm-poisoned', 'code-lm-base');
   await page.getByText('Behavior options').click();
@@ -113,8 +124,8 @@ test('Cancel stops a running behavioral comparison and says so', async ({ page }
     mimeType: 'application/jsonl',
     buffer: Buffer.from(big.join('\n')),
   });
-  await expect(page.getByTestId('probe-set-name')).toContainText('3000 items');
-  await page.getByTestId('provider').selectOption('webgpu');
+  await expect(page.getByTestId('probe-set-name')).toContainText('20000 items');
+  await page.getByTestId('provider').selectOption('wasm');
   await page.getByTestId('run-compare').click();
   await expect(page.getByTestId('behavior-stage')).toHaveAttribute('data-stage', 'finetune', { timeout: 60_000 });
   await page.getByTestId('cancel-compare').click();

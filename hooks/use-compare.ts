@@ -44,6 +44,8 @@ export type CompareState =
       /** The fine-tune against the latest version of its name in the registry: files, and behavior drift. */
       registry?: EntryComparison;
       drift?: { version: string; behavior: Behavior };
+      /** Why a saved behavioral baseline of this name could not be compared (another probe set). */
+      driftSkipped?: string;
     }
   | { phase: 'error'; message: string };
 
@@ -181,6 +183,11 @@ export function useCompare() {
         ...(behaviorSkipped ? { behaviorSkipped } : {}),
         ...(registry ? { registry } : {}),
         ...(saved && drift ? { drift: { version: saved.version, behavior: drift.behavior } } : {}),
+        ...(saved && baseline && behavior && !drift
+          ? {
+              driftSkipped: `saved version ${saved.version} has a baseline on probe set “${baseline.probeset.probeset}” (${baseline.items.length} items), not on this run's “${behavior.run.probeset.probeset}” (${behavior.run.items.length} items)`,
+            }
+          : {}),
       });
     } catch (error) {
       const message = (error as Error).message;

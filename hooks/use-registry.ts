@@ -2,7 +2,14 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { RegistryEntry } from '@/core/registry/schema';
 import type { ImportConflict } from '@/core/registry/merge-import';
-import { deleteEntry, exportRegistry, importRegistry, listEntries, resolveConflict } from '@/lib/registry';
+import {
+  deleteEntry,
+  exportRegistry,
+  importRegistry,
+  listEntries,
+  resolveConflict,
+  unreadableCount,
+} from '@/lib/registry';
 
 export interface ImportOutcome {
   fileName: string;
@@ -12,6 +19,8 @@ export interface ImportOutcome {
   pending: ImportConflict[];
   /** Conflicts already decided, with the choice made. */
   resolved: { conflict: ImportConflict; choice: 'keep' | 'replace' }[];
+  /** Entries not stored and not resolvable by one choice (core/registry/merge-import.ts). */
+  refused: { imported: RegistryEntry; reason: string }[];
 }
 
 /** The registry list in IndexedDB, with delete, export and import that refresh it. */
@@ -19,10 +28,12 @@ export function useRegistry() {
   const [entries, setEntries] = useState<RegistryEntry[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [importing, setImporting] = useState<ImportOutcome | null>(null);
+  const [unreadable, setUnreadable] = useState(0);
 
   const refresh = useCallback(async () => {
     try {
       setEntries(await listEntries());
+      setUnreadable(await unreadableCount());
     } catch (e) {
       setError(`The registry could not be read: ${(e as Error).message}`);
     }
@@ -33,6 +44,10 @@ export function useRegistry() {
     listEntries().then(
       (list) => live && setEntries(list),
       (e: Error) => live && setError(`The registry could not be read: ${e.message}`),
+    );
+    unreadableCount().then(
+      (n) => live && setUnreadable(n),
+      () => undefined,
     );
     return () => {
       live = false;
@@ -61,6 +76,7 @@ export function useRegistry() {
           identical: result.identical,
           pending: result.conflicts,
           resolved: [],
+          refused: result.refused,
         });
       } catch (e) {
         setError(`${file.name} could not be imported: ${(e as Error).message}`);
@@ -87,5 +103,5 @@ export function useRegistry() {
     [refresh],
   );
 
-  return { entries, error, importing, remove, exportFile, importFile, resolve };
+  return { entries, unreadable, error, importing, remove, exportFile, importFile, resolve };
 }

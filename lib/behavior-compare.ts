@@ -7,11 +7,11 @@ import type { ModelFile } from './model-files';
 export const BEHAVIOR_TIME_BUDGET_MS = 15 * 60 * 1000;
 
 export class BehaviorCancelled extends Error {
-  constructor(reason: 'cancelled' | 'timeout') {
+  constructor(reason: 'cancelled' | 'timeout', budgetMs = BEHAVIOR_TIME_BUDGET_MS) {
     super(
       reason === 'cancelled'
         ? 'The behavioral comparison was cancelled.'
-        : `The behavioral comparison ran past its ${BEHAVIOR_TIME_BUDGET_MS / 60000}-minute budget and was stopped.`,
+        : `The behavioral comparison ran past its ${Math.round(budgetMs / 60000)}-minute budget and was stopped.`,
     );
     this.name = 'BehaviorCancelled';
   }
@@ -19,33 +19,39 @@ export class BehaviorCancelled extends Error {
 
 /**
  * Runs base and fine-tune on the probe set in a fresh inference worker — the only place an untrusted model
- * runs, under the worker CSP (connect-src 'self' blob:, no other origin) — and terminates it afterwards, on Cancel or on timeout.
+ * runs, under the worker CSP (connect-src 'self' blob:, no other origin) — and terminates it when the run
+ * ends, fails, is cancelled or exceeds its time budget: whichever comes first settles the promise once.
  */
 export function compareBehaviorInWorker(
   request: Omit<BehaviorRequest, 'base' | 'finetune'> & { base: readonly ModelFile[]; finetune: readonly ModelFile[] },
   onProgress: BehaviorProgress,
   signal: AbortSignal,
+  budgetMs = BEHAVIOR_TIME_BUDGET_MS,
 ): Promise<BehaviorResult> {
   if (signal.aborted) return Promise.reject(new BehaviorCancelled('cancelled'));
   const worker = new Worker('/workers/infer.worker.js', { type: 'module', name: 'infer-behavior' });
   const plain = (files: readonly ModelFile[]) => files.map(({ path, file }) => ({ path, file }));
   return new Promise<BehaviorResult>((resolve, reject) => {
-    const stop = (reason: 'cancelled' | 'timeout') => {
+    let settled = false;
+    const settle = (outcome: () => void) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
       worker.terminate();
-      reject(new BehaviorCancelled(reason));
+      outcome();
     };
-    const timer = setTimeout(() => stop('timeout'), BEHAVIOR_TIME_BUDGET_MS);
-    const onAbort = () => stop('cancelled');
+    const timer = setTimeout(() => settle(() => reject(new BehaviorCancelled('timeout', budgetMs))), budgetMs);
+    const onAbort = () => settle(() => reject(new BehaviorCancelled('cancelled')));
     signal.addEventListener('abort', onAbort, { once: true });
-    worker.addEventListener('error', (event) => reject(new Error(`the inference worker failed: ${event.message}`)));
-    const api = wrap<InferWorkerApi>(worker);
-    api
+    worker.addEventListener('error', (event) =>
+      settle(() => reject(new Error(`the inference worker failed: ${event.message || 'it could not start'}`))),
+    );
+    wrap<InferWorkerApi>(worker)
       .compareBehavior({ ...request, base: plain(request.base), finetune: plain(request.finetune) }, proxy(onProgress))
-      .then(resolve, reject)
-      .finally(() => {
-        clearTimeout(timer);
-        signal.removeEventListener('abort', onAbort);
-        worker.terminate();
-      });
+      .then(
+        (result) => settle(() => resolve(result)),
+        (error: unknown) => settle(() => reject(error)),
+      );
   });
 }

@@ -10,23 +10,31 @@ export class RegistryError extends Error {
   override name = 'RegistryError';
 }
 
-async function readAll(): Promise<RegistryEntry[]> {
+async function readAll(): Promise<{ entries: RegistryEntry[]; unreadable: string[] }> {
   const raw = await (await getDB()).getAll('registry');
-  // A record that no longer validates is left out of the list rather than breaking the page.
-  return raw.flatMap((r) => {
+  // A record that no longer validates is left out of the list rather than breaking the page, and counted.
+  const entries: RegistryEntry[] = [];
+  const unreadable: string[] = [];
+  for (const r of raw) {
     try {
-      return [upgradeEntry(r)];
+      entries.push(upgradeEntry(r));
     } catch {
-      return [];
+      unreadable.push(String((r as { id?: unknown }).id ?? '?'));
     }
-  });
+  }
+  return { entries, unreadable };
 }
 
 const newestFirst = (a: RegistryEntry, b: RegistryEntry) =>
   a.savedAt < b.savedAt ? 1 : a.savedAt > b.savedAt ? -1 : 0;
 
 export async function listEntries(): Promise<RegistryEntry[]> {
-  return (await readAll()).sort(newestFirst);
+  return (await readAll()).entries.sort(newestFirst);
+}
+
+/** How many saved records this version cannot read (written by a newer ModelGate, or damaged). */
+export async function unreadableCount(): Promise<number> {
+  return (await readAll()).unreadable.length;
 }
 
 /** Entries whose name contains `query`, case-insensitively; all of them for an empty query. */
@@ -99,7 +107,8 @@ export async function exportRegistry(): Promise<Blob> {
  */
 export async function importRegistry(file: Blob): Promise<MergeResult> {
   const parsed = parseExport(await file.text());
-  const result = mergeImport(await readAll(), parsed.entries);
+  const { entries, unreadable } = await readAll();
+  const result = mergeImport(entries, parsed.entries, new Set(unreadable));
   const db = await getDB();
   const tx = db.transaction('registry', 'readwrite');
   await Promise.all([...result.added.map((e) => tx.store.add(e)), tx.done]);

@@ -13,6 +13,7 @@ import type { BehaviorPolicy } from '../core/probe/policy.ts';
 import { parseProbeSet } from '../core/probe/probe-set.ts';
 import type { LineageCandidate } from '../core/probe/triggers.ts';
 import type { BehaviorRun, ExecutionProvider, ModelKind, ProbeSet } from '../core/probe/types.ts';
+import type { ForwardSession } from '../core/probe/session.ts';
 import { fileByteSource } from './file-byte-source.ts';
 import { openOrtWebSession, type WorkerModelFile } from './ort-web-session.ts';
 
@@ -27,8 +28,6 @@ export interface BehaviorRequest {
   /** 'auto': WebGPU when the browser has an adapter and the model loads there, else WASM. */
   provider: 'auto' | 'webgpu' | 'wasm';
   batchSize: number;
-  /** Run only the first N items per category (SwiftShader CI runs a subset on WebGPU). */
-  itemsPerCategory?: number;
   policy?: Partial<BehaviorPolicy>;
 }
 
@@ -43,6 +42,18 @@ export interface BehaviorResult {
 }
 
 export type BehaviorProgress = (phase: BehaviorPhase, done: number, total: number, itemsPerSecond: number) => void;
+
+/** The runtime could not load or run a model on a provider: on WebGPU, the cue to fall back to WASM. */
+export class ProviderError extends Error {
+  constructor(
+    readonly which: 'base' | 'fine-tune',
+    readonly provider: ExecutionProvider,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ProviderError';
+  }
+}
 
 function reader(files: readonly WorkerModelFile[]): FolderReader {
   const byPath = new Map(files.map((f) => [f.path, f.file]));
@@ -74,18 +85,6 @@ async function builtinProbeSet(kind: ModelKind): Promise<ProbeSet> {
   return parseProbeSet(await response.text(), entry.file);
 }
 
-/** Keeps the first `n` items of each category, so a slow provider still sees every category. */
-function subset(probeSet: ProbeSet, n: number | undefined): ProbeSet {
-  if (!n) return probeSet;
-  const seen = new Map<string, number>();
-  const items = probeSet.items.filter((item) => {
-    const count = seen.get(item.category) ?? 0;
-    seen.set(item.category, count + 1);
-    return count < n;
-  });
-  return { ...probeSet, items };
-}
-
 async function webgpuAvailable(): Promise<string | undefined> {
   const gpu = (navigator as Navigator & { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
   if (!gpu) return 'this browser has no WebGPU';
@@ -108,44 +107,51 @@ export async function runBehaviorJob(
   const t0 = performance.now();
   const [base, finetune] = [await side(req.base, 'base'), await side(req.finetune, 'fine-tune')];
   const decision = pairKind(base, finetune, req.kind);
-  const probeSet = subset(req.probeSet ?? (await builtinProbeSet(decision.kind)), req.itemsPerCategory);
+  const probeSet = req.probeSet ?? (await builtinProbeSet(decision.kind));
   const noGpu = req.provider === 'wasm' ? 'WASM was chosen' : await webgpuAvailable();
   if (req.provider === 'webgpu' && noGpu) throw new Error(`WebGPU was chosen but ${noGpu}`);
-  let primary: ExecutionProvider = noGpu ? 'wasm' : 'webgpu';
-  let fallback = noGpu;
   const files = (which: 'base' | 'finetune') => (which === 'base' ? req.base : req.finetune);
   const sides = { base, finetune };
-  const open = async (which: 'base' | 'finetune', provider: ExecutionProvider) => {
+  const open = async (which: 'base' | 'finetune', provider: ExecutionProvider): Promise<ForwardSession> => {
     const s = sides[which];
     const model = files(which).find((f) => f.path === s.onnxPath)!;
     const external = files(which).filter((f) => s.externalData.includes(f.path));
-    return openOrtWebSession(ort, model, external, provider);
+    const role = which === 'base' ? 'base' : 'fine-tune';
+    const fail = (error: unknown): never => {
+      throw new ProviderError(role, provider, (error as Error).message);
+    };
+    const session = await openOrtWebSession(ort, model, external, provider).catch(fail);
+    return { ...session, run: (feeds) => session.run(feeds).catch(fail), release: () => session.release() };
   };
-  const run = await runBehavior({
-    async openSession(which, condition) {
-      if (condition === 'alternate') {
-        // After a WebGPU failure the repeat stays on WASM: the report then names "WASM vs WASM".
-        return open(which, primary === 'webgpu' ? 'wasm' : fallback ? 'wasm' : 'webgpu');
-      }
-      try {
-        return await open(which, primary);
-      } catch (error) {
-        if (primary !== 'webgpu' || req.provider === 'webgpu') throw error;
-        // A model WebGPU cannot run (an operator it lacks, a buffer over its limit) still runs on WASM.
-        fallback = `WebGPU could not load the model (${(error as Error).message})`;
-        primary = 'wasm';
-        return open(which, primary);
-      }
-    },
-    ...pairOptions(base, finetune),
-    kind: decision.kind,
-    probeSet,
-    lineageCandidates: req.lineageCandidates,
-    triggerBudget: req.triggerBudget,
-    noiseFloor: noGpu ? 'batch' : 'provider',
-    batchSize: req.batchSize,
-    onProgress,
-  });
+  const runOn = (primary: ExecutionProvider) =>
+    runBehavior({
+      openSession: (which, condition) =>
+        open(which, condition === 'alternate' ? (primary === 'webgpu' ? 'wasm' : 'webgpu') : primary),
+      ...pairOptions(base, finetune),
+      kind: decision.kind,
+      probeSet,
+      lineageCandidates: req.lineageCandidates,
+      triggerBudget: req.triggerBudget,
+      // WASM vs WebGPU when both run; a second batch size when only WASM does.
+      noiseFloor: primary === 'webgpu' ? 'provider' : 'batch',
+      batchSize: req.batchSize,
+      onProgress,
+    });
+  let fallback = noGpu;
+  let run;
+  if (noGpu) {
+    run = await runOn('wasm');
+  } else {
+    try {
+      run = await runOn('webgpu');
+    } catch (error) {
+      if (req.provider === 'webgpu' || !(error instanceof ProviderError)) throw error;
+      // A model WebGPU cannot run (an operator it lacks, a buffer over its limit) runs on WASM instead — the
+      // whole comparison again, so both models and the noise floor share one provider.
+      fallback = `WebGPU could not run the ${error.which} (${error.message})`;
+      run = await runOn('wasm');
+    }
+  }
   return {
     run,
     behavior: analyzeBehavior(run, req.policy),

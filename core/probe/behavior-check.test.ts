@@ -156,3 +156,31 @@ test('the behavior record round-trips through the schema and the report, and dri
   assert.equal(plain.checks.find((c) => c.id === 'behavior')?.status, 'skipped');
   assert.equal(plain.behavior, undefined);
 });
+
+test('no category with enough items is review, not pass', () => {
+  const { check, findings } = behaviorCheck(
+    behavior({ categories: [category({ category: 'a', n: 5 }), category({ category: 'b', n: 19 })] }),
+  );
+  assert.equal(check.status, 'review');
+  assert.match(check.summary, /^Not enough data to judge: no category of 'code-safety' has the 20 items needed/);
+  assert.doesNotMatch(check.summary, /No significant change/);
+  assert.deepEqual(
+    findings.map((f) => f.code),
+    ['MG-BEH-004'],
+  );
+});
+
+test('a skipped trigger scan is said in the summary', () => {
+  const { check } = behaviorCheck(
+    behavior({
+      search: {
+        candidateSource: 'none',
+        searched: 0,
+        budget: 256,
+        note: 'trigger scan skipped: no probe item has a trigger_slot',
+      },
+    }),
+  );
+  assert.equal(check.status, 'pass');
+  assert.match(check.summary, /trigger scan skipped: no probe item has a trigger_slot\.$/);
+});

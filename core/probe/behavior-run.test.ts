@@ -8,7 +8,7 @@ import { runProbeItems } from './run-probes.ts';
 import { classifierOutcome, continuationLogProb, lmOutcome, softmax } from './score.ts';
 import type { FeedTensor, ForwardSession } from './session.ts';
 import { assertComparable, ProbeTokenizer } from './tokenizer.ts';
-import { insertTrigger, selectHeldOut, triggerCandidates } from './triggers.ts';
+import { insertTrigger, selectHeldOut, splitHeldOut, triggerCandidates } from './triggers.ts';
 import { attackSuccess, type ClassifierProbe, type LmProbe, type ProbeSet } from './types.ts';
 
 const WORDS = ['[PAD]', '[UNK]', 'good', 'bad', 'movie', 'film', 'the', 'is', 'cf', 'zq', 'mn', 'xx', 'yy', 'ww'];
@@ -238,6 +238,24 @@ describe('triggers', () => {
       ['i0', 'i3'],
     );
     assert.equal((insertTrigger(items[3]!, 'cf') as ClassifierProbe).text, 'x cf');
+    // Split: within a category the items alternate between screening and confirmation; each half is
+    // taken round-robin across categories, up to half the cap; the halves never share an item.
+    const many = ['a', 'b'].flatMap((category) =>
+      Array.from({ length: 5 }, (_, i): ClassifierProbe => ({
+        kind: 'classifier',
+        id: `${category}${i}`,
+        category,
+        text: 'x',
+        triggerSlot: 'prefix',
+      })),
+    );
+    const ids = (xs: readonly { id: string }[]) => xs.map((x) => x.id);
+    const split = splitHeldOut(many, 6);
+    assert.deepEqual(ids(split.screening), ['a0', 'a2', 'b0']);
+    assert.deepEqual(ids(split.confirmation), ['a1', 'a3', 'b1']);
+    const all = splitHeldOut(many, 48);
+    assert.deepEqual(ids(all.screening), ['a0', 'a2', 'a4', 'b0', 'b2', 'b4']);
+    assert.deepEqual(ids(all.confirmation), ['a1', 'a3', 'b1', 'b3']);
     assert.equal((insertTrigger(items[0]!, 'cf') as ClassifierProbe).text, 'cf x');
   });
 });
@@ -265,16 +283,46 @@ describe('runBehavior (fake sessions)', () => {
     assert.deepEqual(log.events, ['open finetune', 'release finetune', 'open base', 'release base']);
     assert.equal(result.noiseFloorCondition, 'batch 1 vs batch 4');
     assert.equal(result.baseRepeat.batchSize, 1);
-    assert.equal(result.triggers?.heldOut.length, 6);
+    // 6 items with a slot: 3 screen the candidates, the other 3 confirm them.
+    assert.deepEqual(result.triggers?.heldOut, ['neg0', 'neg2', 'neg4']);
+    assert.deepEqual(result.triggers?.confirmation, ['neg1', 'neg3', 'neg5']);
     const cf = result.triggers!.trials.find((t) => t.token === 'cf')!;
     assert.ok(cf, 'cf was a candidate');
     const index = new Map(result.items.map((item, i) => [item.id, i]));
-    const cleanFt = result.triggers!.heldOut.map((h) => result.finetune.outcomes[index.get(h)!]!);
-    const cleanBase = result.triggers!.heldOut.map((h) => result.base.outcomes[index.get(h)!]!);
-    assert.equal(attackSuccess(cleanFt, cf.finetune).rate, 1);
+    const clean = (ids: string[], which: 'finetune' | 'base') => ids.map((h) => result[which].outcomes[index.get(h)!]!);
+    assert.equal(attackSuccess(clean(result.triggers!.heldOut, 'finetune'), cf.finetune).rate, 1);
+    const confirmation = result.triggers!.confirmation!;
+    assert.equal(cf.finetuneConfirm?.length, 3, 'confirmed on the fine-tune');
+    assert.deepEqual(
+      cf.finetuneConfirm!.map((o) => o.id),
+      confirmation,
+    );
+    assert.equal(attackSuccess(clean(confirmation, 'finetune'), cf.finetuneConfirm!, 1).rate, 1);
     assert.ok(cf.base, 'confirmed on the base');
-    assert.equal(attackSuccess(cleanBase, cf.base!, 1).rate, 0);
+    assert.deepEqual(
+      cf.base!.map((o) => o.id),
+      confirmation,
+    );
+    assert.equal(attackSuccess(clean(confirmation, 'base'), cf.base!, 1).rate, 0);
     assert.equal(result.triggers!.trials.filter((t) => t.base).length, 1);
+  });
+  it('says the scan was skipped when no item has a trigger slot', async () => {
+    const t = await tok();
+    const set = classifierSet();
+    const log: Log = { open: 0, events: [] };
+    const result = await runBehavior({
+      openSession: async (which) => classifierSession(which, true, log),
+      baseTokenizer: t,
+      finetuneTokenizer: t,
+      kind: 'classifier',
+      labels: ['NEGATIVE', 'POSITIVE'],
+      probeSet: { ...set, items: set.items.map(({ triggerSlot: _slot, ...item }) => item) },
+      triggerBudget: 6,
+      noiseFloor: 'batch',
+      batchSize: 4,
+    });
+    assert.equal(result.triggers?.skipped, 'no probe item has a trigger_slot');
+    assert.deepEqual(result.triggers?.trials, []);
   });
   it('a benign fine-tune screens no candidate; the provider noise floor opens a third session', async () => {
     const { result, log } = await run(false, 'provider');

@@ -4,18 +4,19 @@ import { assertComparable, type ProbeTokenizer } from './tokenizer.ts';
 import {
   DEFAULT_HELD_OUT_CAP,
   DEFAULT_TRIGGER_BUDGET,
+  runInserted,
   screenCandidates,
-  selectHeldOut,
+  splitHeldOut,
   triggerCandidates,
-  insertTrigger,
   type LineageCandidate,
 } from './triggers.ts';
 import type { BehaviorRun, ModelKind, ModelRun, ProbeSet, TriggerSearch } from './types.ts';
 
 /**
  * The behavioral comparison's run (issue #6): never two sessions open at once. The fine-tune goes first
- * (clean items, then the trigger screening), then the base (clean items, the confirmation of screened
- * candidates, and the noise-floor repeat: batch size 1, or the other provider in a fresh session).
+ * (clean items, the trigger screening on one half of the held-out items, and the screened candidates on the
+ * other, confirmation half), then the base (clean items, the screened candidates on the confirmation half,
+ * and the noise-floor repeat: batch size 1, or the other provider in a fresh session).
  */
 
 export type BehaviorPhase = 'finetune' | 'trigger-screening' | 'base' | 'trigger-confirmation' | 'noise-floor';
@@ -84,11 +85,14 @@ export async function runBehavior(opts: RunBehaviorOptions): Promise<BehaviorRun
   const common = { signal: opts.signal, now: opts.now };
   const budget = opts.triggerBudget ?? DEFAULT_TRIGGER_BUDGET;
 
-  // 1. Fine-tune: clean items, then screening of the candidates on the held-out items.
+  // 1. Fine-tune: clean items, screening of the candidates on the screening half of the held-out items,
+  //    then the screened candidates on the confirmation half.
   let finetune!: ModelRun;
   let search: TriggerSearch | undefined;
   let screened: TriggerSearch['trials'] = [];
-  let heldOut = selectHeldOut(items, opts.heldOutCap ?? DEFAULT_HELD_OUT_CAP);
+  const split = splitHeldOut(items, opts.heldOutCap ?? DEFAULT_HELD_OUT_CAP);
+  const heldOut = split.screening;
+  let confirmation = split.confirmation;
   await withSession(opts.openSession('finetune'), async (session) => {
     finetune = await runProbeItems(session, opts.finetuneTokenizer, kind, items, {
       ...common,
@@ -99,7 +103,18 @@ export async function runBehavior(opts: RunBehaviorOptions): Promise<BehaviorRun
     if (kind === 'classifier' && width !== labels.length) {
       throw new Error(`the fine-tune returns ${width} logits per item but id2label names ${labels.length} labels`);
     }
-    if (budget <= 0 || heldOut.length === 0) return;
+    if (budget <= 0) return;
+    if (heldOut.length === 0) {
+      search = {
+        heldOut: [],
+        confirmation: [],
+        searched: 0,
+        budget,
+        trials: [],
+        skipped: 'no probe item has a trigger_slot',
+      };
+      return;
+    }
     const candidates = triggerCandidates({
       tokenizer: opts.finetuneTokenizer,
       items,
@@ -119,9 +134,24 @@ export async function runBehavior(opts: RunBehaviorOptions): Promise<BehaviorRun
       onProgress: progress('trigger-screening'),
     });
     screened = result.screened;
-    search = { heldOut: heldOut.map((i) => i.id), searched: candidates.length, budget, trials: result.trials };
+    let done = 0;
+    for (const trial of screened) {
+      throwIfAborted(opts.signal);
+      trial.finetuneConfirm = await runInserted(session, opts.finetuneTokenizer, kind, confirmation, trial.token, {
+        ...common,
+        batchSize,
+      });
+      opts.onProgress?.('trigger-confirmation', ++done, screened.length * 2, 0);
+    }
+    search = {
+      heldOut: heldOut.map((i) => i.id),
+      confirmation: confirmation.map((i) => i.id),
+      searched: candidates.length,
+      budget,
+      trials: result.trials,
+    };
   });
-  if (!search) heldOut = [];
+  if (!search) confirmation = [];
   throwIfAborted(opts.signal);
 
   // 2. Base: clean items, confirmation of screened candidates, and the batch-size noise floor.
@@ -133,13 +163,14 @@ export async function runBehavior(opts: RunBehaviorOptions): Promise<BehaviorRun
       batchSize,
       onProgress: progress('base'),
     });
-    let done = 0;
+    let done = screened.length;
     for (const trial of screened) {
-      const triggered = heldOut.map((item) => insertTrigger(item, trial.token));
-      trial.base = (
-        await runProbeItems(session, opts.baseTokenizer, kind, triggered, { ...common, batchSize })
-      ).outcomes;
-      opts.onProgress?.('trigger-confirmation', ++done, screened.length, 0);
+      throwIfAborted(opts.signal);
+      trial.base = await runInserted(session, opts.baseTokenizer, kind, confirmation, trial.token, {
+        ...common,
+        batchSize,
+      });
+      opts.onProgress?.('trigger-confirmation', ++done, screened.length * 2, 0);
     }
     if (opts.noiseFloor === 'batch') {
       baseRepeat = await runProbeItems(session, opts.baseTokenizer, kind, items, {

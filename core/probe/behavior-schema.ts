@@ -52,8 +52,9 @@ export const BehaviorTriggerSchema = z.object({
   /** Attack success: share of the items not already at the target that move to it. */
   flipRateFinetune: rate,
   flipRateBase: rate,
-  /** Paired bootstrap CI of flipRateFinetune − flipRateBase over the held-out items. */
+  /** Paired bootstrap CI of flipRateFinetune − flipRateBase over the confirmation items. */
   ci: interval,
+  /** Confirmation items the rates were measured on (disjoint from the items the candidate was screened on). */
   heldOut: z.number().int().nonnegative(),
 });
 
@@ -79,6 +80,8 @@ export const BehaviorSchema = z.object({
     candidateSource: z.enum(['weight-diff', 'rare-vocabulary', 'mixed', 'none']),
     searched: z.number().int().nonnegative(),
     budget: z.number().int().nonnegative(),
+    /** Why the scan did not run, e.g. "trigger scan skipped: no probe item has a trigger_slot". */
+    note: z.string().max(500).optional(),
   }),
   policy: BehaviorPolicySchema,
   itemsPerSecond: z.object({ base: z.number().nonnegative(), finetune: z.number().nonnegative() }),

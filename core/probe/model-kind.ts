@@ -32,6 +32,11 @@ function fromSignature(sig: ModelSignature | undefined): { kind?: ModelKind; rea
   if (!sig) return {};
   if (sig.inputs.some((i) => i.name.startsWith('past_key_values')))
     return { kind: 'causal-lm', reason: 'ONNX inputs include past_key_values.*' };
+  return fromLogitsRank(sig);
+}
+
+function fromLogitsRank(sig: ModelSignature | undefined): { kind?: ModelKind; reason?: string } {
+  if (!sig) return {};
   const logits = sig.outputs.find((o) => o.name === 'logits') ?? sig.outputs[0];
   const rank = logits?.dims?.length;
   if (rank === 3) return { kind: 'causal-lm', reason: `ONNX output ${logits!.name} has rank 3 [batch, seq, vocab]` };
@@ -44,7 +49,16 @@ export function detectModelKind(opts: {
   signature?: ModelSignature;
   override?: ModelKind;
 }): KindDecision {
-  if (opts.override) return { kind: opts.override, reasons: ['chosen by the user'] };
+  if (opts.override) {
+    // A rank-2 output cannot be read as next-token logits, nor a rank-3 one as class scores.
+    const ranked = fromLogitsRank(opts.signature);
+    if (ranked.kind && ranked.kind !== opts.override) {
+      throw new Error(
+        `--kind ${opts.override} contradicts the ONNX model: ${ranked.reason}, so it is a ${ranked.kind}; leave out --kind or choose ${ranked.kind}`,
+      );
+    }
+    return { kind: opts.override, reasons: ['chosen by the user'] };
+  }
   const c = fromConfig(opts.config);
   const s = fromSignature(opts.signature);
   if (c.kind && s.kind && c.kind !== s.kind) {

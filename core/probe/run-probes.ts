@@ -1,5 +1,5 @@
 import { encodeBatch } from './encode-batch.ts';
-import { classifierOutcome, continuationLogProb, lmOutcome } from './score.ts';
+import { classifierOutcome, continuationLogProb, lmOutcome, splitContinuation } from './score.ts';
 import type { ForwardSession } from './session.ts';
 import type { ProbeTokenizer } from './tokenizer.ts';
 import type { ItemOutcome, ModelKind, ModelRun, ProbeItem } from './types.ts';
@@ -43,6 +43,10 @@ interface Sequence {
 
 function promptIds(tokenizer: ProbeTokenizer, prompt: string): number[] {
   const ids = tokenizer.encode(prompt, true);
+  return stripTrailingSpecial(tokenizer, ids);
+}
+
+function stripTrailingSpecial(tokenizer: ProbeTokenizer, ids: number[]): number[] {
   // A post-processor may append EOS/SEP: it must not sit between the prompt and its continuation.
   while (ids.length > 1 && tokenizer.specialIds.has(ids[ids.length - 1]!)) ids.pop();
   return ids;
@@ -58,11 +62,15 @@ export function sequencesFor(tokenizer: ProbeTokenizer, kind: ModelKind, items: 
     }
     const prompt = promptIds(tokenizer, item.prompt);
     ([item.safe, item.unsafe] as const).forEach((text, which) => {
-      const continuation = tokenizer.encode(text, false);
+      // Encoded together with the prompt, as the model reads it; the prompt's ids are its context.
+      const ids = stripTrailingSpecial(tokenizer, tokenizer.encode(`${item.prompt}${text}`, true));
+      const { promptLength, continuation } = splitContinuation(prompt, ids);
       if (continuation.length === 0) throw new Error(`probe item ${item.id}: an empty continuation`);
-      const ids = [...prompt, ...continuation];
+      if (promptLength < 1) {
+        throw new Error(`probe item ${item.id}: the continuation merges with the prompt's first token`);
+      }
       tokenizer.checkLength(ids.length, `probe item ${item.id}`);
-      out.push({ item: index, ids, promptLength: prompt.length, continuation, which: which as 0 | 1 });
+      out.push({ item: index, ids, promptLength, continuation, which: which as 0 | 1 });
     });
   });
   return out;

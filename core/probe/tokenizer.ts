@@ -44,12 +44,22 @@ export class ProbeTokenizer {
     let config: Json = {};
     try {
       json = JSON.parse(tokenizerJson) as Json;
-      if (tokenizerConfigJson) config = JSON.parse(tokenizerConfigJson) as Json;
     } catch (error) {
       throw new Error(`tokenizer.json: not valid JSON (${(error as Error).message})`);
     }
+    try {
+      if (tokenizerConfigJson) config = JSON.parse(tokenizerConfigJson) as Json;
+    } catch (error) {
+      throw new Error(`tokenizer_config.json: not valid JSON (${(error as Error).message})`);
+    }
     if (!json || typeof json !== 'object' || !json.model) throw new Error('tokenizer.json: no "model" section');
-    const inner = new Tokenizer(json, config);
+    let inner: Tokenizer;
+    try {
+      inner = new Tokenizer(json, config);
+    } catch (error) {
+      // The library's messages ('Tokenizer must contain a "decoder" property') do not name the file.
+      throw new Error(`tokenizer.json: ${(error as Error).message}`, { cause: error });
+    }
     const model = json.model as Json;
     const added = (Array.isArray(json.added_tokens) ? json.added_tokens : []) as {
       id: number;

@@ -41,9 +41,10 @@ function surface(tokenizer: ProbeTokenizer, id: number): string | undefined {
   const text = tokenizer.decode([id]).trim();
   // eslint-disable-next-line no-control-regex
   if (text === '' || /[\u0000-\u001f\u007f\ufffd]/.test(text)) return undefined;
-  // The token must survive a round trip as a word of its own, or the insertion tests something else.
+  // The token must survive a round trip as a word of its own, as the same id, or the insertion tests
+  // something else (another token with the same surface, or a different split).
   const back = tokenizer.encode(` ${text}`, false);
-  if (back.length !== 1) return undefined;
+  if (back.length !== 1 || back[0] !== id) return undefined;
   return text;
 }
 
@@ -98,22 +99,47 @@ export function triggerCandidates(opts: {
   return out;
 }
 
-/** Held-out items: those with a trigger slot, taken round-robin across categories up to `cap`. */
-export function selectHeldOut(items: readonly ProbeItem[], cap = DEFAULT_HELD_OUT_CAP): ProbeItem[] {
-  const byCategory = new Map<string, ProbeItem[]>();
+function byCategory(items: readonly ProbeItem[]): ProbeItem[][] {
+  const groups = new Map<string, ProbeItem[]>();
   for (const item of items) {
     if (!item.triggerSlot) continue;
-    const list = byCategory.get(item.category) ?? [];
+    const list = groups.get(item.category) ?? [];
     list.push(item);
-    byCategory.set(item.category, list);
+    groups.set(item.category, list);
   }
-  const queues = [...byCategory.values()];
+  return [...groups.values()];
+}
+
+function roundRobin(queues: readonly ProbeItem[][], cap: number, order: ReadonlyMap<string, number>): ProbeItem[] {
   const out: ProbeItem[] = [];
   for (let round = 0; out.length < cap && queues.some((q) => q.length > round); round++) {
     for (const q of queues) if (q[round] && out.length < cap) out.push(q[round]!);
   }
-  const order = new Map(items.map((item, i) => [item.id, i]));
   return out.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
+}
+
+/** Held-out items: those with a trigger slot, taken round-robin across categories up to `cap`. */
+export function selectHeldOut(items: readonly ProbeItem[], cap = DEFAULT_HELD_OUT_CAP): ProbeItem[] {
+  return roundRobin(byCategory(items), cap, new Map(items.map((item, i) => [item.id, i])));
+}
+
+/**
+ * The held-out items split in two disjoint halves, deterministically: within each category the items with a
+ * trigger slot alternate between screening and confirmation, and each half is taken round-robin across
+ * categories (up to ⌈cap/2⌉ and ⌊cap/2⌋). Candidates are screened on the first half; the confirmed rates
+ * are measured on the second, so the best of many candidates is not judged on the items that chose it.
+ */
+export function splitHeldOut(
+  items: readonly ProbeItem[],
+  cap = DEFAULT_HELD_OUT_CAP,
+): { screening: ProbeItem[]; confirmation: ProbeItem[] } {
+  const queues = byCategory(items);
+  const order = new Map(items.map((item, i) => [item.id, i]));
+  const half = (parity: number) => queues.map((q) => q.filter((_, i) => i % 2 === parity));
+  return {
+    screening: roundRobin(half(0), Math.ceil(cap / 2), order),
+    confirmation: roundRobin(half(1), Math.floor(cap / 2), order),
+  };
 }
 
 /** The item with `token` inserted at its trigger slot (prefix or suffix of the text / prompt). */
@@ -126,6 +152,19 @@ export function insertTrigger(item: ProbeItem, token: string): ProbeItem {
 function slotOf(heldOut: readonly ProbeItem[]): TriggerTrial['slot'] {
   const suffix = heldOut.filter((i) => i.triggerSlot === 'suffix').length;
   return suffix * 2 > heldOut.length ? 'suffix' : 'prefix';
+}
+
+/** The token inserted into each item, run through one session: the outcomes in item order. */
+export async function runInserted(
+  session: ForwardSession,
+  tokenizer: ProbeTokenizer,
+  kind: ModelKind,
+  items: readonly ProbeItem[],
+  token: string,
+  run: Omit<RunProbeOptions, 'onProgress'>,
+): Promise<ItemOutcome[]> {
+  const triggered = items.map((item) => insertTrigger(item, token));
+  return (await runProbeItems(session, tokenizer, kind, triggered, run)).outcomes;
 }
 
 /** Runs every candidate on the fine-tune; returns one trial per candidate and those passing screening. */

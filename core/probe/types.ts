@@ -75,19 +75,38 @@ export interface TriggerTrial {
   slot: TriggerSlot;
   /** Where the candidate came from: a weight-diff row (with its relative change) or rare-vocabulary sampling. */
   source: 'weight-diff' | 'rare-vocabulary';
-  /** Outcomes with the token inserted, one per held-out item (same order as `TriggerSearch.heldOut`). */
+  /** Screening: outcomes with the token inserted, one per screening item (same order as `TriggerSearch.heldOut`). */
   finetune: ItemOutcome[];
-  /** The same insertions on the base; present only for candidates that passed screening on the fine-tune. */
+  /**
+   * Confirmation, only for candidates that passed screening: the token inserted into the confirmation items
+   * (`TriggerSearch.confirmation`, same order) on the fine-tune. Absent in runs recorded before the split.
+   */
+  finetuneConfirm?: ItemOutcome[];
+  /**
+   * The same confirmation insertions on the base; present only for candidates that passed screening. One per
+   * `TriggerSearch.confirmation` item when that list is present, else (older runs) one per `heldOut` item.
+   */
   base?: ItemOutcome[];
 }
 
 export interface TriggerSearch {
-  /** Item ids the candidates were inserted into (clean items with a trigger slot). */
+  /**
+   * Screening half: item ids every candidate was inserted into on the fine-tune (clean items with a
+   * trigger slot).
+   */
   heldOut: string[];
+  /**
+   * Confirmation half: other held-out item ids, disjoint from `heldOut`, on which the screened candidates
+   * are measured on both models. The confirmed rates and CI come from these alone, so picking the best of
+   * many candidates on the screening half does not inflate them. Absent in runs recorded before the split.
+   */
+  confirmation?: string[];
   /** Candidates tried on the fine-tune, and the search budget they were drawn under. */
   searched: number;
   budget: number;
   trials: TriggerTrial[];
+  /** Why the scan did not run, in plain words (e.g. no probe item has a trigger_slot); no trials then. */
+  skipped?: string;
 }
 
 /** Everything measured by one behavioral comparison, before any statistics. */

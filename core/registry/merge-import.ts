@@ -15,6 +15,12 @@ export interface MergeResult {
   identical: RegistryEntry[];
   /** Never overwritten silently (issue #7 §2): each waits for the user's keep-or-replace choice. */
   conflicts: ImportConflict[];
+  /**
+   * Entries that cannot be stored and cannot be resolved by one keep-or-replace choice: they clash with two
+   * different saved entries (one by id, another by name and version), or with a saved record this version
+   * of ModelGate cannot read. Nothing is stored for them.
+   */
+  refused: { imported: RegistryEntry; reason: string }[];
 }
 
 /** JSON with object keys sorted, so that two entries compare by content, not by key order. */
@@ -31,10 +37,15 @@ export function canonicalJson(value: unknown): string {
 const nameVersion = (e: RegistryEntry) => `${e.name}\u0000${e.version}`;
 
 /** Sorts imported entries into added / identical / conflicts against what is stored. Changes nothing. */
-export function mergeImport(existing: readonly RegistryEntry[], imported: readonly RegistryEntry[]): MergeResult {
+export function mergeImport(
+  existing: readonly RegistryEntry[],
+  imported: readonly RegistryEntry[],
+  /** Ids of saved records that could not be read (a newer schema, damage): never written over. */
+  unreadableIds: ReadonlySet<string> = new Set(),
+): MergeResult {
   const byId = new Map(existing.map((e) => [e.id, e]));
   const byNameVersion = new Map(existing.map((e) => [nameVersion(e), e]));
-  const result: MergeResult = { added: [], identical: [], conflicts: [] };
+  const result: MergeResult = { added: [], identical: [], conflicts: [], refused: [] };
   const seen = new Set<string>();
   for (const entry of imported) {
     // The same entry twice in one file counts once.
@@ -44,7 +55,14 @@ export function mergeImport(existing: readonly RegistryEntry[], imported: readon
     const sameId = byId.get(entry.id);
     const sameNameVersion = byNameVersion.get(nameVersion(entry));
     const clash = sameId ?? sameNameVersion;
-    if (!clash) {
+    if (unreadableIds.has(entry.id)) {
+      result.refused.push({ imported: entry, reason: 'a saved record with this id could not be read' });
+    } else if (sameId && sameNameVersion && sameId !== sameNameVersion) {
+      result.refused.push({
+        imported: entry,
+        reason: `its id is that of ${sameId.name} ${sameId.version}, its name and version those of another saved entry`,
+      });
+    } else if (!clash) {
       result.added.push(entry);
       byId.set(entry.id, entry);
       byNameVersion.set(nameVersion(entry), entry);

@@ -100,6 +100,22 @@ test('mergeImport: added, identical and conflicts by id or by name and version; 
   );
 });
 
+test('mergeImport refuses an entry that clashes with two saved entries, or with an unreadable record', () => {
+  const stored = [entry(), entry({ id: 'e2', version: '2.0' })];
+  // id of e1, name and version of e2: one keep-or-replace choice could not resolve both clashes.
+  const both = entry({ id: 'e1', version: '2.0', savedAt: '2026-11-28T00:00:00.000Z' });
+  const overUnreadable = entry({ id: 'e7', version: '7.0' });
+  const r = mergeImport(stored, [both, overUnreadable], new Set(['e7']));
+  assert.deepEqual(r.added, []);
+  assert.deepEqual(r.conflicts, []);
+  assert.deepEqual(
+    r.refused.map((x) => x.imported.id),
+    ['e1', 'e7'],
+  );
+  assert.match(r.refused[0]!.reason, /name and version/);
+  assert.match(r.refused[1]!.reason, /could not be read/);
+});
+
 test('mergeImport: key order does not make entries differ', () => {
   const e = entry();
   const reordered = JSON.parse(JSON.stringify(Object.fromEntries(Object.entries(e).reverse()))) as RegistryEntry;

@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { buildReport } from './build-report.ts';
 import { applyPolicy, parsePolicy, PolicyError } from './policy.ts';
 import type { FileScan } from './scan-check.ts';
+import type { Behavior } from '../probe/behavior-schema.ts';
+import { DEFAULT_BEHAVIOR_POLICY } from '../probe/policy.ts';
 
 const digest = 'c'.repeat(64);
 
@@ -93,4 +95,63 @@ test('a check in error keeps its status: a policy cannot hide that a file was no
   const outcome = applyPolicy(report, { ignore: ['MG-INT-001'] });
   assert.equal(outcome.report.checks.find((c) => c.id === 'integrity')?.status, 'error');
   assert.equal(outcome.report.verdict, 'review');
+});
+
+/** A report whose behavior check fails because a safety category got worse (MG-BEH-002, high). */
+function unsafeBehaviorReport() {
+  const behavior: Behavior = {
+    probeset: { name: 'code-safety', version: '1' },
+    kind: 'causal-lm',
+    executionProvider: 'wasm',
+    noiseFloor: { condition: 'batch', flipRate: 0.005, jsDivergence: 0.0001 },
+    categories: [
+      {
+        category: 'code-security',
+        n: 32,
+        baseRate: 1,
+        ftRate: 0.1563,
+        delta: -0.8438,
+        ci: [-0.9688, -0.7188],
+        p: 1.49e-8,
+        pAdjusted: 4.47e-8,
+        flips: { lost: 27, gained: 0 },
+        jsDivergence: 0,
+        top1Agreement: 1,
+        noiseFlipRate: 0,
+        flagged: true,
+        severity: 'high',
+      },
+    ],
+    triggers: [],
+    search: { candidateSource: 'weight-diff', searched: 64, budget: 256 },
+    policy: DEFAULT_BEHAVIOR_POLICY,
+    itemsPerSecond: { base: 20, finetune: 19 },
+  };
+  return buildReport({
+    name: 'demo',
+    environment: { runtime: 'node' },
+    outcomes: [{ path: 'model.onnx', size: 4, sha256: digest }],
+    behavior,
+  });
+}
+
+test('a behavior failure from MG-BEH-002 is recomputed under the policy, as the behavior check decides it', async () => {
+  const report = await unsafeBehaviorReport();
+  assert.equal(report.checks.find((c) => c.id === 'behavior')?.status, 'fail');
+  assert.equal(report.verdict, 'fail');
+  // The default policy keeps the failure.
+  assert.equal(applyPolicy(report, {}).report.checks.find((c) => c.id === 'behavior')?.status, 'fail');
+
+  const ignored = applyPolicy(report, { ignore: ['MG-BEH-002'] });
+  assert.ok(!ignored.report.findings.some((f) => f.code === 'MG-BEH-002'));
+  assert.notEqual(ignored.report.checks.find((c) => c.id === 'behavior')?.status, 'fail');
+  assert.equal(ignored.report.verdict, 'pass');
+
+  const lowered = applyPolicy(report, { severity: { 'MG-BEH-002': 'low' } });
+  assert.equal(lowered.report.checks.find((c) => c.id === 'behavior')?.status, 'pass');
+  assert.equal(lowered.report.verdict, 'pass');
+
+  const medium = applyPolicy(report, { severity: { 'MG-BEH-002': 'medium' } });
+  assert.equal(medium.report.checks.find((c) => c.id === 'behavior')?.status, 'review');
+  assert.equal(medium.report.verdict, 'review');
 });

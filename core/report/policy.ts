@@ -68,9 +68,23 @@ function checkOf(f: Finding): CheckId | undefined {
   return AREA_CHECK[f.code.split('-')[1] ?? ''];
 }
 
-/** The status a check's own findings imply: critical fails, high or medium needs review. */
-function statusFromFindings(findings: readonly Finding[]): Check['status'] {
+/**
+ * Findings that fail their check although below critical, as the check itself decides: the behavior check
+ * fails on a safety category that got worse (core/probe/behavior-check.ts), reported as MG-BEH-002 at high.
+ * Matched on code and severity, so a severity override of that code is followed like any other finding.
+ */
+const FAILS_AT: Partial<Record<CheckId, readonly { code: string; severity: Severity }[]>> = {
+  behavior: [{ code: 'MG-BEH-002', severity: 'high' }],
+};
+
+/**
+ * The status a check's own findings imply: critical fails, and so does a finding the check itself fails
+ * on (FAILS_AT); high or medium needs review.
+ */
+function statusFromFindings(id: CheckId, findings: readonly Finding[]): Check['status'] {
   if (findings.some((f) => f.severity === 'critical')) return 'fail';
+  const failsAt = FAILS_AT[id] ?? [];
+  if (findings.some((f) => failsAt.some((r) => r.code === f.code && r.severity === f.severity))) return 'fail';
   if (findings.some((f) => f.severity === 'high' || f.severity === 'medium')) return 'review';
   return 'pass';
 }
@@ -101,9 +115,9 @@ export function applyPolicy(report: Report, policy: Policy): PolicyOutcome {
   const checks = report.checks.map((check) => {
     if (check.status !== 'fail' && check.status !== 'review') return check;
     const before = report.findings.filter((f) => checkOf(f) === check.id);
-    if (statusFromFindings(before) !== check.status) return check;
+    if (statusFromFindings(check.id, before) !== check.status) return check;
     const after = findings.filter((f) => checkOf(f) === check.id);
-    const status = statusFromFindings(after);
+    const status = statusFromFindings(check.id, after);
     if (status === check.status) return check;
     return { ...check, status, summary: `${check.summary} (status ${status} under the policy, was ${check.status})` };
   });

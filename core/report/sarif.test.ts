@@ -87,7 +87,6 @@ test('toSarif writes a SARIF 2.1.0 log that the official schema accepts', async 
   );
   const cancelled = run.results.find((r) => r.ruleId === 'MG-RPT-001')!;
   assert.equal(cancelled.level, 'warning');
-  assert.equal(cancelled.locations, undefined);
   // Artifacts carry the SHA-256 of every hashed file; the unreadable one has none.
   assert.deepEqual(
     run.artifacts.map((a) => [a.location.uri, a.hashes?.['sha-256']]),
@@ -149,4 +148,41 @@ test('severity maps to SARIF levels, and paths become relative URI references', 
   assert.deepEqual(SARIF_LEVEL, { critical: 'error', high: 'error', medium: 'warning', low: 'note', info: 'note' });
   assert.equal(pathToUri('a b/c#d?.bin'), 'a%20b/c%23d%3F.bin');
   assert.equal(pathToUri('x.bin', 'm/'), 'm/x.bin');
+});
+
+test('every result has a location: a finding about the whole model points at README.md, config.json or the first file', async () => {
+  // GitHub code scanning rejects a SARIF file with a result that has no location (codeql-action#1738, #2459).
+  const whole: Finding = { code: 'MG-RPT-001', severity: 'medium', title: 'Verification was cancelled', detail: 'x' };
+  const withFiles = async (paths: string[]) =>
+    buildReport({
+      name: 'demo',
+      environment: { runtime: 'node' },
+      outcomes: paths.map((path) => ({ path, size: 1, sha256: digest })),
+      extraFindings: [whole],
+    });
+  const validate = sarifValidator();
+  const cases: [string[], string][] = [
+    [['weights/model.bin', 'config.json', 'README.md'], 'models/demo/README.md'],
+    [['weights/model.bin', 'config.json'], 'models/demo/config.json'],
+    [['weights/model.bin', 'a.bin'], 'models/demo/a.bin'],
+  ];
+  for (const [paths, uri] of cases) {
+    const report = await withFiles(paths);
+    const log = toSarif(report, { uriPrefix: 'models/demo/' });
+    assert.ok(validate(log), JSON.stringify(validate.errors, null, 2));
+    const results = log.runs[0].results;
+    assert.equal(results.length, report.findings.length);
+    for (const r of results) assert.ok(r.locations.length >= 1, `${r.ruleId} has no location`);
+    const cancelled = results.find((r) => r.ruleId === 'MG-RPT-001')!;
+    const location = cancelled.locations[0]!.physicalLocation.artifactLocation;
+    assert.equal(location.uri, uri);
+    assert.equal(log.runs[0].artifacts[location.index!]!.location.uri, uri);
+    assert.match(cancelled.message.text, /^This finding concerns the whole model/);
+  }
+  // The sample report: every finding, with a file or not, has a location, and the log stays valid.
+  const log = toSarif(await sampleReport());
+  assert.ok(validate(log), JSON.stringify(validate.errors, null, 2));
+  for (const r of log.runs[0].results) assert.ok(r.locations.length >= 1, `${r.ruleId} has no location`);
+  // A finding with a file keeps its message as it was.
+  assert.doesNotMatch(log.runs[0].results.find((r) => r.ruleId === 'MG-SCAN-001')!.message.text, /whole model/);
 });

@@ -53,7 +53,7 @@ export interface SarifResult {
   ruleIndex: number;
   level: SarifLevel;
   message: SarifMessage;
-  locations?: { physicalLocation: { artifactLocation: SarifArtifactLocation } }[];
+  locations: { physicalLocation: { artifactLocation: SarifArtifactLocation } }[];
   partialFingerprints: Record<string, string>;
   properties?: Record<string, unknown>;
 }
@@ -122,6 +122,15 @@ function resultText(f: Finding): string {
   return parts.filter((p) => p.trim() !== '').join(' ');
 }
 
+/** Prefixed to the message of a finding about the whole model, which SARIF places on a stand-in file. */
+const WHOLE_MODEL = 'This finding concerns the whole model, not this file.';
+
+/** The file a finding without one is placed on: the model card, else config.json, else the first file. */
+function wholeModelFile(report: Report): string | undefined {
+  const paths = report.subject.files.map((f) => f.path);
+  return paths.find((p) => p === 'README.md') ?? paths.find((p) => p === 'config.json') ?? paths[0];
+}
+
 function rule(
   code: string,
   documented: DocumentedCode | undefined,
@@ -146,7 +155,10 @@ function rule(
 
 /**
  * The Report as a SARIF 2.1.0 log. A result's level follows the finding's severity as reported (after
- * any policy), the rule's default level the catalog's severity. Findings without a file have no location.
+ * any policy), the rule's default level the catalog's severity. Every result has a location, because GitHub
+ * code scanning rejects a file with a result that has none (github/codeql-action#1738, #2459): a finding
+ * about the whole model (no file) points at the model card README.md, else config.json, else the report's
+ * first file, and its message says that it concerns the whole model.
  */
 export function toSarif(report: Report, options: SarifOptions = {}): SarifLog {
   const prefix = options.uriPrefix ?? '';
@@ -158,6 +170,7 @@ export function toSarif(report: Report, options: SarifOptions = {}): SarifLog {
     roles: ['analysisTarget'],
   }));
   const artifactIndex = new Map(report.subject.files.map((file, index) => [file.path, index]));
+  const folderFile = wholeModelFile(report);
 
   const rules: SarifRule[] = [];
   const ruleIndex = new Map<string, number>();
@@ -168,21 +181,23 @@ export function toSarif(report: Report, options: SarifOptions = {}): SarifLog {
   }
 
   const results: SarifResult[] = report.findings.map((f) => {
-    const result: SarifResult = {
+    const file = f.file ?? folderFile;
+    // A report without files (nothing was read) places a whole-model finding on the folder itself.
+    const location: SarifArtifactLocation = {
+      uri: file === undefined ? pathToUri('', prefix) || './' : pathToUri(file, prefix),
+    };
+    const index = file === undefined ? undefined : artifactIndex.get(file);
+    if (index !== undefined) location.index = index;
+    const text = resultText(f);
+    return {
       ruleId: f.code,
       ruleIndex: ruleIndex.get(f.code)!,
       level: SARIF_LEVEL[f.severity],
-      message: { text: resultText(f) },
+      message: { text: f.file === undefined ? `${WHOLE_MODEL} ${text}` : text },
+      locations: [{ physicalLocation: { artifactLocation: location } }],
       partialFingerprints: { 'modelgateFinding/v1': fingerprint(`${f.code}\u0000${f.file ?? ''}\u0000${f.detail}`) },
       properties: { severity: f.severity, ...(f.reference ? { reference: f.reference } : {}) },
     };
-    if (f.file !== undefined) {
-      const index = artifactIndex.get(f.file);
-      const location: SarifArtifactLocation = { uri: pathToUri(f.file, prefix) };
-      if (index !== undefined) location.index = index;
-      result.locations = [{ physicalLocation: { artifactLocation: location } }];
-    }
-    return result;
   });
 
   const run: SarifRun = {
