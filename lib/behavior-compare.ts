@@ -47,8 +47,13 @@ export function compareBehaviorInWorker(
     worker.addEventListener('error', (event) =>
       settle(() => reject(new Error(`the inference worker failed: ${event.message || 'it could not start'}`))),
     );
+    // Progress messages travel on their own MessagePort and may still be queued after the worker is gone:
+    // once settled, they must not repaint a finished or cancelled run as running.
+    const progress: BehaviorProgress = (...args) => {
+      if (!settled) onProgress(...args);
+    };
     wrap<InferWorkerApi>(worker)
-      .compareBehavior({ ...request, base: plain(request.base), finetune: plain(request.finetune) }, proxy(onProgress))
+      .compareBehavior({ ...request, base: plain(request.base), finetune: plain(request.finetune) }, proxy(progress))
       .then(
         (result) => settle(() => resolve(result)),
         (error: unknown) => settle(() => reject(error)),

@@ -96,6 +96,22 @@ async function webgpuAvailable(): Promise<string | undefined> {
 }
 
 /**
+ * At most ten progress messages a second (and always the last of a phase): one per batch would queue
+ * thousands of messages that the page can only repaint long after the run has moved on.
+ */
+function throttled(onProgress: BehaviorProgress, everyMs = 100): BehaviorProgress {
+  let last = 0;
+  let lastPhase = '';
+  return (phase, done, total, rate) => {
+    const now = performance.now();
+    if (phase === lastPhase && done < total && now - last < everyMs) return;
+    last = now;
+    lastPhase = phase;
+    onProgress(phase, done, total, rate);
+  };
+}
+
+/**
  * The behavioral comparison inside the inference worker (issue #6 §2): models are opened one at a time,
  * fine-tune first; the noise floor is the base on the other provider when both run, else another batch size.
  */
@@ -135,7 +151,7 @@ export async function runBehaviorJob(
       // WASM vs WebGPU when both run; a second batch size when only WASM does.
       noiseFloor: primary === 'webgpu' ? 'provider' : 'batch',
       batchSize: req.batchSize,
-      onProgress,
+      onProgress: throttled(onProgress),
     });
   let fallback = noGpu;
   let run;
