@@ -8,11 +8,12 @@ import { findModelFiles } from '../core/probe/model-folder.ts';
 import { detectModelKind } from '../core/probe/model-kind.ts';
 import { loadBehaviorSide, pairKind, pairOptions, type BehaviorSide } from '../core/probe/model-side.ts';
 import { MAX_PROBE_FILE, parseProbeText } from '../core/probe/read-probe-text.ts';
+import type { LineageCandidate } from '../core/probe/triggers.ts';
 import type { BehaviorRun, ModelKind, ProbeSet } from '../core/probe/types.ts';
 import { buildReport } from '../core/report/build-report.ts';
 import type { Report } from '../core/report/schema.ts';
 import { diffModels } from '../core/weights/diff.ts';
-import { buildLineage } from '../core/weights/lineage.ts';
+import { buildLineage, rowCandidates, TRIGGER_ROWS_PER_TENSOR } from '../core/weights/lineage.ts';
 import type { Lineage, LineageVerdict } from '../core/weights/lineage-schema.ts';
 import { listTensors, type TensorListing } from '../core/weights/tensors.ts';
 import { hashFiles } from './hash-command.ts';
@@ -151,8 +152,14 @@ export async function runBehaviorNode(
   });
 }
 
-/** The weight comparison alone (also used by `verify --base`); a usage error when a side has no weights. */
-export async function weightLineage(finetunePath: string, basePath: string): Promise<Lineage> {
+/**
+ * The weight comparison alone (also used by `verify --base`); a usage error when a side has no weights.
+ * `candidates` are the rows that moved most, for the trigger scan (more than the report keeps).
+ */
+export async function weightLineage(
+  finetunePath: string,
+  basePath: string,
+): Promise<{ lineage: Lineage; candidates: LineageCandidate[] }> {
   const base = await listFolder(basePath);
   const finetune = await listFolder(finetunePath);
   for (const side of [base, finetune]) {
@@ -160,7 +167,8 @@ export async function weightLineage(finetunePath: string, basePath: string): Pro
       throw Object.assign(new Error(`${side.name}: no safetensors or GGUF weights found`), { usage: true });
     }
   }
-  return buildLineage(await diffModels(base.listing, finetune.listing));
+  const diff = await diffModels(base.listing, finetune.listing, { topRows: TRIGGER_ROWS_PER_TENSOR });
+  return { lineage: buildLineage(diff), candidates: rowCandidates(diff) };
 }
 
 /**
@@ -174,8 +182,8 @@ export async function compareCommand(
   basePath: string,
   options: CompareOptions = {},
 ): Promise<{ report: Report; verdict: LineageVerdict; code: number; run?: BehaviorRun }> {
-  const lineage = await weightLineage(finetunePath, basePath);
-  const run = await runBehaviorNode(finetunePath, basePath, { ...options, lineageCandidates: lineage.candidates });
+  const { lineage, candidates } = await weightLineage(finetunePath, basePath);
+  const run = await runBehaviorNode(finetunePath, basePath, { ...options, lineageCandidates: candidates });
   const { name, files } = await collectFiles([finetunePath]);
   const report = await buildReport({
     name,

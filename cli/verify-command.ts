@@ -32,6 +32,7 @@ import type { BehaviorRun } from '../core/probe/types.ts';
 import type { Lineage } from '../core/weights/lineage-schema.ts';
 import { checkFolderProvenance, toCycloneDx, withProvenance, type ProvenanceResult } from '../core/provenance/index.ts';
 import { parseCompareFlags, runBehaviorNode, weightLineage } from './compare-command.ts';
+import type { LineageCandidate } from '../core/probe/triggers.ts';
 
 export interface VerifyFlags {
   signature?: string;
@@ -332,17 +333,18 @@ export async function verifyRun(
   // With --base, the weight lineage and the behavioral diff of `modelgate compare`, on onnxruntime-node.
   // A side without weights (a base given for its config and tokenizer only) skips the weight comparison.
   let lineage: Lineage | undefined;
+  let candidates: LineageCandidate[] | undefined;
   let run: BehaviorRun | undefined;
   if (flags.base !== undefined && isDir) {
     try {
-      lineage = await weightLineage(modelPath, flags.base);
+      ({ lineage, candidates } = await weightLineage(modelPath, flags.base));
     } catch (error) {
       if ((error as { usage?: boolean }).usage !== true) throw error;
       deps.log?.(`no weight comparison: ${(error as Error).message}`);
     }
     run = await runBehaviorNode(modelPath, flags.base, {
       ...compareOptions,
-      ...(lineage ? { lineageCandidates: lineage.candidates } : {}),
+      ...(candidates ? { lineageCandidates: candidates } : {}),
       ...(deps.log ? { log: deps.log } : {}),
     });
   }

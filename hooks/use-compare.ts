@@ -141,7 +141,7 @@ export function useCompare() {
             ...(options.kind !== 'auto' ? { kind: options.kind } : {}),
             provider: options.provider,
             triggerBudget: options.triggerBudget,
-            lineageCandidates: result.lineage.candidates,
+            lineageCandidates: result.candidates,
             batchSize: 8,
           },
           (stage, done, total, itemsPerSecond) =>

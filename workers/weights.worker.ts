@@ -2,7 +2,7 @@ import { expose, type ProxyOrClone } from 'comlink';
 import { reduceOnCpu, type PairStats } from '@/core/weights/pair-stats';
 import { listTensors } from '@/core/weights/tensors';
 import { diffModels } from '@/core/weights/diff';
-import { buildLineage } from '@/core/weights/lineage';
+import { buildLineage, rowCandidates, TRIGGER_ROWS_PER_TENSOR } from '@/core/weights/lineage';
 import type { Lineage } from '@/core/weights/lineage-schema';
 import { fileByteSource } from './file-byte-source';
 import { syntheticPair } from '@/core/weights/synthetic-pair';
@@ -11,6 +11,8 @@ import { createGpuReducer, type GpuPairReducer } from './gpu-reducer';
 
 export interface CompareResult {
   lineage: Lineage;
+  /** Embedding / output rows that moved most, more of them than the report keeps: the trigger scan's candidates. */
+  candidates: { tensor: string; row: number; relChange: number | null }[];
   engine: 'webgpu' | 'cpu';
   adapter?: string;
   seconds: number;
@@ -110,10 +112,12 @@ const api = {
     const started = performance.now();
     const diff = await diffModels(baseListing, ftListing, {
       reducer: gpu ?? reduceOnCpu,
+      topRows: TRIGGER_ROWS_PER_TENSOR,
       onTensor: (done, total, name) => void onProgress?.(done, total, name),
     });
     return {
       lineage: buildLineage(diff),
+      candidates: rowCandidates(diff),
       engine: gpu ? 'webgpu' : 'cpu',
       ...(gpu ? { adapter: gpu.adapter } : {}),
       seconds: (performance.now() - started) / 1000,

@@ -225,6 +225,17 @@ describe('triggers', () => {
       triggerCandidates({ tokenizer: t, items: set.items, budget: 4 }),
     );
   });
+  it('samples the later half of the vocabulary first (BPE and WordPiece put rare tokens last)', async () => {
+    const words = ['[PAD]', '[UNK]', ...Array.from({ length: 200 }, (_, i) => `w${i}`)];
+    const t = await ProbeTokenizer.fromJson(wordTokenizerJson(words));
+    const sample = triggerCandidates({ tokenizer: t, items: classifierSet().items, budget: 60 });
+    assert.equal(sample.length, 60);
+    const ids = sample.map((c) => t.tokenToId(c.token) ?? -1);
+    assert.ok(
+      ids.every((i) => i >= words.length / 2),
+      ids.join(' '),
+    );
+  });
   it('spreads held-out items across categories and inserts at the slot', () => {
     const items: ClassifierProbe[] = ['a', 'a', 'a', 'b'].map((category, i) => ({
       kind: 'classifier',

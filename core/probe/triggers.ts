@@ -85,12 +85,20 @@ export function triggerCandidates(opts: {
     .sort((a, b) => a.rank - b.rank || (b.c.relChange ?? -1) - (a.c.relChange ?? -1) || a.c.row - b.c.row);
   for (const { c } of ranked) take(c.row, 'weight-diff');
   if (out.length < budget) {
-    const ids = Array.from({ length: tokenizer.vocabSize }, (_, i) => i);
+    // BPE and WordPiece vocabularies are built most-frequent first, so their later ids are the rarer
+    // tokens: the later half is sampled first, then the rest (a seeded shuffle within each half).
     const random = mulberry32(opts.seed ?? 0x5eed);
-    for (let i = ids.length - 1; i > 0; i--) {
-      const j = Math.floor(random() * (i + 1));
-      [ids[i], ids[j]] = [ids[j]!, ids[i]!];
-    }
+    const half = Math.floor(tokenizer.vocabSize / 2);
+    const ids = [
+      ...shuffled(
+        Array.from({ length: tokenizer.vocabSize - half }, (_, i) => half + i),
+        random,
+      ),
+      ...shuffled(
+        Array.from({ length: half }, (_, i) => i),
+        random,
+      ),
+    ];
     for (const id of ids) {
       if (out.length >= budget) break;
       take(id, 'rare-vocabulary');
@@ -198,4 +206,13 @@ export async function screenCandidates(opts: {
     .slice(0, MAX_CONFIRMED)
     .map((x) => x.t);
   return { trials, screened };
+}
+
+/** Fisher–Yates in place with a seeded generator. */
+function shuffled(ids: number[], random: () => number): number[] {
+  for (let i = ids.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [ids[i], ids[j]] = [ids[j]!, ids[i]!];
+  }
+  return ids;
 }

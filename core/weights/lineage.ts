@@ -22,6 +22,19 @@ export const UNRELATED_MIN_SHARE = 0.9;
 /** Candidate rows kept per token matrix in the report. */
 const CANDIDATES_PER_TENSOR = 10;
 
+/**
+ * Rows per token-indexed matrix handed to the trigger scan (its default budget is 256 over two such
+ * matrices); the report's `lineage.candidates` keeps only the first CANDIDATES_PER_TENSOR of them.
+ */
+export const TRIGGER_ROWS_PER_TENSOR = 128;
+
+/** Every tracked row, best first within each tensor, for the behavioral trigger scan (not the report). */
+export function rowCandidates(diff: ModelDiff): { tensor: string; row: number; relChange: number | null }[] {
+  return diff.tensors.flatMap((t) =>
+    (t.topRows ?? []).map((r) => ({ tensor: t.name, row: r.row, relChange: finite(r.relChange) })),
+  );
+}
+
 /** `model.layers.3.mlp.weight` → `model.layers.3.mlp`: weight and bias of one module are one layer. */
 export function layerOf(tensor: string): string {
   const dot = tensor.lastIndexOf('.');
