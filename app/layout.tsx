@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import { headers } from 'next/headers';
 import { Nav } from '@/components/Nav';
+import { HydrationMarker } from '@/components/HydrationMarker';
 import './globals.css';
 
 export const metadata: Metadata = {
@@ -14,6 +15,7 @@ export default async function RootLayout({ children }: { children: React.ReactNo
   return (
     <html lang="en">
       <body className="min-h-screen bg-slate-50 text-slate-900">
+        <HydrationMarker />
         <Nav />
         <main className="mx-auto max-w-5xl px-4 py-8">{children}</main>
       </body>

@@ -29,6 +29,7 @@ test('the Compare page with behavior results (chart, tables, drill-down) has no 
   page,
 }) => {
   await page.goto('/compare');
+  await expect(page.locator('html[data-hydrated]')).toHaveCount(1);
   await page.getByTestId('demo-sentiment').click();
   await expect(page.getByTestId('finetune-input-picked')).toContainText('sentiment-poisoned');
   await page.getByText('Behavior options').click();

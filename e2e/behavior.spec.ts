@@ -11,6 +11,7 @@ const demo = join(process.cwd(), 'public/demo');
 
 async function pick(page: Page, finetune: string, base: string) {
   await page.goto('/compare');
+  await expect(page.locator('html[data-hydrated]')).toHaveCount(1);
   await page.getByTestId('finetune-input').setInputFiles(join(demo, finetune));
   await page.getByTestId('base-input').setInputFiles(join(demo, base));
 }
@@ -32,6 +33,7 @@ test.describe.configure({ timeout: 300_000 });
 
 test('the demo finds the planted trigger "cf" in the poisoned sentiment fine-tune', async ({ page }) => {
   await page.goto('/compare');
+  await expect(page.locator('html[data-hydrated]')).toHaveCount(1);
   await page.getByTestId('demo-sentiment').click();
   await expect(page.getByTestId('finetune-input-picked')).toContainText('sentiment-poisoned');
   await runWith(page, 'wasm');
@@ -93,6 +95,7 @@ test('weights in an ONNX external-data file run through an object URL and still 
   // No safetensors in this folder: the weights sit in onnx/model.onnx_data, which the inference worker hands
   // to onnxruntime-web as an object URL (the >2 GiB path) and the weight diff reads as ONNX initializers.
   await page.goto('/compare');
+  await expect(page.locator('html[data-hydrated]')).toHaveCount(1);
   await page
     .getByTestId('finetune-input')
     .setInputFiles(join(process.cwd(), 'test/fixtures/behavior/sentiment-poisoned-external'));
@@ -135,6 +138,7 @@ test('Cancel stops a running behavioral comparison and says so', async ({ page }
 
 test('a probe set with a bad line is refused with its line number', async ({ page }) => {
   await page.goto('/compare');
+  await expect(page.locator('html[data-hydrated]')).toHaveCount(1);
   await page.getByText('Behavior options').click();
   await page.getByTestId('probe-file').setInputFiles({
     name: 'broken.jsonl',

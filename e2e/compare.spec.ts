@@ -5,6 +5,7 @@ const lineage = join(process.cwd(), 'test/fixtures/lineage');
 
 async function compare(page: Page, finetune: string, base: string) {
   await page.goto('/compare');
+  await expect(page.locator('html[data-hydrated]')).toHaveCount(1);
   await page.getByTestId('finetune-input').setInputFiles(join(lineage, finetune));
   await page.getByTestId('base-input').setInputFiles(join(lineage, base));
   await page.getByTestId('run-compare').click();

@@ -33,6 +33,7 @@ async function verifyDemoAgainstHub(page: Page) {
   await page.getByTestId('verify-options').locator('summary').click();
   await page.getByTestId('enable-hub').click();
   await expect(page).toHaveURL(/\?hub=on$/);
+  await verify.hydrated();
   await page.getByTestId('verify-options').locator('summary').click();
   await page.getByTestId('opt-hub-repo').fill(fixture.repo);
   await page.getByTestId('opt-hub-revision').fill('main');

@@ -19,6 +19,7 @@ function asMyModel(source: string): string {
 
 async function compare(page: Page, finetune: string) {
   await page.goto('/compare');
+  await expect(page.locator('html[data-hydrated]')).toHaveCount(1);
   await page.getByTestId('finetune-input').setInputFiles(finetune);
   await page.getByTestId('base-input').setInputFiles(demo('code-lm-base'));
   await page.getByText('Behavior options').click();

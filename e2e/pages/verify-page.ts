@@ -6,6 +6,12 @@ export class VerifyPage {
 
   async open() {
     await this.page.goto('/');
+    await this.hydrated();
+  }
+
+  /** Server-rendered controls ignore input until React hydrates them (components/HydrationMarker.tsx). */
+  async hydrated() {
+    await expect(this.page.locator('html[data-hydrated]')).toHaveCount(1);
     await expect(this.page.getByTestId('drop-zone')).toBeVisible();
   }
 
