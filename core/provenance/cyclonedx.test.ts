@@ -1,18 +1,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
+import { loadProvenanceFixture } from './fixtures-node.ts';
 import { checkProvenance } from './check.ts';
 import { HF_TO_SPDX, toCycloneDx, uuidFromDigest } from './cyclonedx.ts';
 import { ReportSchema, type Report } from '../report/schema.ts';
 
 const require = createRequire(import.meta.url);
 const SCHEMAS = join(require.resolve('@cyclonedx/cyclonedx-library/package.json'), '..', 'res', 'schema');
-const FIXTURES = fileURLToPath(new URL('../../test/fixtures/provenance/', import.meta.url));
 
 function readSchema(name: string): Record<string, unknown> {
   return JSON.parse(readFileSync(join(SCHEMAS, name), 'utf8')) as Record<string, unknown>;
@@ -37,19 +36,7 @@ function bomValidator() {
 }
 const validate = bomValidator();
 
-function load(dir: string): { path: string; text: string }[] {
-  const root = join(FIXTURES, dir);
-  const out: { path: string; text: string }[] = [];
-  const walk = (d: string) => {
-    for (const name of readdirSync(d)) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else out.push({ path: relative(root, p).split('\\').join('/'), text: readFileSync(p, 'utf8') });
-    }
-  };
-  walk(root);
-  return out;
-}
+const load = loadProvenanceFixture;
 
 const hex = (c: string) => c.repeat(64);
 

@@ -1,19 +1,11 @@
 import { stripComments, type Card } from './card.ts';
-import type { DatasetCardSummary, DatasetField } from './schema.ts';
+import { DatasetFieldSchema, type DatasetCardSummary, type DatasetField } from './schema.ts';
 
 /**
  * Which documentation fields a dataset card (HF template) or datasheet (Gebru et al. sections) fills in.
  * A field counts only when its section has real text (not `[More Information Needed]`, not a comment).
  */
-const FIELDS: readonly DatasetField[] = [
-  'source',
-  'collection',
-  'preprocessing',
-  'freezeDate',
-  'pii',
-  'bias',
-  'intendedUse',
-];
+const FIELDS: readonly DatasetField[] = DatasetFieldSchema.options;
 
 const HEADINGS: Record<DatasetField, RegExp> = {
   source:

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadProvenanceFixture, PROVENANCE_FIXTURES } from './fixtures-node.ts';
 import { checkProvenance, provenanceCheck, withProvenance } from './check.ts';
 import { CardParseError, parseCard } from './card.ts';
 import { summarizeDatasetCard } from './dataset-card.ts';
@@ -10,21 +10,9 @@ import { PROVENANCE_CODES } from './codes.ts';
 import { buildReport } from '../report/build-report.ts';
 import { ReportSchema } from '../report/schema.ts';
 
-const FIXTURES = fileURLToPath(new URL('../../test/fixtures/provenance/', import.meta.url));
+const FIXTURES = PROVENANCE_FIXTURES;
 
-function load(dir: string): { path: string; text: string }[] {
-  const root = join(FIXTURES, dir);
-  const out: { path: string; text: string }[] = [];
-  const walk = (d: string) => {
-    for (const name of readdirSync(d)) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else out.push({ path: relative(root, p).split('\\').join('/'), text: readFileSync(p, 'utf8') });
-    }
-  };
-  walk(root);
-  return out;
-}
+const load = loadProvenanceFixture;
 
 const codes = (findings: { code: string }[]) => findings.map((f) => f.code).sort();
 const atLeastMedium = (f: { severity: string }) => ['critical', 'high', 'medium'].includes(f.severity);
