@@ -1,8 +1,7 @@
 // A small safetensors writer for bench:weights: one F32 tensor per 64 MB block, seeded, streamed to disk, so a
 // ~500 MB file never sits in memory whole. The fine-tune file is the base plus small seeded noise.
 import { existsSync, statSync } from 'node:fs';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { writeAtomically } from './util.ts';
 
 const BLOCK_ELEMENTS = (64 * 1e6) / 4;
 
@@ -51,12 +50,8 @@ export async function ensureSafetensorsPair(
   ] as const) {
     if (existsSync(path) && statSync(path).size === fileBytes) continue;
     const started = performance.now();
-    await mkdir(dirname(path), { recursive: true });
-    const tmp = `${path}.tmp-${process.pid}`;
-    const handle = await open(tmp, 'w');
-    try {
-      await handle.write(head, 0, head.byteLength, 0);
-      let pos = head.byteLength;
+    await writeAtomically(path, async (append) => {
+      await append(head);
       const values = new Float32Array(BLOCK_ELEMENTS);
       const jitter = new Float32Array(BLOCK_ELEMENTS);
       for (const [i, n] of sizes.entries()) {
@@ -66,20 +61,9 @@ export async function ensureSafetensorsPair(
           fill(jitter, 1_000_003 + i);
           for (let k = 0; k < n; k++) block[k]! += noise * jitter[k]!;
         }
-        const bytes = new Uint8Array(block.buffer, 0, n * 4);
-        for (let off = 0; off < bytes.byteLength;) {
-          const { bytesWritten } = await handle.write(bytes, off, bytes.byteLength - off, pos + off);
-          off += bytesWritten;
-        }
-        pos += bytes.byteLength;
+        await append(new Uint8Array(block.buffer, 0, n * 4));
       }
-    } catch (error) {
-      await handle.close().catch(() => undefined);
-      await rm(tmp, { force: true });
-      throw error;
-    }
-    await handle.close();
-    await rename(tmp, path);
+    });
     log(
       `generated ${path} (${(fileBytes / 1e6).toFixed(0)} MB) in ${((performance.now() - started) / 1000).toFixed(1)} s`,
     );

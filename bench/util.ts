@@ -127,31 +127,27 @@ export function freePort(): Promise<number> {
 // ---------------------------------------------------------------- data files
 
 /**
- * A file of `bytes` pseudo-random bytes at `path`, generated once and reused while its size matches.
- * Written to a temporary name and renamed, so an interrupted run never leaves a short file behind.
+ * Writes `path` through a temporary name and renames it when `write` is done, so an interrupted run never
+ * leaves a short file behind. `write` gets an appender that loops over short writes.
  */
-export async function ensureRandomFile(
+export async function writeAtomically(
   path: string,
-  bytes: number,
-  log: (s: string) => void,
-): Promise<'cached' | 'generated'> {
-  if (existsSync(path) && statSync(path).size === bytes) return 'cached';
+  write: (append: (bytes: Uint8Array) => Promise<void>) => Promise<void>,
+): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   const tmp = `${path}.tmp-${process.pid}`;
-  const started = performance.now();
-  const block = Buffer.allocUnsafe(Math.min(bytes, 64 * MiB));
   const handle = await open(tmp, 'w');
-  try {
-    for (let written = 0; written < bytes;) {
-      const n = Math.min(block.byteLength, bytes - written);
-      await randomFillAsync(block);
-      // A short write is possible in principle; loop until this block is out.
-      for (let off = 0; off < n;) {
-        const { bytesWritten } = await handle.write(block, off, n - off, written + off);
-        off += bytesWritten;
-      }
-      written += n;
+  let pos = 0;
+  const append = async (bytes: Uint8Array) => {
+    // A short write is possible in principle; loop until these bytes are out.
+    for (let off = 0; off < bytes.byteLength;) {
+      const { bytesWritten } = await handle.write(bytes, off, bytes.byteLength - off, pos + off);
+      off += bytesWritten;
     }
+    pos += bytes.byteLength;
+  };
+  try {
+    await write(append);
   } catch (error) {
     await handle.close().catch(() => undefined);
     await rm(tmp, { force: true });
@@ -159,6 +155,25 @@ export async function ensureRandomFile(
   }
   await handle.close();
   await rename(tmp, path);
+}
+
+/** A file of `bytes` pseudo-random bytes at `path`, generated once and reused while its size matches. */
+export async function ensureRandomFile(
+  path: string,
+  bytes: number,
+  log: (s: string) => void,
+): Promise<'cached' | 'generated'> {
+  if (existsSync(path) && statSync(path).size === bytes) return 'cached';
+  const started = performance.now();
+  const block = Buffer.allocUnsafe(Math.min(bytes, 64 * MiB));
+  await writeAtomically(path, async (append) => {
+    for (let written = 0; written < bytes;) {
+      const n = Math.min(block.byteLength, bytes - written);
+      await randomFillAsync(block);
+      await append(block.subarray(0, n));
+      written += n;
+    }
+  });
   log(`generated ${path} (${bytes / MiB} MiB) in ${fmt((performance.now() - started) / 1000, 1)} s`);
   return 'generated';
 }

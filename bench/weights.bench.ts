@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { chromium } from 'playwright';
 import { reduceOnCpu } from '../core/weights/pair-stats.ts';
+import type { SelfTestResult } from '../workers/weights.worker.ts';
 import { diffModels } from '../core/weights/diff.ts';
 import { listTensors } from '../core/weights/tensors.ts';
 import { fileSource } from '../core/io/byte-source-node.ts';
@@ -25,14 +26,7 @@ import { BenchError, fmt, runCommand, table } from './util.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
-interface SelfTest {
-  elements: number;
-  adapter?: string;
-  maxRelDiff: number;
-  ms: { cpu: number; gpu: number | null };
-}
-
-async function browserRun(origin: string, elements: number): Promise<SelfTest> {
+async function browserRun(origin: string, elements: number): Promise<SelfTestResult> {
   const browser = await chromium.launch({
     ...(existsSync(CHROMIUM_PATH) ? { executablePath: CHROMIUM_PATH } : {}),
     args: ['--no-sandbox', '--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader'],
@@ -42,10 +36,10 @@ async function browserRun(origin: string, elements: number): Promise<SelfTest> {
     await page.goto(`${origin}/`);
     const reply = await page.evaluate(
       (n) =>
-        new Promise<{ result?: SelfTest; error?: string }>((resolve) => {
+        new Promise<{ result?: SelfTestResult; error?: string }>((resolve) => {
           const worker = new Worker('/workers/weights.worker.js', { type: 'module' });
           worker.onerror = (event) => resolve({ error: `worker failed: ${event.message}` });
-          worker.onmessage = (event: MessageEvent<{ type?: string; result?: SelfTest; error?: string }>) => {
+          worker.onmessage = (event: MessageEvent<{ type?: string; result?: SelfTestResult; error?: string }>) => {
             if (event.data?.type !== 'modelgate:selfTest') return;
             worker.terminate();
             resolve(event.data);
@@ -141,7 +135,7 @@ async function main(): Promise<void> {
   const nodeS = (performance.now() - t0) / 1000;
 
   const server = await startNextServer(ROOT);
-  let browser: SelfTest;
+  let browser: SelfTestResult;
   try {
     browser = await browserRun(server.origin, elements);
   } finally {

@@ -4,10 +4,9 @@ import { fileSource } from '../core/io/byte-source-node.ts';
 import { gitBlobSha1Factory } from '../core/hash/git-blob-sha1.ts';
 import { hashSourceMulti, SizeChangedError } from '../core/hash/hash-source.ts';
 import { createSha256Node } from '../core/hash/sha256-node.ts';
-import { compareWithManifest, manifestUnavailable, type ManifestComparison } from '../core/manifest/compare.ts';
-import { fetchHubManifest } from '../core/manifest/hf-tree.ts';
+import type { ManifestComparison } from '../core/manifest/compare.ts';
+import { checkManifest, GIT_SHA1_MAX_BYTES } from '../core/manifest/check-manifest.ts';
 import type { HubFetch } from '../core/manifest/hub-errors.ts';
-import { isSha256ManifestName, sha256Manifest } from '../core/manifest/sha256sums.ts';
 import { buildReport } from '../core/report/build-report.ts';
 import type { HashOutcome } from '../core/report/integrity-check.ts';
 import { reportForLink } from '../core/report/link-report.ts';
@@ -83,10 +82,6 @@ export class UsageError extends Error {
 }
 
 export const DEFAULT_ORIGIN = 'http://127.0.0.1:3000';
-/** Hub files bigger than this are always Git LFS (compared by SHA-256), so they need no git blob SHA-1. */
-const GIT_SHA1_MAX_BYTES = 64 << 20;
-/** A SHA256SUMS file larger than this is not a manifest of one model folder. */
-const MAX_MANIFEST_BYTES = 4 << 20;
 
 // ---------------------------------------------------------------------------------------------- progress
 
@@ -211,33 +206,19 @@ export function parseHfFlag(value: string): { repo: string; revision: string } {
   return { repo, revision };
 }
 
-async function manifestCheck(
+/** The folder's published manifest (--hf, or SHA256SUMS in it), compared as the portal does (core/manifest). */
+function manifestCheck(
   files: readonly LocalFile[],
   outcomes: readonly HashOutcome[],
   flags: VerifyFlags,
   fetchFn: HubFetch,
 ): Promise<ManifestComparison | undefined> {
-  const local = outcomes.map((o) => ({
-    path: o.path,
-    size: o.size,
-    ...('sha256' in o ? { sha256: o.sha256, ...(o.gitSha1 ? { gitSha1: o.gitSha1 } : {}) } : {}),
-  }));
-  if (flags.hf) {
-    const { repo, revision } = parseHfFlag(flags.hf);
-    try {
-      const manifest = await fetchHubManifest(repo, revision, fetchFn);
-      return compareWithManifest(local, manifest, { ignore: ['model.sig'] });
-    } catch (error) {
-      return manifestUnavailable(`the Hub revision ${revision} of ${repo}`, (error as Error).message);
-    }
-  }
-  const sums = files.find((f) => isSha256ManifestName(f.modelPath));
-  if (!sums) return undefined;
-  if (sums.size > MAX_MANIFEST_BYTES) {
-    return manifestUnavailable(sums.modelPath, `the file is ${sums.size} bytes, more than a manifest should be`);
-  }
-  const manifest = sha256Manifest(await readFile(sums.diskPath, 'utf8'), sums.modelPath);
-  return compareWithManifest(local, manifest, { ignore: [sums.modelPath, 'model.sig'] });
+  const disk = new Map(files.map((f) => [f.modelPath, f.diskPath]));
+  return checkManifest(outcomes, {
+    ...(flags.hf ? { hub: { ...parseHfFlag(flags.hf), fetch: fetchFn } } : {}),
+    files: files.map((f) => ({ path: f.modelPath, size: f.size })),
+    readText: (path) => readFile(disk.get(path)!, 'utf8'),
+  });
 }
 
 /**

@@ -1,35 +1,17 @@
 import { test, expect, type Page } from '@playwright/test';
-
-interface Stats {
-  count: number;
-  sumBase2: number;
-  sumFt2: number;
-  sumDiff2: number;
-  dot: number;
-  maxAbsDiff: number;
-  changed: number;
-}
-
-interface SelfTest {
-  elements: number;
-  cpu: Stats;
-  gpu: Stats | null;
-  adapter?: string;
-  relDiff: Record<keyof Stats, number> | null;
-  maxRelDiff: number;
-  ms: { cpu: number; gpu: number | null };
-}
+import type { PairStats } from '../core/weights/pair-stats';
+import type { SelfTestResult } from '../workers/weights.worker';
 
 /** Runs the weights worker's self-test through its plain-message diagnostics channel (workers/weights.worker.ts). */
-async function selfTest(page: Page, elements?: number): Promise<SelfTest> {
+async function selfTest(page: Page, elements?: number): Promise<SelfTestResult> {
   // Any portal page: the worker then runs under the portal's COOP/COEP and CSP, as it will on Compare.
   await page.goto('/');
   const reply = await page.evaluate(
     (n) =>
-      new Promise<{ result?: SelfTest; error?: string }>((resolve) => {
+      new Promise<{ result?: SelfTestResult; error?: string }>((resolve) => {
         const worker = new Worker('/workers/weights.worker.js', { type: 'module' });
         worker.onerror = (event) => resolve({ error: `worker failed to load: ${event.message}` });
-        worker.onmessage = (event: MessageEvent<{ type?: string; result?: SelfTest; error?: string }>) => {
+        worker.onmessage = (event: MessageEvent<{ type?: string; result?: SelfTestResult; error?: string }>) => {
           if (event.data?.type !== 'modelgate:selfTest') return;
           worker.terminate();
           resolve(event.data);
@@ -42,11 +24,11 @@ async function selfTest(page: Page, elements?: number): Promise<SelfTest> {
   return reply.result!;
 }
 
-function expectAgreement(result: SelfTest): void {
+function expectAgreement(result: SelfTestResult): void {
   console.log(`${result.elements} elements on ${result.adapter}: relDiff ${JSON.stringify(result.relDiff)}`);
   expect(result.gpu, 'no WebGPU reducer: launch Chromium with --enable-unsafe-webgpu').not.toBeNull();
   expect(result.adapter).toContain('swiftshader');
-  const { cpu, gpu } = result as { cpu: Stats; gpu: Stats };
+  const { cpu, gpu } = result as { cpu: PairStats; gpu: PairStats };
   expect(cpu.count).toBe(result.elements);
   expect(gpu.count).toBe(cpu.count);
   expect(gpu.changed).toBe(cpu.changed);

@@ -1,5 +1,7 @@
 import { Tokenizer } from '@huggingface/tokenizers';
 import type { ModelKind } from './types.ts';
+import { sha256Hex, utf8 } from '../sign/oms/bytes.ts';
+import { canonicalJson } from '../util/canonical-json.ts';
 
 /**
  * A wrapper over @huggingface/tokenizers for the probe run: ids without silent truncation or undefined ids
@@ -8,20 +10,6 @@ import type { ModelKind } from './types.ts';
  */
 
 type Json = Record<string, unknown>;
-
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Json).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
-}
-
-async function sha256Hex(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
-}
 
 export class ProbeTokenizer {
   private constructor(
@@ -67,12 +55,14 @@ export class ProbeTokenizer {
       special?: boolean;
     }[];
     const fingerprint = await sha256Hex(
-      canonical({
-        model: model,
-        normalizer: json.normalizer ?? null,
-        pre_tokenizer: json.pre_tokenizer ?? null,
-        added_tokens: added.map((t) => [t.id, t.content, !!t.special]),
-      }),
+      utf8.encode(
+        canonicalJson({
+          model: model,
+          normalizer: json.normalizer ?? null,
+          pre_tokenizer: json.pre_tokenizer ?? null,
+          added_tokens: added.map((t) => [t.id, t.content, !!t.special]),
+        }),
+      ),
     );
     const specialIds = new Set<number>(added.filter((t) => t.special).map((t) => t.id));
     const vocab = inner.get_vocab(true);

@@ -1,3 +1,5 @@
+import { sha256Hex, utf8 } from '../sign/oms/bytes.ts';
+import { canonicalJson } from '../util/canonical-json.ts';
 import type { Provenance } from './schema.ts';
 
 /** Compares the model's config.json and tokenizer.json with the declared base model's (issue #7 §2). */
@@ -85,23 +87,8 @@ export function compareConfigs(model: Record<string, unknown>, base: Record<stri
   return out;
 }
 
-/** JSON with object keys sorted at every level, so formatting and key order do not count as differences. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
-}
-
-export async function sha256Hex(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
-}
-
 async function sameTokenizer(a: string, b: string): Promise<{ same: boolean; model: string; base: string }> {
-  const [model, base] = await Promise.all([sha256Hex(a), sha256Hex(b)]);
+  const [model, base] = await Promise.all([sha256Hex(utf8.encode(a)), sha256Hex(utf8.encode(b))]);
   if (model === base) return { same: true, model, base };
   let same = false;
   try {

@@ -12,7 +12,8 @@ export {
 } from './check.ts';
 export { parseCard, modelCardMeta, CardParseError, TEMPLATE_LEFTOVER, type Card, type CardSection } from './card.ts';
 export { summarizeDatasetCard, isDatasetCardPath } from './dataset-card.ts';
-export { compareConfigs, canonicalJson, architectureFamily } from './base-compare.ts';
+export { compareConfigs, architectureFamily } from './base-compare.ts';
+export { canonicalJson } from '../util/canonical-json.ts';
 export {
   toCycloneDx,
   cycloneDxLicenses,

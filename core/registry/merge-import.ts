@@ -1,3 +1,4 @@
+import { canonicalJson } from '../util/canonical-json.ts';
 import type { RegistryEntry } from './schema.ts';
 
 /** An imported entry that clashes with a stored one: the user keeps the stored one or replaces it. */
@@ -21,17 +22,6 @@ export interface MergeResult {
    * of ModelGate cannot read. Nothing is stored for them.
    */
   refused: { imported: RegistryEntry; reason: string }[];
-}
-
-/** JSON with object keys sorted, so that two entries compare by content, not by key order. */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(
-          Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
-        )
-      : v,
-  );
 }
 
 const nameVersion = (e: RegistryEntry) => `${e.name}\u0000${e.version}`;

@@ -23,8 +23,7 @@ export type Route = (
 ) => Promise<ScanOutcome | undefined>;
 
 export function fakeContext(options: { budget?: Partial<ScanBudget>; route?: Route } = {}): FakeContext {
-  // defaultBudget()'s `4 << 30` wraps to 0 in 32-bit shift arithmetic: use the intended 4 GiB here.
-  const budget = { ...defaultBudget(), maxInflatedBytes: 4 * 2 ** 30, ...options.budget };
+  const budget = { ...defaultBudget(), ...options.budget };
   const calls: RecordedCall[] = [];
   const make = (depth: number, memberPath: string): FakeContext => {
     const record = async (kind: 'nested' | 'pickle', source: ByteSource, name: string): Promise<ScanOutcome> => {
@@ -43,4 +42,15 @@ export function fakeContext(options: { budget?: Partial<ScanBudget>; route?: Rou
     };
   };
   return make(0, '');
+}
+
+/** A ScanContext for scanners that must not hand anything back to the router: any nested scan fails. */
+export function leafScanContext(): ScanContext {
+  return {
+    depth: 0,
+    budget: defaultBudget(),
+    memberPath: '',
+    scanNested: () => Promise.reject(new Error('unused')),
+    scanPickle: () => Promise.reject(new Error('unused')),
+  };
 }

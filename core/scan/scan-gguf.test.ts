@@ -4,15 +4,9 @@ import { memorySource } from '../io/byte-source.ts';
 import { isGguf, readGgufHeader } from '../formats/gguf.ts';
 import { scanGguf } from './scan-gguf.ts';
 import { checkChatTemplate } from './chat-template-check.ts';
-import { defaultBudget, type ScanContext } from './types.ts';
+import { leafScanContext } from './fake-scan-context.ts';
 
-const ctx: ScanContext = {
-  depth: 0,
-  budget: defaultBudget(),
-  memberPath: '',
-  scanNested: () => Promise.reject(new Error('unused')),
-  scanPickle: () => Promise.reject(new Error('unused')),
-};
+const ctx = leafScanContext();
 
 /** Little GGUF writer: v1 uses u32 counts/lengths/dims, v2+ u64. */
 class W {

@@ -5,15 +5,9 @@ import { memorySource } from '../io/byte-source.ts';
 import { isHdf5, readHdf5RootAttributes } from '../formats/hdf5.ts';
 import { looksLikeKerasConfig } from '../formats/keras.ts';
 import { scanHdf5, scanKerasConfig } from './scan-keras.ts';
-import { defaultBudget, type ScanContext } from './types.ts';
+import { leafScanContext } from './fake-scan-context.ts';
 
-const ctx: ScanContext = {
-  depth: 0,
-  budget: defaultBudget(),
-  memberPath: '',
-  scanNested: () => Promise.reject(new Error('unused')),
-  scanPickle: () => Promise.reject(new Error('unused')),
-};
+const ctx = leafScanContext();
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const scanCfg = (cfg: unknown) =>

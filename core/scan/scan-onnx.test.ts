@@ -4,15 +4,9 @@ import { readFile } from 'node:fs/promises';
 import { memorySource } from '../io/byte-source.ts';
 import { looksLikeOnnx, readOnnxModel } from '../formats/onnx.ts';
 import { externalLocationProblem, scanOnnx } from './scan-onnx.ts';
-import { defaultBudget, type ScanContext } from './types.ts';
+import { leafScanContext } from './fake-scan-context.ts';
 
-const ctx: ScanContext = {
-  depth: 0,
-  budget: defaultBudget(),
-  memberPath: '',
-  scanNested: () => Promise.reject(new Error('unused')),
-  scanPickle: () => Promise.reject(new Error('unused')),
-};
+const ctx = leafScanContext();
 
 const V = 'core/formats/testdata/validators/onnx/';
 const load = async (p: string) => new Uint8Array(await readFile(p));

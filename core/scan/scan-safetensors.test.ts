@@ -4,15 +4,9 @@ import { readFile } from 'node:fs/promises';
 import { memorySource } from '../io/byte-source.ts';
 import { looksLikeSafetensors, readSafetensorsHeader } from '../formats/safetensors.ts';
 import { scanSafetensors } from './scan-safetensors.ts';
-import { defaultBudget, type ScanContext } from './types.ts';
+import { leafScanContext } from './fake-scan-context.ts';
 
-const ctx: ScanContext = {
-  depth: 0,
-  budget: defaultBudget(),
-  memberPath: '',
-  scanNested: () => Promise.reject(new Error('unused')),
-  scanPickle: () => Promise.reject(new Error('unused')),
-};
+const ctx = leafScanContext();
 
 function st(header: string, dataBytes: number, lengthOverride?: bigint): Uint8Array {
   const h = new TextEncoder().encode(header);

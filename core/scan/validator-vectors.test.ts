@@ -7,15 +7,10 @@ import { scanGguf } from './scan-gguf.ts';
 import { scanHdf5, scanKerasConfig } from './scan-keras.ts';
 import { scanOnnx } from './scan-onnx.ts';
 import { scanSafetensors } from './scan-safetensors.ts';
-import { defaultBudget, type ScanContext, type Scanner } from './types.ts';
+import type { Scanner } from './types.ts';
+import { leafScanContext } from './fake-scan-context.ts';
 
-const ctx: ScanContext = {
-  depth: 0,
-  budget: defaultBudget(),
-  memberPath: 'outer.zip!inner',
-  scanNested: () => Promise.reject(new Error('unused')),
-  scanPickle: () => Promise.reject(new Error('unused')),
-};
+const ctx = { ...leafScanContext(), memberPath: 'outer.zip!inner' };
 
 const G = 'core/formats/testdata/validators/gguf/';
 

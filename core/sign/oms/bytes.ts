@@ -1,4 +1,5 @@
-// Small byte helpers shared by the OMS verifier and signer (hex digests, SHA-256, comparisons).
+// Small byte helpers (hex digests, SHA-256, comparisons), written for the OMS verifier and signer and shared
+// by the rest of core (tokenizer and base-config fingerprints).
 import { asBufferSource } from '../buffer-source.ts';
 
 export function toHex(bytes: Uint8Array): string {
