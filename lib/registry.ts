@@ -37,12 +37,6 @@ export async function unreadableCount(): Promise<number> {
   return (await readAll()).unreadable.length;
 }
 
-/** Entries whose name contains `query`, case-insensitively; all of them for an empty query. */
-export async function searchEntries(query: string): Promise<RegistryEntry[]> {
-  const q = query.trim().toLowerCase();
-  return (await listEntries()).filter((e) => e.name.toLowerCase().includes(q));
-}
-
 /** The most recently saved entry of this model name, if any. */
 export async function latestByName(name: string): Promise<RegistryEntry | undefined> {
   const raw = await (await getDB()).getAllFromIndex('registry', 'name', name);
