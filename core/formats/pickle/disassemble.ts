@@ -39,10 +39,17 @@ function uint(bytes: Uint8Array, pos: number, n: number): number {
   return v;
 }
 
-function readLine(bytes: Uint8Array, pos: number): [string, number] {
+/**
+ * One protocol-0 line argument. At the end of the data without a newline, the C unpickler fails but the
+ * pure-Python one (joblib's) takes the rest as the line and drops its last character where it expects the
+ * newline (`readline()[:-1]`), then still runs the op: an INST there still calls. `chopped` applies that.
+ */
+function readLine(bytes: Uint8Array, pos: number, chopped = false): [string, number] {
   const nl = bytes.indexOf(NEWLINE, pos);
-  if (nl < 0) throw new PickleParseError('line argument without a newline', pos);
-  return [latin1(bytes.subarray(pos, nl)), nl + 1];
+  if (nl >= 0) return [latin1(bytes.subarray(pos, nl)), nl + 1];
+  if (pos >= bytes.length) throw new PickleParseError('line argument without a newline', pos);
+  const end = chopped ? Math.max(pos, bytes.length - 1) : bytes.length;
+  return [latin1(bytes.subarray(pos, end)), bytes.length];
 }
 
 /** Byte-for-byte string (Latin-1), so arbitrary bytes survive for escape decoding. */
@@ -120,16 +127,17 @@ function readArg(bytes: Uint8Array, info: OpcodeInfo, pos: number): [OpArg, numb
     case 'ascii-line':
       return readLine(bytes, pos);
     case 'string-line': {
-      const [raw, end] = readLine(bytes, pos);
+      const [raw, end] = readLine(bytes, pos, true);
       return [decodeStringLine(raw.trimEnd(), pos), end];
     }
     case 'unicode-line': {
-      const [raw, end] = readLine(bytes, pos);
+      const [raw, end] = readLine(bytes, pos, true);
       return [unescape(raw, true), end];
     }
     case 'two-lines': {
-      const [module, mid] = readLine(bytes, pos);
-      const [name, end] = readLine(bytes, mid);
+      const [module, mid] = readLine(bytes, pos, true);
+      // Python's loader imports the module even when the name line is missing (`readline()` gives b'').
+      const [name, end] = mid < bytes.length ? readLine(bytes, mid, true) : ['', mid];
       return [[utf8Of(module), utf8Of(name)], end];
     }
     default:
@@ -156,8 +164,8 @@ function readSized(bytes: Uint8Array, info: OpcodeInfo, pos: number): [OpArg, nu
   need(bytes, start, len, info.name);
   const data = bytes.subarray(start, start + len);
   if (info.arg === 'long1' || info.arg === 'long4') {
-    if (len > 4096) throw new PickleParseError(`${info.name} integer of ${len} bytes`, pos);
-    return [decodeLong(data), start + len];
+    // CPython reads integers of any length: a long one is kept with an unknown value rather than refused.
+    return [len > 4096 ? 0n : decodeLong(data), start + len];
   }
   return [data, start + len];
 }

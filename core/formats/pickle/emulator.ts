@@ -2,6 +2,7 @@ import { latin1, PickleParseError, readOp, type PickleOp } from './disassemble.t
 import { HIGHEST_PROTOCOL } from './opcodes.ts';
 import { NONE, type CallKind, type CallValue, type GlobalValue, type PValue } from './values.ts';
 import { isNumpyArrayWrapper, joblibArraySpan } from '../joblib.ts';
+import { parseFloatText, parseIntText, parseLongText, parseMemoKey, stripLongSuffix } from './text-numbers.ts';
 
 /**
  * A pickle VM over symbolic values (issue #3 §3, research §5.3): the stack, metastack (marks) and memo
@@ -47,6 +48,12 @@ export interface EmulationResult {
   budgetExceeded: boolean;
   /** joblib arrays whose raw bytes were skipped. */
   joblibArrays: number;
+  /**
+   * Where a loader reading from a file resumes after this pickle when its STOP sat inside a FRAME: both
+   * CPython unpicklers read the whole frame from the file, so the next pickle.load starts at the frame's end,
+   * not after STOP. Absent when they agree.
+   */
+  resumeAt?: number;
   result?: PValue;
 }
 
@@ -72,6 +79,8 @@ class Machine {
   memo = new Map<number, PValue>();
   proto: number | null = null;
   frameEnd = -1;
+  /** joblib array bytes read from the file at a frame's end: where the op stream jumps once the frame is read. */
+  frameJump: { at: number; to: number } | undefined;
   r: EmulationResult;
   op!: PickleOp;
   pos: number;
@@ -157,6 +166,10 @@ class Machine {
           this.op = { offset: this.pos, info: { name: '-', code: 0, arg: 'none', proto: 0 }, arg: null, end: this.pos };
           this.limit(`pickle op budget of ${this.opts.budget.maxPickleOps} ops exhausted`);
         }
+        if (this.frameJump && this.pos >= this.frameJump.at) {
+          this.pos = Math.max(this.pos, this.frameJump.to);
+          this.frameJump = undefined;
+        }
         this.op = readOp(this.bytes, this.pos);
         this.opts.budget.used.pickleOps++;
         this.r.ops++;
@@ -175,6 +188,8 @@ class Machine {
     }
     this.r.end = this.r.completed ? this.pos : (this.r.error?.offset ?? this.pos);
     this.r.proto = this.proto;
+    const resume = Math.max(this.frameEnd, this.frameJump?.to ?? -1);
+    if (this.r.completed && resume > this.r.end) this.r.resumeAt = resume;
     return this.r;
   }
 
@@ -193,29 +208,15 @@ class Machine {
 
 type Handler = (m: Machine) => void;
 
-function parseIntText(m: Machine, text: string): bigint {
-  const t = text.trim().replace(/L$/, '');
-  if (!/^[+-]?(\d+|0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+)$/.test(t) || t.length > 4096) {
-    m.fail(`${m.op.info.name} argument is not an integer`);
-  }
-  const neg = t.startsWith('-');
-  const body = t.replace(/^[+-]/, '');
-  const v = /^0[xob]/i.test(body) ? BigInt(body) : BigInt(body.replace(/^0+(?=\d)/, ''));
-  return neg ? -v : v;
-}
-
-function parseFloatText(m: Machine, text: string): number {
-  const t = text.trim().toLowerCase();
-  const special: Record<string, number> = { nan: NaN, inf: Infinity, '-inf': -Infinity, '+inf': Infinity };
-  if (t in special) return special[t] as number;
-  const v = Number(t);
-  if (t === '' || Number.isNaN(v)) m.fail('FLOAT argument is not a number');
+function intArg(m: Machine, parse: (line: string) => bigint | undefined, text: string): bigint {
+  const v = parse(text);
+  if (v === undefined) m.fail(`${m.op.info.name} argument is not an integer`);
   return v;
 }
 
 function memoIndex(m: Machine): number {
   const a = m.op.arg;
-  const idx = typeof a === 'string' ? Number(parseIntText(m, a)) : (a as number);
+  const idx = typeof a === 'string' ? Number(intArg(m, parseMemoKey, a)) : (a as number);
   if (idx < 0) m.fail(`negative memo index ${idx}`);
   return idx;
 }
@@ -325,25 +326,40 @@ function build(m: Machine): void {
   if (target.k === 'call' && isNumpyArrayWrapper(target.callee)) joblibArray(m, target);
 }
 
-/** Technique 14: joblib writes a NumpyArrayWrapper's raw array bytes right after its BUILD. */
+/**
+ * Technique 14: joblib writes a NumpyArrayWrapper's raw array bytes right after its BUILD. joblib reads them
+ * from the file handle, not from the unpickler's frame buffer: inside a FRAME they sit at the frame's end,
+ * and the op stream goes on with the rest of the frame, then after the array bytes.
+ */
 function joblibArray(m: Machine, wrapper: CallValue): void {
-  const span = joblibArraySpan(m.bytes, m.pos, wrapper.state ?? NONE);
+  const inFrame = m.frameEnd > m.pos;
+  const arrayAt = inFrame ? m.frameEnd : m.pos;
+  const span = joblibArraySpan(m.bytes, arrayAt, wrapper.state ?? NONE);
   if (span.kind === 'error') m.fail(`joblib array: ${span.message}`);
   m.r.joblibArrays++;
   if (span.kind === 'raw') {
-    m.pos = span.end;
+    if (inFrame) m.frameJump = { at: m.frameEnd, to: span.end };
+    else m.pos = span.end;
     return;
   }
-  // Object arrays are pickled inline with pickle.dump(array, protocol=2): emulate that pickle too.
+  if (inFrame) {
+    objectArrayAt(m, arrayAt, (end) => (m.frameJump = { at: m.frameEnd, to: end }));
+    return;
+  }
+  objectArrayAt(m, m.pos, (end) => (m.pos = end));
+}
+
+/** Object arrays are pickled inline with pickle.dump(array, protocol=2): emulate that pickle too. */
+function objectArrayAt(m: Machine, at: number, resume: (end: number) => void): void {
   if (m.nesting >= m.limits.maxNesting) m.limit('joblib object arrays nested too deep');
-  const inner = new Machine(m.bytes, m.pos, m.opts, m.nesting + 1).run();
-  m.r.globals.push(...inner.globals);
-  m.r.calls.push(...inner.calls);
-  m.r.anomalies.push(...inner.anomalies);
+  const inner = new Machine(m.bytes, at, m.opts, m.nesting + 1).run();
+  for (const g of inner.globals) m.r.globals.push(g);
+  for (const c of inner.calls) m.r.calls.push(c);
+  for (const a of inner.anomalies) m.r.anomalies.push(a);
   m.r.joblibArrays += inner.joblibArrays;
   if (inner.budgetExceeded) m.limit('budget exhausted in a joblib object array');
   if (!inner.completed) m.fail(`joblib object array pickle: ${inner.error?.message ?? 'incomplete'}`);
-  m.pos = inner.end;
+  resume(inner.resumeAt ?? inner.end);
 }
 
 function proto(m: Machine): void {
@@ -367,16 +383,20 @@ const HANDLERS: Record<string, Handler> = {
   NEWTRUE: constant({ k: 'bool', v: true }),
   NEWFALSE: constant({ k: 'bool', v: false }),
   INT: (m) => {
-    const t = (m.op.arg as string).trim();
-    m.push(t === '00' || t === '01' ? { k: 'bool', v: t === '01' } : { k: 'int', v: parseIntText(m, t) });
+    const t = m.op.arg as string;
+    m.push(t === '00' || t === '01' ? { k: 'bool', v: t === '01' } : { k: 'int', v: intArg(m, parseIntText, t) });
   },
-  LONG: (m) => m.push({ k: 'int', v: parseIntText(m, m.op.arg as string) }),
+  LONG: (m) => m.push({ k: 'int', v: intArg(m, parseLongText, stripLongSuffix(m.op.arg as string)) }),
   BININT: (m) => m.push({ k: 'int', v: BigInt(m.op.arg as number) }),
   BININT1: (m) => m.push({ k: 'int', v: BigInt(m.op.arg as number) }),
   BININT2: (m) => m.push({ k: 'int', v: BigInt(m.op.arg as number) }),
   LONG1: (m) => m.push({ k: 'int', v: m.op.arg as bigint }),
   LONG4: (m) => m.push({ k: 'int', v: m.op.arg as bigint }),
-  FLOAT: (m) => m.push({ k: 'float', v: parseFloatText(m, m.op.arg as string) }),
+  FLOAT: (m) => {
+    const v = parseFloatText(m.op.arg as string);
+    if (v === undefined) return m.fail('FLOAT argument is not a number');
+    m.push({ k: 'float', v });
+  },
   BINFLOAT: (m) => m.push({ k: 'float', v: m.op.arg as number }),
   STRING: (m) => m.push({ k: 'str', v: m.op.arg as string }),
   BINSTRING: (m) => m.push(m.str(m.op.arg as Uint8Array, true)),
