@@ -1111,7 +1111,7 @@ def gen_malicious() -> None:
         "weights_only refuses it, apps then retry unsafe → suspicious.", expect="suspicious")
     ns = wrap(call(g("argparse", "Namespace")) + lit({"lr": 0.1}) + BUILD)
     mal("t32-argparse-namespace.pkl", ns, 32, "research §4.32",
-        "argparse.Namespace with a dict state: harmless but not allowlisted → suspicious.", expect="suspicious")
+        "argparse.Namespace with a dict state: the loader only restores attributes → benign.", expect="benign")
     mix = proto(2) + MARK + call(g("mymodels.layers", "CustomBlock")) + call(g("os", "system"), CMD) + TUPLE + STOP
     mal("t32-unknown-global-plus-payload.pt", torch_zip(mix), 32, "Stanza advisory",
         "Non-allowlisted class (forces the unsafe fallback) and os.system in the same data.pkl.")

@@ -137,6 +137,12 @@ export const PICKLE_CODES = {
     explanation:
       'joblib stores raw array bytes inside its pickle; their size could not be worked out, so the rest was searched.',
   },
+  'MG-SCAN-027': {
+    severity: 'info',
+    title: 'The names this pickle imports',
+    explanation:
+      'Every module and name the pickle asks the loader to import, exactly as written in the file, so a reviewer can see what loading it touches.',
+  },
 } as const satisfies Record<string, FindingCodeInfo>;
 
 export type PickleCode = keyof typeof PICKLE_CODES;
@@ -166,4 +172,5 @@ export const PICKLE_CODE_VERDICTS: Record<PickleCode, ScanVerdict> = {
   'MG-SCAN-024': 'benign',
   'MG-SCAN-025': 'benign',
   'MG-SCAN-026': 'suspicious',
+  'MG-SCAN-027': 'benign',
 };

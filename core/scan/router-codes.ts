@@ -26,4 +26,10 @@ export const ROUTER_CODES = {
     explanation:
       'The scanner hit an internal error or its time or memory limit on this file. A failure is never a clean result.',
   },
+  'MG-SCAN-904': {
+    severity: 'medium',
+    title: 'A pickle loader would read this file further than the scan could follow: could not verify',
+    explanation:
+      'Python pickle loaders (torch.load, pickle.load, joblib.load) start executing a file from its first byte whatever its format. Here they would read on past the part the scanner follows, so what they would run is unknown.',
+  },
 } as const satisfies Record<string, FindingCodeInfo>;

@@ -1,6 +1,7 @@
 import type { ByteSource } from '../io/byte-source.ts';
 import { ROUTER_CODES } from './router-codes.ts';
 import { looksLikeText, scanText } from './scan-text.ts';
+import { pickleStart } from './pickle-start.ts';
 import {
   defaultBudget,
   worstVerdict,
@@ -44,12 +45,41 @@ export function createRouter(handlers: readonly FormatHandler[], scanPickle: Sca
     const matched: FormatHandler[] = [];
     for (const h of handlers) if (await safeSniff(h, head, source)) matched.push(h);
     const distinct = matched.filter((h) => !matched.some((o) => o !== h && o.includes?.includes(h.format)));
-    if (distinct.length === 0) return unmatched(source, head, ctx);
-    const outcomes = await Promise.all(distinct.map((h) => guarded(h.format, h.scan, source, ctx)));
-    if (distinct.length === 1) return outcomes[0]!;
-    const formats = distinct.map((h) => h.format);
+    const asPickle = await pickleReading(source, head, distinct);
+    if (distinct.length === 0 && !asPickle) return unmatched(source, head, ctx);
+    const scans = distinct.map((h) => ({ format: h.format, scan: h.scan }));
+    if (asPickle && asPickle !== 'unfollowed') scans.push({ format: 'pickle', scan: scanPickle });
+    const outcomes = await Promise.all(scans.map((h) => guarded(h.format, h.scan, source, ctx)));
+    if (asPickle === 'unfollowed') outcomes.push(unfollowedPickle(source, ctx));
+    if (outcomes.length === 1) return outcomes[0]!;
+    const formats = scans.map((h) => h.format);
     const polyglot = routerFinding('MG-SCAN-901', `the content is valid as: ${formats.join(', ')}`, ctx.memberPath);
-    return combine(formats.join('+'), outcomes, [polyglot]);
+    return combine(formats.join('+'), outcomes, formats.length > 1 ? [polyglot] : []);
+  }
+
+  /**
+   * Whether a pickle loader would run this content although no pickle scanner took it (fail closed): a
+   * loader executes opcodes from the first byte whatever else the bytes are, so every file is checked.
+   */
+  async function pickleReading(
+    source: ByteSource,
+    head: Uint8Array,
+    distinct: readonly FormatHandler[],
+  ): Promise<'runs' | 'unfollowed' | undefined> {
+    if (distinct.some((h) => h.format === 'pickle' || h.includes?.includes('pickle'))) return undefined;
+    if (distinct.some((h) => h.format === 'zip')) return undefined; // loaders open a ZIP as an archive
+    const start = await pickleStart(source, head);
+    return start === 'inert' ? undefined : start;
+  }
+
+  function unfollowedPickle(source: ByteSource, ctx: ScanContext): ScanOutcome {
+    const detail = `${source.name}: a pickle loader would read on past what the check follows`;
+    return {
+      format: 'pickle',
+      verdict: 'unverified',
+      reason: 'a pickle loader would read this file further than the scan could follow',
+      findings: [routerFinding('MG-SCAN-904', detail, ctx.memberPath)],
+    };
   }
 
   async function unmatched(source: ByteSource, head: Uint8Array, ctx: ScanContext): Promise<ScanOutcome> {
@@ -115,8 +145,10 @@ async function guarded(format: string, scanner: Scanner, source: ByteSource, ctx
   }
 }
 
+/** Worst verdict of the parts; a polyglot (`extra` holds its finding) is at least suspicious. */
 function combine(format: string, outcomes: ScanOutcome[], extra: ScanFinding[]): ScanOutcome {
-  const verdict = worstVerdict(['suspicious', ...outcomes.map((o) => o.verdict)]);
+  const floor: ScanOutcome['verdict'][] = extra.length > 0 ? ['suspicious'] : [];
+  const verdict = worstVerdict([...floor, ...outcomes.map((o) => o.verdict)]);
   const reason = outcomes.find((o) => o.verdict === verdict)?.reason ?? 'the file is valid as two formats';
   return { format, verdict, reason, findings: [...extra, ...outcomes.flatMap((o) => o.findings)] };
 }

@@ -67,39 +67,65 @@ function meaningful(r: EmulationResult): boolean {
   return r.completed || r.budgetExceeded || r.globals.length > 0 || r.calls.length > 0;
 }
 
-/** Walks the stream: contiguous stacked pickles, then resync past errors and trailing bytes. */
+/** Walks the stream from each start: contiguous stacked pickles, then resync past errors and trailing bytes. */
 export function scanPickleBytes(bytes: Uint8Array, ctx: Pick<ScanContext, 'budget'>): StreamScan {
-  const pickles: EmulationResult[] = [];
-  const findings: ScanFinding[] = [];
-  const trials = { n: MAX_RESYNC_TRIALS };
-  let pos = 0;
+  const scan: StreamScan = { pickles: [], findings: [] };
+  const walk: Walk = { trials: { n: MAX_RESYNC_TRIALS }, starts: [0], visited: new Set(), trailingAt: -1 };
+  while (walk.starts.length > 0 && scan.pickles.length < MAX_PICKLES) {
+    const start = walk.starts.shift() as number;
+    if (walk.visited.has(start)) continue;
+    if (walkFrom(bytes, start, ctx, scan, walk) === 'budget') return scan;
+  }
+  if (walk.trailingAt > 0) {
+    const { trailingAt } = walk;
+    scan.findings.push(
+      finding('MG-SCAN-024', `${bytes.length - trailingAt} bytes from offset ${trailingAt}`, { offset: trailingAt }),
+    );
+  }
+  const good = scan.pickles.filter(meaningful).length;
+  if (good > 1) scan.findings.push(finding('MG-SCAN-025', `${good} pickles scanned`));
+  return scan;
+}
+
+interface Walk {
+  trials: { n: number };
+  /** Further starts: where a file-reading loader resumes after a STOP inside a frame. */
+  starts: number[];
+  visited: Set<number>;
+  trailingAt: number;
+}
+
+function walkFrom(
+  bytes: Uint8Array,
+  from: number,
+  ctx: Pick<ScanContext, 'budget'>,
+  scan: StreamScan,
+  walk: Walk,
+): 'budget' | 'done' {
+  let pos = from;
   let contiguous = true;
-  let trailingAt = -1;
-  while (pos < bytes.length && pickles.length < MAX_PICKLES) {
+  while (pos < bytes.length && scan.pickles.length < MAX_PICKLES && !walk.visited.has(pos)) {
+    walk.visited.add(pos);
     const r = emulate(bytes, pos, { budget: ctx.budget });
     if (pos === 0 || meaningful(r)) {
-      pickles.push(r);
-      findings.push(...pickleFindings(r));
-      if (r.budgetExceeded) return { pickles, findings };
-    } else if (contiguous && trailingAt < 0) {
-      trailingAt = pos;
+      scan.pickles.push(r);
+      for (const f of pickleFindings(r)) scan.findings.push(f);
+      if (r.budgetExceeded) return 'budget';
+    } else if (contiguous && walk.trailingAt < 0) {
+      walk.trailingAt = pos;
     }
+    if (r.resumeAt !== undefined && walk.starts.length < MAX_PICKLES) walk.starts.push(r.resumeAt);
     contiguous = r.completed && (pos === 0 || meaningful(r));
-    const next = contiguous ? r.end : resync(bytes, Math.max(r.end, pos + 1), trials);
+    const next = contiguous ? r.end : resync(bytes, Math.max(r.end, pos + 1), walk.trials);
     if (next === -2) {
-      findings.push(finding('MG-SCAN-023', `gave up searching for further pickles at offset ${pos}`, { offset: pos }));
+      scan.findings.push(
+        finding('MG-SCAN-023', `gave up searching for further pickles at offset ${pos}`, { offset: pos }),
+      );
     }
     if (next < 0) break;
     pos = next;
   }
-  if (trailingAt > 0) {
-    findings.push(
-      finding('MG-SCAN-024', `${bytes.length - trailingAt} bytes from offset ${trailingAt}`, { offset: trailingAt }),
-    );
-  }
-  const good = pickles.filter(meaningful).length;
-  if (good > 1) findings.push(finding('MG-SCAN-025', `${good} pickles scanned`));
-  return { pickles, findings };
+  return 'done';
 }
 
 /** Bytes passed to loads-like callables, and how to scan them (technique 30). */
@@ -168,6 +194,11 @@ export async function scanPickle(source: ByteSource, ctx: ScanContext): Promise<
   findings.push(...scan.findings);
   if (!scan.pickles.some(meaningful)) findings.push(finding('MG-SCAN-022', describeStart(bytes), { offset: 0 }));
   findings.push(...(await scanNestedPayloads(scan.pickles, ctx)));
+  const imports = importsOf(scan.pickles);
+  if (imports.length > 0) {
+    const listed = imports.map(([module, name]) => `${module}.${name}`).join(', ');
+    findings.push(finding('MG-SCAN-027', listed, { evidence: { imports } }));
+  }
   const verdict = verdictOf(findings, scan.pickles);
   const worst = [...findings]
     .filter((f) => PICKLE_CODE_VERDICTS[f.code as PickleCode] !== 'benign')
@@ -179,6 +210,20 @@ export async function scanPickle(source: ByteSource, ctx: ScanContext): Promise<
     ...(verdict !== 'benign' && worst ? { reason: worst.title } : {}),
     findings: findings.map((f) => (member && !f.member ? { ...f, member } : f)),
   };
+}
+
+/** Distinct imports, as written in the stream, for the reviewer and for comparison with a real loader's. */
+const MAX_LISTED_IMPORTS = 500;
+
+function importsOf(pickles: readonly EmulationResult[]): [string, string][] {
+  const seen = new Map<string, [string, string]>();
+  for (const r of pickles) {
+    for (const g of r.globals) {
+      if (seen.size >= MAX_LISTED_IMPORTS) break;
+      seen.set(`${g.module}\n${g.name}`, [g.module, g.name]);
+    }
+  }
+  return [...seen.values()];
 }
 
 function describeStart(bytes: Uint8Array): string {

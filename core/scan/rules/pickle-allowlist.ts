@@ -13,12 +13,15 @@ export type ShapeId =
   | 'torch-size'
   | 'constant-args'
   | 'reconstructor'
-  | 'load-from-bytes';
+  | 'load-from-bytes'
+  | 'partial';
 
 export interface AllowEntry {
   module: string;
   names: readonly string[];
   framework: 'python' | 'pytorch' | 'numpy' | 'joblib' | 'sklearn' | 'transformers' | 'accelerate';
+  /** Why loading it is harmless: what the loader actually does with it. */
+  reason?: string;
   source: string;
   /** Expected argument shape when called; absent: any arguments made of allowlisted values. */
   shape?: ShapeId;
@@ -29,6 +32,7 @@ const NUMPY_PICKLE = 'https://github.com/numpy/numpy/blob/main/numpy/_core/src/m
 const JOBLIB = 'https://github.com/joblib/joblib/blob/main/joblib/numpy_pickle.py';
 const SKLEARN = 'https://scikit-learn.org/stable/model_persistence.html';
 const COPYREG = 'https://docs.python.org/3/library/copyreg.html';
+const PY_DOCS = (page: string): string => `https://docs.python.org/3/library/${page}.html`;
 
 const STORAGES = [
   'Float',
@@ -138,7 +142,6 @@ const NUMPY_SCALARS = [
   'ndarray',
   'dtype',
   'matrix',
-  'memmap',
 ];
 
 const SKLEARN_CLASSES: readonly [string, string[]][] = [
@@ -190,7 +193,39 @@ function a(
   return shape ? { module, names, framework, source, shape } : { module, names, framework, source };
 }
 
+/**
+ * Plain values of ordinary training checkpoints (optimizer and trainer state, configs): the loader calls the
+ * class with constant arguments or restores its attributes, and none of them reads, writes or runs anything.
+ */
+const CHECKPOINT_VALUES: readonly AllowEntry[] = [
+  {
+    ...a('pathlib', ['Path', 'PosixPath', 'WindowsPath', 'PurePath', 'PurePosixPath', 'PureWindowsPath'], 'python', PY_DOCS('pathlib'), 'constant-args'),
+    reason: 'PurePath.__reduce__ rebuilds the path from its parts: a string, no file is touched',
+  },
+  {
+    ...a('pathlib._local', ['Path', 'PosixPath', 'WindowsPath', 'PurePath', 'PurePosixPath', 'PureWindowsPath'], 'python', PY_DOCS('pathlib'), 'constant-args'),
+    reason: 'the same classes where Python 3.13 defines them',
+  },
+  {
+    ...a('types', ['SimpleNamespace'], 'python', PY_DOCS('types'), 'constant-args'),
+    reason: 'SimpleNamespace.__reduce__ is (type, (), __dict__): it only stores attributes',
+  },
+  {
+    ...a('argparse', ['Namespace'], 'python', PY_DOCS('argparse'), 'constant-args'),
+    reason: 'a Namespace is rebuilt from its attribute dict (object.__reduce_ex__)',
+  },
+  {
+    ...a('datetime', ['datetime', 'date', 'time', 'timedelta', 'timezone'], 'python', PY_DOCS('datetime'), 'constant-args'),
+    reason: 'datetime values are rebuilt from packed bytes or numbers',
+  },
+  {
+    ...a('functools', ['partial'], 'python', PY_DOCS('functools'), 'partial'),
+    reason: 'partial only stores its function and arguments; the function must itself be allowlisted',
+  },
+]; // prettier-ignore
+
 export const PICKLE_ALLOWLIST: readonly AllowEntry[] = [
+  ...CHECKPOINT_VALUES,
   a('collections', ['OrderedDict', 'Counter', 'defaultdict', 'deque'], 'python', TORCH_WEIGHTS_ONLY),
   a(
     'builtins',
@@ -334,3 +369,14 @@ export const PICKLE_ALLOWLIST: readonly AllowEntry[] = [
   ),
   a('accelerate.utils.dataclasses', ['DistributedType'], 'accelerate', 'https://huggingface.co/docs/accelerate'),
 ];
+
+/**
+ * torch.save(model) pickles the module objects themselves: the loader creates each torch.nn layer with
+ * object.__new__ (copyreg._reconstructor) and restores its __dict__ through Module.__setstate__, which runs
+ * no user code. Only class names (CamelCase, no attribute path) of torch.nn.modules.* qualify.
+ */
+export const TORCH_NN_MODULES = {
+  modulePrefix: 'torch.nn.modules.',
+  namePattern: /^[A-Z][A-Za-z0-9]*$/,
+  source: 'https://github.com/pytorch/pytorch/blob/main/torch/nn/modules/module.py',
+} as const;

@@ -8,8 +8,13 @@
 export type GadgetFamily = 'exec' | 'resolver' | 'file' | 'network' | 'nested-pickle' | 'ml-gadget' | 'side-effect';
 
 export interface DenyEntry {
+  /** A module, or `module.Class` for entries about a class's attributes (`membersOnly`). */
   module: string;
   names: readonly string[] | '*';
+  /** With `names: '*'`: harmless names of the module, judged by the allowlist instead. */
+  except?: readonly string[];
+  /** The entry covers attributes reached THROUGH `module` (pathlib.Path.write_text), not `module` itself. */
+  membersOnly?: boolean;
   family: GadgetFamily;
   /** Technique number in research/scanner-techniques.md §4. */
   technique: number;
@@ -29,9 +34,24 @@ function e(
   family: GadgetFamily,
   technique: number,
   source: string,
+  extra: Pick<DenyEntry, 'except' | 'membersOnly'> = {},
 ): DenyEntry {
-  return { module, names, family, technique, source };
+  return { module, names, family, technique, source, ...extra };
 }
+
+const PY_DOCS = (page: string): string => `https://docs.python.org/3/library/${page}.html`;
+const TORCH_SERIALIZATION = 'https://github.com/pytorch/pytorch/blob/main/torch/serialization.py';
+const NUMPY_IO = 'https://numpy.org/doc/stable/reference/routines.io.html';
+const JOBLIB_PICKLE = 'https://github.com/joblib/joblib/blob/main/joblib/numpy_pickle.py';
+
+/** Path classes: constructing one touches nothing; every method reached through the class may (read_text, unlink…). */
+export const PATH_CLASSES = ['Path', 'PosixPath', 'WindowsPath', 'PurePath', 'PurePosixPath', 'PureWindowsPath'];
+
+/** File functions of numpy's top level (numpy.load with allow_pickle unpickles again). */
+const NUMPY_FILE_FUNCTIONS = [
+  'load', 'save', 'savez', 'savez_compressed', 'savetxt', 'loadtxt', 'fromfile', 'fromregex', 'genfromtxt',
+  'memmap', 'recfromcsv', 'recfromtxt', 'DataSource', 'lib', 'ctypeslib', 'rec', 'f2py', 'testing', 'distutils',
+]; // prettier-ignore
 
 export const PICKLE_DENYLIST: readonly DenyEntry[] = [
   // Process and code execution; posix/nt are os under another name (technique 23).
@@ -90,7 +110,8 @@ export const PICKLE_DENYLIST: readonly DenyEntry[] = [
   e('multiprocessing', '*', 'exec', 26, HIDE_AND_SEEK),
   e('ctypes', '*', 'exec', 26, GHSA('GHSA-4675-36f9-wf6r')),
   e('_ctypes', '*', 'exec', 26, GHSA('GHSA-4675-36f9-wf6r')),
-  e('types', '*', 'exec', 26, GHSA('GHSA-9m3x-qqw2-h32h')),
+  // FunctionType/CodeType build and run code; SimpleNamespace only holds attributes.
+  e('types', '*', 'exec', 26, GHSA('GHSA-9m3x-qqw2-h32h'), { except: ['SimpleNamespace'] }),
   e('marshal', '*', 'exec', 26, GHSA('GHSA-9m3x-qqw2-h32h')),
   e('cloudpickle', '*', 'exec', 26, GHSA('GHSA-9m3x-qqw2-h32h')),
   e('_interpreters', '*', 'exec', 26, GHSA('GHSA-6ggj-6f2q-f7mx')),
@@ -99,13 +120,63 @@ export const PICKLE_DENYLIST: readonly DenyEntry[] = [
   e('numpy.testing', '*', 'exec', 26, HIDE_AND_SEEK),
   e('numpy.f2py', '*', 'exec', 26, GHSA('GHSA-r8g5-cgf2-4m4m')),
   e('numpy.distutils', '*', 'exec', 26, GHSA('GHSA-r8g5-cgf2-4m4m')),
-  e(
-    'numpy',
-    ['load', 'save', 'savez', 'savetxt', 'loadtxt', 'fromfile', 'genfromtxt', 'memmap'],
-    'file',
-    28,
-    HIDE_AND_SEEK,
-  ),
+  e('numpy', NUMPY_FILE_FUNCTIONS, 'file', 28, NUMPY_IO),
+  e('numpy.ndarray', ['tofile', 'dump'], 'file', 28, NUMPY_IO, { membersOnly: true }),
+  e('numpy.lib.npyio', '*', 'file', 28, NUMPY_IO),
+  e('numpy.lib._npyio_impl', '*', 'file', 28, NUMPY_IO),
+  e('numpy.lib.format', '*', 'nested-pickle', 30, NUMPY_IO),
+  e('numpy.lib._datasource', '*', 'network', 28, NUMPY_IO),
+  e('numpy.lib.utils', '*', 'exec', 26, NUMPY_IO),
+  e('numpy.ctypeslib', '*', 'exec', 26, 'https://numpy.org/doc/stable/reference/routines.ctypeslib.html'),
+  e('numpy.rec', ['fromfile'], 'file', 28, NUMPY_IO),
+  e('numpy.core.records', ['fromfile'], 'file', 28, NUMPY_IO),
+  e('numpy._core.records', ['fromfile'], 'file', 28, NUMPY_IO),
+  e('numpy.core.memmap', '*', 'file', 28, NUMPY_IO),
+  e('numpy._core.memmap', '*', 'file', 28, NUMPY_IO),
+  // Code evaluators and file openers the standard library keeps outside os/subprocess.
+  e('typing', '*', 'exec', 26, PY_DOCS('typing')),
+  e('dataclasses', '*', 'exec', 26, PY_DOCS('dataclasses')),
+  e('codecs', '*', 'file', 28, PY_DOCS('codecs')),
+  e('gzip', '*', 'file', 28, PY_DOCS('gzip')),
+  e('bz2', '*', 'file', 28, PY_DOCS('bz2')),
+  e('lzma', '*', 'file', 28, PY_DOCS('lzma')),
+  e('zipfile', '*', 'file', 28, PY_DOCS('zipfile')),
+  e('tarfile', '*', 'file', 28, PY_DOCS('tarfile')),
+  e('fileinput', '*', 'file', 28, PY_DOCS('fileinput')),
+  e('linecache', '*', 'file', 28, PY_DOCS('linecache')),
+  e('mmap', '*', 'file', 28, PY_DOCS('mmap')),
+  e('filecmp', '*', 'file', 28, PY_DOCS('filecmp')),
+  e('_pyio', '*', 'file', 28, PY_DOCS('io')),
+  e('imp', '*', 'exec', 26, PY_DOCS('importlib')),
+  e('_imp', '*', 'exec', 26, PY_DOCS('importlib')),
+  e('sqlite3', '*', 'file', 28, PY_DOCS('sqlite3')),
+  e('_sqlite3', '*', 'file', 28, PY_DOCS('sqlite3')),
+  e('_thread', '*', 'exec', 26, PY_DOCS('_thread')),
+  e('threading', '*', 'exec', 26, PY_DOCS('threading')),
+  e('signal', '*', 'side-effect', 28, PY_DOCS('signal')),
+  e('atexit', '*', 'exec', 26, PY_DOCS('atexit')),
+  e('gc', '*', 'resolver', 25, PY_DOCS('gc')),
+  e('weakref', ['finalize'], 'exec', 26, PY_DOCS('weakref')),
+  e('_weakref', '*', 'resolver', 25, PY_DOCS('weakref')),
+  e('abc', ['ABCMeta'], 'exec', 26, PY_DOCS('abc')),
+  e('copy', '*', 'resolver', 25, PY_DOCS('copy')),
+  e('string', ['Formatter'], 'resolver', 25, PY_DOCS('string')),
+  e('_string', '*', 'resolver', 25, PY_DOCS('string')),
+  e('tokenize', ['open'], 'file', 28, PY_DOCS('tokenize')),
+  e('ast', ['literal_eval', 'parse'], 'exec', 26, PY_DOCS('ast')),
+  e('xml', '*', 'file', 28, PY_DOCS('xml')),
+  e('plistlib', '*', 'file', 28, PY_DOCS('plistlib')),
+  e('configparser', '*', 'file', 28, PY_DOCS('configparser')),
+  e('netrc', '*', 'file', 28, PY_DOCS('netrc')),
+  e('mailbox', '*', 'file', 28, PY_DOCS('mailbox')),
+  e('mailcap', '*', 'exec', 26, PY_DOCS('mailcap')),
+  e('csv', '*', 'file', 28, PY_DOCS('csv')),
+  e('wave', '*', 'file', 28, PY_DOCS('wave')),
+  e('encodings', '*', 'file', 28, PY_DOCS('codecs')),
+  e('os.path', '*', 'file', 28, PY_DOCS('os.path')),
+  e('posixpath', '*', 'file', 28, PY_DOCS('os.path')),
+  e('ntpath', '*', 'file', 28, PY_DOCS('os.path')),
+  e('genericpath', '*', 'file', 28, PY_DOCS('os.path')),
   e('yaml', ['load', 'unsafe_load', 'full_load', 'load_all', 'unsafe_load_all'], 'exec', 26, HIDE_AND_SEEK),
   e('jinja2', '*', 'exec', 26, HIDE_AND_SEEK),
   // Name resolvers: turn strings into any callable (technique 25).
@@ -117,16 +188,21 @@ export const PICKLE_DENYLIST: readonly DenyEntry[] = [
   e('inspect', '*', 'resolver', 25, 'https://huggingface.co/xry6/huntr-picklescan-bypass-poc'),
   e('zipimport', '*', 'resolver', 25, HIDE_AND_SEEK),
   e('site', '*', 'resolver', 25, HIDE_AND_SEEK),
-  e('functools', ['reduce'], 'resolver', 25, HIDE_AND_SEEK),
+  e('functools', ['reduce', 'singledispatch', 'cached_property', 'lru_cache', 'cache'], 'resolver', 25, HIDE_AND_SEEK),
+  e('_functools', ['reduce'], 'resolver', 25, HIDE_AND_SEEK),
   // Files, network, side effects (technique 28).
-  e('io', ['open', 'open_code', 'FileIO'], 'file', 23, GHSA('GHSA-9726-w42j-3qjr')),
-  e('_io', ['open', 'open_code', 'FileIO'], 'file', 23, GHSA('GHSA-9726-w42j-3qjr')),
+  e('io', '*', 'file', 23, GHSA('GHSA-9726-w42j-3qjr'), { except: ['BytesIO', 'StringIO'] }),
+  e('_io', '*', 'file', 23, GHSA('GHSA-9726-w42j-3qjr'), { except: ['BytesIO', 'StringIO'] }),
   e('shutil', '*', 'file', 28, PY_PICKLE),
   e('tempfile', '*', 'file', 28, HIDE_AND_SEEK),
   e('shelve', '*', 'file', 28, HIDE_AND_SEEK),
   e('dbm', '*', 'file', 28, HIDE_AND_SEEK),
   e('glob', '*', 'file', 24, GHSA('GHSA-5j3x-jp52-966f')),
-  e('pathlib', '*', 'file', 28, HIDE_AND_SEEK),
+  e('pathlib', '*', 'file', 28, HIDE_AND_SEEK, { except: PATH_CLASSES }),
+  e('pathlib._local', '*', 'file', 28, HIDE_AND_SEEK, { except: PATH_CLASSES }),
+  ...['pathlib', 'pathlib._local'].flatMap((module) =>
+    PATH_CLASSES.map((cls) => e(`${module}.${cls}`, '*', 'file', 28, PY_DOCS('pathlib'), { membersOnly: true })),
+  ),
   e('distutils', '*', 'file', 28, GHSA('GHSA-m273-6v24-x4m4')),
   e('setuptools', '*', 'file', 28, GHSA('GHSA-m273-6v24-x4m4')),
   e(
@@ -187,9 +263,34 @@ export const PICKLE_DENYLIST: readonly DenyEntry[] = [
   e('_pickle', '*', 'nested-pickle', 30, PICKLESCAN(25)),
   e('cPickle', '*', 'nested-pickle', 30, PICKLESCAN(25)),
   e('dill', '*', 'nested-pickle', 30, 'https://github.com/protectai/modelscan/issues/28'),
-  e('joblib', ['load'], 'nested-pickle', 30, PICKLESCAN(25)),
-  e('torch', ['load'], 'nested-pickle', 30, PICKLESCAN(47)),
-  e('torch.serialization', ['load', '_load'], 'nested-pickle', 30, PICKLESCAN(47)),
+  e('joblib', ['load', 'dump', 'Memory', 'Parallel', 'register_compressor'], 'nested-pickle', 30, PICKLESCAN(25)),
+  e('joblib.numpy_pickle', '*', 'nested-pickle', 30, JOBLIB_PICKLE, {
+    except: ['NumpyArrayWrapper', 'NDArrayWrapper'],
+  }),
+  e('joblib.numpy_pickle_compat', '*', 'nested-pickle', 30, JOBLIB_PICKLE, {
+    except: ['NDArrayWrapper', 'ZNDArrayWrapper'],
+  }),
+  e('joblib.numpy_pickle_utils', '*', 'nested-pickle', 30, JOBLIB_PICKLE),
+  e('joblib.memory', '*', 'file', 28, JOBLIB_PICKLE),
+  e('joblib.parallel', '*', 'exec', 26, JOBLIB_PICKLE),
+  e('joblib.externals', '*', 'exec', 26, JOBLIB_PICKLE),
+  e('joblib._store_backends', '*', 'file', 28, JOBLIB_PICKLE),
+  e('joblib.disk', '*', 'file', 28, JOBLIB_PICKLE),
+  e('joblib.pool', '*', 'exec', 26, JOBLIB_PICKLE),
+  e('joblib.backports', '*', 'file', 28, JOBLIB_PICKLE),
+  e('torch', ['load', 'save', 'from_file', 'compile'], 'nested-pickle', 30, PICKLESCAN(47)),
+  e('torch.serialization', '*', 'nested-pickle', 30, TORCH_SERIALIZATION, { except: ['_get_layout'] }),
+  e('torch.UntypedStorage', ['from_file'], 'file', 28, TORCH_SERIALIZATION, { membersOnly: true }),
+  e('torch.utils.model_zoo', '*', 'network', 28, PICKLESCAN(47)),
+  e('torch.classes', '*', 'ml-gadget', 27, PICKLESCAN(47)),
+  e('torch.utils.data', '*', 'ml-gadget', 27, PICKLESCAN(47)),
+  e('torch.utils.benchmark', '*', 'ml-gadget', 27, PICKLESCAN(47)),
+  e('torch.testing', '*', 'ml-gadget', 27, PICKLESCAN(47)),
+  e('torch.multiprocessing', '*', 'exec', 26, PICKLESCAN(47)),
+  e('torch.export', '*', 'ml-gadget', 27, PICKLESCAN(47)),
+  e('torch.onnx', '*', 'file', 28, PICKLESCAN(47)),
+  e('torch.profiler', '*', 'file', 28, PICKLESCAN(47)),
+  e('torch.cuda', ['memory', 'nvtx'], 'ml-gadget', 27, PICKLESCAN(47)),
   e('torch.utils.data.datapipes', '*', 'nested-pickle', 30, PICKLESCAN(47)),
   e('torch._inductor', '*', 'ml-gadget', 27, PICKLESCAN(47)),
   // ML libraries that reach exec (technique 27).
@@ -219,11 +320,3 @@ export const PICKLE_DENYLIST: readonly DenyEntry[] = [
   e('keras', ['models', 'saving'], 'ml-gadget', 27, HIDE_AND_SEEK),
   e('tensorflow', ['io', 'py_function', 'numpy_function', 'keras'], 'ml-gadget', 27, HIDE_AND_SEEK),
 ];
-
-/** Python 2 names and C-accelerator twins that a loader maps onto the same module (technique 23). */
-export const MODULE_ALIASES: Readonly<Record<string, string>> = {
-  __builtin__: 'builtins',
-  exceptions: 'builtins',
-  copy_reg: 'copyreg',
-  UserDict: 'collections',
-};
