@@ -121,8 +121,25 @@ function compatNames(module: string, name: string): [string, string][] {
   return renamed ? [[renamed, name]] : [];
 }
 
+/** Judgements by name: a pickle names the same few globals thousands of times. */
+const JUDGED = new Map<string, GlobalJudgement>();
+const MAX_JUDGED = 10_000;
+
+/** The same GlobalValue object is shared through the memo: judged once per object, then once per name. */
+const JUDGED_VALUES = new WeakMap<GlobalValue, GlobalJudgement>();
+
 export function judge(g: GlobalValue): GlobalJudgement {
-  return judgeGlobal(g.module, g.name);
+  const cached = JUDGED_VALUES.get(g);
+  if (cached) return cached;
+  const key = `${g.module}\n${g.name}`;
+  let j = JUDGED.get(key);
+  if (!j) {
+    if (JUDGED.size >= MAX_JUDGED) JUDGED.clear();
+    j = judgeGlobal(g.module, g.name);
+    JUDGED.set(key, j);
+  }
+  JUDGED_VALUES.set(g, j);
+  return j;
 }
 
 function isInt(v: PValue | undefined): boolean {
@@ -137,12 +154,42 @@ function isGlobal(v: PValue | undefined, status: GlobalStatus = 'allow'): boolea
   return v?.k === 'global' && judge(v).status === status;
 }
 
+/**
+ * Whether every leaf under `root` passes `leafOk`, walking containers iteratively and each shared
+ * sub-structure once (a memo GET bomb shares one list thousands of times), within `maxNodes`. Results are
+ * remembered per container, so the many calls of a big checkpoint that share arguments cost one walk.
+ */
+function everyLeaf(
+  root: PValue | undefined,
+  leafOk: (v: PValue) => boolean,
+  memo: WeakMap<object, boolean>,
+  maxNodes = 10_000,
+): boolean {
+  if (root === undefined) return false;
+  const known = memo.get(root);
+  if (known !== undefined) return known;
+  const seen = new Set<PValue>();
+  const todo: PValue[] = [root];
+  let ok = true;
+  while (ok && todo.length > 0) {
+    const v = todo.pop() as PValue;
+    if (seen.has(v)) continue;
+    seen.add(v);
+    if (seen.size > maxNodes) ok = false;
+    else if (v.k === 'tuple' || v.k === 'list' || v.k === 'set') for (const x of v.items) todo.push(x);
+    else if (v.k === 'dict') for (const [k, x] of v.entries) todo.push(k, x);
+    else ok = memo.get(v) ?? leafOk(v);
+  }
+  memo.set(root, ok);
+  return ok;
+}
+
+const PLAIN = new WeakMap<object, boolean>();
+const CONSTANT = new WeakMap<object, boolean>();
+
 /** Plain data all the way down (no calls, no imports), bounded. */
-function isPlainData(v: PValue | undefined, budget = { n: 10_000 }): boolean {
-  if (v === undefined || --budget.n < 0) return false;
-  if (v.k === 'tuple' || v.k === 'list' || v.k === 'set') return v.items.every((x) => isPlainData(x, budget));
-  if (v.k === 'dict') return v.entries.every(([k, x]) => isPlainData(k, budget) && isPlainData(x, budget));
-  return v.k !== 'global' && v.k !== 'call' && v.k !== 'ext' && v.k !== 'buffer';
+function isPlainData(v: PValue | undefined): boolean {
+  return everyLeaf(v, (x) => x.k !== 'global' && x.k !== 'call' && x.k !== 'ext' && x.k !== 'buffer', PLAIN);
 }
 
 /**
@@ -150,12 +197,8 @@ function isPlainData(v: PValue | undefined, budget = { n: 10_000 }): boolean {
  * calls (each judged on its own), nested in containers: quantized and sparse tensor rebuilds pass tuples
  * such as (torch.per_tensor_affine, scale, zero_point).
  */
-function isConstantArg(v: PValue, budget: { n: number }): boolean {
-  if (--budget.n < 0) return false;
-  if (v.k === 'tuple' || v.k === 'list' || v.k === 'set') return v.items.every((x) => isConstantArg(x, budget));
-  if (v.k === 'dict') return v.entries.every(([k, x]) => isConstantArg(k, budget) && isConstantArg(x, budget));
-  if (v.k === 'global') return isGlobal(v);
-  return v.k !== 'ext' && v.k !== 'buffer';
+function isConstantArg(v: PValue): boolean {
+  return everyLeaf(v, (x) => (x.k === 'global' ? isGlobal(x) : x.k !== 'ext' && x.k !== 'buffer'), CONSTANT);
 }
 
 type ShapeCheck = (args: readonly PValue[]) => boolean;
@@ -178,12 +221,9 @@ const SHAPES: Record<ShapeId, ShapeCheck> = {
   'np-scalar': (a) =>
     a.length >= 1 && a.length <= 2 && a[0]?.k === 'call' && (a.length === 1 || isPlainData(a[1]) || a[1]?.k === 'call'),
   'torch-size': (a) => a.length === 1 && isIntTuple(a[0]),
-  'constant-args': (a) => {
-    const budget = { n: 10_000 };
-    return a.every((x) => isConstantArg(x, budget));
-  },
+  'constant-args': (a) => a.every(isConstantArg),
   // functools.partial(func, *args): harmless only when func is itself allowlisted.
-  partial: (a) => a.length >= 1 && isGlobal(a[0]) && a.slice(1).every((x) => isConstantArg(x, { n: 10_000 })),
+  partial: (a) => a.length >= 1 && isGlobal(a[0]) && a.slice(1).every(isConstantArg),
   // copyreg._reconstructor(cls, base, state): cls and base must themselves be allowlisted.
   reconstructor: (a) => a.length === 3 && isGlobal(a[0]) && isGlobal(a[1]),
   'load-from-bytes': (a) => a.length === 1 && a[0]?.k === 'bytes',

@@ -4,7 +4,7 @@ import { HIGHEST_PROTOCOL } from '../formats/pickle/opcodes.ts';
 import type { CallValue } from '../formats/pickle/values.ts';
 import { PICKLE_CODE_VERDICTS, type PickleCode } from './pickle-codes.ts';
 import { finding, pickleFindings } from './pickle-findings.ts';
-import { judge } from './pickle-rules.ts';
+import { isContainerResult, judge } from './pickle-rules.ts';
 import { worstVerdict, type ScanContext, type ScanFinding, type ScanOutcome } from './types.ts';
 
 /**
@@ -106,7 +106,7 @@ function walkFrom(
   let contiguous = true;
   while (pos < bytes.length && scan.pickles.length < MAX_PICKLES && !walk.visited.has(pos)) {
     walk.visited.add(pos);
-    const r = emulate(bytes, pos, { budget: ctx.budget });
+    const r = emulate(bytes, pos, { budget: ctx.budget, isContainerResult });
     if (pos === 0 || meaningful(r)) {
       scan.pickles.push(r);
       for (const f of pickleFindings(r)) scan.findings.push(f);

@@ -71,7 +71,9 @@ export function defaultBudget(): ScanBudget {
   return {
     maxDepth: 8,
     maxInflatedBytes: 4 * 2 ** 30, // not `4 << 30`: JS shifts are 32-bit, that is 0
-    maxPickleOps: 20_000_000,
+    // A checkpoint pickle is small (the data.pkl of a 70B-parameter model runs some 20k ops): 4M ops keep a
+    // hostile one to a few seconds, and past it the file is "could not verify", never benign.
+    maxPickleOps: 4_000_000,
     maxMemberBytes: 512 << 20,
     used: { inflatedBytes: 0, pickleOps: 0 },
   };

@@ -104,24 +104,25 @@ function unescape(s: string, unicodeOnly: boolean): string {
   return out;
 }
 
+const FIXED_SIZES: Partial<Record<ArgKindName, number>> = { u1: 1, u2: 2, u4: 4, u8: 8, i4: 4, f8: 8 };
+type ArgKindName = OpcodeInfo['arg'];
+
+/** No closures or literals per call: this runs once per opcode, millions of times for a big pickle. */
 function readArg(bytes: Uint8Array, info: OpcodeInfo, pos: number): [OpArg, number] {
-  const fixed = (n: number): void => need(bytes, pos, n, info.name);
+  const fixedSize = FIXED_SIZES[info.arg];
+  if (fixedSize !== undefined) need(bytes, pos, fixedSize, info.name);
   switch (info.arg) {
     case 'none':
       return [null, pos];
     case 'u1':
+      return [bytes[pos] as number, pos + 1];
     case 'u2':
     case 'u4':
-    case 'u8': {
-      const n = { u1: 1, u2: 2, u4: 4, u8: 8 }[info.arg];
-      fixed(n);
-      return [uint(bytes, pos, n), pos + n];
-    }
+    case 'u8':
+      return [uint(bytes, pos, fixedSize as number), pos + (fixedSize as number)];
     case 'i4':
-      fixed(4);
       return [uint(bytes, pos, 4) | 0, pos + 4];
     case 'f8':
-      fixed(8);
       return [new DataView(bytes.buffer, bytes.byteOffset + pos, 8).getFloat64(0, false), pos + 8];
     case 'decimal-line':
     case 'ascii-line':
@@ -177,6 +178,31 @@ export function readOp(bytes: Uint8Array, pos: number): PickleOp {
   if (!info) throw new PickleParseError(`invalid opcode 0x${(bytes[pos] as number).toString(16)}`, pos);
   const [arg, end] = readArg(bytes, info, pos + 1);
   return { offset: pos, info, arg, end };
+}
+
+/**
+ * readOp into a caller-owned object: the emulator decodes millions of ops and keeps none of them, so the
+ * common argument-less and one-byte ops allocate nothing.
+ */
+export function readOpInto(bytes: Uint8Array, pos: number, out: PickleOp): PickleOp {
+  if (pos >= bytes.length) throw new PickleParseError('pickle ended without STOP', pos);
+  const info = OPCODE_BY_CODE[bytes[pos] as number];
+  if (!info) throw new PickleParseError(`invalid opcode 0x${(bytes[pos] as number).toString(16)}`, pos);
+  out.offset = pos;
+  out.info = info;
+  if (info.arg === 'none') {
+    out.arg = null;
+    out.end = pos + 1;
+  } else if (info.arg === 'u1') {
+    need(bytes, pos + 1, 1, info.name);
+    out.arg = bytes[pos + 1] as number;
+    out.end = pos + 2;
+  } else {
+    const [arg, end] = readArg(bytes, info, pos + 1);
+    out.arg = arg;
+    out.end = end;
+  }
+  return out;
 }
 
 export interface Disassembly {

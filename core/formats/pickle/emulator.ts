@@ -1,5 +1,5 @@
-import { latin1, PickleParseError, readOp, type PickleOp } from './disassemble.ts';
-import { HIGHEST_PROTOCOL } from './opcodes.ts';
+import { latin1, PickleParseError, readOpInto, type PickleOp } from './disassemble.ts';
+import { HIGHEST_PROTOCOL, OPCODES } from './opcodes.ts';
 import { NONE, type CallKind, type CallValue, type GlobalValue, type PValue } from './values.ts';
 import { isNumpyArrayWrapper, joblibArraySpan } from '../joblib.ts';
 import { parseFloatText, parseIntText, parseLongText, parseMemoKey, stripLongSuffix } from './text-numbers.ts';
@@ -65,6 +65,11 @@ export interface EmulatorOptions {
   maxNesting?: number;
   /** Longest string decoded in full; longer ones are kept truncated (names are never that long). */
   maxStringChars?: number;
+  /**
+   * Whether a call result is an instance of a plain container class (OrderedDict…), whose SETITEM/APPEND is
+   * the container's own: such mutations are not recorded as calls (a big state dict makes millions).
+   */
+  isContainerResult?: (target: PValue) => boolean;
 }
 
 const DEFAULTS = { maxStack: 1 << 20, maxMemo: 1 << 20, maxNesting: 4, maxStringChars: 1 << 20 };
@@ -73,16 +78,51 @@ const utf8 = new TextDecoder('utf-8');
 
 class Stop extends Error {}
 
+/** CPython's memo: index → value. Picklers number entries 0, 1, 2…, so an array holds them cheaply. */
+class Memo {
+  private readonly dense: (PValue | undefined)[] = [];
+  private readonly sparse = new Map<number, PValue>();
+  size = 0;
+
+  get(idx: number): PValue | undefined {
+    return idx < DENSE_LIMIT ? this.dense[idx] : this.sparse.get(idx);
+  }
+
+  has(idx: number): boolean {
+    return this.get(idx) !== undefined;
+  }
+
+  set(idx: number, v: PValue): void {
+    if (!this.has(idx)) this.size++;
+    if (idx < DENSE_LIMIT) {
+      // Fill holes so the array stays packed (a skipped index is as rare as a sparse pickle).
+      while (this.dense.length < idx) this.dense.push(undefined);
+      this.dense[idx] = v;
+    } else this.sparse.set(idx, v);
+  }
+}
+
+/** Indices above this go to the map, so a hostile LONG_BINPUT 4294967295 cannot allocate an array that long. */
+const DENSE_LIMIT = 1 << 21;
+
 class Machine {
   stack: PValue[] = [];
   meta: PValue[][] = [];
-  memo = new Map<number, PValue>();
+  /** Dense memo indices (what picklers write) in an array; others in a map. */
+  memo = new Memo();
   proto: number | null = null;
   frameEnd = -1;
   /** joblib array bytes read from the file at a frame's end: where the op stream jumps once the frame is read. */
   frameJump: { at: number; to: number } | undefined;
   r: EmulationResult;
   op!: PickleOp;
+  /** The one op object the loop decodes into (ops are not kept). */
+  readonly scratch: PickleOp = {
+    offset: 0,
+    info: { name: 'STOP', code: 0x2e, arg: 'none', proto: 0 },
+    arg: null,
+    end: 0,
+  };
   pos: number;
   readonly limits: typeof DEFAULTS;
 
@@ -141,8 +181,10 @@ class Machine {
     if (this.r.anomalies.length < 1000) this.r.anomalies.push({ offset: this.op.offset, kind, message });
   }
 
-  call(kind: CallKind, callee: PValue, args: PValue[], extra: Partial<CallValue> = {}): CallValue {
-    const c: CallValue = { k: 'call', kind, callee, args, offset: this.op.offset, ...extra };
+  call(kind: CallKind, callee: PValue, args: PValue[], method?: string, kwargs?: PValue): CallValue {
+    const c: CallValue = { k: 'call', kind, callee, args, offset: this.op.offset };
+    if (method !== undefined) c.method = method;
+    if (kwargs !== undefined) c.kwargs = kwargs;
     this.r.calls.push(c);
     return c;
   }
@@ -170,13 +212,12 @@ class Machine {
           this.pos = Math.max(this.pos, this.frameJump.to);
           this.frameJump = undefined;
         }
-        this.op = readOp(this.bytes, this.pos);
+        this.op = readOpInto(this.bytes, this.pos, this.scratch);
         this.opts.budget.used.pickleOps++;
         this.r.ops++;
         this.checkFrame();
         this.pos = this.op.end;
-        const handler = HANDLERS[this.op.info.name];
-        if (handler) handler(this);
+        HANDLER_BY_CODE[this.op.info.code]?.(this);
         if (this.op.info.name === 'STOP') {
           this.r.completed = true;
           break;
@@ -261,9 +302,12 @@ function pairs(m: Machine, items: PValue[]): [PValue, PValue][] {
 /** Technique 33 (GHSA-63cw-57p8-fm3p): SETITEM(S)/APPEND(S)/ADDITEMS on a non-container run its method. */
 function mutate(m: Machine, kind: CallKind, method: string, want: PValue['k'], items: PValue[]): void {
   const target = m.top();
-  if (target.k === want && target.k === 'dict') target.entries.push(...pairs(m, items));
-  else if (target.k === want && (target.k === 'list' || target.k === 'set')) target.items.push(...items);
-  else m.call(kind, target, kind === 'SETITEM' ? [{ k: 'tuple', items: pairs(m, items).flat() }] : items, { method });
+  // Loops, not push(...items): one APPENDS may carry a million items, past the engine's argument limit.
+  if (target.k === want && target.k === 'dict') for (const pair of pairs(m, items)) target.entries.push(pair);
+  else if (target.k === want && (target.k === 'list' || target.k === 'set'))
+    for (const v of items) target.items.push(v);
+  else if (m.opts.isContainerResult?.(target)) pairs(m, kind === 'SETITEM' ? items : []);
+  else m.call(kind, target, kind === 'SETITEM' ? [{ k: 'tuple', items: pairs(m, items).flat() }] : items, method);
 }
 
 function stackGlobal(m: Machine): void {
@@ -283,7 +327,7 @@ function newobjEx(m: Machine): void {
   const kwargs = m.pop();
   const args = m.pop();
   const cls = m.pop();
-  m.push(m.call('NEWOBJ_EX', cls, args.k === 'tuple' ? args.items : [args], { kwargs }));
+  m.push(m.call('NEWOBJ_EX', cls, args.k === 'tuple' ? args.items : [args], undefined, kwargs));
 }
 
 function inst(m: Machine): void {
@@ -313,7 +357,7 @@ function build(m: Machine): void {
   if (target.k === 'call') {
     const setstate = target.attrs?.get('__setstate__');
     // Technique 21: an instance whose __setstate__ was planted by an earlier BUILD calls it with the state.
-    if (setstate) return void m.call('BUILD-setstate', setstate, [state], { method: '__setstate__' });
+    if (setstate) return void m.call('BUILD-setstate', setstate, [state], '__setstate__');
     target.state = state;
   } else if (target.k === 'global') {
     // Technique 29: BUILD on a function/class/module rewrites library attributes at load time.
@@ -465,6 +509,13 @@ const HANDLERS: Record<string, Handler> = {
   EXT2: ext,
   EXT4: ext,
 };
+
+/** Handlers indexed by opcode byte: one array read per op instead of a string-keyed lookup. */
+const HANDLER_BY_CODE: (Handler | undefined)[] = [];
+for (const [name, handler] of Object.entries(HANDLERS)) {
+  const info = OPCODES.find((o) => o.name === name);
+  if (info) HANDLER_BY_CODE[info.code] = handler;
+}
 
 /** EXT codes index copyreg's extension registry, empty unless the loading app registered codes. */
 function ext(m: Machine): void {
