@@ -51,6 +51,12 @@ export const PICKLE_CODES = {
     title: 'This file would change the system when loaded',
     explanation: 'Loading it has side effects outside the model (logging handlers, file writes, settings).',
   },
+  'MG-SCAN-009': {
+    severity: 'critical',
+    title: 'This file makes the loader open a file outside the model folder',
+    explanation:
+      'An allowed object (such as a joblib array wrapper) names a file outside the folder, which the loader opens with pickling allowed: whatever that file holds would run.',
+  },
   'MG-SCAN-010': {
     severity: 'medium',
     title: 'This file imports code that is not on the list of known-safe model classes',
@@ -143,6 +149,12 @@ export const PICKLE_CODES = {
     explanation:
       'Every module and name the pickle asks the loader to import, exactly as written in the file, so a reviewer can see what loading it touches.',
   },
+  'MG-SCAN-028': {
+    severity: 'medium',
+    title: 'This file makes the loader open another file of the folder',
+    explanation:
+      'An allowed object (such as an old-format joblib array wrapper) names a second file that the loader opens with pickling allowed. That file is scanned on its own; this one is only as safe as it.',
+  },
 } as const satisfies Record<string, FindingCodeInfo>;
 
 export type PickleCode = keyof typeof PICKLE_CODES;
@@ -157,6 +169,7 @@ export const PICKLE_CODE_VERDICTS: Record<PickleCode, ScanVerdict> = {
   'MG-SCAN-006': 'malicious',
   'MG-SCAN-007': 'malicious',
   'MG-SCAN-008': 'malicious',
+  'MG-SCAN-009': 'malicious',
   'MG-SCAN-010': 'suspicious',
   'MG-SCAN-011': 'suspicious',
   'MG-SCAN-012': 'suspicious',
@@ -173,4 +186,5 @@ export const PICKLE_CODE_VERDICTS: Record<PickleCode, ScanVerdict> = {
   'MG-SCAN-025': 'benign',
   'MG-SCAN-026': 'suspicious',
   'MG-SCAN-027': 'benign',
+  'MG-SCAN-028': 'suspicious',
 };

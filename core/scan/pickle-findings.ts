@@ -150,9 +150,45 @@ function anomalyFindings(r: EmulationResult): ScanFinding[] {
   return out;
 }
 
+/**
+ * joblib's multi-file format (joblib < 0.10, still read by joblib.load): an NDArrayWrapper / ZNDArrayWrapper
+ * names a file that read_array opens next to the pickle with np.load(allow_pickle=True) or its zlib reader
+ * (joblib/numpy_pickle_compat.py). A name with a directory part or `..` escapes the folder.
+ */
+const FILE_WRAPPERS = new Set(['NDArrayWrapper', 'ZNDArrayWrapper']);
+const JOBLIB_MODULES = new Set([
+  'joblib.numpy_pickle',
+  'joblib.numpy_pickle_compat',
+  'sklearn.externals.joblib.numpy_pickle',
+  'sklearn.externals.joblib.numpy_pickle_compat',
+]);
+
+function wrapperClass(c: CallValue): GlobalValue | undefined {
+  // Rebuilt directly (NEWOBJ/REDUCE) or through copyreg._reconstructor(cls, object, None).
+  const cls = c.callee.k === 'global' && c.callee.name === '_reconstructor' ? c.args[0] : c.callee;
+  return cls?.k === 'global' && FILE_WRAPPERS.has(cls.name) && JOBLIB_MODULES.has(cls.module) ? cls : undefined;
+}
+
+function fileArgumentFindings(r: EmulationResult): ScanFinding[] {
+  const out: ScanFinding[] = [];
+  for (const c of r.calls) {
+    const cls = wrapperClass(c);
+    if (!cls || out.length >= 50) continue;
+    const file =
+      c.state?.k === 'dict' ? c.state.entries.find(([k]) => k.k === 'str' && k.v === 'filename')?.[1] : undefined;
+    const name = file?.k === 'str' ? file.v : undefined;
+    const escapes = name === undefined || /[\\/]|^\.\.?$|^[a-zA-Z]:/.test(name);
+    const detail = `${cls.name} at offset ${c.offset} opens ${name === undefined ? 'a file named by a computed value' : JSON.stringify(name)}`;
+    out.push(finding(escapes ? 'MG-SCAN-009' : 'MG-SCAN-028', detail, { offset: c.offset, reference: JOBLIB_COMPAT }));
+  }
+  return out;
+}
+
+const JOBLIB_COMPAT = 'https://github.com/joblib/joblib/blob/main/joblib/numpy_pickle_compat.py';
+
 /** Every finding of one emulated pickle (nested pickles are scanned by the caller). */
 export function pickleFindings(r: EmulationResult): ScanFinding[] {
-  const out = [...globalFindings(r), ...anomalyFindings(r)];
+  const out = [...globalFindings(r), ...anomalyFindings(r), ...fileArgumentFindings(r)];
   let odd = 0;
   for (const c of r.calls) {
     const f = callFinding(c);

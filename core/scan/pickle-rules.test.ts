@@ -4,7 +4,7 @@ import { memorySource } from '../io/byte-source.ts';
 import { judgeGlobal } from './pickle-rules.ts';
 import { COMPAT_IMPORT_MAPPING, COMPAT_NAME_MAPPING } from './rules/compat-pickle.ts';
 import { scanFile } from './scan-file.ts';
-import { Asm } from '../formats/pickle/assemble.test-helper.ts';
+import { Asm, osSystemPickle } from '../formats/pickle/assemble.test-helper.ts';
 
 const enc = new TextEncoder();
 
@@ -117,5 +117,75 @@ describe('pickle loaders run content whatever else it is (polyglots and text)', 
       const o = await scanFile(memorySource('README.md', enc.encode(text)));
       assert.equal(o.verdict, 'benign', `${JSON.stringify(text)}: ${o.format} ${o.reason ?? ''}`);
     }
+  });
+});
+
+describe('payloads handed to loaders that unpickle again are scanned, however the bytes are built', () => {
+  const inner = osSystemPickle(2);
+  const latin1 = String.fromCharCode(...inner);
+  async function verdictOf(bytes: Uint8Array): Promise<string> {
+    return (await scanFile(memorySource('model.pkl', bytes))).verdict;
+  }
+  it('torch.storage._load_from_bytes(_codecs.encode(payload, "latin1")) is malicious', async () => {
+    const outer = new Asm()
+      .proto(2)
+      .call(
+        (a) => a.global('torch.storage', '_load_from_bytes'),
+        (a) =>
+          a.call(
+            (b) => b.global('_codecs', 'encode'),
+            (b) => b.str(latin1),
+            (b) => b.str('latin1'),
+          ),
+      )
+      .stop()
+      .build();
+    assert.equal(await verdictOf(outer), 'malicious');
+  });
+  it('the same call with harmless bytes stays benign (the allowlisted use of _load_from_bytes)', async () => {
+    const harmless = String.fromCharCode(...new Asm().proto(2).int(7).stop().build());
+    const outer = new Asm()
+      .proto(2)
+      .call(
+        (a) => a.global('torch.storage', '_load_from_bytes'),
+        (a) =>
+          a.call(
+            (b) => b.global('_codecs', 'encode'),
+            (b) => b.str(harmless),
+            (b) => b.str('latin1'),
+          ),
+      )
+      .stop()
+      .build();
+    assert.equal(await verdictOf(outer), 'benign');
+  });
+});
+
+describe('allowlisted constructors whose arguments name files', () => {
+  function ndArrayWrapper(filename: string): Uint8Array {
+    return new Asm()
+      .proto(2)
+      .global('joblib.numpy_pickle', 'NDArrayWrapper')
+      .op('EMPTY_TUPLE')
+      .op('NEWOBJ')
+      .op('EMPTY_DICT')
+      .str('filename')
+      .str(filename)
+      .op('SETITEM')
+      .op('BUILD')
+      .stop()
+      .build();
+  }
+  it('a joblib NDArrayWrapper whose file leaves the folder is malicious', async () => {
+    for (const name of ['../../home/user/payload.npy', '/tmp/payload.npy', 'sub/x.npy']) {
+      const o = await scanFile(memorySource('model.pkl', ndArrayWrapper(name)));
+      assert.equal(o.verdict, 'malicious', name);
+      assert.ok(o.findings.some((f) => f.code === 'MG-SCAN-009'));
+    }
+  });
+  it('one that names a file of the folder is said, and not benign on its own', async () => {
+    const o = await scanFile(memorySource('model.pkl', ndArrayWrapper('model.pkl_01.npy')));
+    assert.equal(o.verdict, 'suspicious');
+    assert.ok(o.findings.some((f) => f.code === 'MG-SCAN-028'));
   });
 });

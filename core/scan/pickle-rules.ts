@@ -3,6 +3,7 @@ import { PICKLE_ALLOWLIST, TORCH_NN_MODULES, type AllowEntry, type ShapeId } fro
 import { PICKLE_DENYLIST, type DenyEntry } from './rules/pickle-denylist.ts';
 import { dangerousCallable } from './rules/dangerous-names.ts';
 import { COMPAT_IMPORT_MAPPING, COMPAT_NAME_MAPPING } from './rules/compat-pickle.ts';
+import { constantBytes } from './pickle-bytes.ts';
 
 /**
  * Judges the globals and calls an emulated pickle reaches: denylist first to explain (a gadget is
@@ -226,7 +227,7 @@ const SHAPES: Record<ShapeId, ShapeCheck> = {
   partial: (a) => a.length >= 1 && isGlobal(a[0]) && a.slice(1).every(isConstantArg),
   // copyreg._reconstructor(cls, base, state): cls and base must themselves be allowlisted.
   reconstructor: (a) => a.length === 3 && isGlobal(a[0]) && isGlobal(a[1]),
-  'load-from-bytes': (a) => a.length === 1 && a[0]?.k === 'bytes',
+  'load-from-bytes': (a) => a.length === 1 && constantBytes(a[0]) !== undefined,
 };
 
 /** Whether an allowlisted callable is called in its expected shape (technique 33: shape matters). */

@@ -5,6 +5,7 @@ import type { CallValue } from '../formats/pickle/values.ts';
 import { PICKLE_CODE_VERDICTS, type PickleCode } from './pickle-codes.ts';
 import { finding, pickleFindings } from './pickle-findings.ts';
 import { isContainerResult, judge } from './pickle-rules.ts';
+import { constantBytes } from './pickle-bytes.ts';
 import { worstVerdict, type ScanContext, type ScanFinding, type ScanOutcome } from './types.ts';
 
 /**
@@ -135,12 +136,13 @@ function nestedPayloads(
   const out: { call: CallValue; bytes: Uint8Array; asPickle: boolean }[] = [];
   for (const r of pickles) {
     for (const c of r.calls) {
-      const arg = c.args[0];
-      if (c.callee.k !== 'global' || arg?.k !== 'bytes' || out.length >= 100) continue;
+      if (c.callee.k !== 'global' || out.length >= 100) continue;
       const j = judge(c.callee);
+      const reentrant = j.allow?.shape === 'load-from-bytes' || j.deny?.family === 'nested-pickle';
+      const bytes = reentrant ? constantBytes(c.args[0]) : undefined;
+      if (!bytes) continue;
       // torch.storage._load_from_bytes gets torch.save output (zip or legacy): the router sniffs it.
-      if (j.allow?.shape === 'load-from-bytes') out.push({ call: c, bytes: arg.v, asPickle: false });
-      else if (j.deny?.family === 'nested-pickle') out.push({ call: c, bytes: arg.v, asPickle: true });
+      out.push({ call: c, bytes, asPickle: j.allow === undefined });
     }
   }
   return out;
