@@ -1,7 +1,7 @@
 import { memorySource, type ByteSource } from '../io/byte-source.ts';
 import { emulate, type EmulationResult } from '../formats/pickle/emulator.ts';
 import { HIGHEST_PROTOCOL } from '../formats/pickle/opcodes.ts';
-import type { CallValue } from '../formats/pickle/values.ts';
+import type { CallValue, PValue } from '../formats/pickle/values.ts';
 import { PICKLE_CODE_VERDICTS, type PickleCode } from './pickle-codes.ts';
 import { finding, pickleFindings } from './pickle-findings.ts';
 import { isContainerResult, judge } from './pickle-rules.ts';
@@ -129,20 +129,33 @@ function walkFrom(
   return 'done';
 }
 
-/** Bytes passed to loads-like callables, and how to scan them (technique 30). */
-function nestedPayloads(
-  pickles: readonly EmulationResult[],
-): { call: CallValue; bytes: Uint8Array; asPickle: boolean }[] {
-  const out: { call: CallValue; bytes: Uint8Array; asPickle: boolean }[] = [];
+/**
+ * What a call finally runs: a `functools.partial` object runs its stored function with its stored
+ * arguments first, set either by its constructor or by BUILD (partial.__setstate__ takes
+ * (func, args, keywords, dict)).
+ */
+function effectiveCall(c: CallValue): { callee: PValue; args: readonly PValue[] } {
+  const p = c.callee;
+  if (p.k !== 'call' || p.callee.k !== 'global' || judge(p.callee).path !== 'functools.partial') return c;
+  const state = p.state?.k === 'tuple' ? p.state.items : undefined;
+  const func = state?.[0] ?? p.args[0];
+  const stored = state ? (state[1]?.k === 'tuple' ? state[1].items : []) : p.args.slice(1);
+  return func ? { callee: func, args: [...stored, ...c.args] } : c;
+}
+
+/** Bytes passed to loaders that unpickle again, directly or through a partial (technique 30). */
+function nestedPayloads(pickles: readonly EmulationResult[]): { call: CallValue; bytes: Uint8Array }[] {
+  const out: { call: CallValue; bytes: Uint8Array }[] = [];
   for (const r of pickles) {
     for (const c of r.calls) {
-      if (c.callee.k !== 'global' || out.length >= 100) continue;
-      const j = judge(c.callee);
-      const reentrant = j.allow?.shape === 'load-from-bytes' || j.deny?.family === 'nested-pickle';
-      const bytes = reentrant ? constantBytes(c.args[0]) : undefined;
-      if (!bytes) continue;
-      // torch.storage._load_from_bytes gets torch.save output (zip or legacy): the router sniffs it.
-      out.push({ call: c, bytes, asPickle: j.allow === undefined });
+      const { callee, args } = effectiveCall(c);
+      if (callee.k !== 'global' || out.length >= 100) continue;
+      const j = judge(callee);
+      // Bytes handed to a loader (or to any gadget) are what it reads next: scanned, so its imports are known.
+      const reentrant = j.allow?.shape === 'load-from-bytes' || j.status === 'deny';
+      const bytes = reentrant ? constantBytes(args[0]) : undefined;
+      // The router sniffs what the inner loader gets: torch.save output, an .npy, a raw pickle.
+      if (bytes) out.push({ call: c, bytes });
     }
   }
   return out;
@@ -150,14 +163,14 @@ function nestedPayloads(
 
 async function scanNestedPayloads(pickles: readonly EmulationResult[], ctx: ScanContext): Promise<ScanFinding[]> {
   const out: ScanFinding[] = [];
-  for (const { call, bytes, asPickle } of nestedPayloads(pickles)) {
+  for (const { call, bytes } of nestedPayloads(pickles)) {
     const name = `${ctx.memberPath ? `${ctx.memberPath}!` : ''}@${call.offset}`;
     if (ctx.depth + 1 > ctx.budget.maxDepth) {
       out.push(finding('MG-SCAN-023', `nested pickle at offset ${call.offset} is deeper than ${ctx.budget.maxDepth}`));
       continue;
     }
     const src = memorySource(name, bytes);
-    const inner = asPickle ? await ctx.scanPickle(src, name) : await ctx.scanNested(src, name);
+    const inner = await ctx.scanNested(src, name);
     for (const f of inner.findings) out.push({ ...f, member: f.member ?? name });
     if (inner.verdict === 'malicious') {
       out.push(
