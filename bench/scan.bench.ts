@@ -1,4 +1,7 @@
-// npm run bench:scan -- [--runs N] [--big MiB] [--build]
+// npm run bench:scan -- [--runs N] [--big MiB] [--build] [--adversarial]
+//
+// --adversarial runs only the adversarial section (bench/adversarial.ts): hostile inputs, each scanned in
+// its own child process, with time, peak RSS and outcome; without the flag it runs after the throughput.
 //
 // Scanner throughput (issue #3 §9): files/s and MB/s over a set of real model files plus one multi-GB
 // PyTorch checkpoint, in Node (the CLI's path) and in the portal's scan worker (Chromium), side by side.
@@ -14,6 +17,7 @@ import type { ByteSource } from '../core/io/byte-source.ts';
 import { scanFile } from '../core/scan/scan-file.ts';
 import { launchBrowser, openVerifyPage } from './browser-page.ts';
 import { startNextServer } from './next-server.ts';
+import { runAdversarial } from './adversarial.ts';
 import { writeTorchZip } from './torch-zip-writer.ts';
 import { BenchError, MiB, fmt, median, runCommand, table } from './util.ts';
 
@@ -95,8 +99,13 @@ async function main() {
       runs: { type: 'string', default: '3' },
       big: { type: 'string', default: '3072' },
       build: { type: 'boolean', default: false },
+      adversarial: { type: 'boolean', default: false },
     },
   });
+  if (values.adversarial) {
+    await runAdversarial(ROOT);
+    return;
+  }
   const runs = Number(values.runs);
   const bigBytes = Number(values.big) * MiB;
   const bigPath = join(DATA, `checkpoint-${values.big}MiB.pt`);
@@ -140,6 +149,7 @@ async function main() {
   console.log(`\nbytes the scanner read in Node: ${fmt(read / 1e6, 2)} MB of ${fmt(total / 1e6, 0)} MB`);
   console.log(`ratio browser / node (seconds, best): ${fmt(fastest(browser) / fastest(node), 2)}`);
   console.log('The browser figure runs while the hash pool reads every byte of the same files on the same 2 cores.');
+  await runAdversarial(ROOT);
 }
 
 main().catch((error) => {

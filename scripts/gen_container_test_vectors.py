@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """Writes small container test vectors (issue #3) into core/formats/testdata/.
 
-Run with Debian's python (it has torch and numpy):  /usr/bin/python3 scripts/gen_container_test_vectors.py
+Run with a python that has torch, numpy and joblib:  /work/venv/bin/python scripts/gen_container_test_vectors.py [group ...]
+Groups: torch numpy compressed zip tar lookup tartypes joblib (default: all). The lookup, tartypes and
+joblib groups load what they write back with the real loader (torch.load, tarfile, joblib.load) and
+assert which member the loader read: the payloads are harmless dicts that name their own copy.
 Payloads are harmless (a dict, a list); nothing here is ever loaded by the tests. Malformed ZIPs are
 made by patching bytes of archives written by Python's zipfile. Each file stays under ~50 KB.
 """
@@ -124,11 +127,170 @@ def tar_file():
     write('torch-tar.pt', buf.getvalue())
 
 
+def marker(which):
+    """A harmless pickle that says which copy the loader read."""
+    return pickle.dumps({'which': which}, protocol=2)
+
+
+def torch_load(data):
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')
+        try:
+            return torch.load(io.BytesIO(data), weights_only=False)
+        except Exception as error:  # the loader refusing is also an answer
+            return f'error: {type(error).__name__}'
+
+
+def lookup_files():
+    """torch's zip reader (miniz, flags 0) looks records up case-insensitively; duplicates resolve by its sort."""
+    import warnings
+    version = ('archive/version', b'3\n')
+    cases = {
+        # Only an upper-case DATA.PKL: torch finds and unpickles it.
+        'torch-upper-case.pt': ([('archive/DATA.PKL', marker('upper')), version], 'upper'),
+        # Two case variants: torch loads the upper-case one here; both must be scanned as pickles.
+        'torch-case-variants.pt': ([('archive/DATA.PKL', marker('upper')), ('archive/data.pkl', marker('lower')), version], 'upper'),
+        # Three copies of data.pkl: torch loads the last one here (binary search over its sorted directory).
+        'torch-duplicates.pt': ([('archive/data.pkl', marker(n)) for n in range(3)] + [version], 2),
+        # A pickle under another root, named like a storage: torch refuses mixed roots, and it is scanned.
+        'torch-foreign-storage.pt': ([('archive/data.pkl', marker('real')), ('evil/data/0', marker('hidden')), version], None),
+    }
+    for name, (members, expect) in cases.items():
+        with warnings.catch_warnings():
+            warnings.simplefilter('ignore')
+            data = bytes(zip_bytes(members))
+        got = torch_load(data)
+        if expect is None:
+            assert isinstance(got, str) and got.startswith('error'), (name, got)
+        else:
+            assert got == {'which': expect}, (name, got)
+        write(name, data)
+
+
+def tar_header(name, size, kind=b'0', prefix=b'', magic=b'ustar\x0000', size_field=None, link=b''):
+    """One tar header block, written byte by byte so that any field can be what tarfile must cope with."""
+    h = bytearray(512)
+    h[0:len(name)] = name
+    h[100:108] = b'0000644\x00'
+    h[124:136] = size_field if size_field is not None else b'%011o\x00' % size
+    h[136:148] = b'00000000000\x00'
+    h[156:157] = kind
+    h[157:157 + len(link)] = link
+    h[257:265] = magic
+    h[345:345 + len(prefix)] = prefix
+    h[148:156] = b' ' * 8
+    h[148:156] = b'%06o\x00 ' % sum(h)
+    return bytes(h)
+
+
+def padded(data):
+    return data + bytes(-len(data) % 512)
+
+
+def pax_record(key, value):
+    body = b' ' + key + b'=' + value + b'\n'
+    n = len(body) + 1
+    while len(str(n)) + len(body) != n:
+        n = len(str(n)) + len(body)
+    return str(n).encode() + body
+
+
+def torch_tar(pickle_member):
+    """A legacy torch tar whose "pickle" member is given as raw header+data bytes."""
+    storages = pickle.dumps(0, protocol=2) + pickle.dumps([], protocol=2)
+    tensors = pickle.dumps(0, protocol=2)
+    out = b''
+    for name, data in ((b'storages', storages), (b'tensors', tensors)):
+        out += tar_header(name, len(data)) + padded(data)
+    return out + pickle_member + bytes(1024)
+
+
+def legacy_torch_load(data, name):
+    path = os.path.join(OUT, name)
+    with open(path, 'wb') as f:
+        f.write(data)
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')
+        return torch.load(path, weights_only=False)
+
+
+def tartype_files():
+    """Every tar member type tarfile extracts as a file, each carrying the "pickle" that torch unpickles."""
+    p = marker('tar')
+    g_path = pax_record(b'path', b'pickle')
+    x_size = pax_record(b'size', b' %s ' % '_'.join(str(len(p))).encode())
+    cases = {
+        'tar-aregtype.pt': tar_header(b'pickle', len(p), kind=b'\x00') + padded(p),
+        'tar-conttype.pt': tar_header(b'pickle', len(p), kind=b'7') + padded(p),
+        'tar-unknown-type.pt': tar_header(b'pickle', len(p), kind=b'A') + padded(p),
+        'tar-base256-size.pt': tar_header(b'pickle', 0, size_field=b'\x80' + len(p).to_bytes(11, 'big')) + padded(p),
+        # GNU long name: the header itself says "decoy"; tarfile names the member "pickle".
+        'tar-gnu-longname.pt': tar_header(b'././@LongLink', 7, kind=b'L') + padded(b'pickle\x00')
+        + tar_header(b'decoy', len(p)) + padded(p),
+        # A pax global header naming every later member "pickle".
+        'tar-pax-global-path.pt': tar_header(b'pax_global_header', len(g_path), kind=b'g') + padded(g_path)
+        + tar_header(b'decoy', len(p)) + padded(p),
+        # pax size override, written with the spaces and underscores Python's int() accepts; the header says 0.
+        'tar-pax-size.pt': tar_header(b'PaxHeader/pickle', len(x_size), kind=b'x') + padded(x_size)
+        + tar_header(b'pickle', 0) + padded(p),
+        # A pax record with multi-byte UTF-8 before "path": record lengths count bytes, not characters.
+        'tar-pax-utf8.pt': (lambda rec: tar_header(b'PaxHeader/x', len(rec), kind=b'x') + padded(rec)
+                            + tar_header(b'decoy', len(p)) + padded(p))(
+            pax_record(b'comment', '\u00e9\u00e9\u00e9\u00e9'.encode()) + pax_record(b'path', b'pickle')),
+    }
+    for name, member in cases.items():
+        data = torch_tar(member)
+        with tarfile.open(fileobj=io.BytesIO(data)) as tar:
+            info = tar.getmember('pickle')
+            assert tar.extractfile(info).read() == p, name
+        assert legacy_torch_load(data, name) == {'which': 'tar'}, name
+    # GNU sparse: tarfile extracts it as a file (holes rebuilt around the stored data).
+    sparse = tar_header(b'pickle', len(p), kind=b'S', magic=b'ustar  \x00')
+    sparse = bytearray(sparse)
+    sparse[386:398] = b'%011o\x00' % 0
+    sparse[398:410] = b'%011o\x00' % len(p)
+    sparse[483:495] = b'%011o\x00' % len(p)
+    sparse[148:156] = b' ' * 8
+    sparse[148:156] = b'%06o\x00 ' % sum(sparse)
+    data = torch_tar(bytes(sparse) + padded(p))
+    with tarfile.open(fileobj=io.BytesIO(data)) as tar:
+        info = tar.getmember('pickle')
+        assert info.issparse() and tar.extractfile(info).read() == p
+    write('tar-gnu-sparse.tar', data)
+
+
+def joblib_files():
+    """joblib.dump with each compressor it ships (lz4 needs the lz4 package: written when present)."""
+    import joblib
+    import tempfile
+    for method in ('zlib', 'gzip', 'bz2', 'lzma', 'xz', 'lz4'):
+        try:
+            with tempfile.TemporaryDirectory() as tmp:
+                path = os.path.join(tmp, 'x')
+                joblib.dump({'which': method}, path, compress=(method, 3))
+                assert joblib.load(path) == {'which': method}
+                with open(path, 'rb') as f:
+                    write(f'joblib-{method}.joblib', f.read())
+        except ValueError as error:
+            print('skipped', method, error)
+
+
+GROUPS = {
+    'torch': torch_files,
+    'numpy': numpy_files,
+    'compressed': compressed_files,
+    'zip': zip_files,
+    'tar': tar_file,
+    'lookup': lookup_files,
+    'tartypes': tartype_files,
+    'joblib': joblib_files,
+}
+
 if __name__ == '__main__':
+    import sys
     os.makedirs(OUT, exist_ok=True)
-    torch_files()
-    numpy_files()
-    compressed_files()
-    zip_files()
-    tar_file()
+    for group in sys.argv[1:] or GROUPS:
+        GROUPS[group]()
     print('wrote', sorted(os.listdir(OUT)))

@@ -1,31 +1,57 @@
 import { Gunzip, Unzlib, type FlateStreamHandler } from 'fflate';
 import type { ByteSource } from '../io/byte-source.ts';
-import { BoundedBuffer, readRange, startsWith } from './container-io.ts';
+import {
+  inflateSteps,
+  InflateSink,
+  pyInt,
+  readRange,
+  startsWith,
+  type InflateLimits,
+  type InflateStop,
+} from './container-io.ts';
 import { decodeLz4Frames, LZ4_MAGIC } from './lz4-frame.ts';
 
 /**
- * Compressed wrappers, sniffed by magic and unwrapped under the inflated-bytes budget (decompression
- * bombs stop at the budget). joblib writes these magics itself (joblib/compressor.py: _ZFILE_PREFIX
- * 'ZF', _ZLIB_PREFIX 'x', _GZIP_PREFIX, _BZ2_PREFIX 'BZ', _XZ_PREFIX, _LZMA_PREFIX ']\x00',
- * _LZ4_PREFIX): technique 12. 7z and lzma-alone have no decoder here: "could not verify".
+ * Compressed wrappers, sniffed by magic and unwrapped under the member cap, the inflated-bytes budget
+ * and the ratio limit (decompression bombs stop early). joblib picks its decompressor by prefix alone
+ * (joblib/compressor.py: 'ZF' compat, 'x' zlib, '\x1f\x8b' gzip, 'BZ' bz2, '\xfd7zXZ' xz, ']\x00'
+ * lzma, '\x04\x22\x4d\x18' lz4): technique 12. Every binary prefix joblib accepts is sniffed here as
+ * joblib sniffs it, so a stream its decompressor would reject comes out "could not verify", not as some
+ * other format. The two prefixes that are also text ('x', 'BZ') additionally need what Python's zlib
+ * (a valid FCHECK, no preset dictionary) and bz2 ('h' and a block-size digit) require before they
+ * decompress anything, so that text files starting with those letters are still read as text.
+ * 7z and lzma-alone have no decoder here: "could not verify".
  */
 export type CompressionKind = 'gzip' | 'zlib' | 'bz2' | 'xz' | 'lz4' | '7z' | 'lzma' | 'joblib-zfile';
 
-const GZIP = [0x1f, 0x8b, 0x08];
+const GZIP = [0x1f, 0x8b];
 const BZ2 = [0x42, 0x5a, 0x68]; // "BZh" + block size '1'…'9'
-const XZ = [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00];
+const XZ = [0xfd, 0x37, 0x7a, 0x58, 0x5a];
 const SEVEN_Z = [0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c];
-const LZMA_ALONE = [0x5d, 0x00, 0x00];
-const ZFILE = [0x5a, 0x46, 0x30, 0x78]; // "ZF0x": joblib < 0.10 header, hex length padded to 19 chars
+const LZMA_ALONE = [0x5d, 0x00];
+const ZFILE = [0x5a, 0x46]; // "ZF": joblib < 0.10 header, then a hex length in 19 characters
+const ZFILE_LENGTH = 19;
 
-/** Sniffs the first bytes (the router passes up to 512). */
+/** joblib's compat reader: `int(header[2:21], 16)` must parse before it decompresses anything. */
+function zfileHeader(bytes: Uint8Array): boolean {
+  if (!startsWith(bytes, ZFILE) || bytes.byteLength < ZFILE.length + ZFILE_LENGTH) return false;
+  let text = '';
+  for (const b of bytes.subarray(2, 2 + ZFILE_LENGTH)) text += String.fromCharCode(b);
+  try {
+    return pyInt(text, 16) !== null;
+  } catch {
+    return false;
+  }
+}
+
+/** Sniffs the first bytes (the router passes up to 4096). */
 export function compressionKind(bytes: Uint8Array): CompressionKind | null {
   if (startsWith(bytes, GZIP)) return 'gzip';
   if (startsWith(bytes, SEVEN_Z)) return '7z';
   if (startsWith(bytes, XZ)) return 'xz';
   if (startsWith(bytes, LZ4_MAGIC)) return 'lz4';
   if (startsWith(bytes, BZ2) && (bytes[3] ?? 0) >= 0x31 && (bytes[3] ?? 0) <= 0x39) return 'bz2';
-  if (startsWith(bytes, ZFILE)) return 'joblib-zfile';
+  if (zfileHeader(bytes)) return 'joblib-zfile';
   if (startsWith(bytes, LZMA_ALONE)) return 'lzma';
   // zlib: CMF 0x78 (deflate, 32 KiB window, what zlib and joblib write) with a valid FCHECK, no FDICT.
   const flg = bytes[1] ?? 0;
@@ -34,38 +60,9 @@ export function compressionKind(bytes: Uint8Array): CompressionKind | null {
 }
 
 export type Decompressed =
-  { status: 'ok'; bytes: Uint8Array } | { status: 'too-large' | 'budget' | 'error' | 'unsupported'; message: string };
+  { status: 'ok'; bytes: Uint8Array } | { status: 'error' | 'unsupported' | InflateStop; message: string };
 
-export interface DecompressOptions {
-  /** Max decompressed bytes held in memory (ScanBudget.maxMemberBytes). */
-  maxBytes: number;
-  /** Inflated bytes the whole file may still produce (ScanBudget); `spend` counts them. */
-  allowance: () => number;
-  spend: (bytes: number) => void;
-}
-
-/** Collects output under both limits; after the first refusal everything else is dropped. */
-class Sink {
-  private readonly out: BoundedBuffer;
-  over: 'too-large' | 'budget' | null = null;
-  constructor(private readonly opts: DecompressOptions) {
-    this.out = new BoundedBuffer(opts.maxBytes);
-  }
-  push = (chunk: Uint8Array): boolean => {
-    if (this.over) return false;
-    this.opts.spend(chunk.byteLength);
-    if (this.opts.allowance() < 0) this.over = 'budget';
-    else if (!this.out.push(chunk)) this.over = 'too-large';
-    return this.over === null;
-  };
-  result(kind: string): Decompressed {
-    if (this.over === 'budget') return { status: 'budget', message: `${kind}: inflated-bytes budget exhausted` };
-    if (this.over === 'too-large') {
-      return { status: 'too-large', message: `${kind}: decompresses past ${this.opts.maxBytes} bytes` };
-    }
-    return { status: 'ok', bytes: this.out.bytes() };
-  }
-}
+export type DecompressOptions = InflateLimits;
 
 /** Decompresses `source` (of the sniffed kind) into memory, bounded. Never throws. */
 export async function decompress(
@@ -73,18 +70,20 @@ export async function decompress(
   kind: CompressionKind,
   opts: DecompressOptions,
 ): Promise<Decompressed> {
-  const sink = new Sink(opts);
+  const sink = new InflateSink(opts);
   try {
     const ended = await DECODERS[kind](source, sink, opts);
-    if (!ended && !sink.over) return { status: 'error', message: `${kind}: stream truncated` };
+    if (!ended && !sink.stop) return { status: 'error', message: `${kind}: stream truncated` };
   } catch (error) {
-    if (!sink.over)
+    if (!sink.stop)
       return { status: 'error', message: `${kind}: ${error instanceof Error ? error.message : String(error)}` };
   }
-  return sink.result(kind);
+  const refused = sink.message(kind);
+  if (sink.stop && refused) return { status: sink.stop, message: refused };
+  return { status: 'ok', bytes: sink.bytes() };
 }
 
-type Decoder = (source: ByteSource, sink: Sink, opts: DecompressOptions) => Promise<boolean>;
+type Decoder = (source: ByteSource, sink: InflateSink, opts: DecompressOptions) => Promise<boolean>;
 
 const unsupported =
   (why: string): Decoder =>
@@ -97,13 +96,15 @@ const DECODERS: Record<CompressionKind, Decoder> = {
   zlib: (source, sink) => fflateStream(new Unzlib(), source, 0, sink),
   'joblib-zfile': async (source, sink) => {
     // joblib numpy_pickle_compat.read_zfile: "ZF" + 19-char hex length, an optional space, then zlib.
-    const head = await source.read(21, 1);
-    return fflateStream(new Unzlib(), source, head[0] === 0x20 ? 22 : 21, sink);
+    const at = ZFILE.length + ZFILE_LENGTH;
+    const head = await source.read(at, 1);
+    return fflateStream(new Unzlib(), source, head[0] === 0x20 ? at + 1 : at, sink);
   },
   bz2: bunzip,
   xz: unxz,
   lz4: async (source, sink, opts) => {
     const input = await readAllCompressed(source, opts.maxBytes);
+    sink.consumed = input.byteLength;
     decodeLz4Frames(input, sink.push);
     return true;
   },
@@ -116,18 +117,23 @@ interface FflateStream {
   push(chunk: Uint8Array, final?: boolean): void;
 }
 
-/** 64 KiB input steps bound what one push can produce (≈ 1032× for deflate) before the sink refuses. */
-async function fflateStream(stream: FflateStream, source: ByteSource, from: number, sink: Sink): Promise<boolean> {
+/** Small input steps bound what one push can produce (≈ 1032× for deflate) before the sink refuses. */
+async function fflateStream(
+  stream: FflateStream,
+  source: ByteSource,
+  from: number,
+  sink: InflateSink,
+): Promise<boolean> {
   let ended = false;
   stream.ondata = (chunk, final) => {
     ended ||= final;
     sink.push(chunk);
   };
-  let read = from;
-  for await (const chunk of readRange(source, from, source.size - from)) {
-    read += chunk.byteLength;
-    stream.push(chunk, read >= source.size);
-    if (sink.over || ended) break;
+  const length = source.size - from;
+  for await (const step of inflateSteps(source, from, length, sink)) {
+    sink.consumed += step.byteLength;
+    stream.push(step, sink.consumed >= length);
+    if (sink.stop || ended) break;
   }
   return ended;
 }
@@ -140,8 +146,9 @@ async function readAllCompressed(source: ByteSource, maxBytes: number): Promise<
 
 class SinkFull extends Error {}
 
-async function bunzip(source: ByteSource, sink: Sink, opts: DecompressOptions): Promise<boolean> {
+async function bunzip(source: ByteSource, sink: InflateSink, opts: DecompressOptions): Promise<boolean> {
   const input = await readAllCompressed(source, opts.maxBytes);
+  sink.consumed = input.byteLength;
   const { default: Bunzip } = await import('seek-bzip');
   // seek-bzip writes a byte at a time: batch into 64 KiB chunks; a full sink aborts the decode.
   const block = new Uint8Array(64 << 10);
@@ -171,7 +178,7 @@ interface WebReadableStreamCtor {
   new (source: { pull(controller: { enqueue(c: Uint8Array): void; close(): void }): Promise<void> }): WebReadableStream;
 }
 
-async function unxz(source: ByteSource, sink: Sink): Promise<boolean> {
+async function unxz(source: ByteSource, sink: InflateSink): Promise<boolean> {
   const Readable = (globalThis as unknown as { ReadableStream?: WebReadableStreamCtor }).ReadableStream;
   if (!Readable) throw new Error('web streams are unavailable in this environment');
   const { XzReadableStream } = (await import('xz-decompress')) as unknown as {
@@ -182,7 +189,10 @@ async function unxz(source: ByteSource, sink: Sink): Promise<boolean> {
     async pull(controller) {
       const next = await chunks.next();
       if (next.done) controller.close();
-      else controller.enqueue(next.value);
+      else {
+        sink.consumed += next.value.byteLength;
+        controller.enqueue(next.value);
+      }
     },
   });
   const reader = new XzReadableStream(input).getReader();

@@ -1,10 +1,13 @@
 import { Inflate } from 'fflate';
 import { memorySource, type ByteSource } from '../io/byte-source.ts';
 import {
-  BoundedBuffer,
   crc32Update,
   decodeName,
+  inflateSteps,
+  InflateSink,
   readRange,
+  type InflateLimits,
+  type InflateStop,
   sliceSource,
   startsWith,
   u16,
@@ -286,21 +289,17 @@ async function descriptorLength(source: ByteSource, entry: ZipEntry): Promise<nu
 
 export type MemberData =
   | { status: 'ok'; source: ByteSource; crc32: number | null }
-  | { status: 'unsupported' | 'too-large' | 'budget' | 'error'; message: string };
+  | { status: 'unsupported' | 'error' | InflateStop; message: string };
 
-export interface ExtractOptions {
-  /** Max bytes of the inflated member kept in memory (ScanBudget.maxMemberBytes). */
-  maxBytes: number;
-  /** Inflated bytes still allowed for the whole file (ScanBudget), decremented through `spend`. */
-  inflateAllowance: () => number;
-  spend: (bytes: number) => void;
+export interface ExtractOptions extends InflateLimits {
   /** Stored members up to this size get their CRC computed (it means reading them). */
   maxCrcBytes: number;
 }
 
 /**
  * The member's bytes as a ByteSource. Stored members are a window onto the file (nothing read but
- * for the CRC); deflated ones are inflated in 64 KiB input steps so a bomb stops at the budget.
+ * for the CRC); deflated ones are inflated in small input steps into a buffer that grows with the
+ * output (never to the declared size), so a bomb stops at the member cap, the budget or the ratio.
  * Flags (encryption 0x1 …) are ignored, as miniz and older torch do (technique 4).
  */
 export async function extractMember(source: ByteSource, entry: ZipEntry, opts: ExtractOptions): Promise<MemberData> {
@@ -331,31 +330,44 @@ async function inflateMember(
   at: number,
   opts: ExtractOptions,
 ): Promise<MemberData> {
-  const out = new BoundedBuffer(opts.maxBytes);
-  let crc = 0;
-  let over: 'too-large' | 'budget' | null = null;
+  const sink = new InflateSink(opts);
   let done = false;
   const inflate = new Inflate((chunk, final) => {
     done ||= final;
-    if (over) return;
-    opts.spend(chunk.byteLength);
-    if (opts.inflateAllowance() < 0) over = 'budget';
-    else if (!out.push(chunk)) over = 'too-large';
-    else crc = crc32Update(crc, chunk);
+    sink.push(chunk);
   });
   try {
-    let read = 0;
-    for await (const chunk of readRange(source, at, entry.compressedSize)) {
-      read += chunk.byteLength;
-      inflate.push(chunk, read >= entry.compressedSize);
-      if (over || done) break;
+    for await (const step of inflateSteps(source, at, entry.compressedSize, sink)) {
+      sink.consumed += step.byteLength;
+      inflate.push(step, sink.consumed >= entry.compressedSize);
+      if (sink.stop || done) break;
     }
   } catch (error) {
     return { status: 'error', message: `inflate failed: ${error instanceof Error ? error.message : String(error)}` };
   }
-  if (over === 'budget') return { status: 'budget', message: `inflated-bytes budget exhausted in ${entry.name}` };
-  if (over === 'too-large')
-    return { status: 'too-large', message: `${entry.name} inflates past ${opts.maxBytes} bytes` };
+  const refused = sink.message(entry.name);
+  if (sink.stop && refused) return { status: sink.stop, message: refused };
   if (!done) return { status: 'error', message: 'deflate stream truncated' };
-  return { status: 'ok', source: memorySource(entry.name, out.bytes()), crc32: crc };
+  // CRC only once the member is known to fit: a refused bomb costs no checksum pass.
+  const bytes = sink.bytes();
+  return { status: 'ok', source: memorySource(entry.name, bytes), crc32: crc32Update(0, bytes) };
+}
+
+/** Bytes of a name as miniz compares them: ASCII letters folded to lower case, nothing else. */
+function minizFold(bytes: Uint8Array): string {
+  let s = '';
+  for (const b of bytes) s += String.fromCharCode(b >= 0x41 && b <= 0x5a ? b + 0x20 : b);
+  return s;
+}
+
+/**
+ * Every entry miniz's `mz_zip_reader_locate_file(name, flags 0)` may return for `name`: it compares
+ * names byte-wise with only A–Z folded, and with duplicates or case variants the one a binary search
+ * over its (unstable, heap-sorted) directory lands on is not predictable, so all of them count.
+ * `name` is a C string to miniz: it ends at its first NUL.
+ */
+export function minizLookup(entries: readonly ZipEntry[], name: Uint8Array): ZipEntry[] {
+  const nul = name.indexOf(0);
+  const key = minizFold(nul < 0 ? name : name.subarray(0, nul));
+  return entries.filter((e) => e.nameBytes.byteLength === key.length && minizFold(e.nameBytes) === key);
 }

@@ -266,6 +266,22 @@ export const CONTAINER_CODES = {
     explanation:
       'A stored (uncompressed) member must be as long as its data; a different declared size makes loaders read past the member or allocate huge buffers.',
   },
+  inflateRatio: {
+    code: 'MG-SCAN-132',
+    severity: 'medium',
+    verdict: 'unverified',
+    title: 'A compressed member expands far more than real model data does',
+    explanation:
+      'Its output grew past the compression-ratio limit (a decompression bomb, or data that is nearly all one byte), so unpacking stopped and the member was not checked.',
+  },
+  sparseMember: {
+    code: 'MG-SCAN-133',
+    severity: 'medium',
+    verdict: 'unverified',
+    title: 'The archive holds a sparse file',
+    explanation:
+      'A GNU sparse member is rebuilt by the extractor from pieces and holes; ModelGate scanned the stored pieces but not the file the loader rebuilds from them.',
+  },
 } as const satisfies Record<string, ContainerCodeInfo>;
 
 export type ContainerCode = keyof typeof CONTAINER_CODES;

@@ -1,7 +1,7 @@
-import { memorySource } from '../io/byte-source.ts';
+import { memorySource, type ByteSource } from '../io/byte-source.ts';
 import { compressionKind, decompress, type CompressionKind } from '../formats/compression.ts';
-import { OutcomeBuilder, tooDeep } from './container-outcome.ts';
-import type { Scanner } from './types.ts';
+import { errorMessage, OutcomeBuilder, tooDeep } from './container-outcome.ts';
+import type { ScanContext, ScanOutcome, Scanner } from './types.ts';
 
 export { compressionKind } from '../formats/compression.ts';
 
@@ -39,6 +39,7 @@ export const scanCompressed: Scanner = async (source, ctx) => {
     const key = {
       'too-large': 'memberTooLarge',
       budget: 'inflateBudget',
+      ratio: 'inflateRatio',
       error: 'decodeFailed',
       unsupported: 'decodeFailed',
     } as const;
@@ -46,9 +47,31 @@ export const scanCompressed: Scanner = async (source, ctx) => {
     return out.build();
   }
   const name = decompressedName(kind);
-  await out.nested(() => ctx.scanNested(memorySource(name, result.bytes), name), name);
+  const content = memorySource(name, result.bytes);
+  const routed = await out.nested(() => ctx.scanNested(content, name), name);
+  if (routed && UNCLAIMED.has(routed.format)) await pickleFallback(content, name, ctx, out);
   return out.build();
 };
+
+/** Formats the router gives content no structured format claimed. */
+const UNCLAIMED = new Set(['text', 'unknown']);
+
+/**
+ * joblib.load unpickles whatever its wrapper decompresses to (joblib/numpy_pickle.py: `_read_fileobject`
+ * then `NumpyUnpickler`), and a protocol-0 pickle reads as text. Content no structured format claimed
+ * is therefore also scanned as a pickle; what that pickle would do counts, a parse failure does not
+ * (the loader fails on the same bytes).
+ */
+async function pickleFallback(content: ByteSource, name: string, ctx: ScanContext, out: OutcomeBuilder) {
+  let outcome: ScanOutcome;
+  try {
+    outcome = await ctx.scanPickle(content, name);
+  } catch (error) {
+    out.add('nestedFailed', `scanning ${name} as a pickle failed: ${errorMessage(error)}`, name);
+    return;
+  }
+  if (outcome.verdict === 'malicious' || outcome.verdict === 'suspicious') out.merge(outcome, name);
+}
 
 function decompressedName(kind: CompressionKind): string {
   return `(${kind} content)`;

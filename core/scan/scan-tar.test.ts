@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { memorySource } from '../io/byte-source.ts';
 import { fakeContext } from './fake-scan-context.ts';
 import { isTar, scanTar } from './scan-tar.ts';
+import { readTar } from '../formats/tar.ts';
 import { CONTAINER_CODES } from './container-codes.ts';
 
 const raw = (name: string) => new Uint8Array(readFileSync(new URL(`../formats/testdata/${name}`, import.meta.url)));
@@ -84,4 +85,69 @@ test('bad first checksum or a member past the end is invalid; a later bad header
   const outcome = await scanTar(memorySource('d.tar', tail), fakeContext());
   assert.ok(outcome.findings.some((f) => f.code === CONTAINER_CODES.trailingData.code));
   assert.equal(isTar(new Uint8Array(512)), false);
+});
+
+/**
+ * Each vector is a legacy torch tar whose "pickle" member is written with one more header type that
+ * tarfile extracts as a file; the generator checked with tarfile and torch.load that "pickle" is read.
+ */
+for (const name of [
+  'tar-aregtype.pt',
+  'tar-conttype.pt',
+  'tar-unknown-type.pt',
+  'tar-base256-size.pt',
+  'tar-gnu-longname.pt',
+  'tar-pax-global-path.pt',
+  'tar-pax-size.pt',
+  'tar-pax-utf8.pt',
+]) {
+  test(`${name}: the member tarfile names "pickle" is scanned as a pickle, whole`, async () => {
+    const ctx = fakeContext();
+    const outcome = await scanTar(memorySource(name, raw(name)), ctx);
+    const call = ctx.calls.find((c) => c.name === 'pickle');
+    assert.ok(call, JSON.stringify(ctx.calls.map((c) => c.name)));
+    assert.equal(call.kind, 'pickle');
+    assert.match(new TextDecoder('latin1').decode(call.bytes), /which.*tar.*\.$/s);
+    assert.notEqual(outcome.verdict, 'invalid', outcome.reason);
+  });
+}
+
+test('GNU sparse member: stored bytes scanned, and the file is unverified (holes are not rebuilt)', async () => {
+  const ctx = fakeContext();
+  const outcome = await scanTar(memorySource('s.tar', raw('tar-gnu-sparse.tar')), ctx);
+  assert.ok(ctx.calls.some((c) => c.name === 'pickle' && c.kind === 'pickle'));
+  assert.ok(outcome.findings.some((f) => f.code === CONTAINER_CODES.sparseMember.code));
+  assert.equal(outcome.verdict, 'unverified');
+});
+
+test('tarfile size rules: octal read up to the first NUL, negative base-256 and negative pax sizes fail closed', async () => {
+  const p = Uint8Array.from([0x80, 2, 0x4e, 0x2e]);
+  const nul = tarEntry('a', p);
+  nul.set(new TextEncoder().encode('4\0zz'), 124); // nti: "4", the rest ignored
+  fixChecksum(nul);
+  const ok = await scanTar(memorySource('n.tar', concat(nul)), fakeContext());
+  assert.notEqual(ok.verdict, 'invalid', ok.reason);
+  const neg = tarEntry('a', p);
+  neg.set([0xff, ...new Array(10).fill(0xff), 0xfc], 124); // base-256 -4
+  fixChecksum(neg);
+  assert.equal((await scanTar(memorySource('m.tar', concat(neg)), fakeContext())).verdict, 'invalid');
+});
+
+function fixChecksum(block: Uint8Array): void {
+  block.fill(0x20, 148, 156);
+  const sum = block.subarray(0, 512).reduce((a, b) => a + b, 0);
+  block.set(new TextEncoder().encode(sum.toString(8).padStart(6, '0') + '\0 '), 148);
+}
+
+test('tarfile joins the prefix field even without the ustar magic (v7 header: "evil/pickle", checked with tarfile)', async () => {
+  const p = Uint8Array.from([0x4e, 0x2e]);
+  const v7 = tarEntry('pickle', p);
+  v7.fill(0, 257, 265); // no magic
+  v7.set(new TextEncoder().encode('evil'), 345);
+  fixChecksum(v7);
+  const archive = await readTar(memorySource('v7.tar', concat(v7)));
+  assert.deepEqual(
+    archive.entries.map((e) => e.name),
+    ['evil/pickle'],
+  );
 });

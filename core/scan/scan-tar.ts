@@ -1,5 +1,5 @@
 import { sliceSource } from '../formats/container-io.ts';
-import { readTar, TarError, type TarArchive, type TarEntry } from '../formats/tar.ts';
+import { isFileType, readTar, TarError, type TarArchive, type TarEntry } from '../formats/tar.ts';
 import { errorMessage, OutcomeBuilder, tooDeep } from './container-outcome.ts';
 import type { ScanContext, Scanner } from './types.ts';
 import type { ByteSource } from '../io/byte-source.ts';
@@ -7,7 +7,12 @@ import { unsafePath } from './zip-rules.ts';
 
 export { isTar } from '../formats/tar.ts';
 
-/** Members torch's `legacy_load` unpickles from the tar format (storages and tensors hold several). */
+/**
+ * Members torch's `legacy_load` unpickles from the tar format (torch/serialization.py: it extracts
+ * "storages" and "tensors" and unpickles their stacked pickles, then unpickles `extractfile("pickle")`),
+ * plus the "sys_info" record of the oldest writers. tarfile looks them up by exact name, and torch needs
+ * none of the others to start unpickling the first, so each is a pickle wherever it appears.
+ */
 const TORCH_TAR_PICKLES = new Set(['sys_info', 'pickle', 'storages', 'tensors']);
 
 function isTorchTar(archive: TarArchive): boolean {
@@ -40,9 +45,14 @@ export const scanTar: Scanner = async (source, ctx) => {
   const seen = new Map<string, number>();
   for (const entry of archive.entries) seen.set(entry.name, (seen.get(entry.name) ?? 0) + 1);
   for (const entry of archive.entries) {
-    if (entry.type !== '0' && entry.type !== '7') continue;
+    // Every type tarfile extracts as a file (regular, AREGTYPE, contiguous, sparse, unknown types).
+    if (!isFileType(entry.type)) continue;
     const label = (seen.get(entry.name) ?? 0) > 1 ? `${entry.name} [entry ${entry.index}]` : entry.name;
-    await scanMember(source, entry, label, torch && TORCH_TAR_PICKLES.has(entry.name), ctx, out);
+    if (entry.sparse) {
+      const detail = `entry ${entry.index} "${entry.name}" is a GNU sparse file; its stored ${entry.size} bytes were scanned`;
+      out.add('sparseMember', detail, label, { offset: entry.headerOffset });
+    }
+    await scanMember(source, entry, label, TORCH_TAR_PICKLES.has(entry.name), ctx, out);
   }
   if (torch) out.add('torchTar', `members ${[...TORCH_TAR_PICKLES].join(', ')} were scanned as pickle streams`);
   return out.build();

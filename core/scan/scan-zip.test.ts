@@ -164,3 +164,125 @@ function findLast(bytes: Uint8Array, sig: number[]): number {
   for (let i = bytes.length - sig.length; i >= 0; i--) if (sig.every((b, j) => bytes[i + j] === b)) return i;
   return -1;
 }
+
+/** The [kind, name, first pickle payload byte run] of each call, to see which copy went where. */
+const pickleCalls = (ctx: ReturnType<typeof fakeContext>) =>
+  ctx.calls.filter((c) => c.kind === 'pickle').map((c) => new TextDecoder('latin1').decode(c.bytes));
+
+test('torch lookup is case-insensitive: an upper-case DATA.PKL (what torch.load unpickles) is scanned as a pickle', async () => {
+  const ctx = fakeContext();
+  const outcome = await scanZip(vector('torch-upper-case.pt'), ctx);
+  assert.equal(outcome.format, 'pytorch-zip');
+  assert.deepEqual(
+    ctx.calls.map((c) => [c.kind, c.name]),
+    [
+      ['pickle', 'archive/DATA.PKL'],
+      ['nested', 'archive/version'],
+    ],
+  );
+});
+
+test('torch lookup with case variants and duplicates: every copy torch may pick is scanned as a pickle', async () => {
+  const variants = fakeContext();
+  await scanZip(vector('torch-case-variants.pt'), variants);
+  const seen = pickleCalls(variants);
+  assert.ok(seen.some((s) => s.includes('upper')) && seen.some((s) => s.includes('lower')));
+  const dups = fakeContext();
+  await scanZip(vector('torch-duplicates.pt'), dups);
+  assert.equal(pickleCalls(dups).length, 3);
+});
+
+test("storage skipping only covers <archive>/data/<n> under torch's archive name", async () => {
+  const ctx = fakeContext();
+  const outcome = await scanZip(vector('torch-foreign-storage.pt'), ctx);
+  assert.ok(
+    ctx.calls.some((c) => c.name === 'evil/data/0'),
+    'a storage-like name under another root is scanned',
+  );
+  assert.equal(outcome.findings.find((f) => f.code === CONTAINER_CODES.pytorchZip.code)?.evidence?.storages, 0);
+});
+
+/** A minimal stored ZIP (central directory + local headers) with raw name bytes. */
+function storedZip(members: [Uint8Array, Uint8Array][]): Uint8Array {
+  const parts: Uint8Array[] = [];
+  const central: Uint8Array[] = [];
+  let offset = 0;
+  for (const [name, data] of members) {
+    const local = new Uint8Array(30 + name.length);
+    const lv = new DataView(local.buffer);
+    lv.setUint32(0, 0x04034b50, true);
+    lv.setUint32(18, data.length, true);
+    lv.setUint32(22, data.length, true);
+    lv.setUint16(26, name.length, true);
+    local.set(name, 30);
+    const cd = new Uint8Array(46 + name.length);
+    const cv = new DataView(cd.buffer);
+    cv.setUint32(0, 0x02014b50, true);
+    cv.setUint32(20, data.length, true);
+    cv.setUint32(24, data.length, true);
+    cv.setUint16(28, name.length, true);
+    cv.setUint32(42, offset, true);
+    cd.set(name, 46);
+    parts.push(local, data);
+    central.push(cd);
+    offset += local.length + data.length;
+  }
+  const cdSize = central.reduce((n, c) => n + c.length, 0);
+  const end = new Uint8Array(22);
+  const ev = new DataView(end.buffer);
+  ev.setUint32(0, 0x06054b50, true);
+  ev.setUint16(8, members.length, true);
+  ev.setUint16(10, members.length, true);
+  ev.setUint32(12, cdSize, true);
+  ev.setUint32(16, offset, true);
+  const all = [...parts, ...central, end];
+  const out = new Uint8Array(all.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of all) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+test('torch lookup: the archive name is a C string, so a NUL in it makes data.pkl resolve to its first part', async () => {
+  const enc = new TextEncoder();
+  const p0 = enc.encode('cos\nsystem\n(S"x"\ntR.');
+  const zip = storedZip([
+    [Uint8Array.from([0x71, 0x00, 0x72, 0x2f, 0x76]), enc.encode('3\n')], // "q\0r/v": archive name "q\0r"
+    [enc.encode('Q'), p0], // what miniz finds for "q\0r/data.pkl" (strlen stops at the NUL; case folded)
+  ]);
+  const ctx = fakeContext();
+  await scanZip(memorySource('nul.pt', zip), ctx);
+  assert.deepEqual(
+    ctx.calls.map((c) => [c.kind, c.name]),
+    [
+      ['nested', 'q\0r/v'],
+      ['pickle', 'Q'],
+    ],
+  );
+});
+
+test('every *.pkl and *.debug_pkl, whatever its case and whatever the archive, is scanned as a pickle', async () => {
+  const enc = new TextEncoder();
+  const zip = storedZip([
+    [enc.encode('notes/readme.txt'), enc.encode('hello')],
+    [enc.encode('x/model.PKL'), enc.encode('N.')],
+    [enc.encode('x/code/a.py.debug_pkl'), enc.encode('N.')],
+  ]);
+  const ctx = fakeContext();
+  await scanZip(memorySource('mixed.zip', zip), ctx);
+  assert.deepEqual(
+    ctx.calls.map((c) => c.kind),
+    ['nested', 'pickle', 'pickle'],
+  );
+});
+
+test('zip bomb: a high-ratio member stops at the ratio limit long before its declared size', async () => {
+  const ctx = fakeContext();
+  const outcome = await scanZip(vector('bomb.zip'), ctx);
+  assert.equal(outcome.verdict, 'unverified');
+  assert.ok(codes(outcome.findings).includes(CONTAINER_CODES.inflateRatio.code));
+  assert.ok(ctx.budget.used.inflatedBytes < (8 << 20) + (5 << 20), `${ctx.budget.used.inflatedBytes}`);
+  assert.equal(ctx.calls.length, 0);
+});

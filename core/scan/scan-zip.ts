@@ -1,6 +1,6 @@
 import type { ByteSource } from '../io/byte-source.ts';
 import { sliceSource } from '../formats/container-io.ts';
-import { extractMember, readZip, ZipError, type ZipArchive, type ZipEntry } from '../formats/zip.ts';
+import { extractMember, minizLookup, readZip, ZipError, type ZipArchive, type ZipEntry } from '../formats/zip.ts';
 import { errorMessage, OutcomeBuilder, tooDeep } from './container-outcome.ts';
 import { applyZipRules, duplicatedNames, entryLabel, firstHeaderOffset } from './zip-rules.ts';
 import type { ScanContext, Scanner } from './types.ts';
@@ -12,13 +12,41 @@ const MAX_CRC_BYTES = 64 << 20;
 /** One finding per TorchScript code file up to this many, then one summary. */
 const MAX_CODE_FINDINGS = 100;
 
+/**
+ * Records torch unpickles, looked up under the archive name: `data.pkl` (torch.load's `_load`),
+ * `constants.pkl` and `data.pkl` (torch.jit.load), `bytecode.pkl` (the lite interpreter) and
+ * `attributes.pkl` (the oldest TorchScript layout). The text records (`version`, `.data/version`,
+ * `byteorder`, `.data/serialization_id`, `.format_version`) are parsed as strings, never unpickled.
+ */
+const TORCH_PICKLE_RECORDS = ['data.pkl', 'constants.pkl', 'bytecode.pkl', 'attributes.pkl'];
+const SLASH = 0x2f;
+
+/** PyTorchStreamReader::init: the archive name is entry 0's name up to its first '/' (none: torch refuses). */
+function torchArchiveName(entries: readonly ZipEntry[]): Uint8Array | null {
+  const first = entries.find((e) => e.index === 0);
+  const slash = first ? first.nameBytes.indexOf(SLASH) : -1;
+  return first && slash >= 0 ? first.nameBytes.subarray(0, slash) : null;
+}
+
+/** Every entry torch's reader may return for a pickle record (see minizLookup: case and duplicates). */
+export function torchPickleEntries(entries: readonly ZipEntry[]): Set<ZipEntry> {
+  const archive = torchArchiveName(entries);
+  const found = new Set<ZipEntry>();
+  if (!archive) return found;
+  for (const record of TORCH_PICKLE_RECORDS) {
+    const name = new Uint8Array([...archive, SLASH, ...new TextEncoder().encode(record)]);
+    for (const entry of minizLookup(entries, name)) found.add(entry);
+  }
+  return found;
+}
+
 type ZipKind = 'pytorch-zip' | 'torchscript' | 'keras' | 'npz' | 'zip';
 
 /** What the archive is, from member names (torch serialization layout, TorchScript, Keras v3, np.savez). */
 export function classifyZip(entries: readonly ZipEntry[]): ZipKind {
   const names = entries.map((e) => e.name);
-  if (names.some((n) => /(^|\/)constants\.pkl$/.test(n) || /(^|\/)code\/.+\.py$/.test(n))) return 'torchscript';
-  if (names.some((n) => /(^|\/)data\.pkl$/.test(n))) return 'pytorch-zip';
+  if (names.some((n) => /(^|\/)constants\.pkl$/i.test(n) || /(^|\/)code\/.+\.py$/i.test(n))) return 'torchscript';
+  if (names.some((n) => /(^|\/)data\.pkl$/i.test(n)) || torchPickleEntries(entries).size > 0) return 'pytorch-zip';
   if (names.includes('config.json') && names.some((n) => n === 'model.weights.h5' || n === 'metadata.json')) {
     return 'keras';
   }
@@ -26,13 +54,36 @@ export function classifyZip(entries: readonly ZipEntry[]): ZipKind {
   return 'zip';
 }
 
-/** torch storages: `<root>/data/<key>` hold raw tensor bytes that are never unpickled. */
-function isStorage(kind: ZipKind, name: string): boolean {
-  return (kind === 'pytorch-zip' || kind === 'torchscript') && /^[^/]+\/data\/\d+$/.test(name);
+/** How each entry is handled, decided once for the whole archive. */
+interface ZipPlan {
+  kind: ZipKind;
+  /** Entries torch may unpickle, and every *.pkl / *.debug_pkl: scanned as pickles whatever they start with. */
+  pickles: Set<ZipEntry>;
+  /** `<archive>/data/` with torch's archive name: storages live there as raw tensor bytes. */
+  storageDir: string | null;
+}
+
+function planZip(entries: readonly ZipEntry[]): ZipPlan {
+  const kind = classifyZip(entries);
+  const pickles = torchPickleEntries(entries);
+  for (const e of entries) if (/\.(pkl|debug_pkl)$/i.test(e.name)) pickles.add(e);
+  const archive = torchArchiveName(entries);
+  const torch = kind === 'pytorch-zip' || kind === 'torchscript';
+  const storageDir = torch && archive ? `${entries.find((e) => e.index === 0)!.name.split('/')[0]}/data/` : null;
+  return { kind, pickles, storageDir };
+}
+
+/**
+ * torch storages: `<archive>/data/<key>` hold raw tensor bytes that are never unpickled, so they are
+ * skipped unread. A pickle torch may load is never a storage, whatever its name looks like.
+ */
+function isStorage(plan: ZipPlan, entry: ZipEntry): boolean {
+  if (!plan.storageDir || plan.pickles.has(entry) || !entry.name.startsWith(plan.storageDir)) return false;
+  return /^\d+$/.test(entry.name.slice(plan.storageDir.length));
 }
 
 function isTorchScriptCode(kind: ZipKind, name: string): boolean {
-  return kind === 'torchscript' && /(^|\/)code\/.+\.py$/.test(name);
+  return kind === 'torchscript' && /(^|\/)code\/.+\.py$/i.test(name);
 }
 
 /**
@@ -51,11 +102,11 @@ export const scanZip: Scanner = async (source, ctx) => {
     out.add(key, `cannot read the ZIP directory: ${errorMessage(error)}`);
     return out.build();
   }
-  const kind = classifyZip(archive.entries);
-  const out = new OutcomeBuilder(kind, ctx, source);
+  const plan = planZip(archive.entries);
+  const out = new OutcomeBuilder(plan.kind, ctx, source);
   applyZipRules(archive, out);
   await scanPrefix(source, archive, ctx, out);
-  await scanEntries(source, archive, kind, ctx, out);
+  await scanEntries(source, archive, plan, ctx, out);
   return out.build();
 };
 
@@ -71,16 +122,17 @@ async function scanPrefix(source: ByteSource, archive: ZipArchive, ctx: ScanCont
 async function scanEntries(
   source: ByteSource,
   archive: ZipArchive,
-  kind: ZipKind,
+  plan: ZipPlan,
   ctx: ScanContext,
   out: OutcomeBuilder,
 ) {
+  const kind = plan.kind;
   const duplicated = duplicatedNames(archive.entries);
   const storage = { count: 0, bytes: 0 };
   let codeFiles = 0;
   for (const entry of archive.entries) {
     if (entry.name.endsWith('/') && entry.uncompressedSize === 0) continue;
-    if (isStorage(kind, entry.name)) {
+    if (isStorage(plan, entry)) {
       storage.count += 1;
       storage.bytes += entry.uncompressedSize;
       continue;
@@ -93,7 +145,7 @@ async function scanEntries(
         label,
       );
     }
-    await scanEntry(source, entry, label, kind, ctx, out);
+    await scanEntry(source, entry, label, plan.pickles.has(entry), ctx, out);
   }
   if (codeFiles > MAX_CODE_FINDINGS) {
     out.add('torchScriptCode', `${codeFiles - MAX_CODE_FINDINGS} more TorchScript code files are not listed`);
@@ -108,14 +160,14 @@ async function scanEntry(
   source: ByteSource,
   entry: ZipEntry,
   label: string,
-  kind: ZipKind,
+  asPickle: boolean,
   ctx: ScanContext,
   out: OutcomeBuilder,
 ): Promise<void> {
   const budget = ctx.budget;
   const data = await extractMember(source, entry, {
     maxBytes: budget.maxMemberBytes,
-    inflateAllowance: () => budget.maxInflatedBytes - budget.used.inflatedBytes,
+    allowance: () => budget.maxInflatedBytes - budget.used.inflatedBytes,
     spend: (n) => (budget.used.inflatedBytes += n),
     maxCrcBytes: MAX_CRC_BYTES,
   });
@@ -124,6 +176,7 @@ async function scanEntry(
       unsupported: 'unsupportedMethod',
       'too-large': 'memberTooLarge',
       budget: 'inflateBudget',
+      ratio: 'inflateRatio',
       error: 'decodeFailed',
     } as const;
     out.add(key[data.status], `entry ${entry.index}: ${data.message}`, label, { offset: entry.headerOffset });
@@ -134,8 +187,7 @@ async function scanEntry(
     out.add('badCrc', detail, label, { offset: entry.headerOffset });
   }
   const member = { ...data.source, name: label };
-  // torch unpickles every *.pkl record whatever its first bytes (protocol 0/1 has no magic: technique 2).
-  const asPickle = (kind === 'pytorch-zip' || kind === 'torchscript') && /\.pkl$/.test(entry.name);
+  // A pickle torch loads is unpickled whatever its first bytes (protocol 0/1 has no magic: technique 2).
   await out.nested(() => (asPickle ? ctx.scanPickle(member, label) : ctx.scanNested(member, label)), label);
 }
 
