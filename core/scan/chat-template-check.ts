@@ -1,134 +1,110 @@
+import { TemplateSyntaxError, UnverifiableEscape, type JinjaToken } from './chat-template-lexer.ts';
+import { parseTemplate, type Parsed } from './chat-template-parse.ts';
+import { ESCAPE_NAMES, looksInternal, Unverifiable, walkTemplate, type WalkIssue } from './chat-template-walk.ts';
+
 /**
- * Static check of a Jinja chat template for sandbox escapes (technique 37: CVE-2024-34359 in
- * llama-cpp-python, CVE-2026-5760 in SGLang). Templates are never rendered: only the code inside
- * `{{ … }}` and `{% … %}` is tokenised, string literals are decoded (Jinja honours Python escapes such
- * as `\x5f`) and adjacent literals are folded, so `'__cla' ~ 'ss__'` is seen as `__class__`.
- * Ordinary chat templates (Llama, Qwen, Mistral, Gemma) use none of what is flagged here.
+ * Static check of a Jinja chat template for sandbox escapes (CVE-2024-34359 in llama-cpp-python,
+ * CVE-2026-5760 in SGLang). The template is never rendered: it is lexed as jinja2 lexes it, parsed into a
+ * syntax tree, and every attribute or item it could read is checked by the name it would have at render
+ * time (chat-template-walk.ts). Whatever cannot be checked is reported as unverified, never as clean.
  */
 
 export interface TemplateIssue {
-  level: 'malicious' | 'suspicious';
+  /** `unverified`: the template could not be checked (too large, syntax this checker does not read). */
+  level: 'malicious' | 'suspicious' | 'unverified';
   what: string;
-  /** Character offset in the template. */
+  /** Character offset in the template (0 when the finding has no single place). */
   offset: number;
 }
 
-/** Names that only a sandbox escape reaches for: Python internals and process/import gadgets. */
-const ESCAPE_NAMES = new Set([
-  'os', 'popen', 'subprocess', 'system', 'eval', 'exec', 'execfile', 'compile', 'builtins', 'globals', 'getattr',
-  'setattr', 'mro', 'subclasses', 'import_module', 'importlib', 'func_globals', 'f_globals', 'gi_frame', 'tb_frame',
-  'sys', 'modules', 'check_output', 'spawn', 'pty', 'socket', 'ctypes', 'marshal', 'pickle', 'loads',
-]); // prettier-ignore
-
-/** Objects of Jinja/Flask templates that are classic starting points of escape chains, not chat-template needs. */
-const GADGET_OBJECTS = new Set([
-  'lipsum', 'cycler', 'joiner', 'self', 'config', 'request', 'url_for', 'get_flashed_messages',
-]); // prettier-ignore
-
-const CODE_REGION = /\{([{%])([\s\S]*?)[%}]\}/g;
-const DUNDER = /__[A-Za-z0-9_]*__/;
+/** Real chat templates are a few KiB; over this the check would cost more than it is worth. */
+export const MAX_TEMPLATE_CHARS = 1 << 20;
+const MAX_ISSUES = 20;
 
 export function checkChatTemplate(template: string): TemplateIssue[] {
+  if (template.length > MAX_TEMPLATE_CHARS)
+    return [unverified(`${template.length} characters, over the ${MAX_TEMPLATE_CHARS}-character check limit`, 0)];
+  let lexed: ReturnType<typeof parseTemplate>;
+  try {
+    lexed = parseTemplate(template);
+  } catch (e) {
+    return lexFailure(template, e);
+  }
+  let parsed: Parsed;
+  try {
+    parsed = lexed.parse();
+  } catch (e) {
+    // The parser reads less than jinja2 does: what it rejects may still render, so it is not clean.
+    return finish([unverified(`the parser rejected it (${message(e)})`, 0), ...tokenIssues(lexed.tokens)]);
+  }
+  try {
+    const located = walkTemplate(parsed.program).map((i) => locate(i, parsed.tokens));
+    return finish([...loadIssues(parsed), ...located]);
+  } catch (e) {
+    // A budget, a depth cap or syntax the walk does not know: fail closed.
+    const why = e instanceof Unverifiable ? message(e) : `the check failed (${message(e)})`;
+    return finish([unverified(why, 0), ...tokenIssues(parsed.tokens)]);
+  }
+}
+
+function unverified(why: string, offset: number): TemplateIssue {
+  return { level: 'unverified', what: `could not be verified: ${why}`, offset };
+}
+
+function message(e: unknown): string {
+  return (e instanceof Error ? e.message : String(e)).slice(0, 200);
+}
+
+/** jinja2 refuses what its lexer refuses, except escapes this checker cannot decode; either way, not clean. */
+function lexFailure(template: string, e: unknown): TemplateIssue[] {
+  if (!(e instanceof TemplateSyntaxError) && !(e instanceof UnverifiableEscape)) throw e;
+  const issues = [unverified(`it is not valid Jinja as read here (${message(e)})`, e.at)];
+  const dunder = /__\w+__/.exec(template);
+  if (dunder) issues.push({ level: 'malicious', what: `'${dunder[0]}' names a Python internal`, offset: dunder.index });
+  return issues;
+}
+
+function loadIssues(parsed: Parsed): TemplateIssue[] {
+  return parsed.loads.map((l) => ({
+    level: 'suspicious',
+    what: `'${l.tag}' loads another template, which chat templates never need`,
+    offset: l.at,
+  }));
+}
+
+function locate(issue: WalkIssue, tokens: JinjaToken[]): TemplateIssue {
+  const hit = issue.needle === '' ? undefined : tokens.find((t) => t.value.includes(issue.needle));
+  return { level: issue.level, what: issue.what, offset: hit?.at ?? 0 };
+}
+
+/** When no tree could be built: what the tokens alone show (dunder names, members of escape globals). */
+function tokenIssues(tokens: JinjaToken[]): TemplateIssue[] {
   const issues: TemplateIssue[] = [];
-  for (const m of template.matchAll(CODE_REGION)) {
-    checkRegion(m[2] ?? '', (m.index ?? 0) + 2, issues);
-    if (issues.length >= 20) break;
-  }
-  return dedupe(issues);
-}
-
-function checkRegion(code: string, base: number, issues: TemplateIssue[]): void {
-  const { bare, literals } = splitLiterals(code);
-  const folded = literals.map((l) => l.text).join('');
-  for (const l of literals) {
-    const d = DUNDER.exec(l.text);
-    if (d) issues.push({ level: 'malicious', what: `string '${d[0]}' names a Python internal`, offset: base + l.at });
-    if (l.text.includes('%c'))
-      issues.push({ level: 'suspicious', what: "'%c' format builds characters", offset: base + l.at });
-  }
-  const fd = DUNDER.exec(folded);
-  if (fd && !literals.some((l) => DUNDER.test(l.text))) {
-    issues.push({ level: 'malicious', what: `string pieces join into '${fd[0]}'`, offset: base });
-  }
-  for (const t of bare.matchAll(/[A-Za-z_][A-Za-z0-9_]*/g))
-    checkIdentifier(t[0], base + (t.index ?? 0), bare, t.index ?? 0, issues);
-  if (/\|\s*attr\b/.test(bare))
-    issues.push({ level: 'suspicious', what: "the 'attr' filter reads arbitrary attributes", offset: base });
-}
-
-function checkIdentifier(name: string, offset: number, bare: string, at: number, issues: TemplateIssue[]): void {
-  if (DUNDER.test(name)) {
-    issues.push({ level: 'malicious', what: `'${name}' reaches a Python internal`, offset });
-  } else if (ESCAPE_NAMES.has(name) && isUsedAsObject(bare, at + name.length)) {
-    issues.push({ level: 'malicious', what: `'${name}' is an import or process gadget`, offset });
-  } else if (GADGET_OBJECTS.has(name) && isUsedAsObject(bare, at + name.length)) {
-    issues.push({ level: 'suspicious', what: `'${name}' is a known sandbox-escape starting point`, offset });
-  }
-}
-
-/**
- * Called, dereferenced or indexed (`os.popen`, `popen(`, `lipsum[`): a plain variable or data key that
- * happens to share the name (`{% if system %}`, `message.system`) is not a gadget.
- */
-function isUsedAsObject(bare: string, end: number): boolean {
-  const next = /^\s*([(.[])/.exec(bare.slice(end, end + 64));
-  return next !== null;
-}
-
-interface Literal {
-  text: string;
-  at: number;
-}
-
-/** Separates string literals (decoded) from the rest of the code (literals replaced by spaces). */
-function splitLiterals(code: string): { bare: string; literals: Literal[] } {
-  const literals: Literal[] = [];
-  let bare = '';
-  for (let i = 0; i < code.length;) {
-    const q = code[i];
-    if (q !== '"' && q !== "'") {
-      bare += q;
-      i++;
-      continue;
-    }
-    let j = i + 1;
-    let text = '';
-    while (j < code.length && code[j] !== q) {
-      if (code[j] === '\\') {
-        const [ch, len] = unescape(code, j);
-        text += ch;
-        j += len;
-      } else text += code[j++];
-    }
-    literals.push({ text, at: i });
-    bare += ' '.repeat(Math.min(j + 1, code.length) - i);
-    i = j + 1;
-  }
-  return { bare, literals };
-}
-
-/** Python string escapes that Jinja's lexer decodes: \xNN, \uNNNN, \UNNNNNNNN, \NNN (octal), \n … */
-function unescape(s: string, i: number): [string, number] {
-  const e = s[i + 1] ?? '';
-  const hex = (n: number): [string, number] | null => {
-    const h = s.slice(i + 2, i + 2 + n);
-    return /^[0-9a-fA-F]+$/.test(h) && h.length === n ? [String.fromCodePoint(parseInt(h, 16)), 2 + n] : null;
-  };
-  if (e === 'x') return hex(2) ?? [e, 2];
-  if (e === 'u') return hex(4) ?? [e, 2];
-  if (e === 'U') return hex(8) ?? [e, 2];
-  const oct = /^[0-7]{1,3}/.exec(s.slice(i + 1, i + 4));
-  if (oct) return [String.fromCharCode(parseInt(oct[0], 8)), 1 + oct[0].length];
-  const simple: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"' };
-  return [simple[e] ?? e, 2];
-}
-
-function dedupe(issues: TemplateIssue[]): TemplateIssue[] {
-  const seen = new Set<string>();
-  return issues.filter((i) => {
-    const k = `${i.level}|${i.what}`;
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
+  tokens.forEach((t, i) => {
+    const next = tokens[i + 1];
+    const deref = next?.type === 'Dot' || next?.type === 'OpenSquareBracket' || next?.type === 'OpenParen';
+    const bad =
+      (t.type === 'StringLiteral' && looksInternal(t.value)) ||
+      (t.type === 'Identifier' && tokens[i - 1]?.type === 'Dot' && t.value.startsWith('_')) ||
+      (t.type === 'Identifier' && deref && (ESCAPE_NAMES.has(t.value) || looksInternal(t.value)));
+    if (bad)
+      issues.push({ level: 'malicious', what: `'${t.value.slice(0, 80)}' reaches a Python internal`, offset: t.at });
   });
+  return issues;
+}
+
+const RANK: TemplateIssue['level'][] = ['malicious', 'unverified', 'suspicious'];
+
+/** Deduplicated, worst first, so the cap never drops a malicious finding for a lesser one. */
+function finish(issues: TemplateIssue[]): TemplateIssue[] {
+  const seen = new Set<string>();
+  return issues
+    .sort((a, b) => RANK.indexOf(a.level) - RANK.indexOf(b.level))
+    .filter((i) => {
+      const k = `${i.level}|${i.what}`;
+      if (seen.has(k)) return false;
+      seen.add(k);
+      return true;
+    })
+    .slice(0, MAX_ISSUES);
 }

@@ -7,7 +7,7 @@ import {
   type GgufHeader,
   type GgufKv,
 } from '../formats/gguf.ts';
-import { checkChatTemplate } from './chat-template-check.ts';
+import { checkChatTemplate, type TemplateIssue } from './chat-template-check.ts';
 import type { ScanContext, ScanFinding, ScanOutcome } from './types.ts';
 import { REFS, validatorFinding, type ValidatorCode } from './validator-codes.ts';
 import { validatorOutcome } from './validator-outcome.ts';
@@ -62,6 +62,12 @@ function duplicateFindings(h: GgufHeader): ScanFinding[] {
   ];
 }
 
+const TEMPLATE_ISSUE_CODES: Record<TemplateIssue['level'], ValidatorCode> = {
+  malicious: 'MG-SCAN-229',
+  suspicious: 'MG-SCAN-230',
+  unverified: 'MG-SCAN-231',
+};
+
 function templateFindings(kv: GgufKv): ScanFinding[] {
   if (typeof kv.value !== 'string') {
     const why =
@@ -76,11 +82,11 @@ function templateFindings(kv: GgufKv): ScanFinding[] {
     ];
   }
   return checkChatTemplate(kv.value).map((issue) =>
-    validatorFinding(
-      issue.level === 'malicious' ? 'MG-SCAN-229' : 'MG-SCAN-230',
-      `chat template '${kv.key}': ${issue.what}`,
-      { offset: kv.offset, reference: REFS.chatTemplate, evidence: { key: kv.key, templateOffset: issue.offset } },
-    ),
+    validatorFinding(TEMPLATE_ISSUE_CODES[issue.level], `chat template '${kv.key}': ${issue.what}`, {
+      offset: kv.offset,
+      reference: REFS.chatTemplate,
+      evidence: { key: kv.key, templateOffset: issue.offset },
+    }),
   );
 }
 

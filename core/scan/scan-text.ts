@@ -1,5 +1,6 @@
 import type { ByteSource } from '../io/byte-source.ts';
-import type { ScanOutcome } from './types.ts';
+import { chatTemplateFindings } from './template-files.ts';
+import { worstVerdict, type ScanFinding, type ScanOutcome, type ScanVerdict } from './types.ts';
 
 /** Text bigger than this is not checked to the end (a 64 MiB tokenizer.json is already unusual). */
 const MAX_TEXT_BYTES = 64 << 20;
@@ -22,9 +23,35 @@ export function looksLikeText(head: Uint8Array): boolean {
 
 /**
  * Plain text (config.json, tokenizer.json, a model card) runs nothing when loaded. It is benign only if the
- * whole file is valid text, so a text head on a binary body does not pass.
+ * whole file is valid text, so a text head on a binary body does not pass, and if no pickle loader would
+ * start executing it (the router checks that before it comes here). Chat templates that inference servers
+ * render with Jinja are checked on their syntax tree.
  */
 export async function scanText(source: ByteSource): Promise<ScanOutcome> {
+  const outcome = await validText(source);
+  if (outcome.verdict !== 'benign') return outcome;
+  const findings = await templateFindings(source);
+  if (findings.length === 0) return outcome;
+  const verdict = worstVerdict(findings.map(levelOf));
+  const reason = verdict === 'benign' ? undefined : findings.find((f) => levelOf(f) === verdict)?.title;
+  return { format: 'text', verdict, ...(reason ? { reason } : {}), findings };
+}
+
+/** Names of the text files that carry chat templates (the check itself decides per file). */
+const TEMPLATE_FILE = /(^|\/)(tokenizer_config\.json|chat_template\.json|[^/]*\.jinja)$/i;
+
+async function templateFindings(source: ByteSource): Promise<ScanFinding[]> {
+  if (!TEMPLATE_FILE.test(source.name)) return [];
+  const text = new TextDecoder('utf-8').decode(await source.read(0, source.size));
+  return chatTemplateFindings(source.name, text);
+}
+
+function levelOf(f: ScanFinding): ScanVerdict {
+  const level = f.evidence?.level;
+  return level === 'malicious' || level === 'suspicious' || level === 'unverified' ? level : 'suspicious';
+}
+
+async function validText(source: ByteSource): Promise<ScanOutcome> {
   if (source.size > MAX_TEXT_BYTES) {
     return {
       format: 'text',

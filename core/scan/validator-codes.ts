@@ -115,6 +115,12 @@ export const VALIDATOR_CODES = {
     title: 'Part of the GGUF file could not be verified',
     explanation: 'The validator does not know how to size or check this part, so the file is not called clean.',
   },
+  'MG-SCAN-232': {
+    severity: 'medium',
+    title: 'The chat template could not be verified',
+    explanation:
+      'The template is too large, or uses syntax or escapes this checker does not read, so it is not called clean; a runtime that renders it with Jinja could still run code.',
+  },
   // ONNX (technique 36)
   'MG-SCAN-240': {
     severity: 'high',
