@@ -19,6 +19,7 @@ import { listTensors, type TensorListing } from '../core/weights/tensors.ts';
 import { hashFiles } from './hash-command.ts';
 import { openNodeSession } from './onnx-session-node.ts';
 import { collectFiles } from './walk-node.ts';
+import { hfBlobEvents, withFolderEvents } from '../core/scan/folder-findings.ts';
 
 /** Issue #5: 0 identical or derived, 1 partially derived (review the replaced layers), 2 unrelated. */
 export const LINEAGE_EXIT: Record<LineageVerdict, number> = {
@@ -184,10 +185,14 @@ export async function compareCommand(
 ): Promise<{ report: Report; verdict: LineageVerdict; code: number; run?: BehaviorRun }> {
   const { lineage, candidates } = await weightLineage(finetunePath, basePath);
   const run = await runBehaviorNode(finetunePath, basePath, { ...options, lineageCandidates: candidates });
-  const { name, files } = await collectFiles([finetunePath]);
+  const { name, files, events } = await collectFiles([finetunePath]);
+  const hashed = await hashFiles(files);
+  // The fine-tune folder's links and refused entries are named here as in `modelgate hash`.
+  const folder = withFolderEvents(hashed, undefined, [...events, ...hfBlobEvents(files, hashed)]);
   const report = await buildReport({
     name,
-    outcomes: await hashFiles(files),
+    outcomes: folder.outcomes,
+    extraFindings: folder.findings,
     environment: { runtime: 'node', executionProvider: 'cpu' },
     lineage,
     ...(run ? { behavior: analyzeBehavior(run) } : {}),

@@ -1,5 +1,5 @@
 import { access, readFile, stat, writeFile } from 'node:fs/promises';
-import { dirname, join, relative, sep } from 'node:path';
+import { basename, dirname, join, relative, sep } from 'node:path';
 import { fileSource } from '../core/io/byte-source-node.ts';
 import { gitBlobSha1Factory } from '../core/hash/git-blob-sha1.ts';
 import { hashSourceMulti, SizeChangedError } from '../core/hash/hash-source.ts';
@@ -14,13 +14,18 @@ import { applyPolicy, parsePolicy, PolicyError } from '../core/report/policy.ts'
 import { toSarif } from '../core/report/sarif.ts';
 import type { FileScan } from '../core/report/scan-check.ts';
 import type { Check, Finding, Report } from '../core/report/schema.ts';
-import { scanFile } from '../core/scan/scan-file.ts';
+import { folderReportFinding, hfBlobEvents, wantsGitSha1, withFolderEvents } from '../core/scan/folder-findings.ts';
 import { decodeBase64 } from '../core/sign/base64.ts';
 import { asBufferSource } from '../core/sign/buffer-source.ts';
 import { fingerprintHex, formatFingerprint } from '../core/sign/fingerprint.ts';
 import { encodeFragment } from '../core/sign/link-codec.ts';
 import type { ModelFile } from '../core/sign/oms/manifest-check.ts';
-import { signatureInside } from '../core/sign/oms/model-input-node.ts';
+import {
+  linksNotSigned,
+  refusedModelFiles,
+  signatureInside,
+  sourceOrRefused,
+} from '../core/sign/oms/model-input-node.ts';
 import type { OmsTrust } from '../core/sign/oms/result.ts';
 import { signatureCheck } from '../core/sign/oms/signature-check.ts';
 import { verifyModel } from '../core/sign/oms/verify-model.ts';
@@ -31,6 +36,7 @@ import type { BehaviorRun } from '../core/probe/types.ts';
 import type { Lineage } from '../core/weights/lineage-schema.ts';
 import { checkFolderProvenance, toCycloneDx, withProvenance, type ProvenanceResult } from '../core/provenance/index.ts';
 import { parseCompareFlags, runBehaviorNode, weightLineage } from './compare-command.ts';
+import { scanLocalFile } from './folder-scan-node.ts';
 import type { LineageCandidate } from '../core/probe/triggers.ts';
 
 export interface VerifyFlags {
@@ -153,7 +159,7 @@ const exists = (path: string) =>
     () => false,
   );
 
-/** Same outcomes as hash-command's hashFiles, plus progress and, for a Hub comparison, git blob SHA-1s. */
+/** Same outcomes as hash-command's hashFiles, plus progress and, for a Hub comparison, git blob SHA-1s of small files. */
 async function hashAll(files: readonly LocalFile[], wantGitSha1: boolean, progress: Progress): Promise<HashOutcome[]> {
   const total = files.reduce((sum, f) => sum + f.size, 0);
   const outcomes: HashOutcome[] = [];
@@ -161,7 +167,7 @@ async function hashAll(files: readonly LocalFile[], wantGitSha1: boolean, progre
   for (const file of files) {
     try {
       const source = await fileSource(file.diskPath, file.modelPath);
-      const git = wantGitSha1 && source.size <= GIT_SHA1_MAX_BYTES;
+      const git = (wantGitSha1 && source.size <= GIT_SHA1_MAX_BYTES) || wantsGitSha1(file.hfBlob);
       const digests = await hashSourceMulti(
         source,
         { sha256: createSha256Node, ...(git ? { gitSha1: gitBlobSha1Factory(source.size) } : {}) },
@@ -190,8 +196,7 @@ async function scanAll(files: readonly LocalFile[], progress: Progress): Promise
   const scans: FileScan[] = [];
   for (const [i, file] of files.entries()) {
     progress.update('scanning', i, files.length, 'files');
-    const source = await fileSource(file.diskPath, file.modelPath);
-    scans.push({ path: file.modelPath, outcome: await scanFile(source) });
+    scans.push(await scanLocalFile(file));
   }
   progress.update('scanning', files.length, files.length, 'files');
   return scans;
@@ -265,27 +270,33 @@ export async function verifyRun(
   const signature = checkSignature ? new Uint8Array(await readFile(signaturePath)) : undefined;
   if (flags.hf) parseHfFlag(flags.hf);
 
-  const { name, files } = await collectFiles([modelPath]);
-  let outcomes: HashOutcome[];
-  let scans: FileScan[];
+  const { name, files, events } = await collectFiles([modelPath]);
+  let hashed: HashOutcome[];
+  let scanned: FileScan[];
   try {
-    outcomes = await hashAll(files, flags.hf !== undefined, progress);
-    scans = await scanAll(files, progress);
+    hashed = await hashAll(files, flags.hf !== undefined, progress);
+    scanned = await scanAll(files, progress);
   } finally {
     progress.end();
   }
+  // Links, refused and unreadable entries become findings and files that could not be checked.
+  const folder = withFolderEvents(hashed, scanned, [...events, ...hfBlobEvents(files, hashed)]);
+  const outcomes = folder.outcomes;
+  const scans = folder.scans ?? scanned;
   const manifest = await manifestCheck(files, outcomes, flags, deps.fetchFn ?? ((url, init) => fetch(url, init)));
 
   const extraChecks: Check[] = [];
-  const extraFindings: Finding[] = [];
+  const extraFindings: Finding[] = [...folder.findings];
   if (trust && signature) {
     const modelFiles: ModelFile[] = await Promise.all(
       files.map(async (f, i) => {
-        const outcome = outcomes[i]!;
-        const source = await fileSource(f.diskPath, f.modelPath);
-        return { path: f.modelPath, size: f.size, source, ...('sha256' in outcome ? { sha256: outcome.sha256 } : {}) };
+        const outcome = hashed[i]!;
+        if ('sha256' in outcome) return { path: f.modelPath, size: f.size, sha256: outcome.sha256 };
+        return { path: f.modelPath, size: f.size, source: await sourceOrRefused(f.diskPath, f.modelPath) };
       }),
     );
+    // A refused entry stays in the model as a file that cannot be read (MG-SIG-016 when it is signed).
+    modelFiles.push(...refusedModelFiles(events));
     const inside = isDir ? signatureInside(modelPath, signaturePath) : undefined;
     const result = await verifyModel({
       signature,
@@ -300,6 +311,8 @@ export async function verifyRun(
     const { check, findings } = signatureCheck(result);
     extraChecks.push(check);
     extraFindings.push(...findings);
+    const sigName = inside ?? basename(signaturePath);
+    extraFindings.push(...linksNotSigned(signature, events, sigName).map(folderReportFinding));
   }
   // Model card, datasheets, config and tokenizer: the same files and the same core code as the Verify page.
   const baseFiles = flags.base !== undefined ? (await collectFiles([flags.base])).files : undefined;

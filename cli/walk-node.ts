@@ -1,35 +1,25 @@
-import { readdir, stat } from 'node:fs/promises';
-import { basename, join, relative, sep } from 'node:path';
+import { basename } from 'node:path';
+import { listPath, type WalkedFile } from '../core/io/folder-walk-node.ts';
+import type { FolderEvent } from '../core/scan/folder-findings.ts';
 
-export interface LocalFile {
-  /** Absolute or cwd-relative path on disk. */
-  diskPath: string;
-  /** Path inside the model, `/`-separated, as the browser's webkitRelativePath minus the root folder. */
-  modelPath: string;
-  size: number;
-}
+/** A file to read: `diskPath` on disk, `modelPath` inside the model, as the browser's webkitRelativePath minus the root folder. */
+export type LocalFile = WalkedFile;
 
-/** Lists every regular file under the given paths. A directory argument becomes the model root. */
-export async function collectFiles(paths: readonly string[]): Promise<{ name: string; files: LocalFile[] }> {
+/**
+ * Lists every file under the given paths, fail-closed (core/io/folder-walk-node.ts): links are followed
+ * and named, pipes, sockets and devices are refused unopened, unreadable entries are named; all of these
+ * come back as `events` for the report. A directory argument becomes the model root.
+ */
+export async function collectFiles(
+  paths: readonly string[],
+): Promise<{ name: string; files: LocalFile[]; events: FolderEvent[] }> {
   const files: LocalFile[] = [];
+  const events: FolderEvent[] = [];
   for (const p of paths) {
-    const info = await stat(p);
-    if (info.isDirectory()) await walk(p, p, files);
-    else files.push({ diskPath: p, modelPath: basename(p), size: info.size });
+    const listing = await listPath(p);
+    files.push(...listing.files);
+    events.push(...listing.events);
   }
   const name = paths.length === 1 ? basename(paths[0]!.replace(/[\\/]+$/, '')) : 'files';
-  return { name, files };
-}
-
-async function walk(root: string, dir: string, out: LocalFile[]): Promise<void> {
-  const entries = await readdir(dir, { withFileTypes: true });
-  entries.sort((a, b) => (a.name < b.name ? -1 : 1));
-  for (const entry of entries) {
-    const full = join(dir, entry.name);
-    if (entry.isDirectory()) await walk(root, full, out);
-    else if (entry.isFile()) {
-      const { size } = await stat(full);
-      out.push({ diskPath: full, modelPath: relative(root, full).split(sep).join('/'), size });
-    }
-  }
+  return { name, files, events };
 }

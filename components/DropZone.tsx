@@ -1,8 +1,8 @@
 'use client';
 import { useRef, useState, type DragEvent } from 'react';
-import { collectDroppedFiles, filesFromInput } from '@/lib/collect-dropped-files';
+import { collectDroppedFiles, filesFromInput, type DroppedEntry } from '@/lib/collect-dropped-files';
 
-type Entries = { path: string; file: File }[];
+type Entries = DroppedEntry[];
 
 /** Drop files or folders, or pick them. Emits files with their relative paths; reads nothing itself. */
 export function DropZone({ onFiles, disabled }: { onFiles: (entries: Entries) => void; disabled?: boolean }) {

@@ -4,7 +4,9 @@ import { buildReport } from '@/core/report/build-report';
 import type { Report } from '@/core/report/schema';
 import { hashInPool } from '@/lib/hash-pool';
 import { scanInPool } from '@/lib/scan-pool';
-import { toModelFiles, type ModelFile } from '@/lib/model-files';
+import { listingEvents, toModelFiles, type ModelFile } from '@/lib/model-files';
+import type { DroppedEntry } from '@/lib/collect-dropped-files';
+import { withFolderEvents, type FolderEvent } from '@/core/scan/folder-findings';
 import { getOrCreateBrowserKey } from '@/lib/browser-key';
 import { makeReportLink } from '@/lib/report-link';
 import { checkManifest, GIT_SHA1_MAX_BYTES } from '@/lib/manifest-check';
@@ -54,6 +56,15 @@ export type VerificationState =
     }
   | { phase: 'error'; message: string };
 
+type Events = readonly FolderEvent[];
+
+/** Nothing to verify: says which entries the browser could not read, if that is why. */
+function noFilesMessage(events: Events): string {
+  const unreadable = events.flatMap((e) => (e.kind === 'unreadable' ? [`${e.path} (${e.error})`] : []));
+  if (unreadable.length === 0) return 'No files were given. Drop a model folder or pick its files.';
+  return `Nothing could be read: ${unreadable.join('; ')}. Nothing was verified.`;
+}
+
 /** UI refresh rate while hashing: a few updates a second, never one per chunk (STYLE.md). */
 const TICK_MS = 250;
 
@@ -64,9 +75,9 @@ export function useVerification() {
 
   useEffect(() => () => cancelRef.current?.(), []);
 
-  const verify = useCallback(async (name: string, files: ModelFile[], options: VerifyOptions) => {
+  const verify = useCallback(async (name: string, files: ModelFile[], options: VerifyOptions, events: Events) => {
     if (files.length === 0) {
-      setState({ phase: 'error', message: 'No files were given. Drop a model folder or pick its files.' });
+      setState({ phase: 'error', message: noFilesMessage(events) });
       return;
     }
     const sizes = new Map(files.map((f) => [f.path, f.file.size]));
@@ -114,9 +125,12 @@ export function useVerification() {
     setState({ phase: 'hashing', progress: snapshot() });
     const timer = setInterval(() => setState({ phase: 'hashing', progress: snapshot() }), TICK_MS);
     try {
-      const outcomes = await pool.done;
+      const hashed = await pool.done;
       const seconds = (performance.now() - started) / 1000;
-      const scans = await scanning.done;
+      // Entries the browser could not hand over, and empty ones, are named in the report (never dropped).
+      const folder = withFolderEvents(hashed, await scanning.done, events);
+      const outcomes = folder.outcomes;
+      const scans = folder.scans;
       const manifest = await checkManifest(files, outcomes, options);
       const signature = await checkSignature(files, outcomes, options);
       // The same model card, datasheet, config and tokenizer files as `modelgate verify` reads.
@@ -127,7 +141,7 @@ export function useVerification() {
         scans,
         manifest,
         extraChecks: [...(signature ? [signature.check] : []), ...(provenance ? [provenance.check] : [])],
-        extraFindings: [...(signature?.findings ?? []), ...(provenance?.findings ?? [])],
+        extraFindings: [...folder.findings, ...(signature?.findings ?? []), ...(provenance?.findings ?? [])],
         environment: { runtime: 'browser' as const, userAgent: navigator.userAgent },
       };
       const build = async (extra: Parameters<typeof buildReport>[0]['extraFindings'] = []) => {
@@ -170,9 +184,9 @@ export function useVerification() {
   }, []);
 
   const verifyEntries = useCallback(
-    (entries: { path: string; file: File }[], options: VerifyOptions = NO_OPTIONS) => {
-      const { name, files } = toModelFiles(entries);
-      return verify(name, files, options);
+    (entries: DroppedEntry[], options: VerifyOptions = NO_OPTIONS) => {
+      const { name, files, refused } = toModelFiles(entries);
+      return verify(name, files, options, listingEvents(files, refused));
     },
     [verify],
   );

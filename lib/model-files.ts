@@ -1,16 +1,43 @@
+import type { FolderEvent } from '@/core/scan/folder-findings';
+import type { DroppedEntry, RefusedEntry } from './collect-dropped-files';
+
 /** A file the user gave us, with its path inside the model folder (`/`-separated, root folder removed). */
 export interface ModelFile {
   path: string;
   file: File;
 }
 
-/** The model's name and files, with the common top folder (the dropped folder itself) taken off paths. */
-export function toModelFiles(entries: { path: string; file: File }[]): { name: string; files: ModelFile[] } {
+/**
+ * The model's name and files, with the common top folder (the dropped folder itself) taken off paths.
+ * Entries the browser could not hand over are kept apart as `refused`, for the report to name.
+ */
+export function toModelFiles(entries: readonly DroppedEntry[]): {
+  name: string;
+  files: ModelFile[];
+  refused: RefusedEntry[];
+} {
   const tops = new Set(entries.map((e) => (e.path.includes('/') ? e.path.split('/')[0] : '')));
   const [top] = [...tops];
-  if (tops.size === 1 && top) {
-    return { name: top, files: entries.map((e) => ({ path: e.path.slice(top.length + 1), file: e.file })) };
+  const strip = tops.size === 1 && top ? (path: string) => path.slice(top.length + 1) : (path: string) => path;
+  const files: ModelFile[] = [];
+  const refused: RefusedEntry[] = [];
+  for (const e of entries) {
+    if ('file' in e) files.push({ path: strip(e.path), file: e.file });
+    else refused.push({ path: strip(e.path), error: e.error });
   }
-  const name = entries.length === 1 && entries[0] ? entries[0].path : `${entries.length} files`;
-  return { name, files: entries };
+  const name =
+    tops.size === 1 && top ? top : entries.length === 1 && entries[0] ? entries[0].path : `${entries.length} files`;
+  return { name, files, refused };
+}
+
+/**
+ * What the browser's listing says about the folder: refused entries, and files listed with 0 bytes (a
+ * browser shows an entry it could not read, such as a pipe or a file without permission, as an empty
+ * file, and this page cannot tell the two apart; the CLI can).
+ */
+export function listingEvents(files: readonly ModelFile[], refused: readonly RefusedEntry[]): FolderEvent[] {
+  return [
+    ...refused.map((r): FolderEvent => ({ kind: 'unreadable', path: r.path, error: r.error })),
+    ...files.filter((f) => f.file.size === 0).map((f): FolderEvent => ({ kind: 'empty', path: f.path })),
+  ];
 }

@@ -3,6 +3,7 @@ import { PICKLE_CODES } from '../scan/pickle-codes.ts';
 import { CONTAINER_CODES } from '../scan/container-codes.ts';
 import { VALIDATOR_CODES } from '../scan/validator-codes.ts';
 import { ROUTER_CODES } from '../scan/router-codes.ts';
+import { FOLDER_CODES } from '../scan/folder-codes.ts';
 import { SIGNATURE_CODES } from '../sign/oms/signature-codes.ts';
 import { MANIFEST_CODES } from '../manifest/manifest-codes.ts';
 import { LINEAGE_CODES } from '../weights/lineage-codes.ts';
@@ -25,6 +26,7 @@ export function allFindingCodes(): DocumentedCode[] {
     PICKLE_CODES,
     VALIDATOR_CODES,
     ROUTER_CODES,
+    FOLDER_CODES,
     MANIFEST_CODES,
     SIGNATURE_CODES,
     LINEAGE_CODES,
