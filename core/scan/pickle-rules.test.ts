@@ -189,3 +189,26 @@ describe('allowlisted constructors whose arguments name files', () => {
     assert.ok(o.findings.some((f) => f.code === 'MG-SCAN-028'));
   });
 });
+
+describe('standard-library modules outside the value-building ones, and names that say what they do', () => {
+  it('a standard-library module that reaches the platform, processes or files is denied (platform.architecture)', () => {
+    for (const [m, n] of [
+      ['platform', 'architecture'],
+      ['wave', 'Wave_read'],
+      ['mailbox', 'Maildir'],
+      ['smtpd', 'SMTPServer'],
+    ] as const) {
+      assert.equal(status(m, n), 'deny', `${m}.${n}`);
+    }
+  });
+  it('value-building standard-library functions are unknown, not gadgets', () => {
+    assert.equal(status('heapq', 'heappush'), 'unknown');
+    assert.equal(status('math', 'sqrt'), 'unknown');
+  });
+  it('a function of an unknown library named for running, writing or loading is denied', () => {
+    assert.equal(status('somelib.io', 'dump_svmlight_file'), 'deny');
+    assert.equal(status('somelib.testing', 'assert_run_python_script'), 'deny');
+    assert.equal(status('somelib', 'LoadWeightsFromUrl'), 'deny');
+    assert.equal(status('mymodels.layers', 'ResidualBlock'), 'unknown');
+  });
+});

@@ -1,7 +1,8 @@
 import { type CallValue, type GlobalValue, type PValue } from '../formats/pickle/values.ts';
 import { PICKLE_ALLOWLIST, TORCH_NN_MODULES, type AllowEntry, type ShapeId } from './rules/pickle-allowlist.ts';
 import { PICKLE_DENYLIST, type DenyEntry } from './rules/pickle-denylist.ts';
-import { dangerousCallable } from './rules/dangerous-names.ts';
+import { dangerousCallable, dangerousWord } from './rules/dangerous-names.ts';
+import { stdlibReach } from './rules/stdlib-policy.ts';
 import { COMPAT_IMPORT_MAPPING, COMPAT_NAME_MAPPING } from './rules/compat-pickle.ts';
 import { constantBytes } from './pickle-bytes.ts';
 
@@ -98,7 +99,8 @@ function judgeResolved(module: string, name: string): GlobalJudgement {
   if (dunder) return { status: 'deny', path, dunder };
   const allow = allowFor(module, name);
   if (allow) return { status: 'allow', path, allow };
-  const dangerous = dangerousCallable(path, nameTokens[nameTokens.length - 1] as string);
+  const last = nameTokens[nameTokens.length - 1] as string;
+  const dangerous = dangerousCallable(path, last) ?? stdlibReach(module, path) ?? dangerousWord(path, last);
   return dangerous ? { status: 'deny', path, deny: dangerous } : { status: 'unknown', path };
 }
 

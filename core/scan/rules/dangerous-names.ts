@@ -56,3 +56,24 @@ export function dangerousCallable(path: string, lastName: string): DenyEntry | u
   if (!family) return undefined;
   return { module: path, names: [lastName], family, technique: 32, source: SOURCE };
 }
+
+/**
+ * Words in a function's name that say it runs, loads, writes or fetches something: `dump_svmlight_file`,
+ * `assert_run_python_script`, `load_weights_from_url`. Matched as whole words of snake_case or CamelCase
+ * names, for names of modules the allowlist does not know.
+ */
+const VERBS = new Map<string, Exclude<GadgetFamily, 'ml-gadget' | 'side-effect'>>([
+  ...(['exec', 'eval', 'system', 'popen', 'spawn', 'shell', 'subprocess', 'run', 'script', 'command', 'cmd', 'compile', 'import', 'install'] as const).map((w) => [w, 'exec'] as const),
+  ...(['open', 'write', 'save', 'dump', 'remove', 'unlink', 'delete', 'rmtree', 'mkdir', 'makedirs', 'file', 'tmp', 'temp'] as const).map((w) => [w, 'file'] as const),
+  ...(['load', 'loads', 'unpickle', 'deserialize'] as const).map((w) => [w, 'nested-pickle'] as const),
+  ...(['fetch', 'download', 'upload', 'connect', 'url', 'http', 'socket', 'request'] as const).map((w) => [w, 'network'] as const),
+]); // prettier-ignore
+
+export function dangerousWord(path: string, lastName: string): DenyEntry | undefined {
+  const words = lastName
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .toLowerCase()
+    .split(/[_\d]+/);
+  const family = words.map((w) => VERBS.get(w)).find((f) => f !== undefined);
+  return family ? { module: path, names: [lastName], family, technique: 32, source: SOURCE } : undefined;
+}

@@ -317,6 +317,17 @@ export const PICKLE_DENYLIST: readonly DenyEntry[] = [
   e('torch.library', '*', 'ml-gadget', 24, MODELSCAN(338)),
   e('torch.ops', '*', 'ml-gadget', 27, HIDE_AND_SEEK),
   e('mlflow', '*', 'ml-gadget', 27, MODELSCAN(338)),
+  // Library helpers that fetch, write or run code (dataset fetchers, test runners, remote-code loaders).
+  e('sklearn.datasets', '*', 'network', 28, 'https://scikit-learn.org/stable/api/sklearn.datasets.html'),
+  e('sklearn.utils._testing', '*', 'exec', 26, 'https://scikit-learn.org/stable/developers/utilities.html'),
+  e('sklearn.externals', '*', 'nested-pickle', 30, 'https://scikit-learn.org/stable/model_persistence.html'),
+  e('huggingface_hub', '*', 'network', 28, 'https://huggingface.co/docs/huggingface_hub'),
+  e('transformers.utils.hub', '*', 'network', 28, 'https://huggingface.co/docs/transformers'),
+  e('transformers.dynamic_module_utils', '*', 'exec', 26, 'https://huggingface.co/docs/transformers/custom_models'),
+  e('IPython', '*', 'exec', 26, 'https://ipython.readthedocs.io'),
+  e('sympy', ['sympify', 'parse_expr', 'lambdify', 'S'], 'exec', 26, 'https://docs.sympy.org/latest/modules/core.html'),
+  e('numexpr', '*', 'exec', 26, 'https://numexpr.readthedocs.io'),
+  e('onnxruntime', '*', 'file', 28, 'https://onnxruntime.ai/docs/api/python/api_summary.html'),
   e('keras', ['models', 'saving'], 'ml-gadget', 27, HIDE_AND_SEEK),
   e('tensorflow', ['io', 'py_function', 'numpy_function', 'keras'], 'ml-gadget', 27, HIDE_AND_SEEK),
 ];
