@@ -10,6 +10,7 @@ import {
   type InflateStop,
 } from './container-io.ts';
 import { decodeLz4Frames, LZ4_MAGIC } from './lz4-frame.ts';
+import { decodeLzmaAlone } from './lzma-alone.ts';
 
 /**
  * Compressed wrappers, sniffed by magic and unwrapped under the member cap, the inflated-bytes budget
@@ -20,7 +21,7 @@ import { decodeLz4Frames, LZ4_MAGIC } from './lz4-frame.ts';
  * other format. The two prefixes that are also text ('x', 'BZ') additionally need what Python's zlib
  * (a valid FCHECK, no preset dictionary) and bz2 ('h' and a block-size digit) require before they
  * decompress anything, so that text files starting with those letters are still read as text.
- * 7z and lzma-alone have no decoder here: "could not verify".
+ * 7z has no decoder here: "could not verify".
  */
 export type CompressionKind = 'gzip' | 'zlib' | 'bz2' | 'xz' | 'lz4' | '7z' | 'lzma' | 'joblib-zfile';
 
@@ -109,7 +110,12 @@ const DECODERS: Record<CompressionKind, Decoder> = {
     return true;
   },
   '7z': unsupported('ModelGate cannot open 7z archives'),
-  lzma: unsupported('ModelGate has no decoder for the legacy .lzma format'),
+  lzma: async (source, sink, opts) => {
+    const input = await readAllCompressed(source, opts.maxBytes);
+    // The decoder reports how far into the input it is, so the ratio limit sees a bomb at its start.
+    const push = (chunk: Uint8Array, consumed: number) => ((sink.consumed = consumed), sink.push(chunk));
+    return decodeLzmaAlone(input, push, { maxWindow: opts.maxBytes });
+  },
 };
 
 interface FflateStream {
@@ -138,7 +144,7 @@ async function fflateStream(
   return ended;
 }
 
-/** Compressed input held whole for the decoders that need it (seek-bzip, lz4), within the memory limit. */
+/** Compressed input held whole for the decoders that need it (seek-bzip, lz4, lzma), within the memory limit. */
 async function readAllCompressed(source: ByteSource, maxBytes: number): Promise<Uint8Array> {
   if (source.size > maxBytes) throw new Error(`compressed input of ${source.size} bytes exceeds the memory limit`);
   return source.read(0, source.size);

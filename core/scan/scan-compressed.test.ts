@@ -31,7 +31,7 @@ test('sniffs every wrapper by magic (technique 12: joblib prefixes)', () => {
 /** What the real router answers for a protocol-2 pickle. */
 const asPickle = async () => ({ format: 'pickle', verdict: 'benign' as const, findings: [] });
 
-for (const name of ['pickle.gz', 'pickle.zlib', 'pickle.bz2', 'pickle.xz', 'pickle.zfile']) {
+for (const name of ['pickle.gz', 'pickle.zlib', 'pickle.bz2', 'pickle.xz', 'pickle.lzma', 'pickle.zfile']) {
   test(`${name}: decompressed content goes back to the router`, async () => {
     const ctx = fakeContext({ route: asPickle });
     const outcome = await scanCompressed(vector(name), ctx);
@@ -41,11 +41,6 @@ for (const name of ['pickle.gz', 'pickle.zlib', 'pickle.bz2', 'pickle.xz', 'pick
     assert.equal(ctx.calls[0]!.bytes.at(-1), 0x2e); // STOP
   });
 }
-
-test('lzma-alone has no decoder: unverified, never benign', async () => {
-  const outcome = await scanCompressed(vector('pickle.lzma'), fakeContext());
-  assert.equal(outcome.verdict, 'unverified');
-});
 
 test('technique 7: 7z is unverified with the reason', async () => {
   for (const scan of [scan7z, scanCompressed]) {
@@ -115,7 +110,6 @@ const JOBLIB: [string, string][] = [
 test('every compressor joblib.dump writes is sniffed; what it decompresses to is a pickle', async () => {
   for (const [name, kind] of JOBLIB) {
     assert.equal(compressionKind(raw(name)), kind, name);
-    if (kind === 'lzma') continue; // no decoder: unverified (tested above)
     const ctx = fakeContext({ route: asPickle });
     const outcome = await scanCompressed(vector(name), ctx);
     assert.equal(outcome.verdict, 'benign', `${name}: ${outcome.reason}`);
