@@ -125,7 +125,10 @@ test('random corruption: an LzmaError or a clean end, never another exception or
   const rand = (n: number) => ((state = (state * 1103515245 + 12345) >>> 0) >>> 8) % n;
   for (let round = 0; round < 300; round++) {
     const bytes = original.slice(0, 13 + rand(original.byteLength - 13) + 1);
-    for (let flips = 1 + rand(4); flips > 0; flips--) bytes[13 + rand(bytes.byteLength - 13)] ^= 1 << rand(8);
+    for (let flips = 1 + rand(4); flips > 0; flips--) {
+      const at = 13 + rand(bytes.byteLength - 13);
+      bytes[at] = (bytes[at] ?? 0) ^ (1 << rand(8));
+    }
     let size = 0;
     try {
       decodeLzmaAlone(bytes, (chunk) => ((size += chunk.byteLength), size < 16 << 20));
