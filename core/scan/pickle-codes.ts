@@ -155,6 +155,12 @@ export const PICKLE_CODES = {
     explanation:
       'An allowed object (such as an old-format joblib array wrapper) names a second file that the loader opens with pickling allowed. That file is scanned on its own; this one is only as safe as it.',
   },
+  'MG-SCAN-029': {
+    severity: 'critical',
+    title: 'This file replaces a method that loading calls',
+    explanation:
+      'It stores a function under the name of a method (append, keys, read…) on an object; the unpickler or the library code that receives the object calls that name, so the stored function runs. Ordinary checkpoints never do this.',
+  },
 } as const satisfies Record<string, FindingCodeInfo>;
 
 export type PickleCode = keyof typeof PICKLE_CODES;
@@ -187,4 +193,5 @@ export const PICKLE_CODE_VERDICTS: Record<PickleCode, ScanVerdict> = {
   'MG-SCAN-026': 'suspicious',
   'MG-SCAN-027': 'benign',
   'MG-SCAN-028': 'suspicious',
+  'MG-SCAN-029': 'malicious',
 };

@@ -132,6 +132,7 @@ const ANOMALY_CODES: Record<Anomaly['kind'], [PickleCode, string] | undefined> =
   'out-of-band-buffer': ['MG-SCAN-017', 'https://peps.python.org/pep-0574/'],
   'build-on-global': ['MG-SCAN-013', 'https://github.com/protectai/modelscan/issues/330'],
   'dunder-state': ['MG-SCAN-014', 'https://huggingface.co/docs/hub/security-pickle'],
+  'method-hijack': ['MG-SCAN-029', 'https://docs.python.org/3/library/pickle.html#pickling-class-instances'],
   limit: ['MG-SCAN-023', 'https://github.com/trailofbits/fickling'],
   joblib: ['MG-SCAN-026', 'https://github.com/joblib/joblib/blob/main/joblib/numpy_pickle.py'],
   'memo-overwrite': undefined,
@@ -186,9 +187,45 @@ function fileArgumentFindings(r: EmulationResult): ScanFinding[] {
 
 const JOBLIB_COMPAT = 'https://github.com/joblib/joblib/blob/main/joblib/numpy_pickle_compat.py';
 
+/** Arguments, keyword arguments and BUILD state of a call (not its callee: calling directly is the normal use). */
+function pushCallParts(todo: PValue[], c: CallValue): void {
+  for (const a of c.args) todo.push(a);
+  if (c.kwargs) todo.push(c.kwargs);
+  if (c.state) todo.push(c.state);
+}
+
+/**
+ * torch.storage._load_from_bytes runs torch.load(weights_only=False) on its argument. Checkpoints only ever
+ * call it directly (pickle.dumps of a tensor); handed on as a value (inside a partial, as an argument, in an
+ * object's state) it is called later by code the scanner does not follow, with bytes it did not check.
+ */
+function loaderAsValueFindings(r: EmulationResult): ScanFinding[] {
+  const seen = new Set<PValue>();
+  const todo: PValue[] = [];
+  for (const c of r.calls) pushCallParts(todo, c);
+  while (todo.length > 0 && seen.size < 200_000) {
+    const v = todo.pop() as PValue;
+    if (seen.has(v)) continue;
+    seen.add(v);
+    if (v.k === 'global' && judge(v).allow?.shape === 'load-from-bytes') {
+      const detail = `${v.module}.${v.name} (offset ${v.offset}) is passed on as a value, to be called by other code`;
+      return [
+        finding('MG-SCAN-005', detail, {
+          offset: v.offset,
+          reference: 'https://github.com/mmaitre314/picklescan/issues/47',
+        }),
+      ];
+    }
+    if (v.k === 'call') pushCallParts(todo, v);
+    else if (v.k === 'tuple' || v.k === 'list' || v.k === 'set') for (const x of v.items) todo.push(x);
+    else if (v.k === 'dict') for (const [k, x] of v.entries) todo.push(k, x);
+  }
+  return [];
+}
+
 /** Every finding of one emulated pickle (nested pickles are scanned by the caller). */
 export function pickleFindings(r: EmulationResult): ScanFinding[] {
-  const out = [...globalFindings(r), ...anomalyFindings(r), ...fileArgumentFindings(r)];
+  const out = [...globalFindings(r), ...anomalyFindings(r), ...fileArgumentFindings(r), ...loaderAsValueFindings(r)];
   let odd = 0;
   for (const c of r.calls) {
     const f = callFinding(c);

@@ -208,7 +208,61 @@ describe('standard-library modules outside the value-building ones, and names th
   it('a function of an unknown library named for running, writing or loading is denied', () => {
     assert.equal(status('somelib.io', 'dump_svmlight_file'), 'deny');
     assert.equal(status('somelib.testing', 'assert_run_python_script'), 'deny');
-    assert.equal(status('somelib', 'LoadWeightsFromUrl'), 'deny');
+    assert.equal(status('somelib', 'loadWeightsFromUrl'), 'deny');
+    assert.equal(status('somelib', 'SpectralNormLoadStateDictPreHook'), 'unknown');
     assert.equal(status('mymodels.layers', 'ResidualBlock'), 'unknown');
+  });
+});
+
+describe('callables stored to be called later by the unpickler or by library code', () => {
+  const inner = String.fromCharCode(...osSystemPickle(2));
+  const loadFromBytes = (a: Asm) => a.global('torch.storage', '_load_from_bytes');
+  async function verdictOf(bytes: Uint8Array): Promise<string> {
+    return (await scanFile(memorySource('model.pkl', bytes))).verdict;
+  }
+  it('BUILD puts a function on a Counter as `append`, then APPEND calls it: malicious', async () => {
+    const bytes = new Asm()
+      .proto(2)
+      .global('collections', 'Counter')
+      .op('EMPTY_TUPLE')
+      .op('REDUCE')
+      .op('EMPTY_DICT')
+      .str('append')
+      .global('somelib.items', 'handle')
+      .op('SETITEM')
+      .op('BUILD')
+      .call(
+        (a) => a.global('_codecs', 'encode'),
+        (a) => a.str(inner),
+        (a) => a.str('latin1'),
+      )
+      .op('APPEND')
+      .stop()
+      .build();
+    assert.equal(await verdictOf(bytes), 'malicious');
+  });
+  it('partial(_load_from_bytes, payload) built but never called by the pickle itself: malicious', async () => {
+    const bytes = new Asm()
+      .proto(2)
+      .call(
+        (a) => a.global('functools', 'partial'),
+        loadFromBytes,
+        (a) =>
+          a.call(
+            (b) => b.global('_codecs', 'encode'),
+            (b) => b.str(inner),
+            (b) => b.str('latin1'),
+          ),
+      )
+      .stop()
+      .build();
+    assert.equal(await verdictOf(bytes), 'malicious');
+  });
+  it('an .npy whose dtype this reader cannot parse still has its data scanned as the pickle numpy may run', async () => {
+    const header = "{'descr': 'object', 'fortran_order': False, 'shape': (1,), }";
+    const padded = header.padEnd(118 - 1, ' ') + '\n';
+    const pre = [0x93, ...new TextEncoder().encode('NUMPY'), 1, 0, padded.length & 255, padded.length >> 8];
+    const bytes = Uint8Array.from([...pre, ...new TextEncoder().encode(padded), ...osSystemPickle(2)]);
+    assert.equal((await scanFile(memorySource('embeddings.npy', bytes))).verdict, 'malicious');
   });
 });

@@ -1,5 +1,6 @@
 import { type CallValue, type GlobalValue, type PValue } from '../formats/pickle/values.ts';
-import { PICKLE_ALLOWLIST, TORCH_NN_MODULES, type AllowEntry, type ShapeId } from './rules/pickle-allowlist.ts';
+import { CYTHON_UNPICKLE, PICKLE_ALLOWLIST, type AllowEntry, type ShapeId } from './rules/pickle-allowlist.ts';
+import { TORCH_NN_LAYERS } from './rules/torch-nn-modules.ts';
 import { PICKLE_DENYLIST, type DenyEntry } from './rules/pickle-denylist.ts';
 import { dangerousCallable, dangerousWord } from './rules/dangerous-names.ts';
 import { stdlibReach } from './rules/stdlib-policy.ts';
@@ -73,18 +74,27 @@ for (const entry of PICKLE_ALLOWLIST) {
   for (const n of entry.names) if (!ALLOW.has(`${entry.module}:${n}`)) ALLOW.set(`${entry.module}:${n}`, entry);
 }
 
+/**
+ * torch.save(model) pickles the layers themselves: the loader creates each torch.nn layer without calling
+ * __init__ and restores its attributes through Module.__setstate__, which runs no user code. Only the real
+ * Module subclasses of torch.nn.modules (generated table) qualify, not the typing names it imports.
+ */
 const NN_MODULE_ENTRY: AllowEntry = {
   module: 'torch.nn.modules',
   names: [],
   framework: 'pytorch',
-  source: TORCH_NN_MODULES.source,
+  source: 'https://github.com/pytorch/pytorch/blob/main/torch/nn/modules/module.py',
 };
+
+const CYTHON_ENTRY: AllowEntry = { module: '*', names: [], framework: 'numpy', source: CYTHON_UNPICKLE.source };
 
 function allowFor(module: string, name: string): AllowEntry | undefined {
   const exact = ALLOW.get(`${module}:${name}`);
   if (exact) return exact;
-  const nn = module.startsWith(TORCH_NN_MODULES.modulePrefix) && TORCH_NN_MODULES.namePattern.test(name);
-  return nn ? NN_MODULE_ENTRY : undefined;
+  if (TORCH_NN_LAYERS.has(`${module}:${name}`)) return NN_MODULE_ENTRY;
+  const cython =
+    CYTHON_UNPICKLE.modulePrefixes.some((p) => module.startsWith(p)) && CYTHON_UNPICKLE.namePattern.test(name);
+  return cython ? CYTHON_ENTRY : undefined;
 }
 
 /** Classifies an import the loader resolves: `module` + `name`, a dotted name being an attribute path. */

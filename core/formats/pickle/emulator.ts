@@ -26,6 +26,7 @@ export interface Anomaly {
     | 'out-of-band-buffer'
     | 'build-on-global'
     | 'dunder-state'
+    | 'method-hijack'
     | 'limit'
     | 'joblib'
     | 'memo-overwrite'
@@ -299,9 +300,39 @@ function pairs(m: Machine, items: PValue[]): [PValue, PValue][] {
   return out;
 }
 
+/**
+ * Methods that the unpickler (APPEND/APPENDS/ADDITEMS/SETITEM) or code it calls (dict(x) calls x.keys(),
+ * warnings reads __loader__.get_source, file-like readers call read/readline) looks up on an object: an
+ * instance attribute set by BUILD shadows the class's method, so a callable stored there runs.
+ */
+const HOOKED_METHODS = new Set([
+  'append', 'extend', 'add', 'keys', 'items', 'values', 'get', 'pop', 'update', 'setdefault', 'copy',
+  'read', 'readline', 'readinto', 'write', 'seek', 'tell', 'fileno', 'close', 'get_source', 'get_data',
+  'find_spec', 'load_module', 'exec_module', 'create_module', 'default_factory', 'format', 'join', 'decode',
+]); // prettier-ignore
+
+/** A function or class reference, or a partial of one: something stored to be called later. */
+function isCallableValue(v: PValue): boolean {
+  return v.k === 'global' || (v.k === 'call' && v.callee.k === 'global' && v.callee.name === 'partial');
+}
+
+function describe(v: PValue): string {
+  const g = v.k === 'call' ? v.args[0] : v;
+  const name = g?.k === 'global' ? `${g.module}.${g.name}` : 'a callable';
+  return v.k === 'call' ? `functools.partial(${name}, …)` : name;
+}
+
 /** Technique 33 (GHSA-63cw-57p8-fm3p): SETITEM(S)/APPEND(S)/ADDITEMS on a non-container run its method. */
 function mutate(m: Machine, kind: CallKind, method: string, want: PValue['k'], items: PValue[]): void {
   const target = m.top();
+  // An attribute BUILD planted under the method's name is what CPython calls (instance attributes first).
+  const planted = target.k === 'call' ? target.attrs?.get(method) : undefined;
+  if (planted) {
+    const args =
+      kind === 'SETITEM' ? pairs(m, items).flat() : method === 'extend' ? [{ k: 'list' as const, items }] : items;
+    m.call(kind, planted, args, method);
+    return;
+  }
   // Loops, not push(...items): one APPENDS may carry a million items, past the engine's argument limit.
   if (target.k === want && target.k === 'dict') for (const pair of pairs(m, items)) target.entries.push(pair);
   else if (target.k === want && (target.k === 'list' || target.k === 'set'))
@@ -365,6 +396,9 @@ function build(m: Machine): void {
   }
   for (const [key, v] of stateAttrs(state)) {
     if (/^__.*__$/.test(key)) m.anomaly('dunder-state', `BUILD sets the special attribute ${key}`);
+    else if (HOOKED_METHODS.has(key) && isCallableValue(v)) {
+      m.anomaly('method-hijack', `BUILD replaces the method ${key} with ${describe(v)}`);
+    }
     if (target.k === 'call') (target.attrs ??= new Map()).set(key, v);
   }
   if (target.k === 'call' && isNumpyArrayWrapper(target.callee)) joblibArray(m, target);

@@ -17,7 +17,7 @@ const BY_FAMILY: Record<Exclude<GadgetFamily, 'ml-gadget' | 'side-effect'>, read
     'check_output', 'check_call', 'interact', 'load_source', 'load_module', 'load_dynamic', 'load_compiled',
     'load_package', 'exec_module', 'import_module', '__import__', 'load_library', 'LoadLibrary', 'CDLL', 'PyDLL',
     'cdll', 'pydll', 'dlopen', '_create_fn', '_eval_type', 'get_type_hints', 'evaluate', 'safe_eval', 'unsafe_eval',
-    'breakpoint', 'set_trace', 'post_mortem',
+    'breakpoint', 'set_trace', 'post_mortem', 'sympify', 'nsimplify', 'simplify', 'parse_expr', 'lambdify',
   ],
   resolver: [
     'getattr', 'setattr', 'delattr', 'attrgetter', 'methodcaller', 'resolve_name', 'locate', 'find_class',
@@ -70,6 +70,8 @@ const VERBS = new Map<string, Exclude<GadgetFamily, 'ml-gadget' | 'side-effect'>
 ]); // prettier-ignore
 
 export function dangerousWord(path: string, lastName: string): DenyEntry | undefined {
+  // Functions only: class names describe things (SpectralNormLoadStateDictPreHook, MethodMetadataRequest).
+  if (!/^_*[a-z]/.test(lastName)) return undefined;
   const words = lastName
     .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
     .toLowerCase()

@@ -219,6 +219,10 @@ const CHECKPOINT_VALUES: readonly AllowEntry[] = [
     reason: 'datetime values are rebuilt from packed bytes or numbers',
   },
   {
+    ...a('uuid', ['UUID'], 'python', PY_DOCS('uuid'), 'constant-args'),
+    reason: 'a UUID is rebuilt from its integer (the rest of the uuid module runs system commands: not allowed)',
+  },
+  {
     ...a('functools', ['partial'], 'python', PY_DOCS('functools'), 'partial'),
     reason: 'partial only stores its function and arguments; the function must itself be allowlisted',
   },
@@ -371,12 +375,12 @@ export const PICKLE_ALLOWLIST: readonly AllowEntry[] = [
 ];
 
 /**
- * torch.save(model) pickles the module objects themselves: the loader creates each torch.nn layer with
- * object.__new__ (copyreg._reconstructor) and restores its __dict__ through Module.__setstate__, which runs
- * no user code. Only class names (CamelCase, no attribute path) of torch.nn.modules.* qualify.
+ * Allowed by name pattern rather than by list: Cython's pickle helpers `__pyx_unpickle_<Class>(type, checksum,
+ * state)` create an instance with type.__new__ and restore its state (numpy's SeedSequence, sklearn's trees);
+ * the class they are given is judged on its own.
  */
-export const TORCH_NN_MODULES = {
-  modulePrefix: 'torch.nn.modules.',
-  namePattern: /^[A-Z][A-Za-z0-9]*$/,
-  source: 'https://github.com/pytorch/pytorch/blob/main/torch/nn/modules/module.py',
+export const CYTHON_UNPICKLE = {
+  modulePrefixes: ['numpy.', 'sklearn.', 'scipy.'],
+  namePattern: /^__pyx_unpickle_[A-Za-z0-9_]+$/,
+  source: 'https://cython.readthedocs.io/en/latest/src/userguide/extension_types.html#controlling-pickling',
 } as const;
