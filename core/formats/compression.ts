@@ -1,5 +1,5 @@
 import { Gunzip, Unzlib, type FlateStreamHandler } from 'fflate';
-import type { ByteSource } from '../io/byte-source.ts';
+import { memorySource, type ByteSource } from '../io/byte-source.ts';
 import {
   inflateSteps,
   InflateSink,
@@ -102,7 +102,7 @@ const DECODERS: Record<CompressionKind, Decoder> = {
     return fflateStream(new Unzlib(), source, head[0] === 0x20 ? at + 1 : at, sink);
   },
   bz2: bunzip,
-  xz: unxz,
+  xz: unxzIgnoringTrailingData,
   lz4: async (source, sink, opts) => {
     const input = await readAllCompressed(source, opts.maxBytes);
     sink.consumed = input.byteLength;
@@ -184,6 +184,37 @@ interface WebReadableStreamCtor {
   new (source: { pull(controller: { enqueue(c: Uint8Array): void; close(): void }): Promise<void> }): WebReadableStream;
 }
 
+/**
+ * Python's LZMAFile stops at data after a complete .xz stream without an error, so joblib loads such a file.
+ * The decoder here rejects the whole input instead; then the input is cut after each place a stream footer
+ * can end (the magic 'YZ' on a 4-byte boundary) and the first cut that decodes is what the loader reads.
+ */
+async function unxzIgnoringTrailingData(source: ByteSource, sink: InflateSink, opts: DecompressOptions) {
+  try {
+    return await unxz(source, sink);
+  } catch (error) {
+    if (sink.bytes().byteLength > 0 || source.size > opts.maxBytes) throw error;
+    const input = await readAllCompressed(source, opts.maxBytes);
+    for (const end of footerEnds(input).slice(0, 8)) {
+      const attempt = new InflateSink(opts);
+      const ok = await unxz(memorySource(source.name, input.subarray(0, end)), attempt).catch(() => false);
+      if (ok) {
+        sink.consumed = input.byteLength;
+        return sink.push(attempt.bytes()) || true;
+      }
+    }
+    throw error;
+  }
+}
+
+function footerEnds(input: Uint8Array): number[] {
+  const ends: number[] = [];
+  for (let at = 12 + 12 - 2; at + 2 <= input.byteLength; at += 4) {
+    if (input[at] === 0x59 && input[at + 1] === 0x5a) ends.push(at + 2);
+  }
+  return ends;
+}
+
 async function unxz(source: ByteSource, sink: InflateSink): Promise<boolean> {
   const Readable = (globalThis as unknown as { ReadableStream?: WebReadableStreamCtor }).ReadableStream;
   if (!Readable) throw new Error('web streams are unavailable in this environment');
@@ -202,9 +233,17 @@ async function unxz(source: ByteSource, sink: InflateSink): Promise<boolean> {
     },
   });
   const reader = new XzReadableStream(input).getReader();
+  let produced = false;
   for (;;) {
-    const { done, value } = await reader.read();
+    const next = await reader.read().catch((error: unknown) => {
+      // Python's LZMAFile ignores data after a complete stream; joblib then loads what came before, so that
+      // output is what must be scanned (a corrupt stream yields no more to its loader than it did here).
+      if (produced) return { done: true, value: undefined };
+      throw error;
+    });
+    const { done, value } = next;
     if (done) return true;
+    produced ||= (value?.byteLength ?? 0) > 0;
     if (value && !sink.push(value)) {
       await reader.cancel().catch(() => undefined);
       return true;

@@ -114,9 +114,13 @@ test('properties: lc/lp/pb above the spec bound or lc + lp above 4 (liblzma refu
   assert.equal(decodeAll(bytes).size, 1);
 });
 
-test('data after a stream that is not another stream is refused (Python would skip it)', () => {
+test('data after a complete stream that is not another stream is ignored, as Python ignores it', () => {
   const bytes = raw('lzma-one-byte.lzma');
-  assert.throws(() => decodeAll(Uint8Array.from([...bytes, 1, 2, 3])), LzmaError);
+  assert.deepEqual(decodeAll(Uint8Array.from([...bytes, 1, 2, 3])), decodeAll(bytes));
+});
+
+test('a first stream that is corrupt is still an error', () => {
+  assert.throws(() => decodeAll(Uint8Array.from([0x5d, 0, 0, 0x80, 0, 1, 2, 3])), LzmaError);
 });
 
 test('random corruption: an LzmaError or a clean end, never another exception or a hang', () => {

@@ -48,17 +48,22 @@ class Stopped extends Error {}
 /**
  * Decodes every LZMA-alone stream in `input`, back to back as `lzma.LZMAFile` reads them. Returns true
  * at the end of the input or when `emit` returned false; throws LzmaError on corrupt or truncated input.
- * Data after a stream that is not itself a valid stream is an error here (Python would ignore it):
- * the caller then reports "could not verify" rather than guessing what was meant.
+ * Data after a complete stream that is not itself a valid stream ends decoding, as Python's reader ignores
+ * it ("Trailing data isn't a valid compressed stream; ignore it", Lib/_compression.py): joblib loads such a
+ * file, so what the first streams hold is what must be scanned.
  */
 export function decodeLzmaAlone(input: Uint8Array, emit: LzmaEmit, opts: LzmaOptions = {}): boolean {
   const maxWindow = Math.max(1, Math.min(opts.maxWindow ?? MAX_WINDOW, MAX_WINDOW));
   let at = 0;
+  let streams = 0;
   try {
-    do at = decodeStream(input, at, emit, maxWindow);
-    while (at < input.byteLength);
+    do {
+      at = decodeStream(input, at, emit, maxWindow);
+      streams++;
+    } while (at < input.byteLength);
   } catch (error) {
     if (error instanceof Stopped) return true;
+    if (streams > 0 && error instanceof LzmaError) return true;
     throw error;
   }
   return true;
