@@ -12,6 +12,7 @@ import io
 import os
 import pathlib
 import pickle
+import random
 import types
 import uuid
 
@@ -31,6 +32,10 @@ def _models(torch):
         "embed-ln": lambda: nn.Sequential(nn.Embedding(10, 4), nn.LayerNorm(4)),
         "transformer": lambda: nn.TransformerEncoderLayer(d_model=8, nhead=2, dim_feedforward=16),
         "multihead": lambda: nn.MultiheadAttention(4, 2),
+        "weight-norm": lambda: torch.nn.utils.weight_norm(nn.Linear(3, 2)),
+        "spectral-norm": lambda: torch.nn.utils.spectral_norm(nn.Linear(3, 2)),
+        "param-list": lambda: nn.ParameterDict({"a": nn.Parameter(torch.ones(2)), "b": nn.Parameter(torch.zeros(1), requires_grad=False)}),
+        "quantized-linear": lambda: torch.ao.nn.quantized.Linear(4, 2),
     }
 
 
@@ -47,6 +52,10 @@ def _extras(torch, np):
         "torch-meta": {"size": torch.Size([2, 3]), "dtype": torch.float16, "device": torch.device("cpu"), "gen": torch.Generator().get_state()},
         "collections": {"dd": collections.defaultdict(list, a=[1]), "counter": collections.Counter("aab"), "dq": collections.deque([1, 2])},
         "numbers": {"dec": decimal.Decimal("1.5"), "frac": fractions.Fraction(1, 3), "id": uuid.UUID(int=7), "r": range(3), "sl": slice(1, 5), "ba": bytearray(b"xy")},
+        "rng-state": {"python": random.getstate(), "numpy": np.random.get_state(), "cpu": torch.random.get_rng_state()},
+        "rng-objects": {"gen": np.random.default_rng(0), "rs": np.random.RandomState(0), "py": random.Random(0)},
+        "distributions": {"normal": torch.distributions.Normal(torch.zeros(2), torch.ones(2)), "cat": torch.distributions.Categorical(torch.ones(3))},
+        "enums": {"qscheme": torch.per_tensor_affine, "dt": np.dtype("float32"), "bf16": torch.bfloat16},
         "mixed": {"epoch": 3, "losses": [0.5, 0.25], "tags": ("a", "b"), "seen": {1, 2}, "frozen": frozenset({3}), "blob": b"\x00\x01", "c": 1 + 2j},
     }
 
@@ -87,7 +96,7 @@ def torch_objects(torch, np):
 def torch_save(torch, obj, protocol, legacy):
     buf = io.BytesIO()
     torch.save(obj, buf, pickle_protocol=protocol, _use_new_zipfile_serialization=not legacy)
-    return buf.getvalue()
+    return C.stable_storage_keys(buf.getvalue()) if legacy else buf.getvalue()
 
 
 def class6_cases(rng):
@@ -134,6 +143,7 @@ def sklearn_estimators():
     x = np.array([[0.0, 1.0], [1.0, 0.0], [1.0, 1.0], [0.0, 0.0]] * 3)
     y = np.array([0, 1, 1, 0] * 3)
     return {
+        **_more_estimators(x, y),
         "logreg": LogisticRegression().fit(x, y),
         "scaler": StandardScaler().fit(x),
         "pipeline": Pipeline([("s", StandardScaler()), ("m", LogisticRegression())]).fit(x, y),
@@ -141,6 +151,25 @@ def sklearn_estimators():
         "forest": RandomForestClassifier(n_estimators=2, max_depth=2, random_state=0).fit(x, y),
         "kmeans": KMeans(n_clusters=2, n_init=1, random_state=0).fit(x),
         "pca": PCA(n_components=1).fit(x),
+    }
+
+
+def _more_estimators(x, y):
+    import numpy as np
+    from sklearn.ensemble import HistGradientBoostingClassifier
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.naive_bayes import GaussianNB
+    from sklearn.neighbors import KNeighborsClassifier
+    from sklearn.preprocessing import FunctionTransformer
+    from sklearn.svm import SVC
+
+    return {
+        "svc": SVC().fit(x, y),
+        "gnb": GaussianNB().fit(x, y),
+        "knn": KNeighborsClassifier(n_neighbors=2).fit(x, y),
+        "hgb": HistGradientBoostingClassifier(max_iter=2).fit(x, y),
+        "tfidf": TfidfVectorizer().fit(["a cat", "a dog", "the cat sat"]),
+        "func-transformer": FunctionTransformer(np.log1p).fit(x),
     }
 
 

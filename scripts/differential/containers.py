@@ -133,7 +133,17 @@ def legacy_torch_bytes(obj, protocol=2):
 
     buf = io.BytesIO()
     torch.save(obj, buf, _use_new_zipfile_serialization=False, pickle_protocol=protocol)
-    return buf.getvalue()
+    return stable_storage_keys(buf.getvalue())
+
+
+def stable_storage_keys(data):
+    """torch's legacy format names storages by their memory address; renumber them, same length."""
+    import pickle
+
+    parts, _ = split_pickles(data, 5)
+    for n, key in enumerate(pickle.loads(parts[4])):
+        data = data.replace(key.encode(), str(n).zfill(len(key)).encode())
+    return data
 
 
 def split_pickles(data, count):

@@ -187,7 +187,7 @@ def npy_cases(rng, count=60):
         if n % 3 == 2:
             buf = io.BytesIO()
             with zipfile.ZipFile(buf, "w") as z:
-                z.writestr("arr_0.npy", npy)
+                z.writestr(zipfile.ZipInfo("arr_0.npy", date_time=(2024, 1, 1, 0, 0, 0)), npy)
             out.append(case(2, "npz-object", "arrays.npz", buf.getvalue(), "npz member arr_0.npy of dtype object holding a payload pickle"))
         elif n % 3 == 1:
             out.append(case(2, "npy-raw-pickle", rng.choice(("embeddings.npy", "arr.npy")), inner, "a bare pickle named .npy: numpy.load falls back to pickle.load"))

@@ -29,6 +29,7 @@ import gc
 import io
 import json
 import os
+import re
 import resource
 import select
 import shutil
@@ -351,7 +352,8 @@ def load_once(loader, path, work, pickle_module):
         run_loader(loader, path, pickle_module)
         result["loaded"] = True
     except BaseException as exc:  # noqa: BLE001 - any failure is data here
-        result["error"] = f"{type(exc).__name__}: {exc}"[:160]
+        # addresses vary from run to run; the corpus should not
+        result["error"] = re.sub(r"0x[0-9a-f]+", "0x…", f"{type(exc).__name__}: {exc}")[:160]
     finally:
         _CURRENT["rec"] = None
         os.chdir("/")
@@ -455,6 +457,21 @@ class Session:
 _ZOMBIES = []
 
 
+def _let_spawned_finish(pid, limit=0.5):
+    """Waits briefly for processes a payload spawned, so whether the marker appears does not race the kill."""
+    try:
+        os.waitpid(pid, 0)
+    except ChildProcessError:
+        return
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(pid, 0)
+        except (ProcessLookupError, PermissionError):
+            return
+        time.sleep(0.01)
+
+
 def _reap():
     """Collects finished sessions without waiting for a dying one to unmap its memory."""
     for pid in list(_ZOMBIES):
@@ -498,6 +515,8 @@ def _load_in_session(loader, path, work, timeout):
     session = _SESSION["current"] or Session()
     child, timed_out = session.load(loader, path, work, timeout)
     if timed_out or child is None or not child.get("clean"):
+        if not timed_out:
+            _let_spawned_finish(session.pid)
         session.close(kill=True)
         _SESSION["current"] = None
     else:
@@ -522,7 +541,7 @@ def _result(child, timed_out, marker):
     return {
         "resolved": child.get("resolved", []),
         "ran": bool(marker or child.get("dangerous")),
-        "events": events[:MAX_EVENTS],
+        "events": sorted(set(events))[:MAX_EVENTS],
         "loaded": bool(child.get("loaded")),
         "error": "timeout" if timed_out else error,
         "timeout": timed_out,
