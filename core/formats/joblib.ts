@@ -11,8 +11,16 @@ import { dictGet, intOf, strOf, type PValue } from './pickle/values.ts';
 
 const WRAPPER_MODULES = new Set(['joblib.numpy_pickle', 'sklearn.externals.joblib.numpy_pickle']);
 
-export function isNumpyArrayWrapper(callee: PValue): boolean {
-  return callee.k === 'global' && callee.name === 'NumpyArrayWrapper' && WRAPPER_MODULES.has(callee.module);
+/**
+ * Whether a call builds a NumpyArrayWrapper: joblib checks the instance, however it was made, so a wrapper
+ * created through copyreg (`_reconstructor(cls, object, None)`, `__newobj__(cls)`) counts as well.
+ */
+export function isNumpyArrayWrapper(callee: PValue, args: readonly PValue[] = []): boolean {
+  if (callee.k !== 'global') return false;
+  if (callee.name === 'NumpyArrayWrapper' && WRAPPER_MODULES.has(callee.module)) return true;
+  const viaCopyreg =
+    /^(copyreg|copy_reg)$/.test(callee.module) && /^(_reconstructor|__newobj__|__newobj_ex__)$/.test(callee.name);
+  return viaCopyreg && args[0] !== undefined && isNumpyArrayWrapper(args[0]);
 }
 
 export type JoblibSpan = { kind: 'raw'; end: number } | { kind: 'pickle' } | { kind: 'error'; message: string };
@@ -59,10 +67,12 @@ export function dtypeInfo(dtype: PValue | undefined): DtypeInfo | undefined {
   const m = /^[<>|=]?([a-zA-Z?])(\d*)$/.exec(code);
   if (!m) return elsize !== undefined && elsize >= 0 ? { itemsize: elsize, hasObject } : undefined;
   const [, ch, digits] = m as unknown as [string, string, string];
-  if (elsize !== undefined && elsize > 0) return { itemsize: elsize, hasObject };
+  // numpy ignores the stored element size of a fixed-size type ('f8' is 8 bytes whatever the state says),
+  // so the size comes from the type code; the state's is used only for flexible types ('V', 'S', 'U' without digits).
   const fromDigits = digits ? Number(digits) * (ch === 'U' ? 4 : 1) : undefined;
-  const itemsize = fromDigits ?? CHAR_SIZES[ch];
-  return itemsize === undefined ? undefined : { itemsize, hasObject };
+  const fromCode = fromDigits ?? CHAR_SIZES[ch];
+  if (fromCode !== undefined) return { itemsize: fromCode, hasObject };
+  return elsize !== undefined && elsize > 0 ? { itemsize: elsize, hasObject } : undefined;
 }
 
 function elementCount(shape: PValue | undefined): number | undefined {

@@ -69,9 +69,15 @@ function meaningful(r: EmulationResult): boolean {
 }
 
 /** Walks the stream from each start: contiguous stacked pickles, then resync past errors and trailing bytes. */
-export function scanPickleBytes(bytes: Uint8Array, ctx: Pick<ScanContext, 'budget'>): StreamScan {
+export function scanPickleBytes(bytes: Uint8Array, ctx: Pick<ScanContext, 'budget'>, joblibArrays = true): StreamScan {
   const scan: StreamScan = { pickles: [], findings: [] };
-  const walk: Walk = { trials: { n: MAX_RESYNC_TRIALS }, starts: [0], visited: new Set(), trailingAt: -1 };
+  const walk: Walk = {
+    trials: { n: MAX_RESYNC_TRIALS },
+    starts: [0],
+    visited: new Set(),
+    trailingAt: -1,
+    joblibArrays,
+  };
   while (walk.starts.length > 0 && scan.pickles.length < MAX_PICKLES) {
     const start = walk.starts.shift() as number;
     if (walk.visited.has(start)) continue;
@@ -94,6 +100,7 @@ interface Walk {
   starts: number[];
   visited: Set<number>;
   trailingAt: number;
+  joblibArrays: boolean;
 }
 
 function walkFrom(
@@ -105,9 +112,12 @@ function walkFrom(
 ): 'budget' | 'done' {
   let pos = from;
   let contiguous = true;
+  // Past the first break, every plausible start is tried: a decoy pickle found by the search must not
+  // swallow (as a long string) the pickle a loader really reads next, e.g. in raw legacy storage data.
+  let chain = true;
   while (pos < bytes.length && scan.pickles.length < MAX_PICKLES && !walk.visited.has(pos)) {
     walk.visited.add(pos);
-    const r = emulate(bytes, pos, { budget: ctx.budget, isContainerResult });
+    const r = emulate(bytes, pos, { budget: ctx.budget, isContainerResult, joblibArrays: walk.joblibArrays });
     if (pos === 0 || meaningful(r)) {
       scan.pickles.push(r);
       for (const f of pickleFindings(r)) scan.findings.push(f);
@@ -117,7 +127,9 @@ function walkFrom(
     }
     if (r.resumeAt !== undefined && walk.starts.length < MAX_PICKLES) walk.starts.push(r.resumeAt);
     contiguous = r.completed && (pos === 0 || meaningful(r));
-    const next = contiguous ? r.end : resync(bytes, Math.max(r.end, pos + 1), walk.trials);
+    const searchFrom = chain ? Math.max(r.end, pos + 1) : pos + 1;
+    const next = contiguous && chain ? r.end : resync(bytes, searchFrom, walk.trials);
+    if (!contiguous) chain = false;
     if (next === -2) {
       scan.findings.push(
         finding('MG-SCAN-023', `gave up searching for further pickles at offset ${pos}`, { offset: pos }),
@@ -207,6 +219,7 @@ export async function scanPickle(source: ByteSource, ctx: ScanContext): Promise<
   const bytes = await source.read(0, size);
   const scan = scanPickleBytes(bytes, ctx);
   findings.push(...scan.findings);
+  findings.push(...plainReadingFindings(bytes, scan, ctx));
   if (!scan.pickles.some(meaningful)) findings.push(finding('MG-SCAN-022', describeStart(bytes), { offset: 0 }));
   findings.push(...(await scanNestedPayloads(scan.pickles, ctx)));
   const imports = importsOf(scan.pickles);
@@ -225,6 +238,20 @@ export async function scanPickle(source: ByteSource, ctx: ScanContext): Promise<
     ...(verdict !== 'benign' && worst ? { reason: worst.title } : {}),
     findings: findings.map((f) => (member && !f.member ? { ...f, member } : f)),
   };
+}
+
+/**
+ * joblib skips a NumpyArrayWrapper's array bytes; pickle.load and torch.load run them as opcodes. When a
+ * stream has such arrays it is read the second way too, and whatever that reading would run is added
+ * (its parse errors are not: real array bytes are not opcodes).
+ */
+function plainReadingFindings(bytes: Uint8Array, joblib: StreamScan, ctx: ScanContext): ScanFinding[] {
+  if (!joblib.pickles.some((p) => p.joblibArrays > 0)) return [];
+  const plain = scanPickleBytes(bytes, ctx, false);
+  const seen = new Set(joblib.findings.map((f) => `${f.code}@${f.offset ?? ''}`));
+  return plain.findings.filter(
+    (f) => PICKLE_CODE_VERDICTS[f.code as PickleCode] === 'malicious' && !seen.has(`${f.code}@${f.offset ?? ''}`),
+  );
 }
 
 /** Distinct imports, as written in the stream, for the reviewer and for comparison with a real loader's. */

@@ -82,6 +82,16 @@ function isStorage(plan: ZipPlan, entry: ZipEntry): boolean {
   return /^\d+$/.test(entry.name.slice(plan.storageDir.length));
 }
 
+/**
+ * numpy.load opens the same ZIP as an .npz and unpickles any member that is an object-dtype .npy, whatever
+ * its name: a storage entry is skipped only when it is stored uncompressed and does not start like an .npy.
+ */
+async function isRawStorage(source: ByteSource, entry: ZipEntry): Promise<boolean> {
+  if (entry.method !== 0 || entry.dataOffset === null) return false;
+  const head = await source.read(entry.dataOffset, 6);
+  return !(head[0] === 0x93 && String.fromCharCode(...head.subarray(1, 6)) === 'NUMPY');
+}
+
 function isTorchScriptCode(kind: ZipKind, name: string): boolean {
   return kind === 'torchscript' && /(^|\/)code\/.+\.py$/i.test(name);
 }
@@ -132,7 +142,7 @@ async function scanEntries(
   let codeFiles = 0;
   for (const entry of archive.entries) {
     if (entry.name.endsWith('/') && entry.uncompressedSize === 0) continue;
-    if (isStorage(plan, entry)) {
+    if (isStorage(plan, entry) && (await isRawStorage(source, entry))) {
       storage.count += 1;
       storage.bytes += entry.uncompressedSize;
       continue;

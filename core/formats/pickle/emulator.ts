@@ -71,6 +71,11 @@ export interface EmulatorOptions {
    * the container's own: such mutations are not recorded as calls (a big state dict makes millions).
    */
   isContainerResult?: (target: PValue) => boolean;
+  /**
+   * Read a NumpyArrayWrapper's raw array bytes as joblib's unpickler does (default). Every other loader
+   * (pickle.load, torch.load) runs those bytes as opcodes: the scanner emulates both readings.
+   */
+  joblibArrays?: boolean;
 }
 
 const DEFAULTS = { maxStack: 1 << 20, maxMemo: 1 << 20, maxNesting: 4, maxStringChars: 1 << 20 };
@@ -401,7 +406,9 @@ function build(m: Machine): void {
     }
     if (target.k === 'call') (target.attrs ??= new Map()).set(key, v);
   }
-  if (target.k === 'call' && isNumpyArrayWrapper(target.callee)) joblibArray(m, target);
+  if (target.k === 'call' && m.opts.joblibArrays !== false && isNumpyArrayWrapper(target.callee, target.args)) {
+    joblibArray(m, target);
+  }
 }
 
 /**
@@ -411,7 +418,8 @@ function build(m: Machine): void {
  */
 function joblibArray(m: Machine, wrapper: CallValue): void {
   const inFrame = m.frameEnd > m.pos;
-  const arrayAt = inFrame ? m.frameEnd : m.pos;
+  // Several arrays in one frame follow each other in the file after the frame's end.
+  const arrayAt = inFrame ? (m.frameJump?.to ?? m.frameEnd) : m.pos;
   const span = joblibArraySpan(m.bytes, arrayAt, wrapper.state ?? NONE);
   if (span.kind === 'error') m.fail(`joblib array: ${span.message}`);
   m.r.joblibArrays++;
@@ -430,7 +438,8 @@ function joblibArray(m: Machine, wrapper: CallValue): void {
 /** Object arrays are pickled inline with pickle.dump(array, protocol=2): emulate that pickle too. */
 function objectArrayAt(m: Machine, at: number, resume: (end: number) => void): void {
   if (m.nesting >= m.limits.maxNesting) m.limit('joblib object arrays nested too deep');
-  const inner = new Machine(m.bytes, at, m.opts, m.nesting + 1).run();
+  // joblib reads the object array with a plain Unpickler: no array bytes are skipped inside it.
+  const inner = new Machine(m.bytes, at, { ...m.opts, joblibArrays: false }, m.nesting + 1).run();
   for (const g of inner.globals) m.r.globals.push(g);
   for (const c of inner.calls) m.r.calls.push(c);
   for (const a of inner.anomalies) m.r.anomalies.push(a);
