@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { VerifyPage } from './pages/verify-page';
 import type { LabelCase as Case } from '../core/sign/oms/vectors-node';
 
-// Every OMS vector of ../shared/vectors/oms/labels.json whose model is a folder, through the portal's UI
+// Every OMS vector of test/fixtures/oms/labels.json whose model is a folder, through the portal's UI
 // (the signature worker runs the same core as the CLI). Single-file models (resource name ".") are a CLI
 // feature: the portal verifies folders.
-const root = join(process.cwd(), '..', 'shared', 'vectors', 'oms');
+const root = join(process.cwd(), 'test', 'fixtures', 'oms');
 const { cases } = JSON.parse(readFileSync(join(root, 'labels.json'), 'utf8')) as { cases: Case[] };
 
 for (const c of cases.filter((x) => statSync(join(root, x.model_path)).isDirectory())) {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { VerifyPage } from './pages/verify-page';
 
-const vectors = join(process.cwd(), '..', 'shared', 'vectors', 'oms', 'model-transparency');
+const vectors = join(process.cwd(), 'test', 'fixtures', 'oms', 'model-transparency');
 const keyPem = () => readFileSync(join(vectors, 'keys/signing-key-pub.pem'), 'utf8');
 const caPem = () => readFileSync(join(vectors, 'keys/ca-cert.pem'), 'utf8');
 
@@ -22,7 +22,7 @@ async function verifyFolder(page: Page, dir: string, trust: { key?: string; ca?:
   return verify;
 }
 
-// Real OMS signatures from model_signing releases (../shared/vectors/oms, labels.json), checked in the browser.
+// Real OMS signatures from model_signing releases (test/fixtures/oms, labels.json), checked in the browser.
 for (const [name, folder, trust, expected] of [
   ['v1.1.0 private key', 'v1.1.0-elliptic-key', 'key', 'passed'],
   ['v1.1.0 certificate chain', 'v1.1.0-certificate', 'ca', 'passed'],

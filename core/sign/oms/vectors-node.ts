@@ -1,4 +1,5 @@
-// Test helper (Node): the shared OMS vectors (../shared/vectors/oms) and how to run one labelled case.
+// Test helper (Node): the OMS vectors vendored in test/fixtures/oms (see its README for provenance) and how to
+// run one labelled case.
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,7 +8,7 @@ import { modelInputFromPath, signatureInside } from './model-input-node.ts';
 import type { OmsTrust } from './result.ts';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-export const VECTORS = join(repoRoot, '..', 'shared', 'vectors', 'oms');
+export const VECTORS = join(repoRoot, 'test', 'fixtures', 'oms');
 
 export interface LabelCase {
   id: string;
