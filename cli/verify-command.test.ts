@@ -22,7 +22,7 @@ const addFormats = ((addFormatsModule as unknown as { default?: unknown }).defau
   addFormatsModule) as typeof addFormatsModule;
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const mt = join(root, '..', 'shared', 'vectors', 'oms', 'model-transparency');
+const mt = join(root, 'test', 'fixtures', 'oms', 'model-transparency');
 const keyPem = join(mt, 'keys/signing-key-pub.pem');
 
 function run(args: string[]) {
