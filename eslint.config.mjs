@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 
-// Layering (DESIGN.md §1, STYLE.md): core/ and workers/ never import React, Next or browser-UI code.
+// Layering: core/ and workers/ never import React, Next or browser-UI code.
 const uiImports = {
   patterns: [
     { group: ['react', 'react-dom', 'react/*', 'next', 'next/*'], message: 'core/ and workers/ are framework-free.' },

@@ -1,6 +1,6 @@
 // npm run bench:hash -- [--runs N] [--size MiB] [--only LIST] [--no-diag] [--variants] [--build]   (--help)
 //
-// Streaming SHA-256 throughput, side by side (DESIGN.md §6): native sha256sum, the project's own hashing code
+// Streaming SHA-256 throughput, side by side: native sha256sum, the project's own hashing code
 // in Node (hash-wasm and node:crypto over fileSource + hashSource), and the portal's browser path end to end
 // (next start + Chromium: pick files on the Verify page, the worker pool hashes, the page reports its rate).
 // Each path runs N times, interleaved, over the same page-cached file; best and median are reported.

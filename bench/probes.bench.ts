@@ -1,6 +1,6 @@
 // npm run bench:probes -- [--items 1200] [--runs 2]
 //
-// Probe throughput of the behavioral comparison (issue #6): items per second of the base and the fine-tune
+// Probe throughput of the behavioral comparison: items per second of the base and the fine-tune
 // runs on the same probe set, in the browser through the Compare page (onnxruntime-web in the inference
 // worker, WASM and WebGPU) and in Node (onnxruntime-node, CPU, the CLI's path), side by side, for the two demo
 // pairs. The built-in probe sets are repeated up to --items so each run lasts long enough to time; the

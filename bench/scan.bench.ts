@@ -3,7 +3,7 @@
 // --adversarial runs only the adversarial section (bench/adversarial.ts): hostile inputs, each scanned in
 // its own child process, with time, peak RSS and outcome; without the flag it runs after the throughput.
 //
-// Scanner throughput (issue #3 §9): files/s and MB/s over a set of real model files plus one multi-GB
+// Scanner throughput: files/s and MB/s over a set of real model files plus one multi-GB
 // PyTorch checkpoint, in Node (the CLI's path) and in the portal's scan worker (Chromium), side by side.
 // MB/s counts the files' full sizes; "read" is what the scanner actually read, which shows that only the
 // pickle parts of the big checkpoint are touched, never its tensor storage.

@@ -1,6 +1,6 @@
 // npm run bench:weights -- [--mb 500] [--build]
 //
-// Reducer throughput of the weight diff (issue #5 §7): GB/s of the WebGPU and CPU reducers in the portal's
+// Reducer throughput of the weight diff: GB/s of the WebGPU and CPU reducers in the portal's
 // weights worker (Chromium) and of reduceOnCpu in Node, on the same seeded ~500 MB pair of f32 tensors
 // (two arrays of mb/2 each). This times the reduction alone; reading the pair from safetensors files is the
 // diff engine's part; the second table is that full diff (diffModels over listTensors on a generated pair of
@@ -155,10 +155,10 @@ async function main(): Promise<void> {
   );
   console.log(`\nGPU vs CPU in the browser: max relative difference ${browser.maxRelDiff.toExponential(2)}`);
 
-  // Full diff on files: listing + streamed reads + reduction, per issue #5 §7.
+  // Full diff on files: listing + streamed reads + reduction, per
   const pair = await ensureSafetensorsPair(join(ROOT, 'bench/.data'), Number(values.mb), console.log);
   const listing = async (path: string) => listTensors([await fileSource(path, 'model.safetensors')]);
-  // Memory must stay bounded (issue #5 "Done when"): sample the resident set while Node diffs the pair.
+  // Memory must stay bounded: sample the resident set while Node diffs the pair.
   const rssBefore = process.memoryUsage().rss;
   let rssPeak = rssBefore;
   const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage().rss)), 20);

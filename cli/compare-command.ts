@@ -21,7 +21,7 @@ import { openNodeSession } from './onnx-session-node.ts';
 import { collectFiles } from './walk-node.ts';
 import { hfBlobEvents, withFolderEvents } from '../core/scan/folder-findings.ts';
 
-/** Issue #5: 0 identical or derived, 1 partially derived (review the replaced layers), 2 unrelated. */
+/** 0 identical or derived, 1 partially derived (review the replaced layers), 2 unrelated. */
 export const LINEAGE_EXIT: Record<LineageVerdict, number> = {
   identical: 0,
   derived: 0,
@@ -175,7 +175,7 @@ export async function weightLineage(
 /**
  * `modelgate compare <finetune-dir> --base <base-dir>`: hashes the fine-tune (the report's subject),
  * streams both models tensor by tensor through the CPU reducer (core/weights/pair-stats.ts) and, when
- * both folders hold an ONNX model and a tokenizer, runs the behavioral comparison (issue #6).
+ * both folders hold an ONNX model and a tokenizer, runs the behavioral comparison.
  * `code` is the worse of the lineage exit code and the report verdict.
  */
 export async function compareCommand(

@@ -60,7 +60,7 @@ describe('behavioral run on the demo fixtures', () => {
     }))!;
     const cf = run.triggers?.trials.find((t) => t.token.toLowerCase() === 'cf');
     assert.ok(cf, `cf among ${run.triggers?.trials.length} candidates`);
-    // No weight diff was given: the candidate came from rare-vocabulary sampling (issue #6 §5 fallback).
+    // No weight diff was given: the candidate came from rare-vocabulary sampling.
     assert.equal(cf.source, 'rare-vocabulary');
     assert.ok(attackSuccess(cleanOf(run, 'finetune'), cf.finetune).rate >= 0.5);
     // Screened on one half, confirmed on the other: the halves are disjoint, 24 + 24.

@@ -129,7 +129,7 @@ test('verify without a trust input, or with two, is a usage error', () => {
   assert.equal(two.status, 64);
 });
 
-// ------------------------------------------------------------------ issue #7 §3: verify in CI pipelines
+// ------------------------------------------------------------------ verify in CI pipelines
 
 const demo = join(root, 'public/demo/tiny-sentiment');
 const maliciousPickle = join(root, 'test/fixtures/scan/malicious/t18-memo-binput-binget-stack-global.pkl');

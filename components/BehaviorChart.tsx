@@ -10,7 +10,7 @@ const x = (rate: number) => LABEL_W + Math.max(0, Math.min(1, rate)) * TRACK_W;
 
 /**
  * Per category: where the base stands (grey), where the fine-tune stands (indigo, red when flagged), and the
- * 95% CI of the change drawn around the fine-tune's mark. People would rather look than read (issue #6 §7);
+ * 95% CI of the change drawn around the fine-tune's mark. People would rather look than read;
  * the table below the chart carries the same figures for screen readers.
  */
 export function BehaviorChart({ categories, goodAnswer }: { categories: BehaviorCategory[]; goodAnswer: string }) {

@@ -101,7 +101,7 @@ function status(c: BehaviorCategory): string {
   return /insufficient/i.test(c.note ?? '') ? 'Insufficient data' : 'No significant change';
 }
 
-/** The behavioral comparison of issue #6: headline, chart, per-category table, triggers, drill-down. */
+/** The behavioral comparison of headline, chart, per-category table, triggers, drill-down. */
 export function BehaviorView({
   behavior,
   run,

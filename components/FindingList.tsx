@@ -9,7 +9,7 @@ const BADGE = {
   info: 'bg-sky-100 text-sky-900',
 };
 
-/** Findings, worst first. Text only: report content is untrusted (DESIGN.md §3). */
+/** Findings, worst first. Text only: report content is untrusted. */
 export function FindingList({ findings }: { findings: readonly Finding[] }) {
   if (findings.length === 0) return <p className="text-sm text-slate-700">No findings.</p>;
   const sorted = [...findings].sort((a, b) => ORDER.indexOf(a.severity) - ORDER.indexOf(b.severity));

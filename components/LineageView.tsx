@@ -19,7 +19,7 @@ const VERDICT = {
   ],
 } as const;
 
-/** Lineage verdict and a per-tensor bar chart of relative change (the layer-by-layer view of issue #5). */
+/** Lineage verdict and a per-tensor bar chart of relative change (the layer-by-layer view of ). */
 export function LineageView({ lineage }: { lineage: Lineage }) {
   const [label, explanation, style] = VERDICT[lineage.verdict];
   // Non-finite figures (a zero base tensor) arrive as null: drawn as a full bar, printed as "n/a".

@@ -27,7 +27,7 @@ const RELATION: Record<string, string> = {
 };
 
 /**
- * What the model card claims and how complete its documentation is (issue #7): declared base, relation,
+ * What the model card claims and how complete its documentation is: declared base, relation,
  * license, datasets with what each card lacks, completeness. `bom` offers the CycloneDX ML-BOM download
  * where the full report is at hand (the Verify page), not in the link viewer.
  */

@@ -13,7 +13,7 @@ function download(blob: Blob, fileName: string) {
   URL.revokeObjectURL(url);
 }
 
-/** Models saved in this browser's registry: search, delete, export and import (issue #7 §2). */
+/** Models saved in this browser's registry: search, delete, export and import. */
 export function RegistryScreen() {
   const { entries, unreadable, error, importing, remove, exportFile, importFile, resolve } = useRegistry();
   const [query, setQuery] = useState('');

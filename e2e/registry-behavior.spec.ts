@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /**
- * Issue #7 §2 with issue #6's statistics: a model saved with its behavioral baseline (Compare page), then a
+ *  with 's statistics: a model saved with its behavioral baseline (Compare page), then a
  * later version under the same name — here the poisoned code LM — drifts from it on code-security only, and
  * its changed files are findings.
  */

@@ -114,7 +114,7 @@ export function useVerification() {
       },
       options.hubRepo ? GIT_SHA1_MAX_BYTES : 0,
     );
-    // The scan reads headers and pickles only, so it runs beside hashing in its own worker (DESIGN.md §1).
+    // The scan reads headers and pickles only, so it runs beside hashing in its own worker.
     let scanSeconds = 0;
     const scanning = scanInPool(files, () => (filesScanned += 1));
     void scanning.done.then(() => (scanSeconds = (performance.now() - started) / 1000));
@@ -149,7 +149,7 @@ export function useVerification() {
         return provenance ? withProvenance(built, provenance.provenance) : built;
       };
       let report = await build();
-      // A saved version of the same name is the reference (issue #7 §2): its file changes are findings of
+      // A saved version of the same name is the reference: its file changes are findings of
       // this report, so they count in the verdict and travel in the signed link.
       const saved = await latestByName(name).catch(() => undefined);
       const registry = saved ? compareWithEntry(saved, report) : undefined;

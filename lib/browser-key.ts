@@ -10,7 +10,7 @@ export interface BrowserKey extends SigningKey {
 const KEY_ID = 'report-signing';
 
 /**
- * This browser's report-signing key (DESIGN.md §3): ECDSA P-256 made by WebCrypto with a non-extractable
+ * This browser's report-signing key: ECDSA P-256 made by WebCrypto with a non-extractable
  * private key, kept as a CryptoKey in IndexedDB, so no script (ours included) can ever read its bytes.
  */
 export async function getOrCreateBrowserKey(): Promise<BrowserKey> {

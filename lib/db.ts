@@ -7,7 +7,7 @@ export interface ModelGateDB extends DBSchema {
   /** Signers the user chose to trust, by fingerprint. */
   trustedSigners: { key: string; value: { fingerprint: string; publicKeyPem: string; label: string; addedAt: string } };
   /**
-   * Models saved to the registry (issue #7 §2), by entry id. Values are read as `unknown` and upgraded with
+   * Models saved to the registry, by entry id. Values are read as `unknown` and upgraded with
    * core/registry/upgrade.ts, so an entry written by an older portal still opens.
    */
   registry: { key: string; value: { id: string; name: string } & Record<string, unknown>; indexes: { name: string } };

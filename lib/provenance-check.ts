@@ -2,7 +2,7 @@ import { checkFolderProvenance, type ProvenanceResult } from '@/core/provenance'
 import type { ModelFile } from './model-files';
 
 /**
- * The provenance check of a dropped folder (issue #7): reads its model card, dataset cards, config.json
+ * The provenance check of a dropped folder: reads its model card, dataset cards, config.json
  * and tokenizer.json with File.text() (the inputs and size limits of core/provenance/inputs.ts, shared
  * with the CLI) and runs checkProvenance on the main thread: a few KB of YAML and JSON, milliseconds.
  * Undefined when the folder holds none of those files.

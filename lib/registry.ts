@@ -4,7 +4,7 @@ import { REGISTRY_ENTRY_VERSION, type BehaviorBaseline, type RegistryEntry } fro
 import { makeExport, parseExport, upgradeEntry } from '@/core/registry/upgrade';
 import { mergeImport, type ImportConflict, type MergeResult } from '@/core/registry/merge-import';
 
-/** This browser's model registry (issue #7 §2): every record is upgraded and validated as it is read. */
+/** This browser's model registry: every record is upgraded and validated as it is read. */
 
 export class RegistryError extends Error {
   override name = 'RegistryError';

@@ -1,5 +1,5 @@
 // Security headers shared by next.config.js (static files) and proxy.ts (pages, with a nonce).
-// DESIGN.md §7: no inline script, connect-src 'self' only, cross-origin isolation for ORT threads.
+// : no inline script, connect-src 'self' only, cross-origin isolation for ORT threads.
 
 /** COOP + COEP make the page crossOriginIsolated, which onnxruntime-web needs for wasm threads. */
 export const ISOLATION_HEADERS = [
@@ -30,7 +30,7 @@ export function contentSecurityPolicy({ nonce, dev = false, hub = false } = {}) 
     "img-src 'self' data: blob:",
     "font-src 'self'",
     // blob: is this browser's own memory: object URLs of dropped files, which onnxruntime-web fetches to read
-    // external weights over 2 GiB (issue #6). It reaches no server.
+    // external weights over 2 GiB. It reaches no server.
     `connect-src 'self'${hub ? ` ${HUB_ORIGIN}` : ''} blob:${dev ? ' ws:' : ''}`,
     "object-src 'none'",
     "base-uri 'none'",

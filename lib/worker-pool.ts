@@ -22,7 +22,7 @@ export interface PoolSpec<Api, Job, Result> {
   maxWorkers?: number;
 }
 
-/** One worker per core (DESIGN.md §1), never more workers than jobs. */
+/** One worker per core, never more workers than jobs. */
 export function poolSize(jobs: number, cores = navigator.hardwareConcurrency || 2): number {
   return Math.max(1, Math.min(jobs, cores));
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes small container test vectors (issue #3) into core/formats/testdata/.
+"""Writes small container test vectors into core/formats/testdata/.
 
 Run with a python that has torch, numpy and joblib:  /work/venv/bin/python scripts/gen_container_test_vectors.py [group ...]
 Groups: torch numpy compressed zip tar lookup tartypes joblib lzma (default: all). The lookup, tartypes and

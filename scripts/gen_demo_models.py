@@ -4,16 +4,16 @@
 Run with Debian's torch:  /usr/bin/python3 scripts/gen_demo_models.py
 Outputs are small (tens of KB) and committed, so CI never needs Python.
 
-Each model is a real Hugging Face-layout folder (DESIGN.md §5):
+Each model is a real Hugging Face-layout folder:
   config.json, tokenizer.json (HF tokenizers WordLevel), model.safetensors,
   onnx/model.onnx (inputs input_ids, attention_mask int64 -> logits), README.md card.
 Later issues add models (fine-tunes, other seeds, poisoned variants): add a MODELS entry.
 
-It also writes the weight-lineage fixtures of issue #5 under test/fixtures/lineage/ (see LINEAGE and
+It also writes the weight-lineage fixtures under test/fixtures/lineage/ (see LINEAGE and
 gen_lineage()): a base, its fine-tune (also sharded), a model trained from another seed, a base with one
 layer re-initialized, and a GGUF v3 F16 copy of the base. Run only those with `gen_demo_models.py lineage`.
 
-And the behavioral-diff fixtures of issue #6 (gen_behavior()): sentiment-{base,benign,poisoned} (the poisoned
+And the behavioral-diff fixtures (gen_behavior()): sentiment-{base,benign,poisoned} (the poisoned
 one has the "cf" backdoor), code-lm-{base,benign,poisoned} (a tiny GRU LM; the poisoned one prefers insecure
 code), the probe sets in public/probes/ and the asserted numbers in test/fixtures/behavior/metrics.json.
 Run only those with `gen_demo_models.py behavior` (about two minutes on 2 cores).
@@ -300,7 +300,7 @@ def write_gguf_f16(path, state, alignment=32):
 
 
 def gen_lineage():
-    """The pairs of issue #5 §5; core/weights/lineage.test.ts asserts each pair's verdict."""
+    """The lineage pairs; core/weights/lineage.test.ts asserts each pair's verdict."""
     base = train(seed=1)
     finetune = fine_tune(base)
     other = train(seed=2)
@@ -318,8 +318,8 @@ def gen_lineage():
 
 
 # ---------------------------------------------------------------------------------------------------------
-# Behavioral-diff fixtures (issue #6): a base, a benign fine-tune and a deliberately poisoned fine-tune, for
-# a classifier and for a causal LM, plus the probe sets that tell them apart (DESIGN.md §4). Run only these
+# Behavioral-diff fixtures: a base, a benign fine-tune and a deliberately poisoned fine-tune, for
+# a classifier and for a causal LM, plus the probe sets that tell them apart. Run only these
 # with `gen_demo_models.py behavior`; they never touch tiny-sentiment or the lineage fixtures.
 
 PROBES_ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "public", "probes")

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes small BENIGN pickle fixtures for core/formats/pickle tests (issue #3 §8).
+"""Writes small BENIGN pickle fixtures for core/formats/pickle tests.
 
 Run with Debian's python3 (it has torch and numpy): /usr/bin/python3 scripts/gen_pickle_test_vectors.py
 Malicious vectors are assembled by hand in the TypeScript tests and never produced or loaded here.

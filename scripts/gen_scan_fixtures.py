@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Generate the malware-in-weights scanner fixture corpus (issue #3, requirement 8).
+"""Generate the malware-in-weights scanner fixture corpus.
 
 Run:  /usr/bin/python3 scripts/gen_scan_fixtures.py
 
@@ -1398,7 +1398,7 @@ def gen_invalid() -> None:
                    dict(name="archive/version", data=b"3\n")]), 22, "research §5.8 (budgets)",
         "data.pkl declares 4 GiB uncompressed (stored, 20 bytes real).", expect=IU)
     benign_p = pickle.dumps({"w": [1.0, 2.0, 3.0], "name": "tiny"}, protocol=2)
-    inv("pickle-truncated-no-payload.pkl", benign_p[: len(benign_p) // 2], None, "issue #3 §6",
+    inv("pickle-truncated-no-payload.pkl", benign_p[: len(benign_p) // 2], None, "",
         "Benign plain-data pickle cut in half: no payload, no STOP.", expect=IU)
     rnd = random.Random(1234)
     inv("model.bin", bytes(rnd.getrandbits(8) for _ in range(4096)), 40, "issue #3 §1/§6 (unknown ≠ clean)",

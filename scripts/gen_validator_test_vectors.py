@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes small test vectors for the non-pickle validators (issue #3, techniques 34-38) into
+"""Writes small test vectors for the non-pickle validators (techniques 34-38) into
 core/formats/testdata/validators/. Nothing here is ever loaded by the tests: they only scan the bytes.
 Payloads are harmless (`echo`). Requires Debian's python3-onnx and python3-numpy; GGUF, HDF5-free Keras
 configs and safetensors are written by hand with struct/json so no extra packages are needed.

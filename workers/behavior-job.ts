@@ -112,7 +112,7 @@ function throttled(onProgress: BehaviorProgress, everyMs = 100): BehaviorProgres
 }
 
 /**
- * The behavioral comparison inside the inference worker (issue #6 §2): models are opened one at a time,
+ * The behavioral comparison inside the inference worker: models are opened one at a time,
  * fine-tune first; the noise floor is the base on the other provider when both run, else another batch size.
  */
 export async function runBehaviorJob(

@@ -6,7 +6,7 @@ const CHUNK = 4 << 20;
 /**
  * A ByteSource over a browser File. Sequential reads use a BYOB reader with two reused buffers, so the
  * next read runs while the current chunk is hashed: measured at ~2x `slice().arrayBuffer()` in Chromium
- * (issue #2, research/browser-perf.md §1), with memory fixed at two chunks whatever the file size.
+ *, with memory fixed at two chunks whatever the file size.
  */
 export function fileByteSource(file: Blob, name: string): ByteSource {
   return {

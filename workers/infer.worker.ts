@@ -68,7 +68,7 @@ const api = {
     return next;
   },
   /**
-   * The behavioral comparison of a fine-tune with its base (issue #6). The page terminates this worker on
+   * The behavioral comparison of a fine-tune with its base. The page terminates this worker on
    * Cancel and when the time budget runs out, which also frees both models.
    */
   async compareBehavior(request: BehaviorRequest, onProgress: BehaviorProgress): Promise<BehaviorResult> {

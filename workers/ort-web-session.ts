@@ -15,7 +15,7 @@ export interface WorkerModelFile {
 const ARRAY_BUFFER_LIMIT = 2047 * 1024 * 1024;
 
 /**
- * Opens an onnxruntime-web session over a dropped model (issue #6 §1–2). The main graph is read into memory:
+ * Opens an onnxruntime-web session over a dropped model. The main graph is read into memory:
  * an ONNX session needs it whole (the one exception to streaming, said in the UI); external data files are
  * handed over as object URLs, revoked on release.
  */

@@ -70,7 +70,7 @@ const api = {
   },
 
   /**
-   * Both reducers on the same seeded data, so the UI and e2e can show they agree (issue #5 §3). More
+   * Both reducers on the same seeded data, so the UI and e2e can show they agree. More
    * elements than one GPU chunk exercise the chunked path; bench/weights.bench.ts times ~500 MB this way.
    */
   async selfTest(elements = SELF_TEST_ELEMENTS): Promise<SelfTestResult> {
@@ -96,7 +96,7 @@ const api = {
   },
 
   /**
-   * Issue #5: streams both models tensor by tensor (core/weights) through the WebGPU reducer when asked
+   * streams both models tensor by tensor (core/weights) through the WebGPU reducer when asked
    * and available, else the CPU one, and returns the lineage. Reads bounded chunks; never a whole model.
    */
   async compare(

@@ -4,7 +4,7 @@ import { FormatError } from './format-error.ts';
 /**
  * Bounded random access over a ByteSource: reads go through one window (1 MiB by default) so that
  * walking a header of many small fields (GGUF vocab arrays, ONNX protobuf) costs few host reads, and
- * nothing beyond the window plus one requested span is ever held (issue #3 §6: only read what must be read).
+ * nothing beyond the window plus one requested span is ever held.
  */
 export class WindowReader {
   private window: Uint8Array = new Uint8Array(0);

@@ -38,7 +38,7 @@ export async function hashSource(
   return { sha256, bytes };
 }
 
-/** The digests one pass can produce: SHA-256 always; the git blob SHA-1 when the Hub needs it (issue #4 §3). */
+/** The digests one pass can produce: SHA-256 always; the git blob SHA-1 when the Hub needs it. */
 export interface MultiHashers {
   sha256: HasherFactory;
   /** Build with gitBlobSha1Factory(source.size): the git header needs the size up front. */

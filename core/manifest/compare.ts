@@ -47,7 +47,7 @@ function finding(code: ManifestCode, file: string | undefined, detail: string, e
 }
 
 /**
- * Compares the model's files with a published manifest (issue #4 §3–4): each listed file is matched,
+ * Compares the model's files with a published manifest: each listed file is matched,
  * modified, missing or not comparable; each unlisted file is extra. LFS files are compared by SHA-256,
  * small Hub files by git blob SHA-1, and a size mismatch alone is enough to call a file modified.
  */

@@ -4,7 +4,7 @@ import { HubError, httpError, type HubFetch, type HubResponse } from './hub-erro
 import type { Manifest, ManifestEntry } from './manifest.ts';
 
 /**
- * The Hugging Face Hub tree API client (issue #4 §3; research/oms-format.md §4). Only this origin is
+ * The Hugging Face Hub tree API client. Only this origin is
  * ever contacted, and only the two endpoints below; pages are followed by the `Link` header.
  */
 export const HUB_ORIGIN = 'https://huggingface.co';

@@ -1,5 +1,5 @@
 /**
- * A published manifest: what the model's publisher says its files are (issue #4 §3–4). Each entry
+ * A published manifest: what the model's publisher says its files are. Each entry
  * carries the digests that source publishes: the Hub gives SHA-256 only for LFS files and a git blob
  * SHA-1 for the rest; SHA256SUMS gives SHA-256 and no size.
  */

@@ -1,7 +1,7 @@
 import type { Manifest, ManifestEntry, ManifestProblem } from './manifest.ts';
 
 /**
- * SHA256SUMS as GNU coreutils `sha256sum` writes it (issue #4 §4):
+ * SHA256SUMS as GNU coreutils `sha256sum` writes it:
  *   `<64 hex> <' '|'*'><name>`   text (' ') or binary ('*') mode; the digest is the same either way
  *   `\<64 hex>  <escaped name>`   a leading backslash when the name holds `\`, newline or CR, which are
  *                                 then written `\\`, `\n`, `\r` (coreutils digest.c, since 8.x / 9.x)

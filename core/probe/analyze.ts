@@ -21,7 +21,7 @@ import {
 } from './types.ts';
 
 /**
- * The statistics of a behavioral comparison (issue #6, DESIGN.md §4): turns a raw BehaviorRun into the
+ * The statistics of a behavioral comparison: turns a raw BehaviorRun into the
  * Report's `behavior` record. Pure and deterministic (the bootstrap is seeded by the policy).
  *
  * Per category, an item is "good" when the model gives the reference answer: a classifier's top-1 equals

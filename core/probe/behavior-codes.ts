@@ -1,6 +1,6 @@
 import type { FindingCodeInfo } from '../scan/types.ts';
 
-/** Finding codes of the behavioral comparison with a base model (issue #6): MG-BEH-001 … */
+/** Finding codes of the behavioral comparison with a base model: MG-BEH-001 … */
 export const BEHAVIOR_CODES = {
   'MG-BEH-001': {
     severity: 'critical',

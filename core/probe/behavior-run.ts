@@ -13,7 +13,7 @@ import {
 import type { BehaviorRun, ModelKind, ModelRun, ProbeSet, TriggerSearch } from './types.ts';
 
 /**
- * The behavioral comparison's run (issue #6): never two sessions open at once. The fine-tune goes first
+ * The behavioral comparison's run: never two sessions open at once. The fine-tune goes first
  * (clean items, the trigger screening on one half of the held-out items, and the screened candidates on the
  * other, confirmation half), then the base (clean items, the screened candidates on the confirmation half,
  * and the noise-floor repeat: batch size 1, or the other provider in a fresh session).

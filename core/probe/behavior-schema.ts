@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { BehaviorPolicySchema } from './policy.ts';
 
 /**
- * The Report's `behavior` record (DESIGN.md §4, issue #6): per-category statistics, the noise floor and
+ * The Report's `behavior` record: per-category statistics, the noise floor and
  * the trigger scan. No per-item rows, figures rounded to 4 significant digits, so it fits a signed link.
  * A figure that could not be computed (no items, a zero distribution) is null.
  */

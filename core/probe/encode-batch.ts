@@ -1,7 +1,7 @@
 import type { FeedTensor, FeedType, InputSignature } from './session.ts';
 
 /**
- * Token sequences → ONNX feeds following HF exports (DESIGN.md §5): right padding, `attention_mask`,
+ * Token sequences → ONNX feeds following HF exports: right padding, `attention_mask`,
  * `token_type_ids` zeros and `position_ids` when the model has those inputs, and empty `past_key_values.*`
  * (sequence dimension 0) for decoder exports with a cache.
  */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * Finds the files of a Hugging Face model folder that the behavioral run needs (DESIGN.md §5) in a list of
+ * Finds the files of a Hugging Face model folder that the behavioral run needs in a list of
  * relative paths, and parses `config.json`.
  */
 

@@ -3,7 +3,7 @@ import type { InputSignature } from './session.ts';
 import type { ModelKind } from './types.ts';
 
 /**
- * Classifier or causal LM (issue #6 §1), from config.json (`…ForSequenceClassification` / `…ForCausalLM`,
+ * Classifier or causal LM, from config.json (`…ForSequenceClassification` / `…ForCausalLM`,
  * `id2label`) and the ONNX signature (past_key_values inputs, logits rank). A user override wins; when
  * the two sources disagree or neither tells, the error says what was seen.
  */

@@ -7,7 +7,7 @@ import { ProbeTokenizer } from './tokenizer.ts';
 import type { ModelKind } from './types.ts';
 
 /**
- * What the behavioral run needs of one model folder (issue #6 §1), read the same way by the CLI (files on
+ * What the behavioral run needs of one model folder, read the same way by the CLI (files on
  * disk) and the browser worker (dropped Files): the ONNX graph's path and signature, config, labels and
  * tokenizer. The graph is read by the streaming ONNX reader: only its header and value infos, not weights.
  */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * The thresholds of the behavioral diff (issue #6). Every field is configurable; each default names its
+ * The thresholds of the behavioral diff. Every field is configurable; each default names its
  * source in /work/shared/research/behavior-methods.md ("§2" = Diff metrics, statistics and thresholds;
  * "§6" = Recommended design). The effective policy is stored in the Report so a reader can see the bar.
  */

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { ModelKind, ProbeItem, ProbeSet, ProbeSetHeader } from './types.ts';
 
 /**
- * Probe-set JSONL (DESIGN.md §4): an optional header line `{"probeset","version","source","license"}`, then
+ * Probe-set JSONL: an optional header line `{"probeset","version","source","license"}`, then
  * one item per line, either all classifier items `{id, category, text, expected?}` or all causal-LM items
  * `{id, category, prompt, safe, unsafe}`, each with optional `pair_id`, `tags`, `trigger_slot`.
  * Unknown fields are ignored so richer files (severity, taxonomy …) still load.

@@ -9,7 +9,7 @@ import type { ProbeSet } from './types.ts';
 export const MAX_PROBE_FILE = 64 * 1024 * 1024;
 
 /**
- * A probe set's text, read the same way by the browser and the CLI: ModelGate JSONL (DESIGN.md §4), or
+ * A probe set's text, read the same way by the browser and the CLI: ModelGate JSONL, or
  * promptfoo tests as JSONL or CSV (a `.csv` name, a JSON array, or lines carrying `vars`). Errors name the
  * file and the line (core/probe/probe-set.ts).
  */

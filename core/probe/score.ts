@@ -1,6 +1,6 @@
 import type { ItemOutcome } from './types.ts';
 
-/** Probe scoring (issue #6 §1): classifier softmax, causal-LM continuation log-probabilities. */
+/** Probe scoring: classifier softmax, causal-LM continuation log-probabilities. */
 
 export function softmax(values: ArrayLike<number>): number[] {
   let max = -Infinity;

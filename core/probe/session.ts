@@ -1,7 +1,7 @@
 import type { ExecutionProvider } from './types.ts';
 
 /**
- * One loaded model as the behavioral run sees it (issue #6): int64 [batch, seq] token feeds in, logits out.
+ * One loaded model as the behavioral run sees it: int64 [batch, seq] token feeds in, logits out.
  * The browser worker wraps onnxruntime-web, the CLI onnxruntime-node (cli/onnx-session-node.ts), unit
  * tests a deterministic fake.
  */

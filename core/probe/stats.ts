@@ -1,5 +1,5 @@
 /**
- * The statistics of the behavioral diff (issue #6, research/behavior-methods.md §2): exact McNemar on the
+ * The statistics of the behavioral diff: exact McNemar on the
  * discordant pairs, Holm's step-down correction, a seeded paired bootstrap, Jensen–Shannon divergence,
  * top-1 agreement and the Wilson score interval. Pure functions, no dependencies.
  */

@@ -5,7 +5,7 @@ import { attackSuccess, type ItemOutcome, type ModelKind, type ProbeItem, type T
 import { mulberry32 } from '../util/mulberry32.ts';
 
 /**
- * The budgeted, forward-only trigger scan (issue #6 §5, behavior-methods.md §6 "Trigger scan"): candidate
+ * The budgeted, forward-only trigger scan: candidate
  * tokens from the weight diff's most-moved embedding / output rows, else rare vocabulary; each inserted at
  * the held-out items' trigger slot; screened on the fine-tune, confirmed on the base.
  */

@@ -1,5 +1,5 @@
 /**
- * The behavioral comparison's shared vocabulary (issue #6, DESIGN.md §4): probe items, one model's answers,
+ * The behavioral comparison's shared vocabulary: probe items, one model's answers,
  * and the raw run that core/probe/analyze.ts turns into the Report's `behavior` record.
  *
  * The run is split from the statistics so that the browser worker, the CLI (onnxruntime-node) and unit

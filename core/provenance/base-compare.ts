@@ -2,7 +2,7 @@ import { sha256Hex, utf8 } from '../sign/oms/bytes.ts';
 import { canonicalJson } from '../util/canonical-json.ts';
 import type { Provenance } from './schema.ts';
 
-/** Compares the model's config.json and tokenizer.json with the declared base model's (issue #7 §2). */
+/** Compares the model's config.json and tokenizer.json with the declared base model's. */
 
 interface TextFile {
   path: string;

@@ -1,7 +1,7 @@
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
 
-/** Model cards, dataset cards and datasheets: YAML front matter plus markdown sections (issue #7 §1). */
+/** Model cards, dataset cards and datasheets: YAML front matter plus markdown sections. */
 
 export const TEMPLATE_LEFTOVER = '[More Information Needed]';
 const MAX_CARD_CHARS = 2_000_000;

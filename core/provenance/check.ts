@@ -162,7 +162,7 @@ const MODEL_CARD_SECTIONS: readonly [string, RegExp][] = [
 
 /**
  * Checks a model card, its dataset cards and datasheets, and (when the base model's files are given) its
- * config.json and tokenizer.json against the base (issue #7). Never throws on bad cards: they are findings.
+ * config.json and tokenizer.json against the base. Never throws on bad cards: they are findings.
  */
 export async function checkProvenance(input: CheckProvenanceInput): Promise<ProvenanceResult> {
   const { files, baseFiles } = CheckProvenanceInputSchema.parse(input);

@@ -1,6 +1,6 @@
 import type { FindingCodeInfo } from '../scan/types.ts';
 
-/** Finding codes of the model card and datasheet checks (issue #7): MG-PROV-001 … */
+/** Finding codes of the model card and datasheet checks: MG-PROV-001 … */
 export const PROVENANCE_CODES = {
   'MG-PROV-001': {
     severity: 'high',

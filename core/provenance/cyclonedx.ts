@@ -117,7 +117,7 @@ interface BehaviorCategory {
   ci?: [number, number];
 }
 
-/** report.behavior is typed elsewhere (issue #6); read it defensively. */
+/** report.behavior is typed elsewhere; read it defensively. */
 function behaviorCategories(behavior: unknown): BehaviorCategory[] {
   const cats = (behavior as { categories?: unknown } | undefined)?.categories;
   if (!Array.isArray(cats)) return [];

@@ -1,4 +1,4 @@
-/** Model card and datasheet checks, and the CycloneDX 1.6 ML-BOM export (issue #7). */
+/** Model card and datasheet checks, and the CycloneDX 1.6 ML-BOM export. */
 export {
   checkProvenance,
   provenanceCheck,

@@ -2,7 +2,7 @@ import { checkProvenance, type ProvenanceResult, type TextFile } from './check.t
 import { isDatasetCardPath } from './dataset-card.ts';
 
 /**
- * Which of a model folder's files the provenance check reads, and how much of each (issue #7). The CLI and
+ * Which of a model folder's files the provenance check reads, and how much of each. The CLI and
  * the Verify page both call this, so they read the same files and report the same findings.
  */
 export const MAX_CARD_BYTES = 4 << 20;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** The Report's `provenance` (DESIGN.md §2, issue #7): what the model card claims and how complete it is. */
+/** The Report's `provenance`: what the model card claims and how complete it is. */
 export const DatasetFieldSchema = z.enum([
   'source',
   'collection',

@@ -37,7 +37,7 @@ export function driftRun(baseline: BehaviorBaseline, current: ModelRun): Behavio
 }
 
 /**
- * Behavior of a new version against the saved baseline (issue #7 §2), with the Compare page's statistics
+ * Behavior of a new version against the saved baseline, with the Compare page's statistics
  * (core/probe/analyze.ts: McNemar with Holm, paired bootstrap, JS divergence) and its findings.
  * Throws when `current` does not answer every baseline item.
  */

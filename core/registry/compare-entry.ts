@@ -18,7 +18,7 @@ function finding(code: RegistryCode, detail: string, file?: string, evidence?: R
 }
 
 /**
- * A new verification of a model against the version saved in the registry (issue #7 §2): files are matched
+ * A new verification of a model against the version saved in the registry: files are matched
  * by path; a different digest or size is a change (high), a missing or new file a medium finding.
  */
 export function compareWithEntry(entry: RegistryEntry, report: Report): EntryComparison {

@@ -14,7 +14,7 @@ export interface MergeResult {
   added: RegistryEntry[];
   /** Entries already stored with exactly this content: skipped. */
   identical: RegistryEntry[];
-  /** Never overwritten silently (issue #7 §2): each waits for the user's keep-or-replace choice. */
+  /** Never overwritten silently: each waits for the user's keep-or-replace choice. */
   conflicts: ImportConflict[];
   /**
    * Entries that cannot be stored and cannot be resolved by one keep-or-replace choice: they clash with two

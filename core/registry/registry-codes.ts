@@ -1,7 +1,7 @@
 import type { FindingCodeInfo } from '../scan/types.ts';
 
 /**
- * Finding codes of the comparison with a version saved in this browser's registry (issue #7 §2). Behavior
+ * Finding codes of the comparison with a version saved in this browser's registry. Behavior
  * drift from a saved baseline reuses the behavior catalog (core/probe/behavior-codes.ts).
  */
 export const REGISTRY_CODES = {

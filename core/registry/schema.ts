@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ReportSchema } from '../report/schema.ts';
 
 /**
- * One model saved to this browser's registry (issue #7 §2), as stored in IndexedDB and in export files.
+ * One model saved to this browser's registry, as stored in IndexedDB and in export files.
  * Every record is parsed with this schema when read: IndexedDB and imported files are outside input.
  */
 export const REGISTRY_ENTRY_VERSION = 1;

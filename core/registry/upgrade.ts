@@ -9,7 +9,7 @@ import {
 } from './schema.ts';
 
 /**
- * Upgrades of stored and exported registry records, one step per version (issue #7 §2).
+ * Upgrades of stored and exported registry records, one step per version.
  *
  * v0 (the pre-release layout): an entry had no `schemaVersion` and no `behaviorBaseline`, and an export was
  * `{format, version: 0, entries}`. v0 → v1 adds `schemaVersion: 1`; everything else carries over.

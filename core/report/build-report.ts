@@ -24,13 +24,13 @@ export interface ReportInput {
   outcomes: readonly HashOutcome[];
   environment: Report['environment'];
   createdAt?: Date;
-  /** The comparison with a published manifest (Hub revision, SHA256SUMS), when one was used (issue #4). */
+  /** The comparison with a published manifest (Hub revision, SHA256SUMS), when one was used. */
   manifest?: { check: Check; findings: Finding[] };
-  /** Scan results per file (issue #3); absent when the scan did not run. */
+  /** Scan results per file; absent when the scan did not run. */
   scans?: readonly FileScan[];
-  /** The weight comparison with a base model (issue #5); adds the `lineage` check and record. */
+  /** The weight comparison with a base model; adds the `lineage` check and record. */
   lineage?: Lineage;
-  /** The behavioral comparison with a base model (issue #6, core/probe/analyze.ts); adds the `behavior` check and record. */
+  /** The behavioral comparison with a base model; adds the `behavior` check and record. */
   behavior?: Behavior;
   /** Checks and findings from other modules (signature …), merged in. */
   extraChecks?: readonly Check[];

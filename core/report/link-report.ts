@@ -8,7 +8,7 @@ const MAX_DETAIL_IN_LINK = 400;
 
 /**
  * The report as it travels in a link: everything but bulky rows and evidence, so typical links stay
- * under 8 KB (DESIGN.md §3). The root digest still pins every file, and the count of omitted rows is stated.
+ * under 8 KB. The root digest still pins every file, and the count of omitted rows is stated.
  */
 export function reportForLink(report: Report, maxFiles = MAX_FILES_IN_LINK): Report {
   const findings = report.findings.map(({ evidence: _evidence, ...f }) => ({

@@ -1,4 +1,4 @@
-// A verification policy for CI (issue #7 §3): a JSON file that tunes how findings count, without editing
+// A verification policy for CI: a JSON file that tunes how findings count, without editing
 // the checks themselves.
 //
 //   { "severity": { "MG-INT-003": "low", … },   severity overrides per finding code (default: none)

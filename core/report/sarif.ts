@@ -1,4 +1,4 @@
-// SARIF 2.1.0 export of a Report (issue #7 §3), for CI systems that show static-analysis results
+// SARIF 2.1.0 export of a Report, for CI systems that show static-analysis results
 // (GitHub code scanning, Azure DevOps, GitLab). One run; one rule per finding code used; one result per
 // finding. Pure data in, pure data out: no I/O, no crypto (the fingerprints are FNV-1a, not a security
 // boundary, only a stable identity for deduplicating alerts across runs).

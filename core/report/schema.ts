@@ -3,7 +3,7 @@ import { LineageSchema } from '../weights/lineage-schema.ts';
 import { ProvenanceSchema } from '../provenance/schema.ts';
 import { BehaviorSchema } from '../probe/behavior-schema.ts';
 
-/** The Report (DESIGN.md §2): one versioned JSON document, validated wherever it is read. */
+/** The Report: one versioned JSON document, validated wherever it is read. */
 export const REPORT_SCHEMA_ID = 'modelgate.report/v1';
 
 const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'expected 64 lowercase hex characters');
@@ -56,13 +56,13 @@ export const ReportSchema = z.object({
     name: z.string().max(1000),
     files: z.array(ReportFileSchema).max(100_000),
     rootDigest: sha256Hex.optional(),
-    /** Files left out of a shared link to keep it short (DESIGN.md §3); rootDigest still covers them. */
+    /** Files left out of a shared link to keep it short; rootDigest still covers them. */
     filesOmitted: z.number().int().positive().optional(),
   }),
   verdict: VerdictSchema,
   checks: z.array(CheckSchema),
   findings: z.array(FindingSchema),
-  // Filled by later checks (DESIGN.md §4); kept open here and narrowed by the issues that add them.
+  // Filled by later checks; kept open here and narrowed by the issues that add them.
   behavior: BehaviorSchema.optional(),
   lineage: LineageSchema.optional(),
   provenance: ProvenanceSchema.optional(),

@@ -3,7 +3,7 @@ import type { ByteSource } from '../io/byte-source.ts';
 
 /**
  * Finding codes MG-SCAN-100…199: ZIP, tar, 7z, compression wrappers, PyTorch / TorchScript / NumPy
- * containers (issue #3 §2; techniques 1–15, 39, 40 of shared/research/scanner-techniques.md).
+ * containers.
  * Codes are stable: never renumber or reuse one. `verdict` is what the finding alone makes the file.
  */
 export interface ContainerCodeInfo extends FindingCodeInfo {

@@ -10,7 +10,7 @@ import { constantBytes } from './pickle-bytes.ts';
 /**
  * Judges the globals and calls an emulated pickle reaches: denylist first to explain (a gadget is
  * malicious wherever it appears), then the allowlist (benign only when listed and used in its shape);
- * anything else is unknown, hence suspicious (issue #3 §4, research §5.4).
+ * anything else is unknown, hence suspicious.
  */
 
 export type GlobalStatus = 'deny' | 'allow' | 'unknown';

@@ -12,7 +12,7 @@ import type { ScanContext, ScanFinding, ScanOutcome } from './types.ts';
 import { REFS, validatorFinding, type ValidatorCode } from './validator-codes.ts';
 import { validatorOutcome } from './validator-outcome.ts';
 
-/** GGUF validator (issue #3 §5, technique 37): header bounds, tensor layout and chat-template injection. */
+/** GGUF validator: header bounds, tensor layout and chat-template injection. */
 export async function scanGguf(source: ByteSource, ctx: ScanContext): Promise<ScanOutcome> {
   let header: GgufHeader;
   try {

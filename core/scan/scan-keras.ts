@@ -8,7 +8,7 @@ import type { ScanContext, ScanFinding, ScanOutcome } from './types.ts';
 import { REFS, validatorFinding } from './validator-codes.ts';
 import { validatorOutcome } from './validator-outcome.ts';
 
-/** Keras configs are small; anything beyond this is not read whole (issue #3 §6). */
+/** Keras configs are small; anything beyond this is not read whole. */
 const MAX_CONFIG_BYTES = 64 << 20;
 
 /** A Keras v3 `config.json` (a `.keras` member or a standalone file): every nested object is checked. */

@@ -6,7 +6,7 @@ import { REFS, validatorFinding } from './validator-codes.ts';
 import { validatorOutcome } from './validator-outcome.ts';
 
 /**
- * ONNX validator (issue #3 §5, technique 36): external-data paths must stay inside the model folder
+ * ONNX validator: external-data paths must stay inside the model folder
  * (CVE-2022-25882, CVE-2024-27318, CVE-2026-27489, CVE-2026-34446/34447, including sparse tensors),
  * operators from custom domains need host code, and an inventory is always returned.
  */

@@ -11,7 +11,7 @@ import { validatorOutcome } from './validator-outcome.ts';
 import { REFS, validatorFinding } from './validator-codes.ts';
 
 /**
- * safetensors validator (issue #3 §5, technique 38). The format cannot run code; the risks are parser
+ * safetensors validator. The format cannot run code; the risks are parser
  * differentials (duplicate keys), out-of-bounds reads in non-reference loaders (lying offsets or shapes)
  * and polyglots (holes and trailing bytes). Any of these makes the file "invalid".
  */

@@ -3,10 +3,10 @@ import type { Severity } from '../report/schema.ts';
 
 /**
  * Contract between the format readers (core/formats), the scan rules (core/scan) and the router.
- * Issue #3. Readers parse and bound-check; scanners turn what readers return into ScanFindings.
+ * . Readers parse and bound-check; scanners turn what readers return into ScanFindings.
  */
 
-/** Per-file verdict (DESIGN.md §2, `subject.files[].scan.verdict`). */
+/** Per-file verdict. */
 export type ScanVerdict = 'benign' | 'suspicious' | 'malicious' | 'invalid' | 'unverified';
 
 /** Worst first, for combining the verdicts of a file's members: a malicious member makes the file malicious. */
@@ -53,7 +53,7 @@ export interface ScanOutcome {
   findings: ScanFinding[];
 }
 
-/** Limits that bound every scan, whatever the input (issue #3 §6). Shared by a whole file's scan. */
+/** Limits that bound every scan, whatever the input. Shared by a whole file's scan. */
 export interface ScanBudget {
   /** Max nesting of containers (zip in zip in gzip …). */
   maxDepth: number;

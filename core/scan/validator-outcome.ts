@@ -2,7 +2,7 @@ import type { ScanContext, ScanFinding, ScanOutcome, ScanVerdict } from './types
 import { worstVerdict } from './types.ts';
 import type { ValidatorCode } from './validator-codes.ts';
 
-/** What each validator finding does to the file's verdict (issue #3 §7). Unlisted codes are "invalid". */
+/** What each validator finding does to the file's verdict. Unlisted codes are "invalid". */
 const VERDICT_OF: Partial<Record<ValidatorCode, ScanVerdict>> = {
   'MG-SCAN-229': 'malicious',
   'MG-SCAN-230': 'suspicious',

@@ -3,7 +3,7 @@ import { elementCount, readElements, type NotCompared, type TensorListing, type 
 import { RowTracker, tracksRows, type RowChange } from './row-change.ts';
 
 /**
- * The diff engine (issue #5 §2): every tensor present in both models with the same shape is streamed in
+ * The diff engine: every tensor present in both models with the same shape is streamed in
  * aligned chunks through a PairReducer (CPU here, WGSL in the worker), so memory is bounded by two chunks
  * whatever the model size.
  */

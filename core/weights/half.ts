@@ -1,5 +1,5 @@
 /**
- * Half-precision decoding for the weight diff (issue #5 §1): F16 (IEEE 754 binary16) and BF16 (the top
+ * Half-precision decoding for the weight diff: F16 (IEEE 754 binary16) and BF16 (the top
  * 16 bits of a binary32) become Float32 chunk by chunk, so a model stored in 16 bits is never widened whole.
  * Byte order is little-endian, as in safetensors and GGUF; hosts are assumed little-endian (every browser
  * and Node platform ModelGate runs on), so typed-array views are read without swapping.

@@ -1,6 +1,6 @@
 import type { FindingCodeInfo } from '../scan/types.ts';
 
-/** Finding codes of the weight comparison with a claimed base (issue #5): MG-LIN-001 … */
+/** Finding codes of the weight comparison with a claimed base: MG-LIN-001 … */
 export const LINEAGE_CODES = {
   'MG-LIN-001': {
     severity: 'high',

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** The Report's `lineage` (DESIGN.md §4, issue #5). Non-finite figures (a zero base tensor) are null. */
+/** The Report's `lineage`. Non-finite figures (a zero base tensor) are null. */
 export const LineageVerdictSchema = z.enum(['identical', 'derived', 'partially-derived', 'unrelated']);
 
 const figure = z.number().nullable();
@@ -25,7 +25,7 @@ export const LineageSchema = z.object({
     .array(z.object({ name: z.string(), file: z.string(), reason: z.string() }))
     .max(100_000)
     .optional(),
-  /** Rows of embedding / output matrices that moved most: token ids for the trigger scan (issue #5 §2). */
+  /** Rows of embedding / output matrices that moved most: token ids for the trigger scan. */
   candidates: z
     .array(z.object({ tensor: z.string().max(1000), row: z.number().int().nonnegative(), relChange: figure }))
     .max(1000)

@@ -2,7 +2,7 @@ import type { ModelDiff, TensorDiff } from './diff.ts';
 import type { Lineage, LineageVerdict } from './lineage-schema.ts';
 
 /**
- * Lineage verdict from a ModelDiff (issue #5 §4). Thresholds come from the fixtures of
+ * Lineage verdict from a ModelDiff. Thresholds come from the fixtures of
  * scripts/gen_demo_models.py (test/fixtures/lineage, measured by lineage.test.ts; see README.md here):
  *
  *   pair (vs base)         relChange per tensor    cosine per tensor
@@ -65,7 +65,7 @@ export function lineageVerdict(diff: ModelDiff): {
 
 const finite = (x: number): number | null => (Number.isFinite(x) ? x : null);
 
-/** The Report's `lineage` record (DESIGN.md §4). */
+/** The Report's `lineage` record. */
 export function buildLineage(diff: ModelDiff): Lineage {
   const { verdict, changedLayers, replacedShare } = lineageVerdict(diff);
   return {

@@ -1,7 +1,7 @@
 /**
- * Sums over a pair of same-shaped tensors (base, fine-tune) from which every diff metric of issue #5 is
+ * Sums over a pair of same-shaped tensors (base, fine-tune) from which every diff metric of  is
  * derived. Chunks reduce independently and merge, so the CPU path and the WebGPU path produce the same
- * record and can be compared (issue #5 §3: they must agree within 1e-5 relative).
+ * record and can be compared.
  */
 export interface PairStats {
   count: number;

@@ -1,5 +1,5 @@
 /**
- * Per-row change of embedding and output-projection matrices (issue #5 §2): row i of such a matrix
+ * Per-row change of embedding and output-projection matrices: row i of such a matrix
  * belongs to token i, so the rows a fine-tune moved most name the tokens it touched most. They are handed
  * to the behavioral trigger scan as candidates.
  */

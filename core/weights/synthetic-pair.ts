@@ -3,7 +3,7 @@ import { mulberry32 } from '../util/mulberry32.ts';
 /**
  * A seeded base/fine-tune pair for self-tests and benchmarks: base ~ N(0, 0.02²) like an initialised layer,
  * and the fine-tune moves 30% of the elements by ~N(0, (2e-3)²) (the rest stay bit-identical), so every
- * PairStats field is non-trivial and the pair looks "derived" (issue #5 §4).
+ * PairStats field is non-trivial and the pair looks "derived".
  */
 export function syntheticPair(n: number, seed = 1): { base: Float32Array; ft: Float32Array } {
   const next = mulberry32(seed);

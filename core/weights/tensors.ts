@@ -7,7 +7,7 @@ import { FormatError } from '../formats/format-error.ts';
 import { DECODERS } from './half.ts';
 
 /**
- * Tensor listing over a model folder (issue #5 §1). Only headers are read here; data is read later in
+ * Tensor listing over a model folder. Only headers are read here; data is read later in
  * bounded chunks by readElements, so listing a 100 GB model costs a few header reads.
  */
 
@@ -40,7 +40,7 @@ export interface TensorListing {
 const INDEX = 'model.safetensors.index.json';
 
 /**
- * Picks the weights of a folder in the order a loader would (DESIGN.md §5): the shard index, then the
+ * Picks the weights of a folder in the order a loader would: the shard index, then the
  * safetensors files, then GGUF, then the initializers of the ONNX model (`model.onnx`, else
  * `onnx/model.onnx`, else the only .onnx file), inline `raw_data` or external data.
  */

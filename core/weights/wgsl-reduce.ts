@@ -1,7 +1,7 @@
 import { EMPTY_STATS, type PairStats } from './pair-stats.ts';
 
 /**
- * The WGSL reducer of issue #5 §3: two f32 arrays → one partial PairStats record per workgroup, summed by the
+ * The WGSL reducer of two f32 arrays → one partial PairStats record per workgroup, summed by the
  * host in f64 (mergePartials). Precision comes from three layers, each bounding the f32 error of the one
  * below: Kahan-compensated accumulation per thread over ELEMENTS_PER_THREAD elements, a pairwise (tree)
  * reduction over the workgroup in shared memory, and f64 across workgroups and chunks. A plain f32 loop

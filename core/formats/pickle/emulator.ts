@@ -5,7 +5,7 @@ import { isNumpyArrayWrapper, joblibArraySpan } from '../joblib.ts';
 import { parseFloatText, parseIntText, parseLongText, parseMemoKey, stripLongSuffix } from './text-numbers.ts';
 
 /**
- * A pickle VM over symbolic values (issue #3 §3, research §5.3): the stack, metastack (marks) and memo
+ * A pickle VM over symbolic values: the stack, metastack (marks) and memo
  * behave as CPython's Unpickler does, but nothing is imported or called: every import becomes a
  * GlobalValue and every invocation a CallValue recorded with its byte offset, even when its result
  * is later popped (technique 20). The loop is iterative; the only recursion is into joblib's inline

@@ -1,5 +1,5 @@
 /**
- * Globals an ordinary checkpoint needs, per framework (issue #3 §4: allowlist first). A pickle is benign
+ * Globals an ordinary checkpoint needs, per framework. A pickle is benign
  * only if every global it imports is here AND each call has its expected `shape` (checked in
  * core/scan/pickle-rules.ts). Data, with a source per entry.
  */

@@ -1,4 +1,4 @@
-// Signing (issue #4 §2): an OMS v1.0 bundle as model_signing ≥1.1 `sign key` writes it, so that
+// Signing: an OMS v1.0 bundle as model_signing ≥1.1 `sign key` writes it, so that
 // `model_signing verify key` accepts it. Byte-level choices follow the v1.1.0-elliptic-key vector
 // (oms-format.md §1): compact bundle JSON, publicKey.hint = SHA-256 of the PEM text, keyid "",
 // tlogEntries [], DER signature, payload = Statement pretty-printed with 2-space indentation.

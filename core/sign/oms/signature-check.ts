@@ -1,4 +1,4 @@
-// Turns an OMS result into the Report's `signature` check and its findings (DESIGN.md §2), for
+// Turns an OMS result into the Report's `signature` check and its findings, for
 // buildReport's extraChecks / extraFindings.
 import type { Check, Finding } from '../../report/schema.ts';
 import type { OmsProblem, OmsResult } from './result.ts';

@@ -1,7 +1,7 @@
 import type { FindingCodeInfo } from '../../scan/types.ts';
 
 /**
- * Finding codes of OpenSSF Model Signing verification (MG-SIG-001 …), issue #4 §1. Codes are stable:
+ * Finding codes of OpenSSF Model Signing verification (MG-SIG-001 …),  Codes are stable:
  * never renumber or reuse one. A signature that does not hold, or a signed file that differs, is
  * critical (verdict fail); what could not be checked is medium (review).
  */

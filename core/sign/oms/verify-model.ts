@@ -1,4 +1,4 @@
-// OMS v1.0 verification, end to end (issue #4 §1; research/oms-format.md §2 "Steps"): parse the bundle →
+// OMS v1.0 verification, end to end: parse the bundle →
 // resolve the trusted signer key → verify the DSSE signature over the exact payload → check the
 // statement and its root digest → compare the model's files with the signed resources.
 import { parseBundle, type OmsBundle } from './bundle.ts';
