@@ -126,7 +126,7 @@ export async function portalRun(
 /**
  * Bundles bench/diag.worker.ts (with the portal's own lib/ and core/ code) and serves it same-origin at
  * /workers/__bench-diag.worker.js with the headers the real hash worker gets (COEP, CORP, CSP), so it runs
- * under the same conditions. Also adds a hidden file input of its own to the page.
+ * under the same conditions. Its files come from setDiagFiles.
  */
 export async function installDiagWorker(session: BrowserSession, root: string, origin: string): Promise<void> {
   const bundle = await build({
@@ -146,7 +146,11 @@ export async function installDiagWorker(session: BrowserSession, root: string, o
     const real = await route.fetch({ url: `${origin}/workers/hash.worker.js` });
     await route.fulfill({ response: real, body: code, contentType: 'text/javascript; charset=utf-8' });
   });
-  await session.page.evaluate((id) => {
+}
+
+/** Picks `files` in a hidden file input of the bench's own (added to the page on first use). */
+export async function setDiagFiles(page: Page, files: readonly string[]): Promise<void> {
+  await page.evaluate((id) => {
     if (document.getElementById(id)) return;
     const input = document.createElement('input');
     input.type = 'file';
@@ -155,9 +159,6 @@ export async function installDiagWorker(session: BrowserSession, root: string, o
     input.hidden = true;
     document.body.appendChild(input);
   }, DIAG_INPUT_ID);
-}
-
-export async function setDiagFiles(page: Page, files: readonly string[]): Promise<void> {
   await page.locator(`#${DIAG_INPUT_ID}`).setInputFiles([...files], { timeout: 30_000 });
 }
 
@@ -203,5 +204,66 @@ export async function diagRun(page: Page, request: DiagRequest, timeoutMs: numbe
     { request, url: DIAG_WORKER_PATH, inputId: DIAG_INPUT_ID, timeoutMs },
   );
   if (!outcome.ok) throw new BenchError(`diagnostic ${JSON.stringify(request)}: ${outcome.error}`);
+  return outcome.result;
+}
+
+// ---------------------------------------------------------------- the portal's hash worker, driven directly
+
+const HASH_WORKER_PATH = '/workers/hash.worker.js';
+
+export interface HashWorkerResult {
+  seconds: number;
+  bytes: number;
+  sha256: string;
+}
+
+/**
+ * Hashes the diagnostic input's file at `index` in the portal's own hash worker (public/workers/hash.worker.js),
+ * without the page's pool or UI, so a path the pool picks by itself can be forced: `oneShot` is the
+ * WebCrypto one-shot path, whatever calibration says about this machine. One worker per page, warmed as the
+ * pool warms its workers, speaking Comlink's wire protocol (APPLY with raw values) by hand.
+ */
+export async function hashWorkerRun(
+  page: Page,
+  index: number,
+  options: { oneShot: boolean },
+  timeoutMs: number,
+): Promise<HashWorkerResult> {
+  const args = { index, oneShot: options.oneShot, url: HASH_WORKER_PATH, inputId: DIAG_INPUT_ID, timeoutMs };
+  // Plain JavaScript, not a function: tsx would wrap named inner functions in a __name() helper that the
+  // page does not have.
+  const outcome = (await page.evaluate(`(async ({ index, oneShot, url, inputId, timeoutMs }) => {
+    const file = document.getElementById(inputId)?.files?.[index];
+    if (!file) return { ok: false, error: 'the diagnostic input has no file #' + index };
+    window.__benchHashWorker ??= { worker: new Worker(url, { type: 'module', name: 'bench-hash' }), warmed: false };
+    const holder = window.__benchHashWorker;
+    const call = (method, args) =>
+      new Promise((resolve, reject) => {
+        const id = crypto.randomUUID();
+        const timer = setTimeout(() => reject(new Error(method + ' timed out')), timeoutMs);
+        holder.worker.onerror = (e) => reject(new Error('the hash worker failed: ' + e.message));
+        holder.worker.onmessage = (e) => {
+          if (e.data?.id !== id) return;
+          clearTimeout(timer);
+          if (e.data.type === 'HANDLER') reject(new Error(method + ' threw: ' + JSON.stringify(e.data.value)));
+          else resolve(e.data.value);
+        };
+        holder.worker.postMessage({ id, type: 'APPLY', path: [method], argumentList: args.map((value) => ({ type: 'RAW', value })) });
+      });
+    try {
+      if (!holder.warmed) {
+        await call('warm', []);
+        holder.warmed = true;
+      }
+      const started = performance.now();
+      const [r] = await call('hashFiles', [[{ file, path: file.name, oneShot }], 0]);
+      const seconds = (performance.now() - started) / 1000;
+      if (!r || !('sha256' in r)) return { ok: false, error: r?.error ?? 'no result' };
+      return { ok: true, result: { seconds, bytes: r.bytes, sha256: r.sha256 } };
+    } catch (error) {
+      return { ok: false, error: error.message };
+    }
+  })(${JSON.stringify(args)})`)) as { ok: true; result: HashWorkerResult } | { ok: false; error: string };
+  if (!outcome.ok) throw new BenchError(`hash worker run on file #${index}: ${outcome.error}`);
   return outcome.result;
 }

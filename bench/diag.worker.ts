@@ -3,11 +3,11 @@
 // Bundled by esbuild when the bench runs and served to the page by Playwright; never part of the portal.
 import type { ByteSource } from '../core/io/byte-source.ts';
 import { hashSource } from '../core/hash/hash-source.ts';
-import { createSha256Wasm } from '../core/hash/sha256-wasm.ts';
+import { createSha256Simd } from '../core/hash/sha256-simd.ts';
 import { fileByteSource } from '../workers/file-byte-source.ts';
 
 export type DiagTask =
-  /** hash-wasm over one in-memory buffer, `bytes` in total, `chunk` bytes per update: the hasher's ceiling. */
+  /** The hash worker's SHA-256 over one in-memory buffer, `bytes` in total, `chunk` bytes per update: its ceiling. */
   | { kind: 'mem'; bytes: number; chunk: number }
   /** WebCrypto's one-shot digest over one in-memory buffer of `bytes`: what a native hasher gives in this browser. */
   | { kind: 'webcrypto'; bytes: number }
@@ -114,7 +114,7 @@ async function run(task: DiagTask): Promise<DiagResult> {
   if (task.kind === 'mem') {
     const buffer = new Uint8Array(task.chunk);
     for (let i = 0; i < buffer.byteLength; i += 65536) crypto.getRandomValues(buffer.subarray(i, i + 65536));
-    const hasher = await createSha256Wasm();
+    const hasher = await createSha256Simd();
     const started = performance.now();
     let chunks = 0;
     for (let done = 0; done < task.bytes; done += task.chunk, chunks++) {
@@ -155,12 +155,12 @@ async function run(task: DiagTask): Promise<DiagResult> {
         }
       },
     };
-    const { sha256, bytes } = await hashSource(counted, createSha256Wasm);
+    const { sha256, bytes } = await hashSource(counted, () => createSha256Simd());
     return { seconds: (performance.now() - started) / 1000, bytes, chunks, sha256 };
   }
   // Variant: hash each chunk in slices with a task boundary between them, so the stream can pull the next
   // bytes from the browser's file pipe while this chunk is still being hashed.
-  const inner = await createSha256Wasm();
+  const inner = await createSha256Simd();
   let bytes = 0;
   for await (const chunk of source.stream()) {
     chunks++;

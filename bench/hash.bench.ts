@@ -1,11 +1,14 @@
 // npm run bench:hash -- [--runs N] [--size MiB] [--only LIST] [--no-diag] [--variants] [--build]   (--help)
 //
 // Streaming SHA-256 throughput, side by side: native sha256sum, the project's own hashing code
-// in Node (hash-wasm and node:crypto over fileSource + hashSource), and the portal's browser path end to end
+// in Node (hash-wasm, the hash worker's sha256-simd and node:crypto over fileSource + hashSource), and the
+// portal's browser path end to end
 // (next start + Chromium: pick files on the Verify page, the worker pool hashes, the page reports its rate).
 // Each path runs N times, interleaved, over the same page-cached file; best and median are reported.
+// A second, smaller file (256 MiB: ONE_SHOT_HASH_MAX_BYTES) is timed with sha256sum, on the Verify page, and
+// in the portal's hash worker with the WebCrypto one-shot path forced.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, freemem, loadavg, totalmem } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,9 +17,12 @@ import { fileSource } from '../core/io/byte-source-node.ts';
 import { hashSource } from '../core/hash/hash-source.ts';
 import { createSha256Wasm } from '../core/hash/sha256-wasm.ts';
 import { createSha256Node } from '../core/hash/sha256-node.ts';
+import { createSha256Simd } from '../core/hash/sha256-simd.ts';
 import type { HasherFactory } from '../core/hash/hasher.ts';
+import { ONE_SHOT_HASH_MAX_BYTES } from '../core/hash/one-shot.ts';
 import {
   diagRun,
+  hashWorkerRun,
   installDiagWorker,
   launchBrowser,
   openVerifyPage,
@@ -33,12 +39,25 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DATA = join(ROOT, 'bench/.data');
 const WARMUP_MIB = 16;
 
-const MAIN_PATHS = ['sha256sum', 'node-wasm', 'node-crypto', 'browser-1', 'browser-2'];
+const MAIN_PATHS = [
+  'sha256sum',
+  'node-wasm',
+  'node-simd',
+  'node-crypto',
+  'browser-1',
+  'browser-2',
+  'sha256sum-small',
+  'browser-small',
+  'oneshot-small',
+];
+/** The one-shot file: as big as the one-shot path takes (or --size, if smaller). */
+const ONE_SHOT_MIB = ONE_SHOT_HASH_MAX_BYTES / MiB;
 
 const HELP = `Usage: npm run bench:hash -- [--runs N] [--size MiB] [--only LIST] [--no-diag] [--variants] [--build]
 
   --runs N     runs per path (default 3); best and median are reported
-  --size MiB   size of each test file in MiB (default 1024); files are cached in bench/.data/
+  --size MiB   size of each test file in MiB (default 1024); files are cached in bench/.data/. The one-shot
+               rows use a file of min(--size, ${ONE_SHOT_MIB}) MiB
   --only LIST  time only these paths (comma-separated): ${MAIN_PATHS.join(', ')}
   --no-diag    skip the diagnostic rows (browser worker: hasher in memory, reading only, no pool)
   --variants   also time reader variants in the browser worker (BYOB chunk sizes, default reader,
@@ -133,6 +152,10 @@ async function ensureBuild(force: boolean): Promise<void> {
     'core/hash/plan-jobs.ts',
     'core/hash/hash-source.ts',
     'core/hash/sha256-wasm.ts',
+    'core/hash/git-blob-sha1.ts',
+    'core/hash/job-queue.ts',
+    'core/hash/one-shot.ts',
+    'core/hash/sha256-simd.ts',
   ];
   const builtAt = Math.min(statSync(worker).mtimeMs, statSync(buildId).mtimeMs);
   const newer = sources.filter((s) => existsSync(join(ROOT, s)) && statSync(join(ROOT, s)).mtimeMs > builtAt);
@@ -142,16 +165,24 @@ async function ensureBuild(force: boolean): Promise<void> {
     );
 }
 
-async function prepareData(sizeMiB: number): Promise<{ a: string; b: string; warm: string }> {
+async function prepareData(sizeMiB: number): Promise<{ a: string; b: string; warm: string; small: string }> {
   const bytes = sizeMiB * MiB;
+  const smallMiB = Math.min(sizeMiB, ONE_SHOT_MIB);
   const a = join(DATA, `random-a-${sizeMiB}MiB.bin`);
   const b = join(DATA, `random-b-${sizeMiB}MiB.bin`);
   const warm = join(DATA, `random-warmup-${WARMUP_MIB}MiB.bin`);
-  for (const f of [a, b, warm]) {
-    const how = await ensureRandomFile(f, f === warm ? WARMUP_MIB * MiB : bytes, log);
+  const small = join(DATA, `random-c-${smallMiB}MiB.bin`);
+  const sizes = new Map([
+    [a, bytes],
+    [b, bytes],
+    [warm, WARMUP_MIB * MiB],
+    [small, smallMiB * MiB],
+  ]);
+  for (const [f, size] of sizes) {
+    const how = await ensureRandomFile(f, size, log);
     if (how === 'cached') log(`using cached ${f}`);
   }
-  return { a, b, warm };
+  return { a, b, warm, small };
 }
 
 /** Reads each file once with cat so every timed run reads from the page cache, not the disk. */
@@ -185,6 +216,61 @@ async function timeNode(file: string, factory: HasherFactory, expected: string, 
   if (sha256 !== expected)
     throw new BenchError(`DIGEST MISMATCH: ${label} says ${sha256} for ${file}, sha256sum says ${expected}`);
   return mbps(bytes, seconds);
+}
+
+// ---------------------------------------------------------------- noise the per-process watch misses
+
+/**
+ * Busy CPU seconds of the whole system (/proc/stat) and of this benchmark's process tree, children that
+ * ended included (their time is in their parent's cutime). The difference catches foreign processes too
+ * short-lived for watchForeignCpu's samples. Null without /proc.
+ */
+function cpuTotals(): { system: number; ours: number } | null {
+  try {
+    const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+    const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = fields;
+    const parents = new Map<number, number>();
+    const ticks = new Map<number, number>();
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        const text = readFileSync(`/proc/${entry}/stat`, 'utf8');
+        const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
+        parents.set(Number(entry), Number(f[1]));
+        ticks.set(Number(entry), Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]));
+      } catch {
+        // ended while we looked
+      }
+    }
+    const ours = new Set([process.pid]);
+    for (let changed = true; changed;) {
+      changed = false;
+      for (const [pid, ppid] of parents) {
+        if (!ours.has(pid) && ours.has(ppid)) {
+          ours.add(pid);
+          changed = true;
+        }
+      }
+    }
+    let own = 0;
+    for (const pid of ours) own += ticks.get(pid) ?? 0;
+    return { system: (user + nice + system + irq + softirq + steal) / 100, ours: own / 100 };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * MB/s of the worker's SHA-256 over 16 MiB in memory in this process: the CPU's speed right now. On a VM
+ * whose vCPUs share cores with other guests it drops without any process here being busy.
+ */
+async function cpuProbe(): Promise<number> {
+  const hasher = await createSha256Simd();
+  const block = new Uint8Array(MiB);
+  const started = performance.now();
+  for (let i = 0; i < 16; i++) hasher.update(block);
+  hasher.digestHex();
+  return mbps(16 * MiB, (performance.now() - started) / 1000);
 }
 
 function machineInfo(session: BrowserSession | null): string[] {
@@ -234,11 +320,13 @@ async function main(): Promise<void> {
 
   await ensureBuild(options.build);
   const files = await prepareData(sizeMiB);
-  await warmPageCache([files.a, files.b, files.warm]);
+  await warmPageCache([files.a, files.b, files.warm, files.small]);
   log('(timed runs read from the page cache, not the disk)');
   const expected = new Map<string, string>();
-  for (const f of [files.a, files.b, files.warm]) expected.set(basename(f), await referenceDigest(f));
+  for (const f of [files.a, files.b, files.warm, files.small]) expected.set(basename(f), await referenceDigest(f));
   const digestA = expected.get(basename(files.a))!;
+  const digestSmall = expected.get(basename(files.small))!;
+  const smallMiB = statSync(files.small).size / MiB;
 
   let server: NextServer | null = null;
   let session: BrowserSession | null = null;
@@ -258,9 +346,11 @@ async function main(): Promise<void> {
 
     // Warm-up, not timed: loads the worker script, compiles the WASM, exercises the whole flow on a small file.
     await portalRun(page, [files.warm], expected, 60_000);
+    // The bench's own file input: [0] the big file, [1] the warm-up file, [2] the one-shot file.
+    await setDiagFiles(page, [files.a, files.warm, files.small]);
+    if (want('oneshot-small')) await hashWorkerRun(page, 1, { oneShot: true }, 60_000);
     if (options.diag || options.variants) {
       await installDiagWorker(session, ROOT, server.origin);
-      await setDiagFiles(page, [files.a, files.warm]);
       await diagRun(page, { kind: 'file', index: 1, reader: 'portal', hash: true }, 60_000);
     }
     // The fixed cost of one verification (worker start, WASM init, messages, UI), seen on a small file.
@@ -285,7 +375,7 @@ async function main(): Promise<void> {
       diagRequests.push(
         {
           key: 'diag-mem',
-          label: 'diag: browser worker, hash-wasm in memory (4 MiB updates)',
+          label: "diag: browser worker, the worker's SHA-256 in memory (4 MiB updates)",
           request: { kind: 'mem', bytes, chunk: 4 * MiB },
         },
         {
@@ -329,11 +419,18 @@ async function main(): Promise<void> {
       });
     }
 
+    await cpuProbe(); // compiles and optimises the probe's WebAssembly before it is timed
+    const firstProbe = await cpuProbe();
     // Interleaved: every path once per round, so drift on a shared machine hits all paths alike.
     const foreign = { seconds: 0, wall: 0, byComm: new Map<string, number>(), perRun: [] as number[] };
+    const systemForeign: number[] = [];
+    const probeSeries: number[] = [];
     for (let run = 1; run <= runs; run++) {
       log(`run ${run}/${runs}`);
       const watch = watchForeignCpu();
+      const totalsBefore = cpuTotals();
+      const wallBefore = performance.now();
+      const probes = [await cpuProbe()];
       if (want('sha256sum'))
         record('sha256sum', 'sha256sum (native, coreutils)', await timeSha256sum(files.a, digestA));
       if (want('node-wasm'))
@@ -341,6 +438,12 @@ async function main(): Promise<void> {
           'node-wasm',
           'Node: fileSource + hashSource + createSha256Wasm',
           await timeNode(files.a, createSha256Wasm, digestA, 'hash-wasm in Node'),
+        );
+      if (want('node-simd'))
+        record(
+          'node-simd',
+          "Node: fileSource + hashSource + createSha256Simd (the worker's)",
+          await timeNode(files.a, () => createSha256Simd(), digestA, 'sha256-simd in Node'),
         );
       if (want('node-crypto'))
         record(
@@ -356,6 +459,24 @@ async function main(): Promise<void> {
         const two = await portalRun(page, [files.a, files.b], expected, pageTimeout(2));
         record('browser-2', 'browser: Verify page, 2 files at once (aggregate)', two.bytesPerSecond / 1e6);
       }
+      if (want('sha256sum-small'))
+        record('sha256sum-small', `sha256sum, ${smallMiB} MiB file`, await timeSha256sum(files.small, digestSmall));
+      if (want('browser-small')) {
+        const one = await portalRun(page, [files.small], expected, pageTimeout(1));
+        record('browser-small', `browser: Verify page, ${smallMiB} MiB file`, one.bytesPerSecond / 1e6);
+      }
+      if (want('oneshot-small')) {
+        const r = await hashWorkerRun(page, 2, { oneShot: true }, pageTimeout(1));
+        if (r.sha256 !== digestSmall)
+          throw new BenchError(
+            `DIGEST MISMATCH: one-shot says ${r.sha256} for ${files.small}, sha256sum says ${digestSmall}`,
+          );
+        record(
+          'oneshot-small',
+          `browser: hash worker, WebCrypto one-shot forced, ${smallMiB} MiB`,
+          mbps(r.bytes, r.seconds),
+        );
+      }
       for (const { key, label, request } of diagRequests) {
         const result = await withTimeout(diagRun(page, request, pageTimeout(1)), pageTimeout(1) + 15_000, label);
         if (result.bytes !== (request.kind === 'webcrypto' ? request.bytes : bytes))
@@ -365,6 +486,23 @@ async function main(): Promise<void> {
         const note = request.kind === 'file' ? `  avg chunk ${fmt(result.bytes / result.chunks / MiB, 2)} MiB` : '';
         record(key, label, mbps(result.bytes, result.seconds), note);
       }
+      probes.push(await cpuProbe());
+      const totalsAfter = cpuTotals();
+      const runWall = (performance.now() - wallBefore) / 1000;
+      if (totalsBefore && totalsAfter) {
+        const others = totalsAfter.system - totalsBefore.system - (totalsAfter.ours - totalsBefore.ours);
+        // 10%, not watchForeignCpu's 5%: kernel (or gVisor sentry) time this benchmark causes is counted by
+        // /proc/stat but by none of its processes, ~5% of one core in a quiet run here.
+        const busy = others / runWall > 0.1;
+        systemForeign.push(others);
+        log(
+          `  (all processes outside this benchmark, short-lived ones included: ${fmt(Math.max(0, others), 1)} CPU-s)${busy ? ' BUSY MACHINE: numbers of this run are unreliable' : ''}`,
+        );
+      }
+      probeSeries.push(Math.min(...probes));
+      log(
+        `  (CPU probe, sha256-simd in memory in Node, before/after this run: ${probes.map((p) => fmt(p, 0)).join('/')} MB/s)`,
+      );
       const used = watch.stop();
       if (used) {
         foreign.seconds += used.seconds;
@@ -386,9 +524,13 @@ async function main(): Promise<void> {
     const labels: Record<string, string> = {
       sha256sum: 'sha256sum (native)',
       'node-wasm': 'hash-wasm-node (fileSource+hashSource)',
+      'node-simd': "sha256-simd-node (the worker's SHA-256)",
       'node-crypto': 'node:crypto (fileSource+hashSource)',
       'browser-1': 'browser, 1 file (Verify page)',
       'browser-2': 'browser, 2 files at once (aggregate)',
+      'sha256sum-small': `sha256sum (native), ${smallMiB} MiB file`,
+      'browser-small': `browser, ${smallMiB} MiB file (Verify page)`,
+      'oneshot-small': `browser one-shot ${smallMiB} MiB (hash worker, forced)`,
     };
     const rows = [...series.entries()].map(([key, s]) => [
       labels[key] ?? s.label.replace(/^(diag|variant): /, '$1: '),
@@ -410,17 +552,26 @@ async function main(): Promise<void> {
       ratioRow('browser / sha256sum', 'browser-1', 'sha256sum', { min: 0.85, text: '>= 0.85 (issue)' }),
       ratioRow('hash-wasm-node / sha256sum', 'node-wasm', 'sha256sum'),
       ratioRow('browser / hash-wasm-node', 'browser-1', 'node-wasm', { min: 0.9, text: '>= 0.90 (DESIGN §6)' }),
+      ratioRow('browser / sha256-simd-node (same hasher)', 'browser-1', 'node-simd'),
       ratioRow('two files / one file (browser)', 'browser-2', 'browser-1', { min: 1.0, text: '> 1: parallel helps' }),
+      ratioRow(`browser ${smallMiB} MiB / sha256sum ${smallMiB} MiB`, 'browser-small', 'sha256sum-small', {
+        min: 1.0,
+        text: '>= 1.0 (issue)',
+      }),
+      ratioRow(`one-shot ${smallMiB} MiB / sha256sum ${smallMiB} MiB`, 'oneshot-small', 'sha256sum-small', {
+        min: 1.0,
+        text: '>= 1.0 (issue)',
+      }),
     ];
     const ratioRows = allRatioRows.filter((r) => r[1] !== fmt(Number.NaN, 2));
     if (series.has('diag-mem')) {
       ratioRows.push(
-        ratioRow('browser / browser hash-wasm in memory', 'browser-1', 'diag-mem', {
+        ratioRow('browser / the same SHA-256 in memory', 'browser-1', 'diag-mem', {
           min: 0.9,
           text: '>= 0.90 (DESIGN §6, literal)',
         }),
       );
-      ratioRows.push(ratioRow('browser read only / hash-wasm in memory', 'diag-read', 'diag-mem'));
+      ratioRows.push(ratioRow('browser read only / SHA-256 in memory', 'diag-read', 'diag-mem'));
     }
     // What the page adds around the worker's own loop (worker start, WASM init, comlink, UI), per run.
     const overheadMs = (f: (v: number[]) => number) =>
@@ -463,6 +614,17 @@ async function main(): Promise<void> {
         `other processes used ${fmt(foreign.seconds, 1)} CPU-s during the timed runs (${fmt(share * 100, 1)}% of one core; per run ${foreign.perRun.map((x) => fmt(x, 1)).join(' ')}${top ? `; ${top}` : ''})${share > 0.05 ? ' — the machine was busy: rerun on a quiet machine' : ''}`,
       );
     }
+    if (systemForeign.length)
+      log(
+        `all processes outside this benchmark, short-lived ones included, used ${systemForeign.map((x) => fmt(Math.max(0, x), 1)).join(' ')} CPU-s per run (from /proc/stat)`,
+      );
+    if (probeSeries.length) {
+      const bestProbe = Math.max(firstProbe, ...probeSeries);
+      const slow = probeSeries.some((p) => p < 0.85 * bestProbe);
+      log(
+        `CPU probe (sha256-simd in memory in Node, slowest of before/after each run): ${probeSeries.map((p) => fmt(p, 0)).join(' ')} MB/s (${fmt(firstProbe, 0)} before the runs)${slow ? ' — SLOW CPU in some run, with no process here to blame (a neighbour on the host?): rerun' : ''}`,
+      );
+    }
     log(`total bench time ${fmt((performance.now() - started) / 1000, 0)} s`);
 
     const out = join(DATA, 'hash-bench.last.json');
@@ -475,7 +637,8 @@ async function main(): Promise<void> {
           runs,
           machine: machineInfo(session),
           series: Object.fromEntries(series),
-          foreignCpuSeconds: { total: foreign.seconds, perRun: foreign.perRun },
+          foreignCpuSeconds: { total: foreign.seconds, perRun: foreign.perRun, systemWidePerRun: systemForeign },
+          cpuProbeMBps: probeSeries,
           ratios: ratioRows,
         },
         null,

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { memorySource } from '../io/byte-source.ts';
-import { createGitBlobSha1, gitBlobSha1Factory } from './git-blob-sha1.ts';
+import { createGitBlobSha1, gitBlobSha1Factory, reusableGitBlobSha1 } from './git-blob-sha1.ts';
 import { hashSourceMulti, SizeChangedError } from './hash-source.ts';
 import { createSha256Wasm } from './sha256-wasm.ts';
 
@@ -65,3 +65,17 @@ async function* count(inner: AsyncIterable<Uint8Array>, onChunk: () => void): As
     yield chunk;
   }
 }
+
+test('the reused git blob SHA-1 hasher gives each file its own id', async () => {
+  const git = reusableGitBlobSha1();
+  const short = await git(10)();
+  short.update(new Uint8Array(3)); // abandoned mid-file
+  for (const bytes of [new Uint8Array(0), encoder.encode('hello\n'), randomBytes(100_003)]) {
+    const digests = await hashSourceMulti(memorySource('g', bytes, 4096), {
+      sha256: createSha256Wasm,
+      gitSha1: git(bytes.byteLength),
+    });
+    assert.equal(digests.gitSha1, gitBlobNode(bytes));
+  }
+  await assert.rejects(git(-1)(), RangeError);
+});

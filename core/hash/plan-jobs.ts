@@ -1,7 +1,9 @@
 /** Files at least this big go to a worker alone; smaller ones travel in batches. */
 export const BATCH_FILE_LIMIT = 4 << 20;
-const BATCH_MAX_FILES = 128;
-const BATCH_MAX_BYTES = 32 << 20;
+/** A batch holds at most this many files… */
+export const BATCH_MAX_FILES = 128;
+/** …and at most this many bytes. */
+export const BATCH_MAX_BYTES = 32 << 20;
 
 /**
  * Splits files into worker jobs, largest first so long files start early and the pool ends together.

@@ -2,8 +2,9 @@ import { createSHA256 } from 'hash-wasm';
 import type { IncrementalHasher } from './hasher.ts';
 
 /**
- * SHA-256 in WebAssembly (hash-wasm): the fastest SHA-256 a browser worker has. WebCrypto's digest is
- * one-shot (w3c/webcrypto#73) and was not faster in Chromium (research/browser-perf.md §1).
+ * SHA-256 in WebAssembly (hash-wasm). The browser's hash worker uses the faster sha256-simd.ts; this one
+ * stays as the reference the benchmarks compare with. WebCrypto's digest is one-shot (w3c/webcrypto#73):
+ * one-shot.ts says when it is used.
  */
 export async function createSha256Wasm(): Promise<IncrementalHasher> {
   const hasher = await createSHA256();
