@@ -1,12 +1,24 @@
 import { proxy, wrap } from 'comlink';
 import type { BehaviorProgress, BehaviorRequest, BehaviorResult } from '@/workers/behavior-job';
 import type { InferWorkerApi } from '@/workers/infer.worker';
+import { behaviorTimeoutOutcome, type BudgetOutcome } from '@/core/probe/budget-outcome';
 import type { ModelFile } from './model-files';
 
-/** A run that takes longer is stopped: the worker (and any model it holds) is terminated. */
+/**
+ * A run that takes longer is stopped: the worker (and any model it holds) is terminated. It is the time
+ * budget of everything untrusted the comparison runs in the browser: the tokenizers' regular expressions
+ * and the two models, which share the inference worker (a tokenizer regex that never finishes blocks that
+ * worker, so only terminating it ends the run).
+ */
 export const BEHAVIOR_TIME_BUDGET_MS = 15 * 60 * 1000;
 
 export class BehaviorCancelled extends Error {
+  readonly reason: 'cancelled' | 'timeout';
+  /**
+   * On 'timeout', the behavior check and its finding (MG-BEH-007): the report is still made, with
+   * `extraChecks: [outcome.check]` and `extraFindings: outcome.findings`, and the run ends with that finding.
+   */
+  readonly outcome: BudgetOutcome | undefined;
   constructor(reason: 'cancelled' | 'timeout', budgetMs = BEHAVIOR_TIME_BUDGET_MS) {
     super(
       reason === 'cancelled'
@@ -14,6 +26,8 @@ export class BehaviorCancelled extends Error {
         : `The behavioral comparison ran past its ${Math.round(budgetMs / 60000)}-minute budget and was stopped.`,
     );
     this.name = 'BehaviorCancelled';
+    this.reason = reason;
+    this.outcome = reason === 'timeout' ? behaviorTimeoutOutcome(budgetMs) : undefined;
   }
 }
 

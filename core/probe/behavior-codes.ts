@@ -1,4 +1,4 @@
-import type { FindingCodeInfo } from '../scan/types.ts';
+import type { CatalogEntry } from '../check/types.ts';
 
 /** Finding codes of the behavioral comparison with a base model: MG-BEH-001 … */
 export const BEHAVIOR_CODES = {
@@ -32,6 +32,22 @@ export const BEHAVIOR_CODES = {
     explanation:
       'Two runs of the same base model (on another execution provider or batch size) disagree on more items than expected, so small behavioral changes cannot be detected and the bar for flagging rises.',
   },
-} satisfies Record<string, FindingCodeInfo>;
+  'MG-BEH-006': {
+    severity: 'high',
+    title: 'The tokenizer did not finish in time',
+    explanation:
+      'Tokenizing ordinary probe text took longer than the time budget, so the tokenizer was stopped and the behavioral comparison did not run. A normalizer or pre-tokenizer regular expression that backtracks without end does this: every program that loads this tokenizer would hang on such text.',
+    remedy:
+      'Do not load this tokenizer: ask the publisher for one without the runaway pattern. If the fine-tune did not change the tokenizer, compare the models again with the base model’s own tokenizer.json.',
+  },
+  'MG-BEH-007': {
+    severity: 'medium',
+    title: 'The behavioral comparison ran out of time',
+    explanation:
+      'The comparison did not finish within its time budget and was stopped, so the models’ behavior was not compared. A tokenizer pattern or a model graph built never to finish does this; so does a model too large for the machine.',
+    remedy:
+      'Run the comparison again on a faster machine or with a smaller probe set; if it stops again, look for a tokenizer pattern or model graph that does not finish, and do not deploy the model until it is compared.',
+  },
+} satisfies Record<string, CatalogEntry>;
 
 export type BehaviorCode = keyof typeof BEHAVIOR_CODES;

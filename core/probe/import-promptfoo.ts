@@ -7,9 +7,10 @@ import {
   type RawEntry,
 } from './probe-set.ts';
 import type { ProbeSet } from './types.ts';
+import { jsonBoundProblem } from '../util/bounded-json.ts';
 
 /**
- * Imports promptfoo test cases (research/behavior-methods.md §6 "Adapters") as a probe set:
+ * Imports promptfoo test cases as a probe set:
  * - JSONL (or a JSON array) of `{vars: {...}, assert?: [...], metadata?: {category}, description?}`;
  * - CSV whose columns are vars, plus `__expected` (a bare value or `equals: X` → the expected label),
  *   `__metadata:category` → the category and `__description`.
@@ -145,6 +146,8 @@ function fromJson(text: string, fileName: string): RawEntry[] {
   const records: { line: number; value: unknown }[] = [];
   if (trimmed.startsWith('[')) {
     let all: unknown;
+    const bound = jsonBoundProblem(trimmed);
+    if (bound) throw new ProbeSetError(fileName, undefined, `the file is ${bound.what}`);
     try {
       all = JSON.parse(trimmed);
     } catch (e) {
@@ -157,6 +160,8 @@ function fromJson(text: string, fileName: string): RawEntry[] {
       if (utf8Length(raw) > PROBE_SET_LIMITS.maxLineBytes) {
         throw new ProbeSetError(fileName, i + 1, `the line is longer than ${PROBE_SET_LIMITS.maxLineBytes / 1024} KB`);
       }
+      const bound = jsonBoundProblem(raw);
+      if (bound) throw new ProbeSetError(fileName, i + 1, `the line is ${bound.what}`);
       try {
         records.push({ line: i + 1, value: JSON.parse(raw) });
       } catch (e) {

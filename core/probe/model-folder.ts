@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseBoundedJson } from '../util/bounded-json.ts';
 
 /**
  * Finds the files of a Hugging Face model folder that the behavioral run needs in a list of
@@ -73,13 +74,12 @@ export const ModelConfigSchema = z
 
 export type ModelConfig = z.infer<typeof ModelConfigSchema>;
 
+/** config.json holds hyper-parameters and label names: a few KiB, 4 MiB at the most (the model card's limit). */
+export const MAX_CONFIG_BYTES = 4 << 20;
+
+/** Parses config.json within bounds: an error names the file and the bound (core/util/bounded-json.ts). */
 export function parseModelConfig(text: string, fileName = 'config.json'): ModelConfig {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new Error(`${fileName}: not valid JSON (${(error as Error).message})`);
-  }
+  const json = parseBoundedJson(text, fileName, { maxBytes: MAX_CONFIG_BYTES });
   const parsed = ModelConfigSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

@@ -4,6 +4,7 @@ import { findModelFiles, labelsOf, maxPositions, parseModelConfig, type ModelCon
 import { detectModelKind, type KindDecision, type ModelSignature } from './model-kind.ts';
 import { onnxTypeName } from './session.ts';
 import { ProbeTokenizer } from './tokenizer.ts';
+import type { TokenizerEngineFactory } from './tokenizer-engine.ts';
 import type { ModelKind } from './types.ts';
 
 /**
@@ -25,6 +26,11 @@ export interface FolderReader {
   paths: readonly string[];
   text(path: string): Promise<string>;
   source(path: string): Promise<ByteSource>;
+  /**
+   * Where the folder's tokenizer runs: in process when not given. The CLI passes a worker-thread engine with a
+   * time budget (cli/tokenize-worker-node.ts), whose TokenizerBudgetError ends the run as a finding.
+   */
+  tokenizerEngine?: TokenizerEngineFactory;
 }
 
 /** Undefined when the folder lacks an ONNX model or a tokenizer.json (the caller says so). */
@@ -35,20 +41,30 @@ export async function loadBehaviorSide(folder: FolderReader): Promise<BehaviorSi
   const tokenizer = await ProbeTokenizer.fromJson(
     await folder.text(found.tokenizer),
     found.tokenizerConfig ? await folder.text(found.tokenizerConfig) : undefined,
-    { maxLength: config ? maxPositions(config) : undefined },
+    {
+      maxLength: config ? maxPositions(config) : undefined,
+      file: found.tokenizer,
+      ...(found.tokenizerConfig ? { configFile: found.tokenizerConfig } : {}),
+      ...(folder.tokenizerEngine ? { engine: folder.tokenizerEngine } : {}),
+    },
   );
-  const onnx = await readOnnxModel(await folder.source(found.onnx));
-  const sig = (list: typeof onnx.inputInfo) =>
-    (list ?? []).map((v) => ({ name: v.name, type: onnxTypeName(v.elemType), dims: v.dims }));
-  const referenced = onnx.externalData.flatMap((e) => (e.location ? [e.location] : []));
-  return {
-    onnxPath: found.onnx,
-    externalData: findModelFiles(folder.paths, referenced).externalData,
-    config,
-    labels: config ? labelsOf(config) : undefined,
-    tokenizer,
-    signature: { inputs: sig(onnx.inputInfo), outputs: sig(onnx.outputInfo) },
-  };
+  try {
+    const onnx = await readOnnxModel(await folder.source(found.onnx));
+    const sig = (list: typeof onnx.inputInfo) =>
+      (list ?? []).map((v) => ({ name: v.name, type: onnxTypeName(v.elemType), dims: v.dims }));
+    const referenced = onnx.externalData.flatMap((e) => (e.location ? [e.location] : []));
+    return {
+      onnxPath: found.onnx,
+      externalData: findModelFiles(folder.paths, referenced).externalData,
+      config,
+      labels: config ? labelsOf(config) : undefined,
+      tokenizer,
+      signature: { inputs: sig(onnx.inputInfo), outputs: sig(onnx.outputInfo) },
+    };
+  } catch (error) {
+    tokenizer.close();
+    throw error;
+  }
 }
 
 /** Both sides must be the same kind of model; the user's override wins for both. */

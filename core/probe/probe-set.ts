@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ModelKind, ProbeItem, ProbeSet, ProbeSetHeader } from './types.ts';
+import { jsonBoundProblem } from '../util/bounded-json.ts';
 
 /**
  * Probe-set JSONL: an optional header line `{"probeset","version","source","license"}`, then
@@ -171,6 +172,8 @@ export function parseProbeSet(text: string, fileName: string): ProbeSet {
       throw new ProbeSetError(fileName, line, `the line is longer than ${PROBE_SET_LIMITS.maxLineBytes / 1024} KB`);
     }
     let value: unknown;
+    const bound = jsonBoundProblem(raw);
+    if (bound) throw new ProbeSetError(fileName, line, `the line is ${bound.what}`);
     try {
       value = JSON.parse(raw);
     } catch (e) {

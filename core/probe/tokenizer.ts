@@ -1,19 +1,34 @@
-import { Tokenizer } from '@huggingface/tokenizers';
 import type { ModelKind } from './types.ts';
-import { sha256Hex, utf8 } from '../sign/oms/bytes.ts';
+import { sha256Hex, utf8 } from '../util/bytes.ts';
 import { canonicalJson } from '../util/canonical-json.ts';
+import { MAX_JSON_BYTES, parseBoundedJson } from '../util/bounded-json.ts';
+import { inProcessEngine, type TokenizerEngine, type TokenizerEngineFactory } from './tokenizer-engine.ts';
 
 /**
  * A wrapper over @huggingface/tokenizers for the probe run: ids without silent truncation or undefined ids
  * (unknown words map to the model's unk token, or fail clearly), id → token, special ids, the vocabulary
- * size and a fingerprint used to refuse comparing models whose tokenizers differ.
+ * size and a fingerprint used to refuse comparing models whose tokenizers differ. The tokenizer itself runs
+ * in an engine (tokenizer-engine.ts): in process by default, in a worker thread with a time budget in the CLI.
  */
 
 type Json = Record<string, unknown>;
 
+/** tokenizer_config.json holds settings, special tokens and chat templates: a few hundred KiB at most. */
+export const MAX_TOKENIZER_CONFIG_BYTES = 4 << 20;
+
+export interface ProbeTokenizerOptions {
+  /** Longest sequence the model accepts, when known (config max_position_embeddings). */
+  maxLength?: number;
+  /** Where the tokenizer runs; in process when not given. */
+  engine?: TokenizerEngineFactory;
+  /** The paths named in errors; `tokenizer.json` and `tokenizer_config.json` by default. */
+  file?: string;
+  configFile?: string;
+}
+
 export class ProbeTokenizer {
   private constructor(
-    private readonly inner: Tokenizer,
+    private readonly inner: TokenizerEngine,
     /** SHA-256 of the canonical model (vocab, merges) + normalizer + pre-tokenizer + added tokens. */
     readonly fingerprint: string,
     readonly specialIds: ReadonlySet<number>,
@@ -23,30 +38,29 @@ export class ProbeTokenizer {
     readonly maxLength: number | undefined,
   ) {}
 
+  /**
+   * Parses tokenizer.json (and tokenizer_config.json) within bounds: an error names the file and the bound
+   * ("tokenizer.json: nested deeper than 256 levels"). With an engine that has a time budget, running out
+   * throws TokenizerBudgetError, here or from any later call.
+   */
   static async fromJson(
     tokenizerJson: string,
     tokenizerConfigJson?: string,
-    opts: { maxLength?: number } = {},
+    opts: ProbeTokenizerOptions = {},
   ): Promise<ProbeTokenizer> {
-    let json: Json;
+    const file = opts.file ?? 'tokenizer.json';
+    const configFile = opts.configFile ?? 'tokenizer_config.json';
+    const json = parseBoundedJson(tokenizerJson, file, { maxBytes: MAX_JSON_BYTES }) as Json;
     let config: Json = {};
-    try {
-      json = JSON.parse(tokenizerJson) as Json;
-    } catch (error) {
-      throw new Error(`tokenizer.json: not valid JSON (${(error as Error).message})`);
+    if (tokenizerConfigJson) {
+      const parsed = parseBoundedJson(tokenizerConfigJson, configFile, { maxBytes: MAX_TOKENIZER_CONFIG_BYTES });
+      if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
+        throw new Error(`${configFile}: not a JSON object`);
+      }
+      config = parsed as Json;
     }
-    try {
-      if (tokenizerConfigJson) config = JSON.parse(tokenizerConfigJson) as Json;
-    } catch (error) {
-      throw new Error(`tokenizer_config.json: not valid JSON (${(error as Error).message})`);
-    }
-    if (!json || typeof json !== 'object' || !json.model) throw new Error('tokenizer.json: no "model" section');
-    let inner: Tokenizer;
-    try {
-      inner = new Tokenizer(json, config);
-    } catch (error) {
-      // The library's messages ('Tokenizer must contain a "decoder" property') do not name the file.
-      throw new Error(`tokenizer.json: ${(error as Error).message}`, { cause: error });
+    if (!json || typeof json !== 'object' || Array.isArray(json) || !json.model) {
+      throw new Error(`${file}: no "model" section`);
     }
     const model = json.model as Json;
     const added = (Array.isArray(json.added_tokens) ? json.added_tokens : []) as {
@@ -64,23 +78,38 @@ export class ProbeTokenizer {
         }),
       ),
     );
-    const specialIds = new Set<number>(added.filter((t) => t.special).map((t) => t.id));
-    const vocab = inner.get_vocab(true);
-    let maxId = -1;
-    for (const id of vocab.values()) maxId = Math.max(maxId, id);
-    const unkToken = typeof model.unk_token === 'string' ? model.unk_token : undefined;
-    const unkId =
-      typeof model.unk_id === 'number'
-        ? model.unk_id
-        : unkToken !== undefined
-          ? inner.token_to_id(unkToken)
-          : undefined;
-    return new ProbeTokenizer(inner, fingerprint, specialIds, maxId + 1, unkId, opts.maxLength);
+    const inner = await (opts.engine ?? inProcessEngine)({
+      file,
+      json,
+      config,
+      tokenizerJson,
+      ...(tokenizerConfigJson ? { tokenizerConfigJson } : {}),
+    });
+    try {
+      const specialIds = new Set<number>(added.filter((t) => t.special).map((t) => t.id));
+      const maxId = inner.maxId();
+      const unkToken = typeof model.unk_token === 'string' ? model.unk_token : undefined;
+      const unkId =
+        typeof model.unk_id === 'number'
+          ? model.unk_id
+          : unkToken !== undefined
+            ? inner.tokenToId(unkToken)
+            : undefined;
+      return new ProbeTokenizer(inner, fingerprint, specialIds, maxId + 1, unkId, opts.maxLength);
+    } catch (error) {
+      inner.close();
+      throw error;
+    }
+  }
+
+  /** Frees the engine (the CLI's worker thread); the tokenizer cannot be used afterwards. */
+  close(): void {
+    this.inner.close();
   }
 
   /** Token ids of `text`; with special tokens (BOS/CLS…) unless told otherwise. Never truncates. */
   encode(text: string, addSpecialTokens = true): number[] {
-    const enc = this.inner.encode(text, { add_special_tokens: addSpecialTokens });
+    const enc = this.inner.encode(text, addSpecialTokens);
     return enc.ids.map((id, i) => {
       if (typeof id === 'number' && Number.isInteger(id)) return id;
       if (this.unkId !== undefined) return this.unkId;
@@ -102,22 +131,22 @@ export class ProbeTokenizer {
   }
 
   idToToken(id: number): string | undefined {
-    return this.inner.id_to_token(id);
+    return this.inner.idToToken(id);
   }
 
   tokenToId(token: string): number | undefined {
-    return this.inner.token_to_id(token);
+    return this.inner.tokenToId(token);
   }
 
   /** The surface text of one token id (byte-level / metaspace markers resolved). */
   decode(ids: number[]): string {
-    return this.inner.decode(ids, { skip_special_tokens: false, clean_up_tokenization_spaces: false });
+    return this.inner.decode(ids);
   }
 
   /** A padding id: [PAD]/<pad> when the vocabulary has one, else 0 (masked out either way). */
   padId(): number {
     for (const t of ['[PAD]', '<pad>', '<|pad|>', '<|endoftext|>', '</s>']) {
-      const id = this.inner.token_to_id(t);
+      const id = this.inner.tokenToId(t);
       if (id !== undefined) return id;
     }
     return 0;

@@ -1,5 +1,9 @@
-import { sha256Hex, utf8 } from '../sign/oms/bytes.ts';
+import { sha256Hex, utf8 } from '../util/bytes.ts';
 import { canonicalJson } from '../util/canonical-json.ts';
+import { BoundedJsonError, checkJsonBounds, MAX_JSON_BYTES, parseBoundedJson } from '../util/bounded-json.ts';
+import { makeFinding } from '../check/make-finding.ts';
+import type { Finding } from '../check/types.ts';
+import { PROVENANCE_CODES, PROVENANCE_REMEDIES } from './codes.ts';
 import type { Provenance } from './schema.ts';
 
 /** Compares the model's config.json and tokenizer.json with the declared base model's. */
@@ -32,14 +36,42 @@ function pick(files: readonly TextFile[] | undefined, name: string): TextFile | 
     .sort((a, b) => norm(a.path).split('/').length - norm(b.path).split('/').length)[0];
 }
 
-function parseObject(text: string | undefined): Record<string, unknown> | undefined {
-  if (text === undefined) return undefined;
+/** config.json is a few KiB; the provenance inputs read it only up to the model card's 4 MiB (inputs.ts). */
+const MAX_CONFIG_BYTES = 4 << 20;
+
+/** A config.json or tokenizer.json that broke a bound of core/util/bounded-json.ts, on either side. */
+export interface UnreadableJson {
+  side: 'model' | 'base';
+  error: BoundedJsonError;
+}
+
+function parseObject(
+  file: TextFile | undefined,
+  side: UnreadableJson['side'],
+  unreadable: UnreadableJson[],
+): Record<string, unknown> | undefined {
+  if (file === undefined) return undefined;
+  let v: unknown;
   try {
-    const v: unknown = JSON.parse(text);
-    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
-  } catch {
+    v = parseBoundedJson(file.text, norm(file.path), { maxBytes: MAX_CONFIG_BYTES });
+  } catch (error) {
+    if (!(error instanceof BoundedJsonError)) throw error;
+    unreadable.push({ side, error });
     return undefined;
   }
+  return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+}
+
+/** MG-PROV-020 for each file that broke a bound: it names the file and the bound. */
+export function unreadableFindings(unreadable: readonly UnreadableJson[]): Finding[] {
+  return unreadable.map(({ side, error }) =>
+    makeFinding(PROVENANCE_CODES, 'MG-PROV-020', {
+      detail: side === 'model' ? `${error.message}.` : `The base model's ${error.message}.`,
+      ...(side === 'model' ? { file: error.file } : {}),
+      evidence: { side, bound: error.bound },
+      remedy: PROVENANCE_REMEDIES['MG-PROV-020'],
+    }),
+  );
 }
 
 function field(config: Record<string, unknown>, keys: readonly string[]): unknown {
@@ -87,35 +119,69 @@ export function compareConfigs(model: Record<string, unknown>, base: Record<stri
   return out;
 }
 
-async function sameTokenizer(a: string, b: string): Promise<{ same: boolean; model: string; base: string }> {
-  const [model, base] = await Promise.all([sha256Hex(utf8.encode(a)), sha256Hex(utf8.encode(b))]);
+async function sameTokenizer(
+  a: TextFile,
+  b: TextFile,
+  unreadable: UnreadableJson[],
+): Promise<{ same: boolean; model: string; base: string }> {
+  const [model, base] = await Promise.all([sha256Hex(utf8.encode(a.text)), sha256Hex(utf8.encode(b.text))]);
   if (model === base) return { same: true, model, base };
-  let same = false;
-  try {
-    same = canonicalJson(JSON.parse(a)) === canonicalJson(JSON.parse(b));
-  } catch {
-    same = false;
-  }
+  const parse = (f: TextFile, side: UnreadableJson['side']): unknown => {
+    try {
+      return parseBoundedJson(f.text, norm(f.path), { maxBytes: MAX_JSON_BYTES });
+    } catch (error) {
+      if (!(error instanceof BoundedJsonError)) throw error;
+      unreadable.push({ side, error });
+      return undefined;
+    }
+  };
+  const [ma, ba] = [parse(a, 'model'), parse(b, 'base')];
+  const same = ma !== undefined && ba !== undefined && canonicalJson(ma) === canonicalJson(ba);
   return { same, model, base };
+}
+
+/** Size and nesting of the model's own tokenizer.json, checked without parsing it when no base is given. */
+function tokenizerBounds(file: TextFile | undefined, unreadable: UnreadableJson[]): void {
+  if (file === undefined) return;
+  try {
+    checkJsonBounds(file.text, norm(file.path), { maxBytes: MAX_JSON_BYTES });
+  } catch (error) {
+    if (!(error instanceof BoundedJsonError)) throw error;
+    unreadable.push({ side: 'model', error });
+  }
 }
 
 /** The model's own facts (task family from config.json) and, when base files are given, the comparison. */
 export async function compareWithBase(
   files: readonly TextFile[],
   baseFiles: readonly TextFile[] | undefined,
-): Promise<{ model?: { modelType?: string; architecture?: string }; base?: BaseComparison }> {
+): Promise<{
+  model?: { modelType?: string; architecture?: string };
+  base?: BaseComparison;
+  /** The model's config.json, when it has one. */
+  configFile?: string;
+  /** MG-PROV-020: config.json and tokenizer.json files (either side) that broke a size or nesting bound. */
+  findings: Finding[];
+}> {
+  const unreadable: UnreadableJson[] = [];
   const cfgFile = pick(files, 'config.json');
-  const cfg = parseObject(cfgFile?.text);
+  const cfg = parseObject(cfgFile, 'model', unreadable);
   const model: { modelType?: string; architecture?: string } = {};
   if (cfg && typeof cfg.model_type === 'string') model.modelType = cfg.model_type;
   const arch = cfg ? architectures(cfg)?.[0] : undefined;
   if (arch) model.architecture = arch;
-  const result: { model?: typeof model; base?: BaseComparison } = Object.keys(model).length > 0 ? { model } : {};
-  if (!baseFiles) return result;
-
-  const baseCfg = parseObject(pick(baseFiles, 'config.json')?.text);
-  const mismatches = cfg && baseCfg ? compareConfigs(cfg, baseCfg) : [];
   const tokFile = pick(files, 'tokenizer.json');
+  const facts = {
+    ...(Object.keys(model).length > 0 ? { model } : {}),
+    ...(cfgFile ? { configFile: norm(cfgFile.path) } : {}),
+  };
+  if (!baseFiles) {
+    tokenizerBounds(tokFile, unreadable);
+    return { ...facts, findings: unreadableFindings(unreadable) };
+  }
+
+  const baseCfg = parseObject(pick(baseFiles, 'config.json'), 'base', unreadable);
+  const mismatches = cfg && baseCfg ? compareConfigs(cfg, baseCfg) : [];
   const baseTok = pick(baseFiles, 'tokenizer.json');
   const record: BaseComparison['record'] = {
     config: !cfg || !baseCfg ? 'unavailable' : mismatches.length > 0 ? 'mismatch' : 'match',
@@ -123,14 +189,14 @@ export async function compareWithBase(
     mismatches,
   };
   if (tokFile && baseTok) {
-    const t = await sameTokenizer(tokFile.text, baseTok.text);
+    const t = await sameTokenizer(tokFile, baseTok, unreadable);
     record.tokenizer = t.same ? 'match' : 'mismatch';
     record.tokenizerSha256 = { model: t.model, base: t.base };
-  }
-  result.base = {
+  } else tokenizerBounds(tokFile, unreadable);
+  const base: BaseComparison = {
     record,
     ...(cfgFile ? { configFile: norm(cfgFile.path) } : {}),
     ...(tokFile ? { tokenizerFile: norm(tokFile.path) } : {}),
   };
-  return result;
+  return { ...facts, base, findings: unreadableFindings(unreadable) };
 }

@@ -1,10 +1,19 @@
-import { parseDocument } from 'yaml';
+import { Parser, parseDocument } from 'yaml';
 import { z } from 'zod';
 
 /** Model cards, dataset cards and datasheets: YAML front matter plus markdown sections. */
 
 export const TEMPLATE_LEFTOVER = '[More Information Needed]';
 const MAX_CARD_CHARS = 2_000_000;
+/** Real front matter, model-index included, is a few KiB to a few hundred; the yaml parser is not linear past that. */
+export const MAX_FRONT_MATTER_CHARS = 512 * 1024;
+/**
+ * Real front matter nests under 10 levels (model-index → results → metrics → …). The yaml package composes
+ * and converts nested collections by recursion, so a deeper one is refused before it gets there.
+ */
+export const MAX_YAML_DEPTH = 64;
+/** Aliases resolved when the YAML is converted (yaml's guard against "billion laughs" expansion). */
+const MAX_YAML_ALIASES = 100;
 
 export class CardParseError extends Error {
   readonly file: string;
@@ -76,7 +85,40 @@ export function parseCard(file: string, text: string): Card {
   return { file, meta, hasFrontMatter, bodyLine: bodyStart + 1, body, sections, leftovers };
 }
 
+/**
+ * The deepest nesting of collections in a YAML text, read from the yaml package's own syntax tree: its
+ * lexer and parser work without recursion (only composing the document recurses), and the walk here keeps
+ * its own stack. Stops early, returning `stopAbove + 1`, once deeper than `stopAbove`.
+ */
+export function yamlNestingDepth(yamlText: string, stopAbove = Infinity): number {
+  type CstNode = { type?: string; value?: unknown; key?: unknown; items?: CstNode[] };
+  const todo: [CstNode | undefined, number][] = [];
+  for (const token of new Parser().parse(yamlText)) todo.push([token as CstNode, 0]);
+  let max = 0;
+  while (todo.length > 0) {
+    const [node, depth] = todo.pop()!;
+    if (!node || typeof node !== 'object') continue;
+    const collection = node.type === 'block-map' || node.type === 'block-seq' || node.type === 'flow-collection';
+    const d = collection ? depth + 1 : depth;
+    if (d > max) {
+      max = d;
+      if (max > stopAbove) return max;
+    }
+    if (node.type === 'document') todo.push([node.value as CstNode, d]);
+    // An item of a collection: its key (flow and explicit keys may be collections too) and its value.
+    if (collection)
+      for (const item of node.items ?? []) todo.push([item.key as CstNode, d], [item.value as CstNode, d]);
+  }
+  return max;
+}
+
 function parseYaml(file: string, yamlText: string, lineOffset: number): Record<string, unknown> {
+  if (yamlText.length > MAX_FRONT_MATTER_CHARS) {
+    throw new CardParseError(file, lineOffset, `YAML front matter is larger than ${MAX_FRONT_MATTER_CHARS} characters`);
+  }
+  if (yamlNestingDepth(yamlText, MAX_YAML_DEPTH) > MAX_YAML_DEPTH) {
+    throw new CardParseError(file, lineOffset, `YAML front matter nested deeper than ${MAX_YAML_DEPTH} levels`);
+  }
   const doc = parseDocument(yamlText, { strict: true, uniqueKeys: true, prettyErrors: true });
   const err = doc.errors[0];
   if (err) {
@@ -89,7 +131,7 @@ function parseYaml(file: string, yamlText: string, lineOffset: number): Record<s
   }
   let value: unknown;
   try {
-    value = doc.toJS({ maxAliasCount: 100 });
+    value = doc.toJS({ maxAliasCount: MAX_YAML_ALIASES });
   } catch (e) {
     throw new CardParseError(file, lineOffset + 1, `YAML front matter could not be read: ${(e as Error).message}`);
   }
@@ -202,13 +244,115 @@ export const ModelCardMetaSchema = z.looseObject({
 });
 export type ModelCardMeta = z.infer<typeof ModelCardMetaSchema>;
 
-/** Validates a card's front matter; a field of the wrong type is a parse error naming the field and its line. */
-export function modelCardMeta(card: Card, yamlLineOf?: (key: string) => number | undefined): ModelCardMeta {
-  const r = ModelCardMetaSchema.safeParse(card.meta);
-  if (r.success) return r.data;
-  const issue = r.error.issues[0]!;
-  const key = String(issue.path[0] ?? '');
-  throw new CardParseError(card.file, yamlLineOf?.(key), `\`${issue.path.join('.') || '(root)'}\`: ${issue.message}`);
+/** A front-matter field longer (or with more entries) than the schema reads: cut to the limit and reported. */
+export interface OversizedField {
+  file: string;
+  /** `license`, `datasets[3].id` … as written in the card. */
+  field: string;
+  line?: number;
+  unit: 'characters' | 'entries';
+  length: number;
+  limit: number;
+}
+
+export interface SizeIssue {
+  path: PropertyKey[];
+  origin: string;
+  maximum: number;
+}
+
+/** The too-long strings and lists among zod issues (unions included); undefined when another issue is there. */
+export function sizeIssues(issues: readonly z.core.$ZodIssue[], prefix: PropertyKey[] = []): SizeIssue[] | undefined {
+  const out: SizeIssue[] = [];
+  for (const issue of issues) {
+    const path = [...prefix, ...issue.path];
+    if (issue.code === 'too_big' && (issue.origin === 'string' || issue.origin === 'array')) {
+      out.push({ path, origin: issue.origin, maximum: Number(issue.maximum) });
+    } else if (issue.code === 'invalid_union') {
+      // The value fits one branch but for its size: that branch alone has only size issues.
+      const fits = issue.errors.map((branch) => sizeIssues(branch, path)).filter((b) => b && b.length > 0);
+      if (fits.length !== 1) return undefined;
+      out.push(...fits[0]!);
+    } else return undefined;
+  }
+  return out;
+}
+
+function fieldName(path: readonly PropertyKey[]): string {
+  return path.reduce<string>(
+    (name, k) => (typeof k === 'number' ? `${name}[${k}]` : name === '' ? String(k) : `${name}.${String(k)}`),
+    '',
+  );
+}
+
+/**
+ * Cuts every too-long string or list at `path` in a copy of `value` to `maximum`; returns the copy and what
+ * it cut. Used for the card's front matter (ModelCardMetaSchema) and the Report's provenance record.
+ */
+export function cutToLimits(
+  value: unknown,
+  issues: readonly SizeIssue[],
+): { value: unknown; cut: { field: string; unit: OversizedField['unit']; length: number; limit: number }[] } {
+  const cut: { field: string; unit: OversizedField['unit']; length: number; limit: number }[] = [];
+  const copy = (v: unknown): unknown => (Array.isArray(v) ? [...v] : v && typeof v === 'object' ? { ...v } : v);
+  const root = copy(value);
+  for (const { path, maximum } of issues) {
+    if (path.length === 0) continue;
+    let parent = root as Record<PropertyKey, unknown>;
+    for (const k of path.slice(0, -1)) {
+      const child = copy(parent[k]);
+      parent[k] = child;
+      parent = child as Record<PropertyKey, unknown>;
+      if (!parent || typeof parent !== 'object') break;
+    }
+    if (!parent || typeof parent !== 'object') continue;
+    const last = path[path.length - 1]!;
+    const v = parent[last];
+    if (typeof v === 'string' && v.length > maximum) {
+      parent[last] = v.slice(0, maximum);
+      cut.push({ field: fieldName(path), unit: 'characters', length: v.length, limit: maximum });
+    } else if (Array.isArray(v) && v.length > maximum) {
+      parent[last] = v.slice(0, maximum);
+      cut.push({ field: fieldName(path), unit: 'entries', length: v.length, limit: maximum });
+    }
+  }
+  return { value: root, cut };
+}
+
+/** Passes of cutting: a list cut shorter may still hold a too-long string, found on the next pass. */
+const MAX_CUT_PASSES = 4;
+
+/**
+ * Validates a card's front matter. A field of the wrong type is a parse error naming the field and its line;
+ * a field that is only too long (a 5000-character license, 200 base models) is cut to the schema's limit and
+ * passed to `onOversized` (the provenance check reports it as MG-PROV-019), so the rest of the card is read.
+ */
+export function modelCardMeta(
+  card: Card,
+  yamlLineOf?: (key: string) => number | undefined,
+  onOversized?: (field: OversizedField) => void,
+): ModelCardMeta {
+  let meta: unknown = card.meta;
+  for (let pass = 0; ; pass++) {
+    const r = ModelCardMetaSchema.safeParse(meta);
+    if (r.success) return r.data;
+    const sizes = pass < MAX_CUT_PASSES ? sizeIssues(r.error.issues) : undefined;
+    if (!sizes || sizes.length === 0) {
+      const issue = r.error.issues[0]!;
+      const key = String(issue.path[0] ?? '');
+      throw new CardParseError(
+        card.file,
+        yamlLineOf?.(key),
+        `\`${issue.path.join('.') || '(root)'}\`: ${issue.message}`,
+      );
+    }
+    const { value, cut } = cutToLimits(meta, sizes);
+    meta = value;
+    for (const c of cut) {
+      const line = yamlLineOf?.(c.field.split(/[.[]/)[0]!);
+      onOversized?.({ file: card.file, ...c, ...(line !== undefined ? { line } : {}) });
+    }
+  }
 }
 
 /** The 1-based file line of a top-level front-matter key, for error messages. */

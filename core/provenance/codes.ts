@@ -1,4 +1,4 @@
-import type { FindingCodeInfo } from '../scan/types.ts';
+import type { CatalogEntry } from '../check/types.ts';
 
 /** Finding codes of the model card and datasheet checks: MG-PROV-001 … */
 export const PROVENANCE_CODES = {
@@ -109,7 +109,19 @@ export const PROVENANCE_CODES = {
     explanation:
       'A base model folder was given, but config.json or tokenizer.json is missing on one side, so that part of the claim was not verified.',
   },
-} satisfies Record<string, FindingCodeInfo>;
+  'MG-PROV-019': {
+    severity: 'medium',
+    title: 'A card field is longer than ModelGate reads',
+    explanation:
+      'A metadata field of the model card or config.json (a license id, a base model, a dataset entry, a model type) is longer, or lists more entries, than any real one. It was cut to the limit and reported, so what the card claims there was not read in full.',
+  },
+  'MG-PROV-020': {
+    severity: 'medium',
+    title: 'A configuration or tokenizer file could not be read',
+    explanation:
+      'config.json, tokenizer.json or tokenizer_config.json is larger or more deeply nested than any real one, or is not valid JSON, so it was not read and the model’s configuration or tokenizer could not be checked. A file built like this crashes or stalls the programs that load it.',
+  },
+} satisfies Record<string, CatalogEntry>;
 
 export type ProvenanceCode = keyof typeof PROVENANCE_CODES;
 
@@ -139,4 +151,8 @@ export const PROVENANCE_REMEDIES: Record<ProvenanceCode, string> = {
   'MG-PROV-016': 'Ask the publisher for a model card (README.md with YAML metadata), or treat the model as unknown.',
   'MG-PROV-017': 'Fix the YAML at the named line (the card’s metadata between the two `---` lines).',
   'MG-PROV-018': 'Give both config.json and tokenizer.json of the model and of the base model to compare them.',
+  'MG-PROV-019':
+    'Ask the publisher to fix the named field: a license should be an SPDX identifier (for example apache-2.0), other fields a short id or URL.',
+  'MG-PROV-020':
+    'Look at the named file: real config.json and tokenizer.json files nest fewer than ten levels. Ask the publisher for intact files, and do not load these.',
 };

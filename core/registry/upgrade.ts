@@ -7,6 +7,7 @@ import {
   type RegistryEntry,
   type RegistryExport,
 } from './schema.ts';
+import { jsonBoundProblem } from '../util/bounded-json.ts';
 
 /**
  * Upgrades of stored and exported registry records, one step per version.
@@ -80,6 +81,8 @@ export function upgradeExport(raw: unknown): RegistryExport {
 /** The text of an export file → the current export. Throws RegistryFormatError with a plain message. */
 export function parseExport(text: string): RegistryExport {
   let raw: unknown;
+  const bound = jsonBoundProblem(text);
+  if (bound) throw new RegistryFormatError(`the file is ${bound.what}`);
   try {
     raw = JSON.parse(text);
   } catch (error) {

@@ -14,6 +14,7 @@
 import { z } from 'zod';
 import { SeveritySchema, type Check, type CheckId, type Finding, type Report, type Severity } from './schema.ts';
 import { decideVerdict } from './verdict.ts';
+import { jsonBoundProblem } from '../util/bounded-json.ts';
 
 const CODE = /^MG-(INT|SIG|SCAN|BEH|LIN|PROV|RPT)-\d{3}$/;
 const codeSchema = z.string().regex(CODE, 'expected a finding code like MG-SCAN-001');
@@ -38,6 +39,8 @@ export class PolicyError extends Error {
 /** Parses a policy file's text; every problem is reported with the file's name and the field's path. */
 export function parsePolicy(text: string, fileName: string): Policy {
   let json: unknown;
+  const bound = jsonBoundProblem(text);
+  if (bound) throw new PolicyError(`${fileName}: ${bound.what}`);
   try {
     json = JSON.parse(text);
   } catch (error) {

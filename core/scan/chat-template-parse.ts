@@ -30,11 +30,57 @@ export function parseTemplate(src: string): { tokens: JinjaToken[]; parse: () =>
   return {
     tokens,
     parse: () => {
+      // The parser and the walk recurse once per level: a deeper template is refused before either runs.
+      if (nestingDepth(segments) > MAX_TEMPLATE_NESTING) {
+        throw new Error(`nested deeper than ${MAX_TEMPLATE_NESTING} levels`);
+      }
       const loads: Parsed['loads'] = [];
       const stream = segments.flatMap((s) => toParserTokens(s, loads));
       return { program: parse(stream), tokens, loads };
     },
   };
+}
+
+/** Real chat templates nest blocks, brackets and unary operators under 15 levels. */
+export const MAX_TEMPLATE_NESTING = 100;
+/** Tags closed by `end<tag>`; `set` only as a block (`{% set x %}…{% endset %}`, without `=`). */
+const BLOCK_TAGS = new Set(['if', 'for', 'macro', 'call', 'filter', 'set']);
+
+/**
+ * How deeply the parser would recurse, counted on the tokens in one loop: open blocks, plus open brackets and
+ * a run of prefix operators (`not not -x`) inside one tag. Counts too deep rather than too shallow.
+ */
+export function nestingDepth(segments: readonly Segment[]): number {
+  let blocks = 0;
+  let max = 0;
+  for (const seg of segments) {
+    const head = seg.tokens[0];
+    const tag = seg.kind === 'stmt' && head?.type === 'Identifier' ? head.value : '';
+    if (BLOCK_TAGS.has(tag) && !(tag === 'set' && seg.tokens.some((t) => t.type === 'Equals'))) blocks++;
+    else if (tag.startsWith('end') && BLOCK_TAGS.has(tag.slice(3))) blocks = Math.max(0, blocks - 1);
+    let brackets = 0;
+    let prefix = 0;
+    let operand = true;
+    for (const t of seg.tokens) {
+      if (t.type === 'OpenParen' || t.type === 'OpenSquareBracket' || t.type === 'OpenCurlyBracket') {
+        brackets++;
+        operand = true;
+      } else if (t.type === 'CloseParen' || t.type === 'CloseSquareBracket' || t.type === 'CloseCurlyBracket') {
+        brackets = Math.max(0, brackets - 1);
+        operand = false;
+      } else if (operand && (t.type === 'AdditiveBinaryOperator' || (t.type === 'Identifier' && t.value === 'not'))) {
+        prefix++;
+      } else if (t.type === 'Identifier' && KEYWORDS.has(t.value)) {
+        operand = true;
+      } else if (t.type === 'Identifier' || t.type === 'StringLiteral' || t.type === 'NumericLiteral') {
+        operand = false;
+        prefix = 0;
+      } else operand = true;
+      max = Math.max(max, blocks + brackets + prefix);
+    }
+    max = Math.max(max, blocks);
+  }
+  return max;
 }
 
 function toParserTokens(seg: Segment, loads: Parsed['loads']): JinjaToken[] {

@@ -1,6 +1,7 @@
 import { checkChatTemplate, type TemplateIssue } from './chat-template-check.ts';
 import type { ScanFinding } from './types.ts';
 import { REFS, validatorFinding, type ValidatorCode } from './validator-codes.ts';
+import { BoundedJsonError, parseBoundedJson } from '../util/bounded-json.ts';
 
 /**
  * Chat templates carried by text files of a model repository, which transformers, vLLM, SGLang and
@@ -23,9 +24,12 @@ export function chatTemplateFindings(name: string, text: string): ScanFinding[] 
   if (!JSON_CARRIERS.has(base)) return [];
   let doc: unknown;
   try {
-    doc = JSON.parse(text);
-  } catch {
-    return [unreadable(name, 'is not valid JSON, so its chat template could not be checked')];
+    // Bounded: the document is walked (templatesOf) and its templates parsed; the message names the bound.
+    doc = parseBoundedJson(text, name);
+  } catch (error) {
+    if (!(error instanceof BoundedJsonError)) throw error;
+    const why = error.bound === 'syntax' ? 'is not valid JSON' : `is ${error.message.slice(name.length + 2)}`;
+    return [unreadable(name, `${why}, so its chat template could not be checked`)];
   }
   const templates = templatesOf(doc);
   if (templates === null) return [unreadable(name, "has a 'chat_template' that is neither a string nor a list")];

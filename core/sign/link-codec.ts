@@ -10,9 +10,10 @@
 // It is not a security boundary (anyone can recompute it); the signature is.
 import { Inflate, deflateSync } from 'fflate';
 import { z } from 'zod';
-import { decodeBase64Url, encodeBase64Url } from './base64.ts';
-import { asBufferSource } from './buffer-source.ts';
+import { decodeBase64Url, encodeBase64Url } from '../util/base64.ts';
+import { asBufferSource } from '../util/buffer-source.ts';
 import { signedBundleSchema, type SignedBundle } from './report-signature.ts';
+import { jsonBoundProblem } from '../util/bounded-json.ts';
 
 const VERSION = 'v1';
 const CHECK_BYTES = 8;
@@ -104,7 +105,10 @@ async function decodeChecked(fragment: string): Promise<FragmentDecoding> {
   if (inflated === null) return malformed('content is too large');
   let json: unknown;
   try {
-    json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(inflated));
+    const text = new TextDecoder('utf-8', { fatal: true }).decode(inflated);
+    const bound = jsonBoundProblem(text);
+    if (bound) return malformed(`content is ${bound.what}`);
+    json = JSON.parse(text);
   } catch {
     return malformed('content is not valid JSON');
   }

@@ -1,9 +1,10 @@
 // Sigstore bundle JSON (protobuf-JSON of dev.sigstore.bundle.v1.Bundle) as OMS writes it:
-// research/oms-format.md §1. Lenient in shape (v0.1–v0.3 media types, keyid ""|null|absent,
+// The OMS bundle as model_signing writes it. Lenient in shape (v0.1–v0.3 media types, keyid ""|null|absent,
 // tlogEntries []|absent), strict in meaning (exactly one DSSE signature, one kind of material).
 import { z } from 'zod';
-import { decodeBase64, isCanonicalBase64 } from '../base64.ts';
-import { strictUtf8 } from './bytes.ts';
+import { decodeBase64, isCanonicalBase64 } from '../../util/base64.ts';
+import { strictUtf8 } from '../../util/bytes.ts';
+import { jsonBoundProblem } from '../../util/bounded-json.ts';
 
 const b64 = z.string().refine(isCanonicalBase64, { message: 'must be canonical standard base64' });
 const rawBytes = z.object({ rawBytes: b64 });
@@ -79,6 +80,8 @@ function parseJson(bytes: Uint8Array): unknown {
   } catch {
     throw new BundleError('not UTF-8 text');
   }
+  const tooDeep = jsonBoundProblem(text, { maxBytes: Infinity });
+  if (tooDeep) throw new BundleError(tooDeep.what);
   try {
     return JSON.parse(text);
   } catch (error) {
