@@ -2,19 +2,25 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { allFindingCodes } from './all-finding-codes.ts';
+import { allFindingCodes } from '../export/all-finding-codes.ts';
 
-test('README.md documents every finding code of every catalog with its severity, and no other', () => {
-  const readme = readFileSync(fileURLToPath(new URL('../../README.md', import.meta.url)), 'utf8');
+const REGENERATE = 'run `node --import tsx scripts/finding-codes-table.ts --write`';
+
+test('docs/finding-codes.md documents every finding code of every catalog with its severity, and no other', () => {
+  const doc = readFileSync(fileURLToPath(new URL('../../docs/finding-codes.md', import.meta.url)), 'utf8');
   const codes = allFindingCodes();
   for (const { code, severity } of codes) {
-    assert.match(readme, new RegExp(`^\\| ${code} \\| ${severity} \\| .+ \\|$`, 'm'), `${code} missing from README`);
+    assert.match(
+      doc,
+      new RegExp(`^\\| ${code} \\| ${severity} \\| .+ \\|$`, 'm'),
+      `${code} (${severity}) missing from docs/finding-codes.md: ${REGENERATE}`,
+    );
   }
-  const documented = [...readme.matchAll(/^\| (MG-[A-Z]+-\d{3}) \|/gm)].map((m) => m[1]);
+  const documented = [...doc.matchAll(/^\| (MG-[A-Z]+-\d{3}) \|/gm)].map((m) => m[1]);
   assert.deepEqual(
     documented,
     codes.map((c) => c.code),
-    'README table differs: run scripts/finding-codes-table.ts',
+    `docs/finding-codes.md differs from the catalogs: ${REGENERATE}`,
   );
 });
 
