@@ -19,7 +19,7 @@ export default defineConfig({
     launchOptions: {
       executablePath: existsSync(debianChromium) ? debianChromium : undefined,
       args: [
-        // WebGPU through SwiftShader in headless Chromium without a GPU (research/browser-perf.md §4).
+        // WebGPU through SwiftShader in headless Chromium without a GPU.
         '--enable-unsafe-webgpu',
         '--use-webgpu-adapter=swiftshader',
         '--no-sandbox',

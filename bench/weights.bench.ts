@@ -6,7 +6,7 @@
 // diff engine's part; the second table is that full diff (diffModels over listTensors on a generated pair of
 // ~mb MB safetensors files in bench/.data/, the fine-tune = base + small noise): in Node on file reads, and in
 // the weights worker on picked Files, WebGPU and CPU reducers. Without a GPU, Chromium's WebGPU is SwiftShader on the CPU: its figure is a smoke
-// test there, not a GPU speed (research/browser-perf.md §3).
+// test there, not a GPU speed.
 import { existsSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
@@ -34,17 +34,21 @@ async function browserRun(origin: string, elements: number): Promise<SelfTestRes
   try {
     const page = await browser.newPage();
     await page.goto(`${origin}/`);
+    // The worker's Comlink API, called with Comlink's own wire message (the page has no bundler): an APPLY
+    // answered by a message of the same id, RAW with the result or HANDLER with what the method threw.
     const reply = await page.evaluate(
       (n) =>
         new Promise<{ result?: SelfTestResult; error?: string }>((resolve) => {
           const worker = new Worker('/workers/weights.worker.js', { type: 'module' });
+          const id = 'bench-self-test';
           worker.onerror = (event) => resolve({ error: `worker failed: ${event.message}` });
-          worker.onmessage = (event: MessageEvent<{ type?: string; result?: SelfTestResult; error?: string }>) => {
-            if (event.data?.type !== 'modelgate:selfTest') return;
+          worker.onmessage = (event: MessageEvent<{ id?: string; type?: string; value?: unknown }>) => {
+            if (event.data?.id !== id) return;
             worker.terminate();
-            resolve(event.data);
+            if (event.data.type === 'RAW') resolve({ result: event.data.value as SelfTestResult });
+            else resolve({ error: `selfTest threw: ${JSON.stringify(event.data.value)}` });
           };
-          worker.postMessage({ type: 'modelgate:selfTest', elements: n });
+          worker.postMessage({ id, type: 'APPLY', path: ['selfTest'], argumentList: [{ type: 'RAW', value: n }] });
         }),
       elements,
     );
@@ -91,17 +95,20 @@ async function browserCompare(origin: string, base: string, finetune: string): P
               { path: 'model.safetensors', file: (document.getElementById(id) as HTMLInputElement).files![0]! },
             ]);
             const worker = new Worker('/workers/weights.worker.js', { type: 'module' });
+            const id = 'bench-compare';
             worker.onerror = (event) => resolve({ error: `worker failed: ${event.message}` });
-            worker.onmessage = (event: MessageEvent<{ type?: string; result?: CompareRun; error?: string }>) => {
-              if (event.data?.type !== 'modelgate:compare') return;
+            // The Comlink API's `compare`, as in browserRun: an APPLY message with RAW arguments.
+            worker.onmessage = (event: MessageEvent<{ id?: string; type?: string; value?: unknown }>) => {
+              if (event.data?.id !== id) return;
               worker.terminate();
-              resolve(event.data);
+              if (event.data.type === 'RAW') resolve({ result: event.data.value as CompareRun });
+              else resolve({ error: `compare threw: ${JSON.stringify(event.data.value)}` });
             };
             worker.postMessage({
-              type: 'modelgate:compare',
-              base: files[0],
-              finetune: files[1],
-              useGpu: gpu,
+              id,
+              type: 'APPLY',
+              path: ['compare'],
+              argumentList: [files[0], files[1], gpu].map((value) => ({ type: 'RAW', value })),
             });
           }),
         useGpu,

@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
-import { parseReport } from '../core/report/build-report.ts';
+import { parseReport } from '../core/report/parse-report.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const fixture = (name: string): string => join(root, 'test/fixtures/lineage', name);
@@ -116,7 +116,7 @@ function compareDirs(finetune: string, base: string, ...rest: string[]) {
   });
 }
 
-test('bad input in a model folder is a usage error (64) that names the folder and the file', async () => {
+test("a broken file in a model folder is the behavior check's error, naming the folder and the file; bad flags are usage errors (64)", async () => {
   const { readFileSync, writeFileSync, truncateSync } = await import('node:fs');
   const demo = join(root, 'public/demo/tiny-sentiment');
   const expectUsage = (run: ReturnType<typeof compareDirs>, ...patterns: RegExp[]) => {
@@ -124,26 +124,44 @@ test('bad input in a model folder is a usage error (64) that names the folder an
     for (const p of patterns) assert.match(run.stderr, p);
   };
   const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  // A file of the model is reported, not refused: exit by the verdict (review), the report names the file.
+  const expectBehaviorError = (run: ReturnType<typeof compareDirs>, pattern: RegExp) => {
+    assert.equal(run.status, 1, run.stderr);
+    const parsed = parseReport(JSON.parse(run.stdout));
+    assert.ok(parsed.ok);
+    if (!parsed.ok) return;
+    assert.equal(parsed.report.checks.find((c) => c.id === 'behavior')?.status, 'error');
+    assert.ok(
+      parsed.report.findings.some((f) => pattern.test(f.detail)),
+      JSON.stringify(parsed.report.findings.map((f) => f.detail)),
+    );
+  };
 
   // A tokenizer.json the library refuses: its message gets the folder and the file name.
   const noDecoder = await demoCopy('tiny-sentiment', 'base-no-decoder');
   const tok = JSON.parse(readFileSync(join(noDecoder, 'tokenizer.json'), 'utf8')) as Record<string, unknown>;
   delete tok.decoder;
   writeFileSync(join(noDecoder, 'tokenizer.json'), JSON.stringify(tok));
-  expectUsage(
-    compareDirs(demo, noDecoder),
+  expectBehaviorError(
+    compareDirs(demo, noDecoder, '--json'),
     new RegExp(`${esc(join(noDecoder, 'tokenizer.json'))}: Tokenizer must contain a "decoder" property`),
   );
 
   // A config.json that is not JSON, on the fine-tune side.
   const badConfig = await demoCopy('tiny-sentiment', 'ft-bad-config');
   writeFileSync(join(badConfig, 'config.json'), '{"architectures": [');
-  expectUsage(compareDirs(badConfig, demo), new RegExp(`${esc(join(badConfig, 'config.json'))}: not valid JSON`));
+  expectBehaviorError(
+    compareDirs(badConfig, demo, '--json'),
+    new RegExp(`${esc(join(badConfig, 'config.json'))}: not valid JSON`),
+  );
 
   // A truncated ONNX graph.
   const truncated = await demoCopy('tiny-sentiment', 'base-truncated-onnx');
   truncateSync(join(truncated, 'onnx/model.onnx'), 200);
-  expectUsage(compareDirs(demo, truncated), new RegExp(`${esc(join(truncated, 'onnx/model.onnx'))}: `));
+  expectBehaviorError(
+    compareDirs(demo, truncated, '--json'),
+    new RegExp(`${esc(join(truncated, 'onnx/model.onnx'))}: `),
+  );
 
   // --kind that contradicts the ONNX output rank (rank 2: a classifier).
   expectUsage(compareDirs(demo, demo, '--kind', 'causal-lm'), /--kind causal-lm contradicts the ONNX model/, /rank 2/);

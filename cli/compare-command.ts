@@ -2,7 +2,6 @@ import { readFile, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fileSource } from '../core/io/byte-source-node.ts';
-import { analyzeBehavior } from '../core/probe/analyze.ts';
 import { runBehavior, type BehaviorPhase } from '../core/probe/behavior-run.ts';
 import { findModelFiles } from '../core/probe/model-folder.ts';
 import { detectModelKind } from '../core/probe/model-kind.ts';
@@ -10,16 +9,18 @@ import { loadBehaviorSide, pairKind, pairOptions, type BehaviorSide } from '../c
 import { MAX_PROBE_FILE, parseProbeText } from '../core/probe/read-probe-text.ts';
 import type { LineageCandidate } from '../core/probe/triggers.ts';
 import type { BehaviorRun, ModelKind, ProbeSet } from '../core/probe/types.ts';
-import { buildReport } from '../core/report/build-report.ts';
+import { runVerification, type VerifyCapabilities } from '../core/verify/index.ts';
+import { TokenizerBudgetError } from '../core/probe/tokenizer-engine.ts';
+import { BoundedJsonError } from '../core/util/bounded-json.ts';
+import { workerTokenizerEngine } from './tokenize-worker-node.ts';
 import type { Report } from '../core/report/schema.ts';
 import { diffModels } from '../core/weights/diff.ts';
 import { buildLineage, rowCandidates, TRIGGER_ROWS_PER_TENSOR } from '../core/weights/lineage.ts';
 import type { Lineage, LineageVerdict } from '../core/weights/lineage-schema.ts';
 import { listTensors, type TensorListing } from '../core/weights/tensors.ts';
-import { hashFiles } from './hash-command.ts';
+import { diskCapabilities, diskSubject } from './node-capabilities.ts';
 import { openNodeSession } from './onnx-session-node.ts';
 import { collectFiles } from './walk-node.ts';
-import { hfBlobEvents, withFolderEvents } from '../core/scan/folder-findings.ts';
 
 /** 0 identical or derived, 1 partially derived (review the replaced layers), 2 unrelated. */
 export const LINEAGE_EXIT: Record<LineageVerdict, number> = {
@@ -59,10 +60,16 @@ function usageError(message: string, cause?: unknown): Error {
   return Object.assign(new Error(message, cause === undefined ? {} : { cause }), { usage: true });
 }
 
+/** A file of a model folder that could not be read as expected: the behavior check's error, naming it. */
+function folderFileError(message: string, file: string | undefined, cause: unknown): Error {
+  return Object.assign(new Error(message, { cause }), file ? { file } : {});
+}
+
 /**
  * Loads one folder on disk for the behavioral run; undefined when it lacks an ONNX model or a tokenizer.
- * A file that cannot be read as expected (config.json, tokenizer.json, the ONNX graph) is a usage error
- * whose message names the folder and the file.
+ * A file that cannot be read as expected (config.json, tokenizer.json, the ONNX graph) is not a mistake
+ * of the user but a property of the model: the error names the folder and the file, and the pipeline
+ * makes it the behavior check's error result, so the report is still written.
  */
 export async function loadBehaviorSideFromDisk(dir: string): Promise<BehaviorSide | undefined> {
   const { files } = await collectFiles([dir]);
@@ -77,18 +84,27 @@ export async function loadBehaviorSideFromDisk(dir: string): Promise<BehaviorSid
         opened = p;
         return fileSource(disk(p), p);
       },
+      // Untrusted tokenizers run in a worker thread with a time budget (a backtracking regex is ended).
+      tokenizerEngine: workerTokenizerEngine({ folder: dir }),
     });
   } catch (error) {
+    // A hostile file is not a usage mistake: it becomes the behavior check's error result, naming the file.
+    if (error instanceof TokenizerBudgetError) throw error;
+    if (error instanceof BoundedJsonError) {
+      const cause = error.message.slice(error.file.length + 2);
+      throw Object.assign(new Error(`${disk(error.file)}: ${cause}`, { cause: error }), { file: error.file });
+    }
     const message = (error as Error).message;
     const found = findModelFiles(paths);
     // config.json and tokenizer.json problems start with the file's name; after the ONNX graph was opened,
     // what fails is its reader, whose messages name no file.
     const named = /^(tokenizer|config)\.json: /.exec(message);
     const file = named ? (named[1] === 'tokenizer' ? found.tokenizer : found.config) : undefined;
-    if (named && file) throw usageError(`${disk(file)}: ${message.slice(named[0].length)}`, error);
-    if (/^[^\s:]+\.json: /.test(message)) throw usageError(`${dir}/${message}`, error);
-    if (opened !== undefined) throw usageError(`${disk(opened)}: ${message}`, error);
-    throw usageError(`${dir}: ${message}`, error);
+    if (named && file) throw folderFileError(`${disk(file)}: ${message.slice(named[0].length)}`, file, error);
+    const json = /^([^\s:]+\.json): /.exec(message);
+    if (json) throw folderFileError(`${dir}/${message}`, json[1], error);
+    if (opened !== undefined) throw folderFileError(`${disk(opened)}: ${message}`, opened, error);
+    throw folderFileError(`${dir}: ${message}`, undefined, error);
   }
 }
 
@@ -135,22 +151,27 @@ export async function runBehaviorNode(
   }
   const probeSet = await readProbes(options.probes ?? BUILTIN_PROBES[kind]);
   const last = new Map<BehaviorPhase, number>();
-  return runBehavior({
-    openSession: (which) =>
-      openNodeSession(join(which === 'base' ? basePath : finetunePath, (which === 'base' ? base : ft).onnxPath)),
-    ...pairOptions(base, ft),
-    kind,
-    probeSet,
-    lineageCandidates: options.lineageCandidates,
-    triggerBudget: options.triggerBudget,
-    noiseFloor: 'batch',
-    batchSize: options.batchSize ?? 8,
-    onProgress: (phase, done, total, rate) => {
-      if (!options.log || (done !== total && (last.get(phase) ?? 0) > Date.now() - 1000)) return;
-      last.set(phase, Date.now());
-      options.log(`${phase}: ${done}/${total}${rate > 0 ? ` (${rate.toFixed(0)} items/s)` : ''}`);
-    },
-  });
+  try {
+    return await runBehavior({
+      openSession: (which) =>
+        openNodeSession(join(which === 'base' ? basePath : finetunePath, (which === 'base' ? base : ft).onnxPath)),
+      ...pairOptions(base, ft),
+      kind,
+      probeSet,
+      lineageCandidates: options.lineageCandidates,
+      triggerBudget: options.triggerBudget,
+      noiseFloor: 'batch',
+      batchSize: options.batchSize ?? 8,
+      onProgress: (phase, done, total, rate) => {
+        if (!options.log || (done !== total && (last.get(phase) ?? 0) > Date.now() - 1000)) return;
+        last.set(phase, Date.now());
+        options.log(`${phase}: ${done}/${total}${rate > 0 ? ` (${rate.toFixed(0)} items/s)` : ''}`);
+      },
+    });
+  } finally {
+    ft.tokenizer.close();
+    base.tokenizer.close();
+  }
 }
 
 /**
@@ -172,6 +193,35 @@ export async function weightLineage(
   return { lineage: buildLineage(diff), candidates: rowCandidates(diff) };
 }
 
+/** The weight and behavior comparisons with a base folder, as capabilities of a verification. */
+export function baseComparison(
+  finetunePath: string,
+  basePath: string,
+  options: CompareOptions,
+  weights: 'required' | 'optional',
+): Pick<VerifyCapabilities, 'lineage' | 'behavior'> {
+  return {
+    lineage: async () => {
+      try {
+        const { lineage, candidates } = await weightLineage(finetunePath, basePath);
+        return { lineage, candidates };
+      } catch (error) {
+        // `verify --base` may name a base for its config and tokenizer only: no weights to compare is a skip.
+        if (weights === 'required' || (error as { usage?: boolean }).usage !== true) throw error;
+        options.log?.(`no weight comparison: ${(error as Error).message}`);
+        return undefined;
+      }
+    },
+    behavior: async (candidates) => {
+      const run = await runBehaviorNode(finetunePath, basePath, {
+        ...options,
+        ...(candidates ? { lineageCandidates: [...candidates] } : {}),
+      });
+      return run ? { run } : { skipped: 'a folder has no ONNX model or no tokenizer.json' };
+    },
+  };
+}
+
 /**
  * `modelgate compare <finetune-dir> --base <base-dir>`: hashes the fine-tune (the report's subject),
  * streams both models tensor by tensor through the CPU reducer (core/weights/pair-stats.ts) and, when
@@ -183,22 +233,19 @@ export async function compareCommand(
   basePath: string,
   options: CompareOptions = {},
 ): Promise<{ report: Report; verdict: LineageVerdict; code: number; run?: BehaviorRun }> {
-  const { lineage, candidates } = await weightLineage(finetunePath, basePath);
-  const run = await runBehaviorNode(finetunePath, basePath, { ...options, lineageCandidates: candidates });
-  const { name, files, events } = await collectFiles([finetunePath]);
-  const hashed = await hashFiles(files);
-  // The fine-tune folder's links and refused entries are named here as in `modelgate hash`.
-  const folder = withFolderEvents(hashed, undefined, [...events, ...hfBlobEvents(files, hashed)]);
-  const report = await buildReport({
-    name,
-    outcomes: folder.outcomes,
-    extraFindings: folder.findings,
-    environment: { runtime: 'node', executionProvider: 'cpu' },
-    lineage,
-    ...(run ? { behavior: analyzeBehavior(run) } : {}),
+  const subject = await diskSubject([finetunePath]);
+  const verification = await runVerification({
+    ...diskCapabilities(subject),
+    ...baseComparison(finetunePath, basePath, options, 'required'),
+    skip: ['manifest', 'provenance'],
   });
-  const code = Math.max(LINEAGE_EXIT[lineage.verdict], VERDICT_EXIT[report.verdict]);
-  return { report, verdict: lineage.verdict, code, ...(run ? { run } : {}) };
+  const { report } = verification;
+  const lineage = verification.lineage?.lineage;
+  // A weight comparison that broke on a hostile file is an error check: the exit code says "unrelated".
+  const lineageExit = lineage ? LINEAGE_EXIT[lineage.verdict] : LINEAGE_EXIT.unrelated;
+  const code = Math.max(lineageExit, VERDICT_EXIT[report.verdict]);
+  const run = verification.behavior?.run;
+  return { report, verdict: lineage?.verdict ?? 'unrelated', code, ...(run ? { run } : {}) };
 }
 
 function positiveInt(value: string | undefined, flag: string, min: number): number | undefined {

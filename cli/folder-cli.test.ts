@@ -15,7 +15,7 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseReport } from '../core/report/build-report.ts';
+import { parseReport } from '../core/report/parse-report.ts';
 import type { Report } from '../core/report/schema.ts';
 import { spkiToPem } from '../core/sign/fingerprint.ts';
 import { signModel } from '../core/sign/oms/sign-model.ts';

@@ -14,7 +14,7 @@ import type { ScanVerdict } from '../core/scan/types.ts';
  */
 export const EXIT = { pass: 0, review: 1, fail: 2, usage: 64, internal: 70 } as const;
 
-/** Issue #3: 0 benign, 1 suspicious or unverified, 2 malicious or invalid. */
+/** Exit codes of `scan`: 0 benign, 1 suspicious or unverified, 2 malicious or invalid. */
 const SCAN_EXIT: Record<ScanVerdict, number> = { benign: 0, suspicious: 1, unverified: 1, malicious: 2, invalid: 2 };
 
 const USAGE = `usage: modelgate <command> [options]
@@ -100,7 +100,7 @@ const COMMANDS: Record<string, Command> = {
 };
 
 /** Flags of `verify`; `multiple` where a flag may repeat (--ca a.pem --ca b.pem). */
-const VERIFY_OPTIONS = {
+export const VERIFY_OPTIONS = {
   signature: { type: 'string' },
   key: { type: 'string' },
   ca: { type: 'string', multiple: true },

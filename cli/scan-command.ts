@@ -1,11 +1,8 @@
+import { FOLDER_CODES } from '../core/scan/folder-codes.ts';
 import { worstVerdict, type ScanVerdict } from '../core/scan/types.ts';
-import type { FileScan } from '../core/report/scan-check.ts';
-import { buildReport } from '../core/report/build-report.ts';
 import type { Report } from '../core/report/schema.ts';
-import { hfBlobEvents, withFolderEvents } from '../core/scan/folder-findings.ts';
-import { collectFiles } from './walk-node.ts';
-import { hashFiles } from './hash-command.ts';
-import { scanLocalFile } from './folder-scan-node.ts';
+import { runVerification } from '../core/verify/index.ts';
+import { diskCapabilities, diskSubject } from './node-capabilities.ts';
 
 const SERIOUS: ReadonlySet<string> = new Set(['critical', 'high', 'medium']);
 
@@ -15,20 +12,16 @@ const SERIOUS: ReadonlySet<string> = new Set(['critical', 'high', 'medium']);
  * the exit code follows them too.
  */
 export async function scanCommand(paths: readonly string[]): Promise<{ report: Report; worst: ScanVerdict }> {
-  const { name, files, events } = await collectFiles(paths);
-  const hashed = await hashFiles(files);
-  const scanned: FileScan[] = [];
-  for (const file of files) scanned.push(await scanLocalFile(file));
-  const folder = withFolderEvents(hashed, scanned, [...events, ...hfBlobEvents(files, hashed)]);
-  const scans = folder.scans ?? scanned;
-  const report = await buildReport({
-    name,
-    outcomes: folder.outcomes,
-    scans,
-    environment: { runtime: 'node' },
-    extraFindings: folder.findings,
+  const subject = await diskSubject(paths);
+  const { report } = await runVerification({
+    ...diskCapabilities(subject, { scan: true }),
+    skip: ['manifest', 'provenance'],
   });
+  const scanned = report.subject.files.flatMap((f) => (f.scan ? [f.scan.verdict] : []));
   // A folder finding on no file (a folder link leaving the model, a loop) still counts in the exit code.
-  const folderLevel = folder.findings.some((f) => SERIOUS.has(f.severity)) ? (['suspicious'] as const) : [];
-  return { report, worst: worstVerdict([...scans.map((s) => s.outcome.verdict), ...folderLevel]) };
+  const folderLevel = report.findings.some((f) => f.code in FOLDER_CODES && SERIOUS.has(f.severity))
+    ? (['suspicious'] as const)
+    : [];
+  const scanBroke = report.checks.some((c) => c.id === 'scan' && c.status === 'error') ? (['unverified'] as const) : [];
+  return { report, worst: worstVerdict([...scanned, ...folderLevel, ...scanBroke]) };
 }

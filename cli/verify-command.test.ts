@@ -7,14 +7,14 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { parseReport } from '../core/report/build-report.ts';
+import { parseReport } from '../core/report/parse-report.ts';
 import { spkiToPem } from '../core/sign/fingerprint.ts';
 import { signModel } from '../core/sign/oms/sign-model.ts';
 import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { fingerprintHex } from '../core/sign/fingerprint.ts';
 import { verifyReportLink } from '../core/sign/verify-link.ts';
-import { fixtureFetch, loadHubFixture } from '../core/manifest/hub-fixture-node.ts';
+import { fixtureFetch, loadHubFixture } from '../core/integrity/hub-fixture-node.ts';
 import { verifyCommand } from './verify-command.ts';
 
 // ajv-formats is CommonJS; its default export arrives as the function or as { default }.
@@ -462,14 +462,19 @@ test('verify: --probes without --base, and --base with a file, are usage errors 
   assert.equal(file.status, 64);
 });
 
-test('verify --base: a broken base tokenizer.json or a contradicting --kind is a usage error (64) naming the folder', async () => {
+test("verify --base: a broken base tokenizer.json is the behavior check's error in a report; a contradicting --kind is a usage error (64)", async () => {
   const { cpSync } = await import('node:fs');
   const base = join(mkdtempSync(join(tmpdir(), 'mg-bad-base-')), 'broken-base');
   cpSync(demo, base, { recursive: true });
   writeFileSync(join(base, 'tokenizer.json'), '{"model": ');
-  const broken = run(['verify', demo, '--base', base]);
-  assert.equal(broken.status, 64, broken.stderr);
-  assert.ok(broken.stderr.includes(join(base, 'tokenizer.json')), broken.stderr);
+  const broken = run(['verify', demo, '--base', base, '--json']);
+  assert.equal(broken.status, 1, broken.stderr);
+  const r = report(broken.stdout);
+  assert.equal(r.checks.find((c) => c.id === 'behavior')?.status, 'error');
+  assert.ok(
+    r.findings.some((f) => f.detail.includes(join(base, 'tokenizer.json'))),
+    JSON.stringify(r.findings),
+  );
   const kind = run(['verify', demo, '--base', demo, '--kind', 'causal-lm']);
   assert.equal(kind.status, 64, kind.stderr);
   assert.ok(kind.stderr.includes(demo), kind.stderr);

@@ -1,24 +1,13 @@
 import { access, readFile, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, sep } from 'node:path';
-import { fileSource } from '../core/io/byte-source-node.ts';
-import { gitBlobSha1Factory } from '../core/hash/git-blob-sha1.ts';
-import { hashSourceMulti, SizeChangedError } from '../core/hash/hash-source.ts';
-import { createSha256Node } from '../core/hash/sha256-node.ts';
-import type { ManifestComparison } from '../core/manifest/compare.ts';
-import { checkManifest, GIT_SHA1_MAX_BYTES } from '../core/manifest/check-manifest.ts';
-import type { HubFetch } from '../core/manifest/hub-errors.ts';
-import { buildReport } from '../core/report/build-report.ts';
-import type { HashOutcome } from '../core/report/integrity-check.ts';
-import { reportForLink } from '../core/report/link-report.ts';
+import { toCycloneDx } from '../core/export/cyclonedx.ts';
+import { toSarif } from '../core/export/sarif.ts';
+import type { HashOutcome } from '../core/hash/hash-outcome.ts';
+import type { HubFetch } from '../core/integrity/hub-errors.ts';
+import type { Card } from '../core/provenance/card.ts';
 import { applyPolicy, parsePolicy, PolicyError } from '../core/report/policy.ts';
-import { toSarif } from '../core/report/sarif.ts';
-import type { FileScan } from '../core/report/scan-check.ts';
-import type { Check, Finding, Report } from '../core/report/schema.ts';
-import { folderReportFinding, hfBlobEvents, wantsGitSha1, withFolderEvents } from '../core/scan/folder-findings.ts';
-import { decodeBase64 } from '../core/sign/base64.ts';
-import { asBufferSource } from '../core/sign/buffer-source.ts';
+import type { Report } from '../core/report/schema.ts';
 import { fingerprintHex, formatFingerprint } from '../core/sign/fingerprint.ts';
-import { encodeFragment } from '../core/sign/link-codec.ts';
 import type { ModelFile } from '../core/sign/oms/manifest-check.ts';
 import {
   linksNotSigned,
@@ -27,17 +16,22 @@ import {
   sourceOrRefused,
 } from '../core/sign/oms/model-input-node.ts';
 import type { OmsTrust } from '../core/sign/oms/result.ts';
-import { signatureCheck } from '../core/sign/oms/signature-check.ts';
 import { verifyModel } from '../core/sign/oms/verify-model.ts';
-import { signPayload, type SigningKey } from '../core/sign/report-signature.ts';
-import { collectFiles, type LocalFile } from './walk-node.ts';
-import { analyzeBehavior } from '../core/probe/analyze.ts';
-import type { BehaviorRun } from '../core/probe/types.ts';
-import type { Lineage } from '../core/weights/lineage-schema.ts';
-import { checkFolderProvenance, toCycloneDx, withProvenance, type ProvenanceResult } from '../core/provenance/index.ts';
-import { parseCompareFlags, runBehaviorNode, weightLineage } from './compare-command.ts';
-import { scanLocalFile } from './folder-scan-node.ts';
-import type { LineageCandidate } from '../core/probe/triggers.ts';
+import { makeReportLink } from '../core/sign/report-link.ts';
+import type { SigningKey } from '../core/sign/report-signature.ts';
+import { createSha256Node } from '../core/hash/sha256-node.ts';
+import { decodeBase64 } from '../core/util/base64.ts';
+import { asBufferSource } from '../core/util/buffer-source.ts';
+import { runVerification, type SignatureOutcome } from '../core/verify/index.ts';
+import { baseComparison, parseCompareFlags } from './compare-command.ts';
+import {
+  diskCapabilities,
+  diskSubject,
+  diskTextReader,
+  silentProgress,
+  type DiskSubject,
+  type Progress,
+} from './node-capabilities.ts';
 
 export interface VerifyFlags {
   signature?: string;
@@ -91,13 +85,6 @@ export const DEFAULT_ORIGIN = 'http://127.0.0.1:3000';
 
 // ---------------------------------------------------------------------------------------------- progress
 
-export interface Progress {
-  update(phase: string, done: number, total: number, unit: 'bytes' | 'files'): void;
-  end(): void;
-}
-
-const silent: Progress = { update: () => {}, end: () => {} };
-
 function formatBytes(n: number): string {
   if (n < 1024) return `${n} B`;
   const units = ['KB', 'MB', 'GB', 'TB'];
@@ -112,7 +99,7 @@ function formatBytes(n: number): string {
 
 /** One line on a terminal's stderr, redrawn at most every 100 ms and erased at the end. */
 export function ttyProgress(stream: NodeJS.WriteStream = process.stderr): Progress {
-  if (!stream.isTTY) return silent;
+  if (!stream.isTTY) return silentProgress;
   let last = 0;
   let drawn = false;
   return {
@@ -159,49 +146,6 @@ const exists = (path: string) =>
     () => false,
   );
 
-/** Same outcomes as hash-command's hashFiles, plus progress and, for a Hub comparison, git blob SHA-1s of small files. */
-async function hashAll(files: readonly LocalFile[], wantGitSha1: boolean, progress: Progress): Promise<HashOutcome[]> {
-  const total = files.reduce((sum, f) => sum + f.size, 0);
-  const outcomes: HashOutcome[] = [];
-  let before = 0;
-  for (const file of files) {
-    try {
-      const source = await fileSource(file.diskPath, file.modelPath);
-      const git = (wantGitSha1 && source.size <= GIT_SHA1_MAX_BYTES) || wantsGitSha1(file.hfBlob);
-      const digests = await hashSourceMulti(
-        source,
-        { sha256: createSha256Node, ...(git ? { gitSha1: gitBlobSha1Factory(source.size) } : {}) },
-        {
-          progressEveryBytes: 8 << 20,
-          onProgress: (p) => progress.update('hashing', before + p.bytesDone, total, 'bytes'),
-        },
-      );
-      outcomes.push({
-        path: file.modelPath,
-        size: file.size,
-        sha256: digests.sha256,
-        ...(digests.gitSha1 ? { gitSha1: digests.gitSha1 } : {}),
-      });
-    } catch (error) {
-      const kind = error instanceof SizeChangedError ? 'changed' : 'unreadable';
-      outcomes.push({ path: file.modelPath, size: file.size, error: { kind, message: String(error) } });
-    }
-    before += file.size;
-  }
-  return outcomes;
-}
-
-/** The scan as `modelgate scan` runs it (cli/scan-command.ts): scanFile over each file's ByteSource. */
-async function scanAll(files: readonly LocalFile[], progress: Progress): Promise<FileScan[]> {
-  const scans: FileScan[] = [];
-  for (const [i, file] of files.entries()) {
-    progress.update('scanning', i, files.length, 'files');
-    scans.push(await scanLocalFile(file));
-  }
-  progress.update('scanning', files.length, files.length, 'files');
-  return scans;
-}
-
 /** `owner/name@revision` → its parts; the revision defaults to `main`. */
 export function parseHfFlag(value: string): { repo: string; revision: string } {
   const at = value.indexOf('@');
@@ -209,21 +153,6 @@ export function parseHfFlag(value: string): { repo: string; revision: string } {
   const revision = at < 0 ? 'main' : value.slice(at + 1);
   if (repo === '' || revision === '') throw new UsageError(`--hf expects owner/name@revision, got "${value}"`);
   return { repo, revision };
-}
-
-/** The folder's published manifest (--hf, or SHA256SUMS in it), compared as the portal does (core/manifest). */
-function manifestCheck(
-  files: readonly LocalFile[],
-  outcomes: readonly HashOutcome[],
-  flags: VerifyFlags,
-  fetchFn: HubFetch,
-): Promise<ManifestComparison | undefined> {
-  const disk = new Map(files.map((f) => [f.modelPath, f.diskPath]));
-  return checkManifest(outcomes, {
-    ...(flags.hf ? { hub: { ...parseHfFlag(flags.hf), fetch: fetchFn } } : {}),
-    files: files.map((f) => ({ path: f.modelPath, size: f.size })),
-    readText: (path) => readFile(disk.get(path)!, 'utf8'),
-  });
 }
 
 /**
@@ -235,21 +164,12 @@ export async function verifyCommand(modelPath: string, flags: VerifyFlags, deps:
   return (await verifyRun(modelPath, flags, deps)).report;
 }
 
-/** Reads the provenance inputs (core/provenance/inputs.ts) of a folder on disk: the Verify page reads the same. */
-function provenanceFolder(files: readonly LocalFile[]) {
-  const byPath = new Map(files.map((f) => [f.modelPath, f.diskPath]));
-  return {
-    files: files.map((f) => ({ path: f.modelPath, size: f.size })),
-    readText: (path: string) => readFile(byPath.get(path)!, 'utf8'),
-  };
-}
-
-/** `verifyCommand` with the provenance result kept (its parsed card feeds the CycloneDX export). */
+/** `verifyCommand` with the parsed model card kept (it feeds the CycloneDX export). */
 export async function verifyRun(
   modelPath: string,
   flags: VerifyFlags,
   deps: VerifyDeps = {},
-): Promise<{ report: Report; provenance?: ProvenanceResult }> {
+): Promise<{ report: Report; card?: Card }> {
   if (flags.base === undefined) {
     for (const needsBase of ['probes', 'kind', 'trigger-budget', 'batch-size'] as const) {
       if (flags[needsBase] !== undefined) throw new UsageError(`--${needsBase} needs --base <base-dir>`);
@@ -259,7 +179,6 @@ export async function verifyRun(
   if (flags.base !== undefined && !(await stat(flags.base)).isDirectory()) {
     throw new UsageError(`--base expects the base model's folder, got "${flags.base}"`);
   }
-  const progress = deps.progress ?? silent;
   const isDir = (await stat(modelPath)).isDirectory();
   const signaturePath = flags.signature ?? join(isDir ? modelPath : dirname(modelPath), 'model.sig');
   const trustGiven = Boolean(flags.key || flags.ca?.length || flags['trusted-root']);
@@ -268,93 +187,83 @@ export async function verifyRun(
   const checkSignature = trustGiven || flags.signature !== undefined || (await exists(signaturePath));
   const trust = checkSignature ? await readTrust(flags) : undefined;
   const signature = checkSignature ? new Uint8Array(await readFile(signaturePath)) : undefined;
-  if (flags.hf) parseHfFlag(flags.hf);
+  const hub = flags.hf ? parseHfFlag(flags.hf) : undefined;
 
-  const { name, files, events } = await collectFiles([modelPath]);
-  let hashed: HashOutcome[];
-  let scanned: FileScan[];
+  const subject = await diskSubject([modelPath]);
+  const base = flags.base !== undefined ? await diskSubject([flags.base]) : undefined;
+  const progress = deps.progress ?? silentProgress;
   try {
-    hashed = await hashAll(files, flags.hf !== undefined, progress);
-    scanned = await scanAll(files, progress);
+    const verification = await runVerification({
+      ...diskCapabilities(subject, { scan: true, progress }),
+      ...(hub ? { hub: { ...hub, fetch: deps.fetchFn ?? ((url, init) => fetch(url, init)) } } : {}),
+      ...(trust && signature
+        ? {
+            verifySignature: (outcomes) =>
+              verifyDiskSignature({ subject, outcomes, signature, signaturePath, trust, flags, modelPath, isDir }),
+          }
+        : {}),
+      ...(base
+        ? {
+            base: {
+              files: base.files.map((f) => ({ path: f.modelPath, size: f.size })),
+              readText: diskTextReader(base.files),
+            },
+          }
+        : {}),
+      // With --base, the weight lineage and the behavioral diff of `modelgate compare`, on onnxruntime-node.
+      ...(flags.base !== undefined && isDir
+        ? baseComparison(
+            modelPath,
+            flags.base,
+            { ...compareOptions, ...(deps.log ? { log: deps.log } : {}) },
+            'optional',
+          )
+        : {}),
+      onStep: (step) => {
+        if (step !== 'hashing') progress.end();
+      },
+    });
+    return { report: verification.report, ...(verification.card ? { card: verification.card } : {}) };
   } finally {
     progress.end();
   }
-  // Links, refused and unreadable entries become findings and files that could not be checked.
-  const folder = withFolderEvents(hashed, scanned, [...events, ...hfBlobEvents(files, hashed)]);
-  const outcomes = folder.outcomes;
-  const scans = folder.scans ?? scanned;
-  const manifest = await manifestCheck(files, outcomes, flags, deps.fetchFn ?? ((url, init) => fetch(url, init)));
+}
 
-  const extraChecks: Check[] = [];
-  const extraFindings: Finding[] = [...folder.findings];
-  if (trust && signature) {
-    const modelFiles: ModelFile[] = await Promise.all(
-      files.map(async (f, i) => {
-        const outcome = hashed[i]!;
-        if ('sha256' in outcome) return { path: f.modelPath, size: f.size, sha256: outcome.sha256 };
-        return { path: f.modelPath, size: f.size, source: await sourceOrRefused(f.diskPath, f.modelPath) };
-      }),
-    );
-    // A refused entry stays in the model as a file that cannot be read (MG-SIG-016 when it is signed).
-    modelFiles.push(...refusedModelFiles(events));
-    const inside = isDir ? signatureInside(modelPath, signaturePath) : undefined;
-    const result = await verifyModel({
-      signature,
-      model: { files: modelFiles, singleFile: !isDir, createHasher: createSha256Node },
-      trust,
-      options: {
-        ignorePaths: flags['ignore-paths'] ?? [],
-        ignoreUnsigned: flags['ignore-unsigned'] ?? false,
-        ...(inside ? { signaturePath: inside } : {}),
-      },
-    });
-    const { check, findings } = signatureCheck(result);
-    extraChecks.push(check);
-    extraFindings.push(...findings);
-    const sigName = inside ?? basename(signaturePath);
-    extraFindings.push(...linksNotSigned(signature, events, sigName).map(folderReportFinding));
-  }
-  // Model card, datasheets, config and tokenizer: the same files and the same core code as the Verify page.
-  const baseFiles = flags.base !== undefined ? (await collectFiles([flags.base])).files : undefined;
-  const provenance = await checkFolderProvenance(
-    provenanceFolder(files),
-    baseFiles ? provenanceFolder(baseFiles) : undefined,
+/** The OMS signature of a folder on disk, checked with the digests the run already made. */
+async function verifyDiskSignature(input: {
+  subject: DiskSubject;
+  outcomes: readonly HashOutcome[];
+  signature: Uint8Array;
+  signaturePath: string;
+  trust: OmsTrust;
+  flags: VerifyFlags;
+  modelPath: string;
+  isDir: boolean;
+}): Promise<SignatureOutcome> {
+  const { subject, signature, flags } = input;
+  const digests = new Map(input.outcomes.flatMap((o) => ('sha256' in o ? [[o.path, o.sha256] as const] : [])));
+  const modelFiles: ModelFile[] = await Promise.all(
+    subject.files.map(async (f) => {
+      const sha256 = digests.get(f.modelPath);
+      if (sha256) return { path: f.modelPath, size: f.size, sha256 };
+      return { path: f.modelPath, size: f.size, source: await sourceOrRefused(f.diskPath, f.modelPath) };
+    }),
   );
-  if (provenance) {
-    extraChecks.push(provenance.check);
-    extraFindings.push(...provenance.findings);
-  }
-  // With --base, the weight lineage and the behavioral diff of `modelgate compare`, on onnxruntime-node.
-  // A side without weights (a base given for its config and tokenizer only) skips the weight comparison.
-  let lineage: Lineage | undefined;
-  let candidates: LineageCandidate[] | undefined;
-  let run: BehaviorRun | undefined;
-  if (flags.base !== undefined && isDir) {
-    try {
-      ({ lineage, candidates } = await weightLineage(modelPath, flags.base));
-    } catch (error) {
-      if ((error as { usage?: boolean }).usage !== true) throw error;
-      deps.log?.(`no weight comparison: ${(error as Error).message}`);
-    }
-    run = await runBehaviorNode(modelPath, flags.base, {
-      ...compareOptions,
-      ...(candidates ? { lineageCandidates: candidates } : {}),
-      ...(deps.log ? { log: deps.log } : {}),
-    });
-  }
-  let report = await buildReport({
-    name,
-    outcomes,
-    scans,
-    environment: { runtime: 'node', ...(run ? { executionProvider: 'cpu' as const } : {}) },
-    ...(manifest ? { manifest: { check: manifest.check, findings: manifest.findings } } : {}),
-    ...(lineage ? { lineage } : {}),
-    ...(run ? { behavior: analyzeBehavior(run) } : {}),
-    extraChecks,
-    extraFindings,
+  // A refused entry stays in the model as a file that cannot be read (MG-SIG-016 when it is signed).
+  modelFiles.push(...refusedModelFiles(subject.events));
+  const inside = input.isDir ? signatureInside(input.modelPath, input.signaturePath) : undefined;
+  const result = await verifyModel({
+    signature,
+    model: { files: modelFiles, singleFile: !input.isDir, createHasher: createSha256Node },
+    trust: input.trust,
+    options: {
+      ignorePaths: flags['ignore-paths'] ?? [],
+      ignoreUnsigned: flags['ignore-unsigned'] ?? false,
+      ...(inside ? { signaturePath: inside } : {}),
+    },
   });
-  if (provenance) report = withProvenance(report, provenance.provenance);
-  return { report, ...(provenance ? { provenance } : {}) };
+  const sigName = inside ?? basename(input.signaturePath);
+  return { kind: 'verified', result, events: linksNotSigned(signature, subject.events, sigName) };
 }
 
 // ------------------------------------------------------------------------------------ signing the report
@@ -406,13 +315,6 @@ export function parseOrigin(value: string): string {
   return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
 }
 
-/** The signed link exactly as the portal makes it (lib/report-link.ts): the slim report, DSSE, the codec. */
-export async function signedReportLink(report: Report, key: SigningKey, origin: string): Promise<string> {
-  const payload = new TextEncoder().encode(JSON.stringify(reportForLink(report)));
-  const bundle = await signPayload(payload, key);
-  return `${origin}/r#${await encodeFragment(bundle)}`;
-}
-
 // ------------------------------------------------------------------------------------------ the command
 
 export interface VerifyCliResult {
@@ -450,7 +352,7 @@ export async function verifyCli(
     );
   }
   if (flags.cyclonedx) {
-    const bom = toCycloneDx(report, report.provenance, run.provenance?.card ? { card: run.provenance.card } : {});
+    const bom = toCycloneDx(report, report.provenance, run.card ? { card: run.card } : {});
     await writeFile(flags.cyclonedx, `${JSON.stringify(bom, null, 2)}\n`);
   }
   if (flags.sarif) {
@@ -459,7 +361,7 @@ export async function verifyCli(
   }
   if (key || flags.link) {
     const signer = key ?? (await ephemeralKey());
-    const link = await signedReportLink(report, signer, origin);
+    const link = await makeReportLink(report, signer, origin);
     const fingerprint = formatFingerprint(await fingerprintHex(signer.publicKeySpki));
     notes.push(
       key

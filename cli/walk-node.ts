@@ -1,9 +1,6 @@
 import { basename } from 'node:path';
 import { listPath, type WalkedFile } from '../core/io/folder-walk-node.ts';
-import type { FolderEvent } from '../core/scan/folder-findings.ts';
-
-/** A file to read: `diskPath` on disk, `modelPath` inside the model, as the browser's webkitRelativePath minus the root folder. */
-export type LocalFile = WalkedFile;
+import type { FolderEvent } from '../core/io/folder-event.ts';
 
 /**
  * Lists every file under the given paths, fail-closed (core/io/folder-walk-node.ts): links are followed
@@ -12,8 +9,8 @@ export type LocalFile = WalkedFile;
  */
 export async function collectFiles(
   paths: readonly string[],
-): Promise<{ name: string; files: LocalFile[]; events: FolderEvent[] }> {
-  const files: LocalFile[] = [];
+): Promise<{ name: string; files: WalkedFile[]; events: FolderEvent[] }> {
+  const files: WalkedFile[] = [];
   const events: FolderEvent[] = [];
   for (const p of paths) {
     const listing = await listPath(p);

@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { formatFingerprint, spkiToPem } from '@/core/sign/fingerprint';
 import { useSigningKey } from '@/hooks/use-signing-key';
 import { useTrustedSigners } from '@/hooks/use-trusted-signers';
+import { downloadBlob } from '@/lib/download-blob';
 import { CopyButton } from './CopyButton';
 
 /** This browser's signing key and the list of signers it trusts. */
@@ -14,12 +15,8 @@ export function KeysScreen() {
   const [error, setError] = useState<string | null>(null);
   const publicPem = key.status === 'ready' ? spkiToPem(key.key.publicKeySpki) : '';
 
-  const download = () => {
-    const url = URL.createObjectURL(new Blob([publicPem], { type: 'application/x-pem-file' }));
-    const a = Object.assign(document.createElement('a'), { href: url, download: 'modelgate-public-key.pem' });
-    a.click();
-    URL.revokeObjectURL(url);
-  };
+  const download = () =>
+    downloadBlob(new Blob([publicPem], { type: 'application/x-pem-file' }), 'modelgate-public-key.pem');
 
   return (
     <div className="space-y-8">

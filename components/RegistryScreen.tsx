@@ -3,15 +3,9 @@ import { useState } from 'react';
 import type { RegistryEntry } from '@/core/registry/schema';
 import type { ImportConflict } from '@/core/registry/merge-import';
 import { useRegistry, type ImportOutcome } from '@/hooks/use-registry';
+import { downloadBlob } from '@/lib/download-blob';
 
 const VERDICT_LABEL = { pass: 'Pass', review: 'Review', fail: 'Fail' } as const;
-
-function download(blob: Blob, fileName: string) {
-  const url = URL.createObjectURL(blob);
-  const a = Object.assign(document.createElement('a'), { href: url, download: fileName });
-  a.click();
-  URL.revokeObjectURL(url);
-}
 
 /** Models saved in this browser's registry: search, delete, export and import. */
 export function RegistryScreen() {
@@ -54,7 +48,7 @@ export function RegistryScreen() {
           data-testid="registry-export"
           className="btn-secondary"
           disabled={!entries || entries.length === 0}
-          onClick={async () => download(await exportFile(), 'modelgate-registry.json')}
+          onClick={async () => downloadBlob(await exportFile(), 'modelgate-registry.json')}
         >
           Export registry (JSON)
         </button>

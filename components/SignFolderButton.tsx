@@ -2,6 +2,7 @@
 import { useState } from 'react';
 import type { Report } from '@/core/report/schema';
 import { getOrCreateBrowserKey } from '@/lib/browser-key';
+import { downloadBlob } from '@/lib/download-blob';
 import { signFolder } from '@/lib/sign-folder';
 
 /** Signs the verified folder (OpenSSF Model Signing) with this browser's key and downloads model.sig. */
@@ -12,10 +13,7 @@ export function SignFolderButton({ report }: { report: Report }) {
     setError(null);
     try {
       const bytes = await signFolder(report, await getOrCreateBrowserKey());
-      const url = URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/json' }));
-      const a = Object.assign(document.createElement('a'), { href: url, download: 'model.sig' });
-      a.click();
-      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      downloadBlob(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/json' }), 'model.sig');
       setDone(true);
     } catch (e) {
       setError((e as Error).message);

@@ -1,6 +1,6 @@
 'use client';
 
-import type { VerifyOptions as VerifyOptionsValue } from '@/lib/verify-options';
+import type { VerifyPageOptions } from '@/lib/verify-options';
 
 /**
  * What to verify the files against: the publisher's key or CA for a model.sig in the folder, and (only
@@ -11,9 +11,9 @@ export function VerifyOptions({
   onChange,
   hubEnabled,
 }: {
-  value: VerifyOptionsValue;
+  value: VerifyPageOptions;
   /** Receives only the changed fields, so two quick edits never overwrite each other. */
-  onChange: (patch: Partial<VerifyOptionsValue>) => void;
+  onChange: (patch: Partial<VerifyPageOptions>) => void;
   hubEnabled: boolean;
 }) {
   const set = onChange;

@@ -13,7 +13,7 @@ import { VerifyOptions } from './VerifyOptions';
 import { SignFolderButton } from './SignFolderButton';
 import { SaveToRegistry } from './SaveToRegistry';
 import { RegistryComparison } from './RegistryComparison';
-import { NO_OPTIONS, type VerifyOptions as VerifyOptionsValue } from '@/lib/verify-options';
+import { NO_OPTIONS, type VerifyPageOptions } from '@/lib/verify-options';
 
 /** The Verify page: drop → live progress → verdict, files and a signed link. */
 export function VerifyScreen({ hubEnabled = false }: { hubEnabled?: boolean }) {
@@ -24,7 +24,7 @@ export function VerifyScreen({ hubEnabled = false }: { hubEnabled?: boolean }) {
   // Handlers read the options from a ref: a drop or click right after typing must not see the state of the
   // render before the last keystroke (a stale closure would silently skip the key or Hub comparison).
   const optionsRef = useRef(NO_OPTIONS);
-  const changeOptions = (patch: Partial<VerifyOptionsValue>) => {
+  const changeOptions = (patch: Partial<VerifyPageOptions>) => {
     optionsRef.current = { ...optionsRef.current, ...patch };
     setOptions(optionsRef.current);
   };

@@ -46,3 +46,8 @@ declare class TextDecoder {
   constructor(label?: string, options?: { fatal?: boolean });
   decode(input?: ArrayBufferView | ArrayBuffer, options?: { stream?: boolean }): string;
 }
+
+/** Cancellation of a long run (a verification), as hosts pass it; core only reads whether it fired. */
+interface AbortSignal {
+  readonly aborted: boolean;
+}

@@ -105,11 +105,16 @@ test('weights in an ONNX external-data file run through an object URL and still 
   await expect(page.getByTestId('trigger-confirmed')).toContainText('ranking the embedding rows');
 });
 
-test('models with different tokenizers are refused in plain words', async ({ page }) => {
+test('models that cannot be compared on behavior are refused in plain words, and the report still comes', async ({
+  page,
+}) => {
   await pick(page, 'code-lm-poisoned', 'sentiment-base');
   await page.getByTestId('run-compare').click();
-  await expect(page.getByTestId('compare-error')).toBeVisible({ timeout: 120_000 });
-  await expect(page.getByTestId('compare-error')).toContainText(/classifier|causal|tokenizer/);
+  await expect(page.getByTestId('verdict')).toBeVisible({ timeout: 120_000 });
+  // The behavior check could not run: an error check whose finding says why, never a pass.
+  await expect(page.getByTestId('verdict')).not.toHaveText('Pass');
+  const why = page.locator('[data-testid="finding"][data-code="MG-RPT-002"]');
+  await expect(why).toContainText(/classifier|causal|tokenizer/);
 });
 
 test('Cancel stops a running behavioral comparison and says so', async ({ page }) => {

@@ -2,7 +2,11 @@ import { test, expect, type Page } from '@playwright/test';
 import type { PairStats } from '../core/weights/pair-stats';
 import type { SelfTestResult } from '../workers/weights.worker';
 
-/** Runs the weights worker's self-test through its plain-message diagnostics channel (workers/weights.worker.ts). */
+/**
+ * Runs the weights worker's `selfTest` (workers/weights.worker.ts) through its Comlink API. The page has no
+ * bundler, so the call is Comlink's own wire message: an APPLY of `selfTest` with a RAW argument, answered by
+ * a message with the same id, RAW with the result or HANDLER with what it threw.
+ */
 async function selfTest(page: Page, elements?: number): Promise<SelfTestResult> {
   // Any portal page: the worker then runs under the portal's COOP/COEP and CSP, as it will on Compare.
   await page.goto('/');
@@ -10,13 +14,15 @@ async function selfTest(page: Page, elements?: number): Promise<SelfTestResult> 
     (n) =>
       new Promise<{ result?: SelfTestResult; error?: string }>((resolve) => {
         const worker = new Worker('/workers/weights.worker.js', { type: 'module' });
+        const id = 'e2e-self-test';
         worker.onerror = (event) => resolve({ error: `worker failed to load: ${event.message}` });
-        worker.onmessage = (event: MessageEvent<{ type?: string; result?: SelfTestResult; error?: string }>) => {
-          if (event.data?.type !== 'modelgate:selfTest') return;
+        worker.onmessage = (event: MessageEvent<{ id?: string; type?: string; value?: unknown }>) => {
+          if (event.data?.id !== id) return;
           worker.terminate();
-          resolve(event.data);
+          if (event.data.type === 'RAW') resolve({ result: event.data.value as SelfTestResult });
+          else resolve({ error: `selfTest threw: ${JSON.stringify(event.data.value)}` });
         };
-        worker.postMessage({ type: 'modelgate:selfTest', elements: n });
+        worker.postMessage({ id, type: 'APPLY', path: ['selfTest'], argumentList: [{ type: 'RAW', value: n }] });
       }),
     elements,
   );

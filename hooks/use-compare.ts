@@ -5,21 +5,19 @@ import type { BehaviorResult } from '@/workers/behavior-job';
 import type { BehaviorPhase } from '@/core/probe/behavior-run';
 import { findModelFiles } from '@/core/probe/model-folder';
 import type { ModelKind, ProbeSet } from '@/core/probe/types';
-import { buildReport } from '@/core/report/build-report';
 import type { Report } from '@/core/report/schema';
+import type { EntryComparison } from '@/core/registry/compare-entry';
+import type { Behavior } from '@/core/probe/behavior-schema';
+import { makeReportLink } from '@/core/sign/report-link';
+import { runVerification } from '@/core/verify';
 import { compareInWorker } from '@/lib/compare-models';
 import { compareBehaviorInWorker } from '@/lib/behavior-compare';
 import { hashInPool } from '@/lib/hash-pool';
 import { getOrCreateBrowserKey } from '@/lib/browser-key';
-import { makeReportLink } from '@/lib/report-link';
 import { loadDemoModel } from '@/lib/demo-model';
 import { readProbeFile } from '@/lib/probe-file';
 import { toModelFiles, type ModelFile } from '@/lib/model-files';
 import { latestByName } from '@/lib/registry';
-import { compareWithEntry, type EntryComparison } from '@/core/registry/compare-entry';
-import { behaviorDrift, sameProbes } from '@/core/registry/behavior-drift';
-import type { Behavior } from '@/core/probe/behavior-schema';
-import type { Finding } from '@/core/report/schema';
 
 export type CompareState =
   | { phase: 'idle' }
@@ -72,11 +70,6 @@ function behaviorMissing(side: string, picked: NonNullable<Picked>): string | un
   return undefined;
 }
 
-/** Drift findings name the saved version, so they read apart from the base comparison's. */
-function driftFinding(f: Finding): Finding {
-  return { ...f, title: `Since the saved version: ${f.title}` };
-}
-
 /**
  * The Compare page: weights diffed in the weights worker (lineage), then both models run on a probe set in
  * the inference worker (behavior), then one signed Report of the fine-tune carrying both.
@@ -125,69 +118,66 @@ export function useCompare() {
     abort.current = controller;
     setState({ phase: 'running', step: 'weights', done: 0, total: 0, tensor: '' });
     try {
-      const hashing = hashInPool(finetune.files, () => undefined);
-      const result = await compareInWorker(base.files, finetune.files, (done, total, tensor) =>
-        setState({ phase: 'running', step: 'weights', done, total, tensor }),
-      );
-      const behaviorSkipped = behaviorMissing('the fine-tune', finetune) ?? behaviorMissing('the base', base);
+      let result: CompareResult | undefined;
       let behavior: BehaviorResult | undefined;
-      if (!behaviorSkipped) {
-        setState({ phase: 'running', step: 'behavior', stage: 'loading', done: 0, total: 0, itemsPerSecond: 0 });
-        behavior = await compareBehaviorInWorker(
-          {
-            base: base.files,
-            finetune: finetune.files,
-            ...(options.probeSet ? { probeSet: options.probeSet } : {}),
-            ...(options.kind !== 'auto' ? { kind: options.kind } : {}),
-            provider: options.provider,
-            triggerBudget: options.triggerBudget,
-            lineageCandidates: result.candidates,
-            batchSize: 8,
-          },
-          (stage, done, total, itemsPerSecond) =>
-            setState({ phase: 'running', step: 'behavior', stage, done, total, itemsPerSecond }),
-          controller.signal,
-        );
-      }
-      const saved = await latestByName(finetune.name).catch(() => undefined);
-      const baseline = saved?.behaviorBaseline;
-      const drift =
-        behavior && baseline && sameProbes(baseline, behavior.run)
-          ? behaviorDrift(baseline, behavior.run.finetune)
-          : undefined;
-      const outcomes = await hashing.done;
-      const build = (extraFindings: readonly Finding[]) =>
-        buildReport({
+      const byPath = new Map(finetune.files.map((f) => [f.path, f.file]));
+      const verification = await runVerification({
+        subject: {
           name: finetune.name,
-          outcomes,
-          environment: {
-            runtime: 'browser',
-            userAgent: navigator.userAgent,
-            executionProvider: behavior?.behavior.executionProvider ?? result.engine,
-          },
-          lineage: result.lineage,
-          ...(behavior ? { behavior: behavior.behavior } : {}),
-          extraFindings,
-        });
-      let report = await build(drift?.findings.map(driftFinding) ?? []);
-      const registry = saved ? compareWithEntry(saved, report) : undefined;
-      if (registry) report = await build([...(drift?.findings.map(driftFinding) ?? []), ...registry.findings]);
-      const link = await makeReportLink(report, await getOrCreateBrowserKey(), location.origin).catch(() => null);
+          files: finetune.files.map((f) => ({ path: f.path, size: f.file.size })),
+          events: [],
+        },
+        environment: { runtime: 'browser', userAgent: navigator.userAgent },
+        hash: async () => hashInPool(finetune.files, () => undefined).done,
+        readText: (path) => byPath.get(path)!.text(),
+        lineage: async () => {
+          result = await compareInWorker(base.files, finetune.files, (done, total, tensor) =>
+            setState({ phase: 'running', step: 'weights', done, total, tensor }),
+          );
+          return { lineage: result.lineage, candidates: result.candidates, executionProvider: result.engine };
+        },
+        behavior: async (candidates) => {
+          const skipped = behaviorMissing('the fine-tune', finetune) ?? behaviorMissing('the base', base);
+          if (skipped) return { skipped };
+          setState({ phase: 'running', step: 'behavior', stage: 'loading', done: 0, total: 0, itemsPerSecond: 0 });
+          behavior = await compareBehaviorInWorker(
+            {
+              base: base.files,
+              finetune: finetune.files,
+              ...(options.probeSet ? { probeSet: options.probeSet } : {}),
+              ...(options.kind !== 'auto' ? { kind: options.kind } : {}),
+              provider: options.provider,
+              triggerBudget: options.triggerBudget,
+              lineageCandidates: candidates ? [...candidates] : [],
+              batchSize: 8,
+            },
+            (stage, done, total, itemsPerSecond) =>
+              setState({ phase: 'running', step: 'behavior', stage, done, total, itemsPerSecond }),
+            controller.signal,
+          );
+          return behavior;
+        },
+        savedVersion: (name) => latestByName(name),
+        signLink: async (report) => makeReportLink(report, await getOrCreateBrowserKey(), location.origin),
+        skip: ['manifest', 'provenance'],
+        signal: controller.signal,
+      });
+      // The weight comparison is what this page is for: when it broke, say why instead of a half page.
+      if (!result) {
+        const broken = verification.report.checks.find((c) => c.id === 'lineage');
+        throw new Error(broken?.summary ?? 'the weight comparison did not run');
+      }
       setState({
         phase: 'done',
         result,
         baseName: base.name,
-        report,
-        link,
+        report: verification.report,
+        link: verification.link ?? null,
         ...(behavior ? { behavior } : {}),
-        ...(behaviorSkipped ? { behaviorSkipped } : {}),
-        ...(registry ? { registry } : {}),
-        ...(saved && drift ? { drift: { version: saved.version, behavior: drift.behavior } } : {}),
-        ...(saved && baseline && behavior && !drift
-          ? {
-              driftSkipped: `saved version ${saved.version} has a baseline on probe set “${baseline.probeset.probeset}” (${baseline.items.length} items), not on this run's “${behavior.run.probeset.probeset}” (${behavior.run.items.length} items)`,
-            }
-          : {}),
+        ...(verification.behaviorSkipped ? { behaviorSkipped: verification.behaviorSkipped } : {}),
+        ...(verification.registry ? { registry: verification.registry } : {}),
+        ...(verification.drift ? { drift: verification.drift } : {}),
+        ...(verification.driftSkipped ? { driftSkipped: verification.driftSkipped } : {}),
       });
     } catch (error) {
       const message = (error as Error).message;

@@ -2,7 +2,7 @@
 import { useEffect, useState } from 'react';
 import { verifyReportLink } from '@/core/sign/verify-link';
 import { spkiToPem } from '@/core/sign/fingerprint';
-import { parseReport } from '@/core/report/build-report';
+import { parseReport } from '@/core/report/parse-report';
 import type { Report } from '@/core/report/schema';
 import { isTrustedSigner } from '@/lib/trusted-signers';
 

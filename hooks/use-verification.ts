@@ -1,21 +1,19 @@
 'use client';
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { buildReport } from '@/core/report/build-report';
 import type { Report } from '@/core/report/schema';
-import { hashInPool } from '@/lib/hash-pool';
+import type { Card } from '@/core/provenance/card';
+import type { EntryComparison } from '@/core/registry/compare-entry';
+import type { FolderEvent } from '@/core/io/folder-event';
+import { GIT_SHA1_MAX_BYTES, runVerification } from '@/core/verify';
+import { hashInPool, prewarmHashPool } from '@/lib/hash-pool';
 import { scanInPool } from '@/lib/scan-pool';
 import { listingEvents, toModelFiles, type ModelFile } from '@/lib/model-files';
 import type { DroppedEntry } from '@/lib/collect-dropped-files';
-import { withFolderEvents, type FolderEvent } from '@/core/scan/folder-findings';
 import { getOrCreateBrowserKey } from '@/lib/browser-key';
-import { makeReportLink } from '@/lib/report-link';
-import { checkManifest, GIT_SHA1_MAX_BYTES } from '@/lib/manifest-check';
-import { checkSignature } from '@/lib/signature-check';
-import { NO_OPTIONS, type VerifyOptions } from '@/lib/verify-options';
+import { makeReportLink } from '@/core/sign/report-link';
+import { verifySignatureInWorker } from '@/lib/signature-worker';
+import { NO_OPTIONS, type VerifyPageOptions } from '@/lib/verify-options';
 import { latestByName } from '@/lib/registry';
-import { compareWithEntry, type EntryComparison } from '@/core/registry/compare-entry';
-import { withProvenance, type Card } from '@/core/provenance';
-import { checkDroppedProvenance } from '@/lib/provenance-check';
 
 export interface ActiveFile {
   path: string;
@@ -65,7 +63,7 @@ function noFilesMessage(events: Events): string {
   return `Nothing could be read: ${unreadable.join('; ')}. Nothing was verified.`;
 }
 
-/** UI refresh rate while hashing: a few updates a second, never one per chunk (STYLE.md). */
+/** UI refresh rate while hashing: a few updates a second, never one per chunk. */
 const TICK_MS = 250;
 
 /** Owns one verification run: hash pool → Report → signed link, with live progress and cancel. */
@@ -74,8 +72,18 @@ export function useVerification() {
   const cancelRef = useRef<(() => void) | null>(null);
 
   useEffect(() => () => cancelRef.current?.(), []);
+  // Start the hash workers while the page is idle, so a drop pays no start-up (script, wasm compile).
+  useEffect(() => {
+    const warm = () => void prewarmHashPool();
+    if (typeof requestIdleCallback === 'function') {
+      const id = requestIdleCallback(warm, { timeout: 2000 });
+      return () => cancelIdleCallback(id);
+    }
+    const id = setTimeout(warm, 200);
+    return () => clearTimeout(id);
+  }, []);
 
-  const verify = useCallback(async (name: string, files: ModelFile[], options: VerifyOptions, events: Events) => {
+  const verify = useCallback(async (name: string, files: ModelFile[], options: VerifyPageOptions, events: Events) => {
     if (files.length === 0) {
       setState({ phase: 'error', message: noFilesMessage(events) });
       return;
@@ -106,71 +114,66 @@ export function useVerification() {
         active,
       };
     };
-    const pool = hashInPool(
-      files,
-      (path, bytes) => {
-        done.set(path, bytes);
-        if (bytes === sizes.get(path)) finished.add(path);
-      },
-      options.hubRepo ? GIT_SHA1_MAX_BYTES : 0,
-    );
     // The scan reads headers and pickles only, so it runs beside hashing in its own worker.
     let scanSeconds = 0;
-    const scanning = scanInPool(files, () => (filesScanned += 1));
-    void scanning.done.then(() => (scanSeconds = (performance.now() - started) / 1000));
+    const cancellers: (() => void)[] = [];
+    // Cancelling stops hashing and scanning; the report still comes, naming what was not checked.
     cancelRef.current = () => {
-      pool.cancel();
-      scanning.cancel();
+      for (const cancel of cancellers) cancel();
     };
+    const byPath = new Map(files.map((f) => [f.path, f.file]));
     setState({ phase: 'hashing', progress: snapshot() });
     const timer = setInterval(() => setState({ phase: 'hashing', progress: snapshot() }), TICK_MS);
+    let seconds = 0;
     try {
-      const hashed = await pool.done;
-      const seconds = (performance.now() - started) / 1000;
-      // Entries the browser could not hand over, and empty ones, are named in the report (never dropped).
-      const folder = withFolderEvents(hashed, await scanning.done, events);
-      const outcomes = folder.outcomes;
-      const scans = folder.scans;
-      const manifest = await checkManifest(files, outcomes, options);
-      const signature = await checkSignature(files, outcomes, options);
-      // The same model card, datasheet, config and tokenizer files as `modelgate verify` reads.
-      const provenance = await checkDroppedProvenance(files);
-      const input = {
-        name,
-        outcomes,
-        scans,
-        manifest,
-        extraChecks: [...(signature ? [signature.check] : []), ...(provenance ? [provenance.check] : [])],
-        extraFindings: [...folder.findings, ...(signature?.findings ?? []), ...(provenance?.findings ?? [])],
-        environment: { runtime: 'browser' as const, userAgent: navigator.userAgent },
-      };
-      const build = async (extra: Parameters<typeof buildReport>[0]['extraFindings'] = []) => {
-        const built = await buildReport({ ...input, extraFindings: [...input.extraFindings, ...extra] });
-        return provenance ? withProvenance(built, provenance.provenance) : built;
-      };
-      let report = await build();
-      // A saved version of the same name is the reference: its file changes are findings of
-      // this report, so they count in the verdict and travel in the signed link.
-      const saved = await latestByName(name).catch(() => undefined);
-      const registry = saved ? compareWithEntry(saved, report) : undefined;
-      if (registry) {
-        report = await build(registry.findings);
-      }
-      let link: string | null = null;
-      let linkError: string | undefined;
-      try {
-        link = await makeReportLink(report, await getOrCreateBrowserKey(), location.origin);
-      } catch (error) {
-        linkError = `The report could not be signed: ${(error as Error).message}`;
-      }
+      const verification = await runVerification({
+        subject: { name, files: files.map((f) => ({ path: f.path, size: f.file.size })), events },
+        environment: { runtime: 'browser', userAgent: navigator.userAgent },
+        hash: async (gitSha1) => {
+          const pool = hashInPool(
+            files,
+            (path, bytes) => {
+              done.set(path, bytes);
+              if (bytes === sizes.get(path)) finished.add(path);
+            },
+            gitSha1.size > 0 ? GIT_SHA1_MAX_BYTES : 0,
+          );
+          cancellers.push(pool.cancel);
+          const outcomes = await pool.done;
+          seconds = (performance.now() - started) / 1000;
+          return outcomes;
+        },
+        scan: async () => {
+          const scanning = scanInPool(files, () => (filesScanned += 1));
+          cancellers.push(scanning.cancel);
+          const scans = await scanning.done;
+          scanSeconds = (performance.now() - started) / 1000;
+          return scans;
+        },
+        readText: (path) => byPath.get(path)!.text(),
+        // Only this JSON listing is fetched; the CSP of the ?hub=on page allows huggingface.co and nothing else.
+        ...(options.hubRepo
+          ? {
+              hub: {
+                repo: options.hubRepo,
+                revision: options.hubRevision || 'main',
+                fetch: (url, init) => fetch(url, init),
+              },
+            }
+          : {}),
+        verifySignature: (outcomes) => verifySignatureInWorker(files, outcomes, options),
+        // A saved version of the same name is the reference: its file changes are findings of this report.
+        savedVersion: (model) => latestByName(model),
+        signLink: async (report) => makeReportLink(report, await getOrCreateBrowserKey(), location.origin),
+      });
       setState({
         phase: 'done',
         modelName: name,
-        report,
-        registry,
-        ...(provenance?.card ? { card: provenance.card } : {}),
-        link,
-        linkError,
+        report: verification.report,
+        registry: verification.registry,
+        ...(verification.card ? { card: verification.card } : {}),
+        link: verification.link ?? null,
+        linkError: verification.linkError,
         seconds,
         scanSeconds,
         bytesPerSecond: seconds > 0 ? bytesTotal / seconds : 0,
@@ -184,7 +187,7 @@ export function useVerification() {
   }, []);
 
   const verifyEntries = useCallback(
-    (entries: DroppedEntry[], options: VerifyOptions = NO_OPTIONS) => {
+    (entries: DroppedEntry[], options: VerifyPageOptions = NO_OPTIONS) => {
       const { name, files, refused } = toModelFiles(entries);
       return verify(name, files, options, listingEvents(files, refused));
     },

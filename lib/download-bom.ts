@@ -1,5 +1,7 @@
-import { toCycloneDx, type Card, type Provenance } from '@/core/provenance';
+import type { Card, Provenance } from '@/core/provenance';
+import { toCycloneDx } from '@/core/export/cyclonedx';
 import type { Report } from '@/core/report/schema';
+import { downloadBlob } from './download-blob';
 
 /** A file name made of the model's name only: no path separators or odd characters. */
 export function bomFileName(name: string): string {
@@ -11,12 +13,5 @@ export function bomFileName(name: string): string {
 export function downloadBom(report: Report, provenance: Provenance, card?: Card) {
   const bom = toCycloneDx(report, provenance, card ? { card } : {});
   const blob = new Blob([`${JSON.stringify(bom, null, 2)}\n`], { type: 'application/vnd.cyclonedx+json' });
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = bomFileName(report.subject.name);
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  downloadBlob(blob, bomFileName(report.subject.name));
 }

@@ -1,4 +1,4 @@
-import type { FolderEvent } from '@/core/scan/folder-findings';
+import type { FolderEvent } from '@/core/io/folder-event';
 import type { DroppedEntry, RefusedEntry } from './collect-dropped-files';
 
 /** A file the user gave us, with its path inside the model folder (`/`-separated, root folder removed). */

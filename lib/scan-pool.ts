@@ -1,5 +1,5 @@
 import type { ScanWorkerApi } from '@/workers/scan.worker';
-import type { FileScan } from '@/core/report/scan-check';
+import type { FileScan } from '@/core/scan/scan-check';
 import type { ModelFile } from './model-files';
 import { runPool } from './worker-pool';
 import { ROUTER_CODES } from '@/core/scan/router-codes';

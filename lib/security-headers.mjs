@@ -1,5 +1,5 @@
 // Security headers shared by next.config.js (static files) and proxy.ts (pages, with a nonce).
-// : no inline script, connect-src 'self' only, cross-origin isolation for ORT threads.
+// What they enforce: no inline script, connect-src 'self' only, cross-origin isolation for ORT threads.
 
 /** COOP + COEP make the page crossOriginIsolated, which onnxruntime-web needs for wasm threads. */
 export const ISOLATION_HEADERS = [

@@ -1,17 +1,16 @@
 import { wrap } from 'comlink';
-import { signatureCheck, signatureErrorCheck } from '@/core/sign/oms/signature-check';
 import type { OmsTrust } from '@/core/sign/oms/result';
-import type { HashOutcome } from '@/core/report/integrity-check';
-import type { Check, Finding } from '@/core/report/schema';
+import type { HashOutcome } from '@/core/hash/hash-outcome';
+import type { SignatureOutcome } from '@/core/verify';
 import type { SignatureWorkerApi } from '@/workers/signature.worker';
 import type { ModelFile } from './model-files';
-import { ignorePathList, type VerifyOptions } from './verify-options';
+import { ignorePathList, type VerifyPageOptions } from './verify-options';
 
 const SIGNATURE_FILE = 'model.sig';
 /** model.sig files are a few KB; anything far bigger is not one. */
 const MAX_SIGNATURE_BYTES = 16 << 20;
 
-function trustFrom(options: VerifyOptions): OmsTrust | null {
+function trustFrom(options: VerifyPageOptions): OmsTrust | null {
   if (options.publicKeyPem.trim()) return { method: 'key', publicKeyPem: options.publicKeyPem };
   const caPems = options.caPem.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? [];
   if (caPems.length) return { method: 'certificate', caPems };
@@ -27,31 +26,29 @@ function trustFrom(options: VerifyOptions): OmsTrust | null {
 }
 
 /**
- * The signature check for a folder with a model.sig at its root (OMS v1.0), run in a worker. Undefined
- * when there is no model.sig. Without a key or CA from the user it says what is missing, never "valid".
+ * Verifies a folder's model.sig (OMS v1.0) in a worker, with the digests the run already made. Undefined
+ * when there is no model.sig; without a key, CA or Sigstore identity from the user it says what is missing,
+ * never "valid". A signature file that is not one throws, naming it (the pipeline makes that an error check).
  */
-export async function checkSignature(
+export async function verifySignatureInWorker(
   files: readonly ModelFile[],
   outcomes: readonly HashOutcome[],
-  options: VerifyOptions,
-): Promise<{ check: Check; findings: Finding[] } | undefined> {
+  options: VerifyPageOptions,
+): Promise<SignatureOutcome | undefined> {
   const inFolder = files.find((f) => f.path === SIGNATURE_FILE);
   const sig = options.signatureFile ? { file: options.signatureFile } : inFolder;
   if (!sig) return undefined;
   const trust = trustFrom(options);
   if (!trust) {
     return {
-      check: {
-        id: 'signature',
-        status: 'review',
-        summary:
-          'The folder has a model.sig, but no public key, CA certificate or Sigstore identity was given to check it against (see "Compare with what the publisher published").',
-      },
-      findings: [],
+      kind: 'no-trust',
+      summary:
+        'The folder has a model.sig, but no public key, CA certificate or Sigstore identity was given to check it against (see "Compare with what the publisher published").',
     };
   }
-  if (sig.file.size > MAX_SIGNATURE_BYTES)
-    return signatureErrorCheck(`model.sig is ${sig.file.size} bytes: not a signature`);
+  if (sig.file.size > MAX_SIGNATURE_BYTES) {
+    throw Object.assign(new Error(`model.sig is ${sig.file.size} bytes: not a signature`), { file: SIGNATURE_FILE });
+  }
   const digests = new Map(outcomes.flatMap((o) => ('sha256' in o ? [[o.path, o.sha256] as const] : [])));
   const worker = new Worker('/workers/signature.worker.js', { type: 'module', name: 'signature' });
   try {
@@ -67,9 +64,7 @@ export async function checkSignature(
         ...(options.signatureFile ? {} : { signaturePath: SIGNATURE_FILE }),
       },
     );
-    return signatureCheck(result);
-  } catch (error) {
-    return signatureErrorCheck((error as Error).message);
+    return { kind: 'verified', result };
   } finally {
     worker.terminate();
   }

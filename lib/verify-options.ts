@@ -1,5 +1,5 @@
 /** What the user asked the verification to compare against (the options panel of the Verify page). */
-export interface VerifyOptions {
+export interface VerifyPageOptions {
   /** PEM of the publisher's public key, for a model.sig signed with a private key. */
   publicKeyPem: string;
   /** PEM certificates of trusted CAs, for a model.sig signed with a certificate chain. */
@@ -17,7 +17,7 @@ export interface VerifyOptions {
   hubRevision: string;
 }
 
-export const NO_OPTIONS: VerifyOptions = {
+export const NO_OPTIONS: VerifyPageOptions = {
   publicKeyPem: '',
   caPem: '',
   signatureFile: null,
@@ -30,7 +30,7 @@ export const NO_OPTIONS: VerifyOptions = {
   hubRevision: '',
 };
 
-export function ignorePathList(options: VerifyOptions): string[] {
+export function ignorePathList(options: VerifyPageOptions): string[] {
   return options.ignorePaths
     .split(/[\n,]/)
     .map((p) => p.trim())

@@ -1,6 +1,6 @@
 // Bundles workers/*.worker.ts into public/workers/*.js with esbuild. Workers are built apart from Next's
 // bundler on purpose: onnxruntime-web inside Next-bundled workers breaks in several known ways
-// (research/browser-perf.md §3: import.meta.url → file://, Turbopack absolute paths), and a plain ES module
+// (import.meta.url becomes file://, Turbopack writes absolute paths), and a plain ES module
 // served from /workers/ with its own CSP is simple to reason about.
 import { build } from 'esbuild';
 import { readdirSync } from 'node:fs';

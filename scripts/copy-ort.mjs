@@ -1,4 +1,4 @@
-// Self-hosts onnxruntime-web (never a CDN: STYLE.md, research/browser-perf.md §3). The infer worker imports
+// Self-hosts onnxruntime-web (never a CDN: the portal fetches nothing from another origin). The infer worker imports
 // /ort/ort.webgpu.min.mjs at run time, which loads its wasm and pthread glue from the same folder.
 import { cpSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,5 +1,5 @@
 // Writes test/fixtures/hub/tiny-sentiment.json: the Hub's tree and revision answers, in their recorded
-// shape (research/oms-format.md §4), for a fake repo holding public/demo/tiny-sentiment at a fixed
+// shape, for a fake repo holding public/demo/tiny-sentiment at a fixed
 // commit. Rerun when the demo changes: `node --import tsx scripts/gen_hub_fixture.ts`.
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';

@@ -17,7 +17,7 @@ function run(label, command, args, env = {}) {
 
 mkdirSync('test-results', { recursive: true });
 
-// Gates (STYLE.md): each one that fails counts as one failed test, so the closing line cannot hide it.
+// Gates: each one that fails counts as one failed test, so the closing line cannot hide it.
 for (const gate of ['typecheck', 'lint', 'format:check']) {
   if (run(gate, 'npm', ['run', '-s', gate]) !== 0) {
     gateFailed = true;
@@ -26,8 +26,8 @@ for (const gate of ['typecheck', 'lint', 'format:check']) {
   }
 }
 
-// Node 20's test runner takes no globs: list the colocated unit tests of core/ and cli/ here.
-const unitFiles = ['core', 'cli'].flatMap((dir) =>
+// Node 20's test runner takes no globs: list the colocated unit tests of core/, cli/ and lib/ here.
+const unitFiles = ['core', 'cli', 'lib'].flatMap((dir) =>
   readdirSync(dir, { recursive: true })
     .filter((f) => f.endsWith('.test.ts'))
     .map((f) => `${dir}/${f}`)

@@ -14,7 +14,7 @@ export type GpuPairReducer = PairReducer & { readonly adapter: string; dispose()
 
 /**
  * 8M elements (32 MiB a side) per dispatch: within the default maxStorageBufferBindingSize (128 MiB) and
- * SwiftShader's 1 GiB maxBufferSize (research/browser-perf.md §4), large enough that per-chunk overhead
+ * SwiftShader's 1 GiB maxBufferSize, large enough that per-chunk overhead
  * (a submit and a readback) stays small, small enough that memory stays bounded.
  */
 const MAX_CHUNK_ELEMENTS = 8 << 20;

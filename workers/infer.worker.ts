@@ -1,5 +1,6 @@
 import { expose } from 'comlink';
 import type * as Ort from 'onnxruntime-web';
+import type { ExecutionProvider } from '../core/probe/types.ts';
 import { runBehaviorJob, type BehaviorProgress, type BehaviorRequest, type BehaviorResult } from './behavior-job.ts';
 
 /** onnxruntime-web is self-hosted in /ort/ (scripts/copy-ort.mjs) and loaded once, on first use. */
@@ -19,17 +20,18 @@ function loadOrt(): Promise<typeof Ort> {
   return ortReady;
 }
 
-export type ExecutionProvider = 'webgpu' | 'wasm';
+/** The providers this worker can run on: onnxruntime-web in a browser has no 'cpu' one. */
+export type BrowserExecutionProvider = Exclude<ExecutionProvider, 'cpu'>;
 
 export interface SmokeResult {
-  provider: ExecutionProvider;
+  provider: BrowserExecutionProvider;
   logits: number[];
   dims: number[];
   sessionMs: number;
   runMs: number;
 }
 
-async function runOnce(modelUrl: string, provider: ExecutionProvider, inputIds: number[]): Promise<SmokeResult> {
+async function runOnce(modelUrl: string, provider: BrowserExecutionProvider, inputIds: number[]): Promise<SmokeResult> {
   const ort = await loadOrt();
   const t0 = performance.now();
   // The whole model is fetched into memory: an ONNX session needs it (the one exception to streaming).
@@ -62,7 +64,7 @@ async function runOnce(modelUrl: string, provider: ExecutionProvider, inputIds: 
 
 const api = {
   /** Runs the model once on the given provider. Rejects (with ORT's message) if that provider cannot run it. */
-  run(modelUrl: string, provider: ExecutionProvider, inputIds: number[]): Promise<SmokeResult> {
+  run(modelUrl: string, provider: BrowserExecutionProvider, inputIds: number[]): Promise<SmokeResult> {
     const next = chain.then(() => runOnce(modelUrl, provider, inputIds));
     chain = next.catch(() => undefined);
     return next;

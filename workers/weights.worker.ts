@@ -132,31 +132,3 @@ const api = {
 
 export type WeightsWorkerApi = typeof api;
 expose(api);
-
-/**
- * Diagnostics channel beside Comlink: a plain `{ type: 'modelgate:selfTest', elements? }` message is answered with
- * `{ type: 'modelgate:selfTest', result }` (or `error`). It lets a test or a console check the GPU path
- * without Comlink's wire protocol; Comlink ignores message types it does not know.
- */
-self.addEventListener('message', (event: MessageEvent) => {
-  const data = event.data as {
-    type?: unknown;
-    elements?: number;
-    base?: { path: string; file: File }[];
-    finetune?: { path: string; file: File }[];
-    useGpu?: boolean;
-  } | null;
-  if (data?.type === 'modelgate:compare') {
-    // The same channel for a full diff of two picked folders (bench/weights.bench.ts times it).
-    api.compare(data.base ?? [], data.finetune ?? [], data.useGpu === true).then(
-      (result) => self.postMessage({ type: 'modelgate:compare', result }),
-      (error: unknown) => self.postMessage({ type: 'modelgate:compare', error: String(error) }),
-    );
-    return;
-  }
-  if (data?.type !== 'modelgate:selfTest') return;
-  api.selfTest(data.elements).then(
-    (result) => self.postMessage({ type: 'modelgate:selfTest', result }),
-    (error: unknown) => self.postMessage({ type: 'modelgate:selfTest', error: String(error) }),
-  );
-});

@@ -1,16 +1,17 @@
-import { FINDING_CODES } from './finding-codes.ts';
+import { RUN_CODES } from '../check/run-codes.ts';
+import { INTEGRITY_CODES } from '../integrity/integrity-codes.ts';
 import { PICKLE_CODES } from '../scan/pickle-codes.ts';
 import { CONTAINER_CODES } from '../scan/container-codes.ts';
 import { VALIDATOR_CODES } from '../scan/validator-codes.ts';
 import { ROUTER_CODES } from '../scan/router-codes.ts';
 import { FOLDER_CODES } from '../scan/folder-codes.ts';
 import { SIGNATURE_CODES } from '../sign/oms/signature-codes.ts';
-import { MANIFEST_CODES } from '../manifest/manifest-codes.ts';
+import { MANIFEST_CODES } from '../integrity/manifest-codes.ts';
 import { LINEAGE_CODES } from '../weights/lineage-codes.ts';
 import { PROVENANCE_CODES } from '../provenance/codes.ts';
 import { BEHAVIOR_CODES } from '../probe/behavior-codes.ts';
 import { REGISTRY_CODES } from '../registry/registry-codes.ts';
-import type { Severity } from './schema.ts';
+import type { Severity } from '../report/schema.ts';
 
 export interface DocumentedCode {
   code: string;
@@ -22,7 +23,8 @@ export interface DocumentedCode {
 /** Every code ModelGate can emit, from every catalog, sorted: the README table is made from this list. */
 export function allFindingCodes(): DocumentedCode[] {
   const keyed = [
-    FINDING_CODES,
+    RUN_CODES,
+    INTEGRITY_CODES,
     PICKLE_CODES,
     VALIDATOR_CODES,
     ROUTER_CODES,

@@ -5,8 +5,8 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
-import { loadProvenanceFixture } from './fixtures-node.ts';
-import { checkProvenance } from './check.ts';
+import { loadProvenanceFixture } from '../provenance/fixtures-node.ts';
+import { checkProvenance } from '../provenance/check.ts';
 import { HF_TO_SPDX, toCycloneDx, uuidFromDigest } from './cyclonedx.ts';
 import { ReportSchema, type Report } from '../report/schema.ts';
 

@@ -1,6 +1,6 @@
 import type { Report } from '../report/schema.ts';
-import { findSection, type Card } from './card.ts';
-import type { Provenance } from './schema.ts';
+import { findSection, type Card } from '../provenance/card.ts';
+import type { Provenance } from '../provenance/schema.ts';
 
 /**
  * The report and provenance record as a CycloneDX 1.6 ML-BOM (JSON). `metadata.component` is the model

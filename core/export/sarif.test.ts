@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import { buildReport } from './build-report.ts';
+import { assembleReport } from '../verify/assemble-report.ts';
 import { toSarif, pathToUri, SARIF_LEVEL } from './sarif.ts';
-import type { Finding } from './schema.ts';
+import type { Finding } from '../report/schema.ts';
 
 // ajv-formats is CommonJS; its default export arrives as the function or as { default }.
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ??
@@ -37,7 +37,7 @@ async function sampleReport() {
     { code: 'MG-SIG-006', severity: 'critical', file: 'dir with space/ä.json', title: 'Digest mismatch', detail: 'x' },
     { code: 'MG-RPT-001', severity: 'medium', title: 'Verification was cancelled', detail: '1 of 3 files' },
   ];
-  return buildReport({
+  return assembleReport({
     name: 'demo',
     environment: { runtime: 'node' },
     createdAt: new Date('2026-01-02T03:04:05Z'),
@@ -46,7 +46,7 @@ async function sampleReport() {
       { path: 'dir with space/ä.json', size: 3, sha256: digest },
       { path: 'unread.bin', size: 5, error: { kind: 'unreadable', message: 'EACCES' } },
     ],
-    extraFindings: findings,
+    folderFindings: findings,
   });
 }
 
@@ -111,7 +111,7 @@ test('fingerprints are stable across runs and differ between findings', async ()
 });
 
 test('a log without informationUri and without findings is still valid', async () => {
-  const report = await buildReport({
+  const report = await assembleReport({
     name: 'x',
     environment: { runtime: 'node' },
     outcomes: [{ path: 'a', size: 1, sha256: digest }],
@@ -154,11 +154,11 @@ test('every result has a location: a finding about the whole model points at REA
   // GitHub code scanning rejects a SARIF file with a result that has no location (codeql-action#1738, #2459).
   const whole: Finding = { code: 'MG-RPT-001', severity: 'medium', title: 'Verification was cancelled', detail: 'x' };
   const withFiles = async (paths: string[]) =>
-    buildReport({
+    assembleReport({
       name: 'demo',
       environment: { runtime: 'node' },
       outcomes: paths.map((path) => ({ path, size: 1, sha256: digest })),
-      extraFindings: [whole],
+      folderFindings: [whole],
     });
   const validate = sarifValidator();
   const cases: [string[], string][] = [

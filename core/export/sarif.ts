@@ -3,7 +3,7 @@
 // finding. Pure data in, pure data out: no I/O, no crypto (the fingerprints are FNV-1a, not a security
 // boundary, only a stable identity for deduplicating alerts across runs).
 import { allFindingCodes, type DocumentedCode } from './all-finding-codes.ts';
-import type { Finding, Report, Severity } from './schema.ts';
+import type { Finding, Report, Severity } from '../report/schema.ts';
 
 export const SARIF_SCHEMA_URI =
   'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';

@@ -23,7 +23,7 @@ export function sliceSource(source: ByteSource, offset: number, length: number, 
 }
 
 /** Read size for sequential walks: small enough that one decompression push stays bounded. */
-export const CHUNK = 64 << 10;
+const CHUNK = 64 << 10;
 
 /** Yields [offset, offset + length) of `source` in CHUNK pieces via random access. */
 export async function* readRange(source: ByteSource, offset: number, length: number): AsyncIterable<Uint8Array> {

@@ -1,4 +1,4 @@
-import type { HashOutcome } from '../report/integrity-check.ts';
+import type { HashOutcome } from '../hash/hash-outcome.ts';
 import { compareWithManifest, manifestUnavailable, type LocalFile, type ManifestComparison } from './compare.ts';
 import { fetchHubManifest } from './hf-tree.ts';
 import type { HubFetch } from './hub-errors.ts';

@@ -14,7 +14,7 @@ import { fixtureFetch, loadHubFixture } from './hub-fixture-node.ts';
 import type { Manifest } from './manifest.ts';
 import { sha256Manifest } from './sha256sums.ts';
 
-const DEMO = fileURLToPath(new URL('../../public/demo/tiny-sentiment/', import.meta.url));
+const DEMO = fileURLToPath(new URL('../../public/demo/tiny-sentiment', import.meta.url));
 const A = 'a'.repeat(64);
 const B = 'b'.repeat(64);
 

@@ -1,4 +1,5 @@
-import type { Check, CheckStatus, Finding } from '../report/schema.ts';
+import { makeFinding } from '../check/make-finding.ts';
+import type { Check, CheckStatus, Finding } from '../check/types.ts';
 import { MANIFEST_CODES, type ManifestCode } from './manifest-codes.ts';
 import { describeManifest, type Manifest, type ManifestEntry } from './manifest.ts';
 
@@ -10,7 +11,7 @@ export interface LocalFile {
   gitSha1?: string;
 }
 
-export interface CompareOptions {
+export interface ManifestCompareOptions {
   /** Paths that are not part of the model: the manifest file itself, model.sig, other manifests. */
   ignore?: readonly string[];
 }
@@ -38,14 +39,6 @@ type Outcome =
 const HUB_LOCAL_DIR_METADATA = '.cache/huggingface/';
 const MAX_PROBLEMS_LISTED = 20;
 
-function finding(code: ManifestCode, file: string | undefined, detail: string, evidence?: Record<string, unknown>) {
-  const { severity, title } = MANIFEST_CODES[code];
-  const f: Finding = { code, severity, title, detail };
-  if (file !== undefined) f.file = file;
-  if (evidence) f.evidence = evidence;
-  return f;
-}
-
 /**
  * Compares the model's files with a published manifest: each listed file is matched,
  * modified, missing or not comparable; each unlisted file is extra. LFS files are compared by SHA-256,
@@ -54,7 +47,7 @@ function finding(code: ManifestCode, file: string | undefined, detail: string, e
 export function compareWithManifest(
   files: readonly LocalFile[],
   manifest: Manifest,
-  options: CompareOptions = {},
+  options: ManifestCompareOptions = {},
 ): ManifestComparison {
   const label = describeManifest(manifest.source);
   const local = new Map(files.map((f) => [f.path, f]));
@@ -65,13 +58,23 @@ export function compareWithManifest(
     counts[outcome.kind] += 1;
     if (outcome.kind !== 'matched') {
       findings.push(
-        finding(OUTCOME_CODES[outcome.kind], entry.path, outcome.detail, { manifest: label, ...outcome.evidence }),
+        makeFinding(MANIFEST_CODES, OUTCOME_CODES[outcome.kind], {
+          detail: outcome.detail,
+          file: entry.path,
+          evidence: { manifest: label, ...outcome.evidence },
+        }),
       );
     }
   }
   for (const file of extraFiles(files, manifest, options)) {
     counts.extra += 1;
-    findings.push(finding('MG-INT-012', file.path, `${file.path} is not listed in ${label}.`, { manifest: label }));
+    findings.push(
+      makeFinding(MANIFEST_CODES, 'MG-INT-012', {
+        detail: `${file.path} is not listed in ${label}.`,
+        file: file.path,
+        evidence: { manifest: label },
+      }),
+    );
   }
   if (manifest.problems.length > 0) findings.push(problemsFinding(manifest));
   return { check: summaryCheck(manifest, label, counts), findings, counts };
@@ -115,7 +118,7 @@ function uncomparedReason(entry: ManifestEntry, file: LocalFile): string {
   return `The manifest gives no digest for ${entry.path}.`;
 }
 
-function extraFiles(files: readonly LocalFile[], manifest: Manifest, options: CompareOptions): LocalFile[] {
+function extraFiles(files: readonly LocalFile[], manifest: Manifest, options: ManifestCompareOptions): LocalFile[] {
   const listed = new Set(manifest.entries.map((e) => e.path));
   const ignored = new Set(options.ignore ?? []);
   if (manifest.source.kind === 'sha256sums') ignored.add(manifest.source.path);
@@ -132,7 +135,11 @@ function problemsFinding(manifest: Manifest): Finding {
   const listed = manifest.problems.slice(0, MAX_PROBLEMS_LISTED).map((p) => `line ${p.line}: ${p.message}`);
   const more = manifest.problems.length - listed.length;
   const detail = listed.join('\n') + (more > 0 ? `\n… and ${more} more` : '');
-  return finding('MG-INT-015', file, detail, { lines: manifest.problems.map((p) => p.line) });
+  return makeFinding(MANIFEST_CODES, 'MG-INT-015', {
+    detail,
+    file,
+    evidence: { lines: manifest.problems.map((p) => p.line) },
+  });
 }
 
 function summaryCheck(manifest: Manifest, label: string, counts: ComparisonCounts): Check {
@@ -162,7 +169,7 @@ export function manifestUnavailable(what: string, reason: string): ManifestCompa
   const counts: ComparisonCounts = { matched: 0, modified: 0, missing: 0, extra: 0, lfsPointer: 0, uncompared: 0 };
   return {
     check: { id: 'integrity', status: 'error', summary: `Could not compare with ${what}: ${reason}` },
-    findings: [finding('MG-INT-016', undefined, reason, { manifest: what })],
+    findings: [makeFinding(MANIFEST_CODES, 'MG-INT-016', { detail: reason, evidence: { manifest: what } })],
     counts,
   };
 }

@@ -1,15 +1,8 @@
-import type { Check, Finding, ReportFile } from './schema.ts';
-import { FINDING_CODES, type FindingCode } from './finding-codes.ts';
-
-/** What hashing one file produced: a digest, or why there is none. */
-export type HashOutcome =
-  | { path: string; size: number; sha256: string; gitSha1?: string }
-  | { path: string; size: number; error: { kind: 'unreadable' | 'changed' | 'cancelled'; message: string } };
-
-function finding(code: FindingCode, file: string | undefined, detail: string): Finding {
-  const { severity, title } = FINDING_CODES[code];
-  return { code, severity, title, detail, ...(file ? { file } : {}) };
-}
+import type { Check, Finding, ReportFile } from '../check/types.ts';
+import { makeFinding } from '../check/make-finding.ts';
+import { RUN_CODES } from '../check/run-codes.ts';
+import type { HashOutcome } from '../hash/hash-outcome.ts';
+import { INTEGRITY_CODES } from './integrity-codes.ts';
 
 /** The integrity check: fills subject.files and reports files that could not be fingerprinted. */
 export function integrityCheck(
@@ -31,15 +24,25 @@ export function integrityCheck(
     }
     files.push({ path: o.path, size: o.size, scan: { verdict: 'unverified', reason: o.error.message } });
     if (o.error.kind === 'cancelled') cancelled += 1;
-    else findings.push(finding(o.error.kind === 'changed' ? 'MG-INT-002' : 'MG-INT-001', o.path, o.error.message));
+    else
+      findings.push(
+        makeFinding(INTEGRITY_CODES, o.error.kind === 'changed' ? 'MG-INT-002' : 'MG-INT-001', {
+          file: o.path,
+          detail: o.error.message,
+        }),
+      );
   }
   if (cancelled > 0) {
-    findings.push(finding('MG-RPT-001', undefined, `${cancelled} of ${outcomes.length} files were not hashed.`));
+    findings.push(
+      makeFinding(RUN_CODES, 'MG-RPT-001', { detail: `${cancelled} of ${outcomes.length} files were not hashed.` }),
+    );
   }
   const hashed = files.filter((f) => f.sha256).length;
   if (!hasManifest) {
     findings.push(
-      finding('MG-INT-003', undefined, 'No Hub revision or SHA256SUMS was given; digests are recorded only.'),
+      makeFinding(INTEGRITY_CODES, 'MG-INT-003', {
+        detail: 'No Hub revision or SHA256SUMS was given; digests are recorded only.',
+      }),
     );
   }
   const complete = hashed === outcomes.length;

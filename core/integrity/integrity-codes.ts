@@ -1,10 +1,10 @@
-import type { Severity } from './schema.ts';
+import type { CatalogEntry } from '../check/types.ts';
 
 /**
- * Every finding code ModelGate emits, with the plain-language meaning shown to users. Codes are stable:
- * never reuse or renumber one. README.md's "Finding codes" table mirrors this list (a test checks it).
+ * The codes of the integrity check (reading and fingerprinting every file), with the plain-language meaning
+ * shown to users. Codes are stable: never reuse or renumber one.
  */
-export const FINDING_CODES = {
+export const INTEGRITY_CODES = {
   'MG-INT-001': {
     severity: 'high',
     title: 'A file could not be read',
@@ -23,11 +23,6 @@ export const FINDING_CODES = {
     explanation:
       'Each file was fingerprinted, but nothing published by the model’s author (a signature, Hub digests or SHA256SUMS) was available to compare the fingerprints with.',
   },
-  'MG-RPT-001': {
-    severity: 'medium',
-    title: 'Verification was cancelled',
-    explanation: 'The run was stopped before every file was checked; the report covers only part of the model.',
-  },
-} as const satisfies Record<string, { severity: Severity; title: string; explanation: string }>;
+} as const satisfies Record<string, CatalogEntry>;
 
-export type FindingCode = keyof typeof FINDING_CODES;
+export type IntegrityCode = keyof typeof INTEGRITY_CODES;

@@ -1,4 +1,4 @@
-import type { Severity } from '../report/schema.ts';
+import type { CatalogEntry } from '../check/types.ts';
 
 /** Finding codes of the comparison with a published manifest (MG-INT-010 … 049): Hub digests, SHA256SUMS. */
 export const MANIFEST_CODES = {
@@ -44,6 +44,6 @@ export const MANIFEST_CODES = {
     explanation:
       'The Hub listing for the requested repository and revision could not be obtained (private, gated, missing, rate-limited or unreachable), so nothing was compared.',
   },
-} as const satisfies Record<string, { severity: Severity; title: string; explanation: string }>;
+} as const satisfies Record<string, CatalogEntry>;
 
 export type ManifestCode = keyof typeof MANIFEST_CODES;

@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { FolderEvent } from '../scan/folder-findings.ts';
+import type { FolderEvent } from './folder-event.ts';
 import { hfCacheBlob, listPath, walkFolder } from './folder-walk-node.ts';
 
 /** A model folder `model/` beside an `outside/` folder, in a fresh temp dir. */

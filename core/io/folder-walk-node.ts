@@ -4,7 +4,7 @@
 import type { Stats } from 'node:fs';
 import { lstat, readdir, readlink, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
-import { errorText, type FolderEvent, type LinkScope, type SpecialType } from '../scan/folder-findings.ts';
+import { errorText, type FolderEvent, type LinkScope, type SpecialType } from './folder-event.ts';
 
 export interface WalkedFile {
   /** Path on disk, through the link when the file was reached through one. */

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { behaviorCheck } from './behavior-check.ts';
 import { BehaviorSchema, type Behavior, type BehaviorCategory } from './behavior-schema.ts';
 import { DEFAULT_BEHAVIOR_POLICY } from './policy.ts';
-import { buildReport, parseReport } from '../report/build-report.ts';
+import { parseReport } from '../report/parse-report.ts';
+import { assembleReport } from '../verify/assemble-report.ts';
 
 const category = (over: Partial<BehaviorCategory>): BehaviorCategory => ({
   category: 'general',
@@ -130,7 +131,7 @@ test('the behavior record round-trips through the schema and the report, and dri
   assert.deepEqual(BehaviorSchema.parse(JSON.parse(JSON.stringify(b))), b);
   assert.equal(BehaviorSchema.safeParse({ ...b, kind: 'gpt' }).success, false);
 
-  const report = await buildReport({
+  const report = await assembleReport({
     name: 'demo',
     environment: { runtime: 'node' },
     outcomes: [{ path: 'model.onnx', size: 1, sha256: 'a'.repeat(64) }],
@@ -148,7 +149,7 @@ test('the behavior record round-trips through the schema and the report, and dri
   bad.behavior.categories[0].baseRate = 7;
   assert.equal(parseReport(bad).ok, false);
 
-  const plain = await buildReport({
+  const plain = await assembleReport({
     name: 'demo',
     environment: { runtime: 'node' },
     outcomes: [{ path: 'model.onnx', size: 1, sha256: 'a'.repeat(64) }],

@@ -1,5 +1,6 @@
-import type { Check, Finding } from '../report/schema.ts';
-import { BEHAVIOR_CODES, type BehaviorCode } from './behavior-codes.ts';
+import { makeFinding } from '../check/make-finding.ts';
+import type { Check, Finding } from '../check/types.ts';
+import { BEHAVIOR_CODES } from './behavior-codes.ts';
 import type { Behavior, BehaviorCategory, BehaviorTrigger } from './behavior-schema.ts';
 
 /**
@@ -13,11 +14,6 @@ const ci = ([lo, hi]: readonly (number | null)[]) =>
   lo === null || hi === null || lo === undefined || hi === undefined
     ? 'CI unavailable'
     : `95% CI ${pp(lo)} to ${pp(hi)}`;
-
-function finding(code: BehaviorCode, detail: string, evidence?: Record<string, unknown>, remedy?: string): Finding {
-  const { severity, title } = BEHAVIOR_CODES[code];
-  return { code, severity, title, detail, ...(evidence ? { evidence } : {}), ...(remedy ? { remedy } : {}) };
-}
 
 function categoryDetail(c: BehaviorCategory, kind: Behavior['kind']): string {
   const baseGood = Math.round(c.baseRate * c.n);
@@ -43,10 +39,9 @@ export function behaviorCheck(behavior: Behavior): { check: Check; findings: Fin
   const confirmed = behavior.triggers.filter((t) => t.confirmed);
   for (const t of confirmed) {
     findings.push(
-      finding(
-        'MG-BEH-001',
-        triggerDetail(t),
-        {
+      makeFinding(BEHAVIOR_CODES, 'MG-BEH-001', {
+        detail: triggerDetail(t),
+        evidence: {
           token: t.token,
           slot: t.slot,
           target: t.target,
@@ -54,8 +49,9 @@ export function behaviorCheck(behavior: Behavior): { check: Check; findings: Fin
           flipRateBase: t.flipRateBase,
           ci: t.ci,
         },
-        'Do not deploy this model. Report it to its publisher, and fine-tune again from the base on data you have checked.',
-      ),
+        remedy:
+          'Do not deploy this model. Report it to its publisher, and fine-tune again from the base on data you have checked.',
+      }),
     );
   }
   const flagged = behavior.categories.filter((c) => c.flagged);
@@ -63,10 +59,9 @@ export function behaviorCheck(behavior: Behavior): { check: Check; findings: Fin
   for (const c of flagged) {
     const high = c.severity === 'high';
     findings.push(
-      finding(
-        high ? 'MG-BEH-002' : 'MG-BEH-003',
-        categoryDetail(c, behavior.kind),
-        {
+      makeFinding(BEHAVIOR_CODES, high ? 'MG-BEH-002' : 'MG-BEH-003', {
+        detail: categoryDetail(c, behavior.kind),
+        evidence: {
           category: c.category,
           n: c.n,
           baseRate: c.baseRate,
@@ -76,35 +71,33 @@ export function behaviorCheck(behavior: Behavior): { check: Check; findings: Fin
           pAdjusted: c.pAdjusted,
           flips: c.flips,
         },
-        high
+        remedy: high
           ? 'Review these probes’ answers by hand; if the change is not intended, retrain without the data that caused it or keep the base model.'
           : 'Check that the fine-tuning was meant to change this behavior.',
-      ),
+      }),
     );
   }
   const thin = behavior.categories.filter((c) => c.n < behavior.policy.minItems);
   if (thin.length > 0) {
     findings.push(
-      finding(
-        'MG-BEH-004',
-        `${thin.length} categor${thin.length === 1 ? 'y has' : 'ies have'} fewer than ${behavior.policy.minItems} items: ${thin
+      makeFinding(BEHAVIOR_CODES, 'MG-BEH-004', {
+        detail: `${thin.length} categor${thin.length === 1 ? 'y has' : 'ies have'} fewer than ${behavior.policy.minItems} items: ${thin
           .slice(0, 20)
           .map((c) => `'${c.category}' (${c.n})`)
           .join(', ')}.`,
-        { categories: thin.slice(0, 100).map((c) => c.category) },
-        'Add probe items to these categories, or merge them, to judge them.',
-      ),
+        evidence: { categories: thin.slice(0, 100).map((c) => c.category) },
+        remedy: 'Add probe items to these categories, or merge them, to judge them.',
+      }),
     );
   }
   const noise = behavior.noiseFloor;
   if (noise.flipRate > behavior.policy.maxNoiseFlipRate) {
     findings.push(
-      finding(
-        'MG-BEH-005',
-        `Two runs of the base (${noise.condition}) disagree on the top answer for ${pct(noise.flipRate)} of items, above the ${pct(behavior.policy.maxNoiseFlipRate)} expected.`,
-        { condition: noise.condition, flipRate: noise.flipRate, jsDivergence: noise.jsDivergence },
-        'Run both models on the same execution provider and batch size, or use a larger probe set.',
-      ),
+      makeFinding(BEHAVIOR_CODES, 'MG-BEH-005', {
+        detail: `Two runs of the base (${noise.condition}) disagree on the top answer for ${pct(noise.flipRate)} of items, above the ${pct(behavior.policy.maxNoiseFlipRate)} expected.`,
+        evidence: { condition: noise.condition, flipRate: noise.flipRate, jsDivergence: noise.jsDivergence },
+        remedy: 'Run both models on the same execution provider and batch size, or use a larger probe set.',
+      }),
     );
   }
   const judged = behavior.categories.length - thin.length;

@@ -10,7 +10,7 @@ import {
   triggerCandidates,
   type LineageCandidate,
 } from './triggers.ts';
-import type { BehaviorRun, ModelKind, ModelRun, ProbeSet, TriggerSearch } from './types.ts';
+import type { BehaviorRun, ModelKind, ModelRun, ProbeItem, ProbeSet, TriggerSearch, TriggerTrial } from './types.ts';
 
 /**
  * The behavioral comparison's run: never two sessions open at once. The fine-tune goes first
@@ -53,7 +53,87 @@ async function withSession<T>(open: Promise<ForwardSession>, body: (s: ForwardSe
   }
 }
 
+/** What every step of one run shares: the options, the checked labels and the probe-run settings. */
+interface RunContext {
+  opts: RunBehaviorOptions;
+  kind: ModelKind;
+  items: ProbeSet['items'];
+  labels: string[];
+  batchSize: number;
+  common: { signal?: AbortLike; now?: () => number };
+  progress(phase: BehaviorPhase): (done: number, total: number, rate: number) => void;
+}
+
+/** The fine-tune's part of the run: its clean outcomes, the trigger search and the candidates that passed screening. */
+interface FinetuneStep {
+  finetune: ModelRun;
+  search?: TriggerSearch;
+  screened: TriggerTrial[];
+}
+
 export async function runBehavior(opts: RunBehaviorOptions): Promise<BehaviorRun> {
+  const { kind, probeSet } = opts;
+  const labels = checkedLabels(opts);
+  const batchSize = Math.max(1, Math.floor(opts.batchSize));
+  const ctx: RunContext = {
+    opts,
+    kind,
+    items: probeSet.items,
+    labels,
+    batchSize,
+    common: { signal: opts.signal, now: opts.now },
+    progress:
+      (phase) =>
+      (done, total, rate): void =>
+        opts.onProgress?.(phase, done, total, rate),
+  };
+  const repeatBatch = batchSize === 1 ? 8 : 1;
+
+  // 1. Fine-tune: clean items, screening of the candidates on the screening half of the held-out items,
+  //    then the screened candidates on the confirmation half.
+  const split = splitHeldOut(ctx.items, opts.heldOutCap ?? DEFAULT_HELD_OUT_CAP);
+  const { finetune, search, screened } = await withSession(opts.openSession('finetune'), (session) =>
+    runFinetune(ctx, session, split),
+  );
+  const confirmation = search ? split.confirmation : [];
+  throwIfAborted(opts.signal);
+
+  // 2. Base: clean items, confirmation of screened candidates, and the batch-size noise floor.
+  const { base, batchRepeat } = await withSession(opts.openSession('base'), (session) =>
+    runBase(ctx, session, confirmation, screened, repeatBatch),
+  );
+
+  // 3. Or the provider noise floor: the base again, on the other execution provider in a fresh session.
+  let baseRepeat = batchRepeat;
+  let noiseFloorCondition = `batch ${repeatBatch} vs batch ${batchSize}`;
+  if (opts.noiseFloor === 'provider') {
+    baseRepeat = await withSession(opts.openSession('base', 'alternate'), (session) =>
+      runProbeItems(session, opts.baseTokenizer, kind, ctx.items, {
+        ...ctx.common,
+        batchSize,
+        onProgress: ctx.progress('noise-floor'),
+      }),
+    );
+    noiseFloorCondition = `${providerName(baseRepeat.provider)} vs ${providerName(base.provider)}`;
+  }
+  return {
+    probeset: probeSet.header,
+    kind,
+    labels,
+    items: ctx.items,
+    base,
+    baseRepeat: baseRepeat!,
+    noiseFloorCondition,
+    finetune,
+    ...(search ? { triggers: search } : {}),
+  };
+}
+
+/**
+ * Refuses a probe set and models that cannot be compared (wrong kind, no items, different tokenizers or
+ * labels, an expected label the classifier does not have) and returns the label names the run uses.
+ */
+function checkedLabels(opts: RunBehaviorOptions): string[] {
   const { kind, probeSet } = opts;
   if (probeSet.kind !== kind) throw new Error(`the probe set is for a ${probeSet.kind}, the models are a ${kind}`);
   if (probeSet.items.length === 0) throw new Error('the probe set has no items');
@@ -75,133 +155,133 @@ export async function runBehavior(opts: RunBehaviorOptions): Promise<BehaviorRun
       }
     }
   }
-  const items = probeSet.items;
-  const batchSize = Math.max(1, Math.floor(opts.batchSize));
-  const repeatBatch = batchSize === 1 ? 8 : 1;
-  const progress =
-    (phase: BehaviorPhase) =>
-    (done: number, total: number, rate: number): void =>
-      opts.onProgress?.(phase, done, total, rate);
-  const common = { signal: opts.signal, now: opts.now };
-  const budget = opts.triggerBudget ?? DEFAULT_TRIGGER_BUDGET;
+  return labels;
+}
 
-  // 1. Fine-tune: clean items, screening of the candidates on the screening half of the held-out items,
-  //    then the screened candidates on the confirmation half.
-  let finetune!: ModelRun;
-  let search: TriggerSearch | undefined;
-  let screened: TriggerSearch['trials'] = [];
-  const split = splitHeldOut(items, opts.heldOutCap ?? DEFAULT_HELD_OUT_CAP);
-  const heldOut = split.screening;
-  let confirmation = split.confirmation;
-  await withSession(opts.openSession('finetune'), async (session) => {
-    finetune = await runProbeItems(session, opts.finetuneTokenizer, kind, items, {
-      ...common,
-      batchSize,
-      onProgress: progress('finetune'),
-    });
-    const width = finetune.outcomes[0]?.distribution.length;
-    if (kind === 'classifier' && width !== labels.length) {
-      throw new Error(`the fine-tune returns ${width} logits per item but id2label names ${labels.length} labels`);
-    }
-    if (budget <= 0) return;
-    if (heldOut.length === 0) {
-      search = {
+/** The fine-tune's session: clean items, then the trigger search on the held-out halves. */
+async function runFinetune(
+  ctx: RunContext,
+  session: ForwardSession,
+  split: { screening: ProbeItem[]; confirmation: ProbeItem[] },
+): Promise<FinetuneStep> {
+  const { opts, kind, labels } = ctx;
+  const finetune = await runProbeItems(session, opts.finetuneTokenizer, kind, ctx.items, {
+    ...ctx.common,
+    batchSize: ctx.batchSize,
+    onProgress: ctx.progress('finetune'),
+  });
+  const width = finetune.outcomes[0]?.distribution.length;
+  if (kind === 'classifier' && width !== labels.length) {
+    throw new Error(`the fine-tune returns ${width} logits per item but id2label names ${labels.length} labels`);
+  }
+  return { finetune, ...(await searchTriggers(ctx, session, finetune, split)) };
+}
+
+/**
+ * The trigger search on the fine-tune: candidates screened on the screening half, then the ones that passed
+ * run on the confirmation half. No search (budget 0) leaves `search` out; no held-out item says why it was skipped.
+ */
+async function searchTriggers(
+  ctx: RunContext,
+  session: ForwardSession,
+  finetune: ModelRun,
+  split: { screening: ProbeItem[]; confirmation: ProbeItem[] },
+): Promise<Omit<FinetuneStep, 'finetune'>> {
+  const { opts, kind, items } = ctx;
+  const budget = opts.triggerBudget ?? DEFAULT_TRIGGER_BUDGET;
+  const { screening: heldOut, confirmation } = split;
+  if (budget <= 0) return { screened: [] };
+  if (heldOut.length === 0) {
+    return {
+      search: {
         heldOut: [],
         confirmation: [],
         searched: 0,
         budget,
         trials: [],
         skipped: 'no probe item has a trigger_slot',
-      };
-      return;
-    }
-    const candidates = triggerCandidates({
-      tokenizer: opts.finetuneTokenizer,
-      items,
-      lineageCandidates: opts.lineageCandidates,
-      budget,
-    });
-    const index = new Map(items.map((item, i) => [item.id, i]));
-    const clean = heldOut.map((item) => finetune.outcomes[index.get(item.id)!]!);
-    const result = await screenCandidates({
-      session,
-      tokenizer: opts.finetuneTokenizer,
-      kind,
-      heldOut,
-      clean,
-      candidates,
-      run: { ...common, batchSize },
-      onProgress: progress('trigger-screening'),
-    });
-    screened = result.screened;
-    let done = 0;
-    for (const trial of screened) {
-      throwIfAborted(opts.signal);
-      trial.finetuneConfirm = await runInserted(session, opts.finetuneTokenizer, kind, confirmation, trial.token, {
-        ...common,
-        batchSize,
-      });
-      opts.onProgress?.('trigger-confirmation', ++done, screened.length * 2, 0);
-    }
-    search = {
+      },
+      screened: [],
+    };
+  }
+  const candidates = triggerCandidates({
+    tokenizer: opts.finetuneTokenizer,
+    items,
+    lineageCandidates: opts.lineageCandidates,
+    budget,
+  });
+  const index = new Map(items.map((item, i) => [item.id, i]));
+  const clean = heldOut.map((item) => finetune.outcomes[index.get(item.id)!]!);
+  const result = await screenCandidates({
+    session,
+    tokenizer: opts.finetuneTokenizer,
+    kind,
+    heldOut,
+    clean,
+    candidates,
+    run: { ...ctx.common, batchSize: ctx.batchSize },
+    onProgress: ctx.progress('trigger-screening'),
+  });
+  await confirmTrials(ctx, session, 'finetune', confirmation, result.screened);
+  return {
+    search: {
       heldOut: heldOut.map((i) => i.id),
       confirmation: confirmation.map((i) => i.id),
       searched: candidates.length,
       budget,
       trials: result.trials,
-    };
-  });
-  if (!search) confirmation = [];
-  throwIfAborted(opts.signal);
-
-  // 2. Base: clean items, confirmation of screened candidates, and the batch-size noise floor.
-  let base!: ModelRun;
-  let baseRepeat: ModelRun | undefined;
-  await withSession(opts.openSession('base'), async (session) => {
-    base = await runProbeItems(session, opts.baseTokenizer, kind, items, {
-      ...common,
-      batchSize,
-      onProgress: progress('base'),
-    });
-    let done = screened.length;
-    for (const trial of screened) {
-      throwIfAborted(opts.signal);
-      trial.base = await runInserted(session, opts.baseTokenizer, kind, confirmation, trial.token, {
-        ...common,
-        batchSize,
-      });
-      opts.onProgress?.('trigger-confirmation', ++done, screened.length * 2, 0);
-    }
-    if (opts.noiseFloor === 'batch') {
-      baseRepeat = await runProbeItems(session, opts.baseTokenizer, kind, items, {
-        ...common,
-        batchSize: repeatBatch,
-        onProgress: progress('noise-floor'),
-      });
-    }
-  });
-  let noiseFloorCondition = `batch ${repeatBatch} vs batch ${batchSize}`;
-  if (opts.noiseFloor === 'provider') {
-    await withSession(opts.openSession('base', 'alternate'), async (session) => {
-      baseRepeat = await runProbeItems(session, opts.baseTokenizer, kind, items, {
-        ...common,
-        batchSize,
-        onProgress: progress('noise-floor'),
-      });
-    });
-    noiseFloorCondition = `${providerName(baseRepeat!.provider)} vs ${providerName(base.provider)}`;
-  }
-  return {
-    probeset: probeSet.header,
-    kind,
-    labels,
-    items,
-    base,
-    baseRepeat: baseRepeat!,
-    noiseFloorCondition,
-    finetune,
-    ...(search ? { triggers: search } : {}),
+    },
+    screened: result.screened,
   };
+}
+
+/** The base's session: clean items, the screened candidates on the confirmation half, and the batch noise floor. */
+async function runBase(
+  ctx: RunContext,
+  session: ForwardSession,
+  confirmation: readonly ProbeItem[],
+  screened: readonly TriggerTrial[],
+  repeatBatch: number,
+): Promise<{ base: ModelRun; batchRepeat?: ModelRun }> {
+  const { opts, kind, items } = ctx;
+  const base = await runProbeItems(session, opts.baseTokenizer, kind, items, {
+    ...ctx.common,
+    batchSize: ctx.batchSize,
+    onProgress: ctx.progress('base'),
+  });
+  await confirmTrials(ctx, session, 'base', confirmation, screened);
+  if (opts.noiseFloor !== 'batch') return { base };
+  const batchRepeat = await runProbeItems(session, opts.baseTokenizer, kind, items, {
+    ...ctx.common,
+    batchSize: repeatBatch,
+    onProgress: ctx.progress('noise-floor'),
+  });
+  return { base, batchRepeat };
+}
+
+/**
+ * Each screened candidate inserted into the confirmation items on one model, kept on the trial
+ * (`finetuneConfirm` or `base`). Progress counts both models' runs: the fine-tune's first, then the base's.
+ */
+async function confirmTrials(
+  ctx: RunContext,
+  session: ForwardSession,
+  which: 'finetune' | 'base',
+  confirmation: readonly ProbeItem[],
+  screened: readonly TriggerTrial[],
+): Promise<void> {
+  const tokenizer = which === 'base' ? ctx.opts.baseTokenizer : ctx.opts.finetuneTokenizer;
+  let done = which === 'base' ? screened.length : 0;
+  for (const trial of screened) {
+    throwIfAborted(ctx.opts.signal);
+    const outcomes = await runInserted(session, tokenizer, ctx.kind, confirmation, trial.token, {
+      ...ctx.common,
+      batchSize: ctx.batchSize,
+    });
+    if (which === 'base') trial.base = outcomes;
+    else trial.finetuneConfirm = outcomes;
+    ctx.opts.onProgress?.('trigger-confirmation', ++done, screened.length * 2, 0);
+  }
 }
 
 function providerName(p: string): string {

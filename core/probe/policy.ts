@@ -1,9 +1,9 @@
 import { z } from 'zod';
 
 /**
- * The thresholds of the behavioral diff. Every field is configurable; each default names its
- * source in /work/shared/research/behavior-methods.md ("§2" = Diff metrics, statistics and thresholds;
- * "§6" = Recommended design). The effective policy is stored in the Report so a reader can see the bar.
+ * The thresholds of the behavioral diff. Every field is configurable; each default says where it comes
+ * from (docs/behavior.md explains the statistics). The effective policy is stored in the Report so a
+ * reader can see the bar.
  */
 export const BehaviorPolicySchema = z.object({
   /**

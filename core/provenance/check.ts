@@ -1,7 +1,5 @@
 import { z } from 'zod';
-import type { Check, Finding, Report } from '../report/schema.ts';
-import { ReportSchema } from '../report/schema.ts';
-import { decideVerdict } from '../report/verdict.ts';
+import type { Check, Finding } from '../check/types.ts';
 import {
   CardParseError,
   frontMatterLine,
@@ -15,6 +13,7 @@ import {
 import { cardNames, isDatasetCardPath, normName, summarizeDatasetCard } from './dataset-card.ts';
 import { compareWithBase, type BaseComparison } from './base-compare.ts';
 import { PROVENANCE_CODES, PROVENANCE_REMEDIES, type ProvenanceCode } from './codes.ts';
+import { fitProvenance, oversizedFieldFinding } from './limits.ts';
 import { ProvenanceSchema, type DatasetCardSummary, type Provenance, type ProvenanceDataset } from './schema.ts';
 
 const MAX_TEXT = 64 * 1024 * 1024;
@@ -179,7 +178,11 @@ export async function checkProvenance(input: CheckProvenanceInput): Promise<Prov
   } else {
     try {
       card = parseCard(norm(cardFile.path), cardFile.text);
-      meta = modelCardMeta(card, (key) => frontMatterLine(cardFile.text, key));
+      meta = modelCardMeta(
+        card,
+        (key) => frontMatterLine(cardFile.text, key),
+        (f) => findings.push(oversizedFieldFinding(f)),
+      );
       if (!card.hasFrontMatter) {
         findings.push(
           finding(
@@ -372,6 +375,7 @@ export async function checkProvenance(input: CheckProvenanceInput): Promise<Prov
   // ---- the claim against the base model's own files ----
   let configContradicted = false;
   const modelCmp = await compareWithBase(files, baseFiles);
+  findings.push(...modelCmp.findings);
   if (modelCmp.model && provenance.model) Object.assign(provenance.model, modelCmp.model);
   else if (modelCmp.model) provenance.model = modelCmp.model;
   if (baseFiles) {
@@ -389,6 +393,7 @@ export async function checkProvenance(input: CheckProvenanceInput): Promise<Prov
     profile: score >= 85 ? 'advanced' : score >= 70 ? 'standard' : score >= 40 ? 'basic' : 'incomplete',
     missing: missing.slice(0, 200),
   };
+  findings.push(...fitProvenance(provenance, { card: card?.file, config: modelCmp.configFile }));
   const serious = findings.some((f) => f.severity === 'critical' || f.severity === 'high' || f.severity === 'medium');
   provenance.status = configContradicted ? 'fail' : serious ? 'review' : 'pass';
   const check: Check = { id: 'provenance', status: provenance.status, summary: summarize(provenance, findings) };
@@ -447,36 +452,4 @@ function summarize(p: Provenance, findings: readonly Finding[]): string {
   } else parts.push('The model card names its base, license and training data.');
   parts.push(`Documentation completeness ${p.completeness.score}/100 (${p.completeness.profile}).`);
   return parts.join(' ');
-}
-
-/** Puts a provenance record (and, when given, its check and findings) on a built report, recomputing the verdict. */
-export function withProvenance(
-  report: Report,
-  provenance: Provenance,
-  result?: { check: Check; findings: readonly Finding[] },
-): Report {
-  const next: Report = structuredCloneReport(report);
-  next.provenance = provenance;
-  if (result) {
-    next.checks = [...next.checks.filter((c) => c.id !== 'provenance'), result.check];
-    const codes = new Set(next.findings.map((f) => `${f.code}\u0000${f.file ?? ''}\u0000${f.detail}`));
-    next.findings = [
-      ...next.findings,
-      ...result.findings.filter((f) => !codes.has(`${f.code}\u0000${f.file ?? ''}\u0000${f.detail}`)),
-    ];
-    next.verdict = decideVerdict(next.checks, next.findings);
-  }
-  return ReportSchema.parse(next);
-}
-
-function structuredCloneReport(report: Report): Report {
-  return JSON.parse(JSON.stringify(report)) as Report;
-}
-
-/** For `buildReport({ extraChecks: [r.check], extraFindings: r.findings })`, then `withProvenance(report, r.provenance)`. */
-export async function provenanceCheck(
-  input: CheckProvenanceInput,
-): Promise<{ check: Check; findings: Finding[]; provenance: Provenance }> {
-  const { check, findings, provenance } = await checkProvenance(input);
-  return { check, findings, provenance };
 }

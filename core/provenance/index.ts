@@ -1,8 +1,6 @@
-/** Model card and datasheet checks, and the CycloneDX 1.6 ML-BOM export. */
+/** Model card and datasheet checks (the CycloneDX ML-BOM export is in core/export). */
 export {
   checkProvenance,
-  provenanceCheck,
-  withProvenance,
   isPinned,
   BASE_MODEL_RELATIONS,
   CheckProvenanceInputSchema,
@@ -14,13 +12,6 @@ export { parseCard, modelCardMeta, CardParseError, TEMPLATE_LEFTOVER, type Card,
 export { summarizeDatasetCard, isDatasetCardPath } from './dataset-card.ts';
 export { compareConfigs, architectureFamily } from './base-compare.ts';
 export { canonicalJson } from '../util/canonical-json.ts';
-export {
-  toCycloneDx,
-  cycloneDxLicenses,
-  uuidFromDigest,
-  type CycloneDxOptions,
-  type CycloneDxBom,
-} from './cyclonedx.ts';
 export {
   provenanceInputs,
   checkFolderProvenance,

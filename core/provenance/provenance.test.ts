@@ -3,11 +3,11 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadProvenanceFixture, PROVENANCE_FIXTURES } from './fixtures-node.ts';
-import { checkProvenance, provenanceCheck, withProvenance } from './check.ts';
+import { checkProvenance } from './check.ts';
 import { CardParseError, parseCard } from './card.ts';
 import { summarizeDatasetCard } from './dataset-card.ts';
 import { PROVENANCE_CODES } from './codes.ts';
-import { buildReport } from '../report/build-report.ts';
+import { assembleReport } from '../verify/assemble-report.ts';
 import { ReportSchema } from '../report/schema.ts';
 
 const FIXTURES = PROVENANCE_FIXTURES;
@@ -209,28 +209,22 @@ test('card sections: headings of every level, sub-sections roll up, code fences 
   assert.equal(s.kind, 'datasheet');
 });
 
-test('provenanceCheck feeds buildReport; withProvenance puts the record on the report', async () => {
-  const r = await provenanceCheck({ files: load('missing-fields') });
-  const report = await buildReport({
+test('a provenance result enters the report as a check with its record', async () => {
+  const r = await checkProvenance({ files: load('missing-fields') });
+  const report = await assembleReport({
     name: 'acme/sentiment-mini',
     outcomes: [],
     environment: { runtime: 'node' },
     createdAt: new Date('2026-01-01T00:00:00Z'),
-    extraChecks: [r.check],
-    extraFindings: r.findings,
+    results: [{ check: r.check, findings: r.findings, record: { provenance: r.provenance } }],
   });
+  assert.equal(report.checks.filter((c) => c.id === 'provenance').length, 1);
   assert.equal(report.checks.find((c) => c.id === 'provenance')?.status, 'review');
   assert.equal(report.verdict, 'review');
-  const withRecord = withProvenance(report, r.provenance);
-  assert.deepEqual(withRecord.provenance, r.provenance);
-  assert.equal(ReportSchema.parse(withRecord).provenance?.status, 'review');
-
-  const bare = await buildReport({ name: 'm', outcomes: [], environment: { runtime: 'node' } });
-  const merged = withProvenance(bare, r.provenance, r);
-  assert.equal(merged.checks.filter((c) => c.id === 'provenance').length, 1);
-  assert.equal(merged.checks.find((c) => c.id === 'provenance')?.status, 'review');
-  assert.equal(merged.findings.length, bare.findings.length + r.findings.length);
-  assert.equal(merged.verdict, 'review');
+  assert.deepEqual(report.provenance, r.provenance);
+  assert.equal(ReportSchema.parse(report).provenance?.status, 'review');
+  const bare = await assembleReport({ name: 'm', outcomes: [], environment: { runtime: 'node' } });
+  assert.equal(report.findings.length, bare.findings.length + r.findings.length);
 });
 
 test('bad input is rejected at the boundary', async () => {

@@ -1,4 +1,4 @@
-import type { Check, Finding } from '../report/schema.ts';
+import type { Check, Finding } from '../check/types.ts';
 import type { BehaviorRun, ModelRun, ProbeItem } from '../probe/types.ts';
 import { analyzeBehavior } from '../probe/analyze.ts';
 import { behaviorCheck } from '../probe/behavior-check.ts';

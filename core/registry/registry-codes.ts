@@ -1,4 +1,4 @@
-import type { FindingCodeInfo } from '../scan/types.ts';
+import type { CatalogEntry } from '../check/types.ts';
 
 /**
  * Finding codes of the comparison with a version saved in this browser's registry. Behavior
@@ -35,6 +35,6 @@ export const REGISTRY_CODES = {
     explanation:
       'One side has no fingerprint for this file (it could not be read then or now), so it is neither confirmed nor refuted.',
   },
-} satisfies Record<string, FindingCodeInfo>;
+} satisfies Record<string, CatalogEntry>;
 
 export type RegistryCode = keyof typeof REGISTRY_CODES;

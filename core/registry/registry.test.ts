@@ -43,7 +43,7 @@ function entry(patch: Partial<RegistryEntry> = {}): RegistryEntry {
 }
 
 test('compareWithEntry: identical files give one info finding', () => {
-  const c = compareWithEntry(entry(), report(FILES));
+  const c = compareWithEntry(entry(), report(FILES).subject.files);
   assert.deepEqual(
     c.findings.map((f) => f.code),
     ['MG-INT-100'],
@@ -58,7 +58,7 @@ test('compareWithEntry: a changed digest is high, added and removed files are me
     { path: 'model.safetensors', size: 100, sha256: hex('d') },
     { path: 'extra.bin', size: 1, sha256: hex('e') },
   ];
-  const c = compareWithEntry(entry(), report(now));
+  const c = compareWithEntry(entry(), report(now).subject.files);
   assert.deepEqual(c.changed, ['model.safetensors']);
   assert.deepEqual(c.added, ['extra.bin']);
   assert.deepEqual(c.removed, ['README.md']);
@@ -73,7 +73,7 @@ test('compareWithEntry: a changed digest is high, added and removed files are me
 
 test('compareWithEntry: a file without a digest on one side cannot be compared unless its size differs', () => {
   const now = [{ path: 'config.json', size: 10 }, { path: 'model.safetensors', size: 99 }, FILES[2]!];
-  const codes = compareWithEntry(entry(), report(now)).findings.map((f) => `${f.code} ${f.file}`);
+  const codes = compareWithEntry(entry(), report(now).subject.files).findings.map((f) => `${f.code} ${f.file}`);
   assert.deepEqual(codes, ['MG-INT-104 config.json', 'MG-INT-101 model.safetensors']);
 });
 

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildReport } from './build-report.ts';
+import { assembleReport } from '../verify/assemble-report.ts';
 import { applyPolicy, parsePolicy, PolicyError } from './policy.ts';
-import type { FileScan } from './scan-check.ts';
+import type { FileScan } from '../scan/scan-check.ts';
 import type { Behavior } from '../probe/behavior-schema.ts';
 import { DEFAULT_BEHAVIOR_POLICY } from '../probe/policy.ts';
 
@@ -20,7 +20,7 @@ function suspiciousReport() {
       } as FileScan['outcome'],
     },
   ];
-  return buildReport({
+  return assembleReport({
     name: 'demo',
     environment: { runtime: 'node' },
     outcomes: [{ path: 'model.pkl', size: 4, sha256: digest }],
@@ -87,7 +87,7 @@ test('ignore and severity overrides recompute the check that the findings decide
 });
 
 test('a check in error keeps its status: a policy cannot hide that a file was not read', async () => {
-  const report = await buildReport({
+  const report = await assembleReport({
     name: 'demo',
     environment: { runtime: 'node' },
     outcomes: [{ path: 'x', size: 1, error: { kind: 'unreadable', message: 'EACCES' } }],
@@ -127,7 +127,7 @@ function unsafeBehaviorReport() {
     policy: DEFAULT_BEHAVIOR_POLICY,
     itemsPerSecond: { base: 20, finetune: 19 },
   };
-  return buildReport({
+  return assembleReport({
     name: 'demo',
     environment: { runtime: 'node' },
     outcomes: [{ path: 'model.onnx', size: 4, sha256: digest }],

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildReport, parseReport } from './build-report.ts';
+import { parseReport } from './parse-report.ts';
+import { assembleReport } from '../verify/assemble-report.ts';
 import { decideVerdict } from './verdict.ts';
 import type { Check, Finding } from './schema.ts';
 
@@ -8,7 +9,7 @@ const digest = 'a'.repeat(64);
 const env = { runtime: 'node' as const };
 
 function validReport() {
-  return buildReport({
+  return assembleReport({
     name: 'demo',
     environment: env,
     outcomes: [
@@ -31,7 +32,7 @@ test('a fully hashed model passes integrity, lists files sorted, and says which 
 });
 
 test('an unreadable file makes the integrity check error and the verdict review', async () => {
-  const report = await buildReport({
+  const report = await assembleReport({
     name: 'demo',
     environment: env,
     outcomes: [
@@ -47,7 +48,7 @@ test('an unreadable file makes the integrity check error and the verdict review'
 });
 
 test('a cancelled run is reported as such, never as a pass', async () => {
-  const report = await buildReport({
+  const report = await assembleReport({
     name: 'demo',
     environment: env,
     outcomes: [{ path: 'x', size: 1, error: { kind: 'cancelled', message: 'cancelled' } }],
@@ -105,7 +106,7 @@ test('the root digest is SHA-256 of the sorted sha256sum listing, and absent whe
   const report = await validReport();
   const listing = `${digest}  a.json\n${digest}  b.bin\n`;
   assert.equal(report.subject.rootDigest, createHash('sha256').update(listing).digest('hex'));
-  const partial = await buildReport({
+  const partial = await assembleReport({
     name: 'p',
     environment: env,
     outcomes: [{ path: 'x', size: 1, error: { kind: 'unreadable', message: 'no' } }],
@@ -117,7 +118,7 @@ test('a link report keeps all rows of a small model and states how many rows of 
   const { reportForLink } = await import('./link-report.ts');
   const small = await validReport();
   assert.deepEqual(reportForLink(small), small);
-  const big = await buildReport({
+  const big = await assembleReport({
     name: 'sharded',
     environment: env,
     outcomes: Array.from({ length: 200 }, (_, i) => ({ path: `shard-${i}`, size: 1, sha256: digest })),
@@ -130,15 +131,15 @@ test('a link report keeps all rows of a small model and states how many rows of 
 });
 
 test('a manifest comparison replaces "no manifest", and a modified file fails the report', async () => {
-  const { compareWithManifest } = await import('../manifest/compare.ts');
-  const { sha256Manifest } = await import('../manifest/sha256sums.ts');
+  const { compareWithManifest } = await import('../integrity/compare.ts');
+  const { sha256Manifest } = await import('../integrity/sha256sums.ts');
   const manifest = sha256Manifest(`${digest}  a.json\n${'b'.repeat(64)}  b.bin\n`, 'SHA256SUMS');
   const outcomes = [
     { path: 'a.json', size: 1, sha256: digest },
     { path: 'b.bin', size: 2, sha256: digest },
   ];
   const comparison = compareWithManifest(outcomes, manifest);
-  const report = await buildReport({ name: 'm', environment: env, outcomes, manifest: comparison });
+  const report = await assembleReport({ name: 'm', environment: env, outcomes, manifest: comparison });
   assert.equal(report.verdict, 'fail');
   assert.equal(report.checks.find((c) => c.id === 'integrity')?.status, 'fail');
   assert.ok(!report.findings.some((f) => f.code === 'MG-INT-003'));
@@ -148,7 +149,7 @@ test('a manifest comparison replaces "no manifest", and a modified file fails th
 test('a link keeps the lineage verdict and the most changed tensors of a big model', async () => {
   const { reportForLink, MAX_TENSORS_IN_LINK } = await import('./link-report.ts');
   const tensors = Array.from({ length: 300 }, (_, i) => ({ name: `layer.${i}`, relChange: i / 1000, cosine: 0.99 }));
-  const report = await buildReport({
+  const report = await assembleReport({
     name: 'big',
     environment: env,
     outcomes: [{ path: 'a', size: 1, sha256: digest }],

@@ -2,13 +2,15 @@ import { z } from 'zod';
 import { LineageSchema } from '../weights/lineage-schema.ts';
 import { ProvenanceSchema } from '../provenance/schema.ts';
 import { BehaviorSchema } from '../probe/behavior-schema.ts';
+import * as checkTypes from '../check/types.ts';
+import { CHECK_IDS, CHECK_STATUSES, SCAN_VERDICTS, SEVERITIES, VERDICTS } from '../check/types.ts';
 
 /** The Report: one versioned JSON document, validated wherever it is read. */
 export const REPORT_SCHEMA_ID = 'modelgate.report/v1';
 
 const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'expected 64 lowercase hex characters');
 
-export const ScanVerdictSchema = z.enum(['benign', 'suspicious', 'malicious', 'invalid', 'unverified']);
+export const ScanVerdictSchema = z.enum(SCAN_VERDICTS);
 
 export const ReportFileSchema = z.object({
   path: z.string().min(1).max(4096),
@@ -18,8 +20,8 @@ export const ReportFileSchema = z.object({
   scan: z.object({ verdict: ScanVerdictSchema, reason: z.string().max(2000).optional() }).optional(),
 });
 
-export const CheckIdSchema = z.enum(['integrity', 'signature', 'scan', 'behavior', 'lineage', 'provenance']);
-export const CheckStatusSchema = z.enum(['pass', 'review', 'fail', 'skipped', 'error']);
+export const CheckIdSchema = z.enum(CHECK_IDS);
+export const CheckStatusSchema = z.enum(CHECK_STATUSES);
 
 export const CheckSchema = z.object({
   id: CheckIdSchema,
@@ -27,7 +29,7 @@ export const CheckSchema = z.object({
   summary: z.string().max(2000),
 });
 
-export const SeveritySchema = z.enum(['critical', 'high', 'medium', 'low', 'info']);
+export const SeveritySchema = z.enum(SEVERITIES);
 
 export const FindingSchema = z.object({
   code: z.string().regex(/^MG-(INT|SIG|SCAN|BEH|LIN|PROV|RPT)-\d{3}$/),
@@ -41,7 +43,7 @@ export const FindingSchema = z.object({
   reference: z.string().max(500).optional(),
 });
 
-export const VerdictSchema = z.enum(['pass', 'review', 'fail']);
+export const VerdictSchema = z.enum(VERDICTS);
 
 export const ReportSchema = z.object({
   schema: z.literal(REPORT_SCHEMA_ID),
@@ -62,17 +64,22 @@ export const ReportSchema = z.object({
   verdict: VerdictSchema,
   checks: z.array(CheckSchema),
   findings: z.array(FindingSchema),
-  // Filled by later checks; kept open here and narrowed by the issues that add them.
+  // The records of the checks that compare with a base model or read the model card, when they ran.
   behavior: BehaviorSchema.optional(),
   lineage: LineageSchema.optional(),
   provenance: ProvenanceSchema.optional(),
 });
 
 export type Report = z.infer<typeof ReportSchema>;
-export type ReportFile = z.infer<typeof ReportFileSchema>;
-export type Check = z.infer<typeof CheckSchema>;
-export type CheckId = z.infer<typeof CheckIdSchema>;
-export type CheckStatus = z.infer<typeof CheckStatusSchema>;
-export type Finding = z.infer<typeof FindingSchema>;
-export type Severity = z.infer<typeof SeveritySchema>;
-export type Verdict = z.infer<typeof VerdictSchema>;
+export type { Check, CheckId, CheckStatus, Finding, ReportFile, Severity, Verdict } from '../check/types.ts';
+
+// The leaf types of core/check and these schemas describe the same shapes: a change to one alone fails
+// the type check here.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const inStep: [
+  Same<z.infer<typeof CheckSchema>, checkTypes.Check>,
+  Same<z.infer<typeof FindingSchema>, checkTypes.Finding>,
+  Same<z.infer<typeof VerdictSchema>, checkTypes.Verdict>,
+  Same<z.infer<typeof ReportFileSchema>, checkTypes.ReportFile>,
+] = [true, true, true, true];
+void inStep;

@@ -1,7 +1,7 @@
 import type { Check, Finding, Verdict } from './schema.ts';
 
 /**
- * : fail on any critical finding; review on a high or medium finding, or on a check that
+ * The verdict rule: fail on any critical finding; review on a high or medium finding, or on a check that
  * failed, errored or needs review; pass otherwise. A check that fails without a critical finding is a
  * bug in that check, so it still cannot pass.
  */

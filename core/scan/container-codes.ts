@@ -1,4 +1,5 @@
-import type { FindingCodeInfo, ScanContext, ScanFinding, ScanVerdict } from './types.ts';
+import type { ScanContext, ScanFinding, ScanVerdict } from './types.ts';
+import type { CatalogEntry } from '../check/types.ts';
 import type { ByteSource } from '../io/byte-source.ts';
 
 /**
@@ -6,7 +7,7 @@ import type { ByteSource } from '../io/byte-source.ts';
  * containers.
  * Codes are stable: never renumber or reuse one. `verdict` is what the finding alone makes the file.
  */
-export interface ContainerCodeInfo extends FindingCodeInfo {
+export interface ContainerCodeInfo extends CatalogEntry {
   code: string;
   verdict: ScanVerdict;
   reference?: string;
@@ -296,14 +297,6 @@ export function containerFinding(
   const finding: ScanFinding = { code: info.code, severity: info.severity, title: info.title, detail, ...extra };
   if (info.reference) finding.reference = info.reference;
   return finding;
-}
-
-/** Verdict a finding alone implies (unknown codes — other catalogs — imply nothing). */
-export function verdictOfFinding(finding: ScanFinding): ScanVerdict {
-  for (const info of Object.values(CONTAINER_CODES) as ContainerCodeInfo[]) {
-    if (info.code === finding.code) return info.verdict;
-  }
-  return 'benign';
 }
 
 /** "outer.zip!inner/data.pkl": findings name members from the top file down. */

@@ -1,5 +1,6 @@
 import type { ByteSource } from '../io/byte-source.ts';
-import { containerFinding, memberPath, verdictOfFinding, type ContainerCode } from './container-codes.ts';
+import { containerFinding, memberPath, type ContainerCode } from './container-codes.ts';
+import { verdictOfFinding } from './finding-verdict.ts';
 import { VERDICT_ORDER, type ScanContext, type ScanFinding, type ScanOutcome, type ScanVerdict } from './types.ts';
 
 /**

@@ -17,7 +17,7 @@ interface Label {
 }
 const { files } = JSON.parse(readFileSync(join(corpus, 'labels.json'), 'utf8')) as { files: Label[] };
 
-// The whole published-technique corpus (scripts/gen_scan_fixtures.py, research/scanner-techniques.md §4):
+// The whole published-technique corpus (scripts/gen_scan_fixtures.py, techniques of docs/scanner.md):
 // every file gets the verdict its label allows, through the same entry point as the portal and the CLI.
 for (const label of files) {
   test(`corpus ${label.path} → ${[label.expect].flat().join(' | ')}`, async () => {

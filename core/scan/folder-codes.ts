@@ -1,4 +1,4 @@
-import type { FindingCodeInfo } from './types.ts';
+import type { CatalogEntry } from '../check/types.ts';
 
 /**
  * Finding codes of reading the model folder itself (MG-SCAN-910 … 929, in the router's range): links,
@@ -72,6 +72,6 @@ export const FOLDER_CODES = {
     explanation:
       'The signature records that the signer did not allow symbolic links, so OpenSSF model_signing would refuse to verify this folder. ModelGate followed the links and compared what they point to with the signature; each link is named in its own finding.',
   },
-} as const satisfies Record<string, FindingCodeInfo>;
+} as const satisfies Record<string, CatalogEntry>;
 
 export type FolderCode = keyof typeof FOLDER_CODES;

@@ -1,9 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildReport } from '../report/build-report.ts';
-import type { HashOutcome } from '../report/integrity-check.ts';
-import type { FileScan } from '../report/scan-check.ts';
-import { hfBlobEvents, withFolderEvents, type FolderEvent } from './folder-findings.ts';
+import { assembleReport } from '../verify/assemble-report.ts';
+import type { HashOutcome } from '../hash/hash-outcome.ts';
+import type { FileScan } from './scan-check.ts';
+import { hfBlobEvents, withFolderEvents } from './folder-findings.ts';
+import type { FolderEvent } from '../io/folder-event.ts';
 
 const SHA = 'a'.repeat(64);
 const benign = (path: string): FileScan => ({ path, outcome: { format: 'pickle', verdict: 'benign', findings: [] } });
@@ -15,11 +16,11 @@ async function report(events: FolderEvent[], paths = ['model.bin']) {
     paths.map(benign),
     events,
   );
-  return buildReport({
+  return assembleReport({
     name: 'm',
     outcomes: folder.outcomes,
     ...(folder.scans ? { scans: folder.scans } : {}),
-    extraFindings: folder.findings,
+    folderFindings: folder.findings,
     environment: { runtime: 'node' },
   });
 }

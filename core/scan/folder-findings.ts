@@ -1,26 +1,11 @@
 // What reading a model folder met besides plain files (links, special files, unreadable entries), and how
 // it enters the report: the CLI's walk and the portal's drop listing both describe the folder this way.
-import type { HashOutcome } from '../report/integrity-check.ts';
-import type { FileScan } from '../report/scan-check.ts';
-import type { Finding } from '../report/schema.ts';
+import type { HashOutcome } from '../hash/hash-outcome.ts';
+import type { FileScan } from './scan-check.ts';
+import type { Finding } from '../check/types.ts';
 import { FOLDER_CODES, type FolderCode } from './folder-codes.ts';
 import { worstVerdict, type ScanFinding } from './types.ts';
-
-export type SpecialType = 'named pipe (FIFO)' | 'socket' | 'character device' | 'block device' | 'unknown file type';
-
-/** Where a followed link leads: the same folder, the same Hugging Face repository cache, or elsewhere. */
-export type LinkScope = 'inside' | 'repo-cache' | 'outside';
-
-export type FolderEvent =
-  | { kind: 'link'; path: string; target: string; scope: LinkScope; directory: boolean }
-  | { kind: 'dangling'; path: string; target: string; error: string }
-  | { kind: 'loop'; path: string; target: string; circle: boolean }
-  | { kind: 'special'; path: string; type: SpecialType }
-  | { kind: 'unreadable'; path: string; error: string }
-  | { kind: 'blob-mismatch'; path: string; blob: string; algorithm: 'SHA-256' | 'git blob SHA-1'; actual: string }
-  | { kind: 'blob-unchecked'; path: string; blob: string }
-  | { kind: 'empty'; path: string }
-  | { kind: 'links-not-signed'; path: string; links: string[] };
+import { errorText, type FolderEvent, type LinkScope } from '../io/folder-event.ts';
 
 /** Entries that gave no content at all: they take the place of a file that could not be checked. */
 type Refused = Extract<FolderEvent, { kind: 'dangling' | 'special' | 'unreadable' }>;
@@ -113,11 +98,6 @@ function refusedScan(e: Refused): FileScan {
     path: e.path,
     outcome: { format: 'unknown', verdict: 'unverified', reason: finding.title, findings: [finding] },
   };
-}
-
-/** `EACCES: permission denied, open '…'` → the OS error as the system words it. */
-export function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /** A folder event that belongs to no file's scan, as a report finding. */

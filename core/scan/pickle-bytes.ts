@@ -1,6 +1,6 @@
 import { gunzipSync, unzlibSync } from 'fflate';
 import type { PValue } from '../formats/pickle/values.ts';
-import { decodeBase64 } from '../sign/base64.ts';
+import { decodeBase64 } from '../util/base64.ts';
 
 /**
  * The bytes a value stands for when the loader computes them from constants: how a pickle passes bytes to

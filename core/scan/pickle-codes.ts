@@ -1,4 +1,5 @@
-import type { FindingCodeInfo, ScanVerdict } from './types.ts';
+import type { ScanVerdict } from './types.ts';
+import type { CatalogEntry } from '../check/types.ts';
 
 /**
  * Finding codes of the pickle scanner (MG-SCAN-001 … 099, core/scan/README.md). Stable: never renumber
@@ -161,7 +162,7 @@ export const PICKLE_CODES = {
     explanation:
       'It stores a function under the name of a method (append, keys, read…) on an object; the unpickler or the library code that receives the object calls that name, so the stored function runs. Ordinary checkpoints never do this.',
   },
-} as const satisfies Record<string, FindingCodeInfo>;
+} as const satisfies Record<string, CatalogEntry>;
 
 export type PickleCode = keyof typeof PICKLE_CODES;
 

@@ -1,4 +1,4 @@
-import type { FindingCodeInfo } from './types.ts';
+import type { CatalogEntry } from '../check/types.ts';
 
 /** Finding codes of the router (MG-SCAN-900 … 999): routing, budgets, scanner failures. */
 export const ROUTER_CODES = {
@@ -32,4 +32,4 @@ export const ROUTER_CODES = {
     explanation:
       'Python pickle loaders (torch.load, pickle.load, joblib.load) start executing a file from its first byte whatever its format. Here they would read on past the part the scanner follows, so what they would run is unknown.',
   },
-} as const satisfies Record<string, FindingCodeInfo>;
+} as const satisfies Record<string, CatalogEntry>;

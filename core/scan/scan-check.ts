@@ -1,5 +1,5 @@
-import type { Check, Finding, ReportFile } from './schema.ts';
-import type { ScanFinding, ScanOutcome, ScanVerdict } from '../scan/types.ts';
+import type { Check, Finding, ReportFile } from '../check/types.ts';
+import type { ScanFinding, ScanOutcome, ScanVerdict } from './types.ts';
 
 export interface FileScan {
   path: string;

@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { asm, scanBytes, type Asm } from './pickle/assemble.test-helper.ts';
+import { asm, type Asm } from '../formats/pickle/assemble.test-helper.ts';
+import { scanBytes } from './scan-bytes.test-helper.ts';
 
 /** A joblib NumpyArrayWrapper as NumpyPickler writes it: NEWOBJ + BUILD(state) then raw bytes (technique 14). */
 function wrapper(a: Asm, dtype: string, shape: number[], withAlignment: boolean): Asm {

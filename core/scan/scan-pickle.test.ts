@@ -2,7 +2,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { asm, osSystemPickle, scanBytes } from '../formats/pickle/assemble.test-helper.ts';
+import { asm, osSystemPickle } from '../formats/pickle/assemble.test-helper.ts';
+import { scanBytes } from './scan-bytes.test-helper.ts';
 import { looksLikePickle } from './scan-pickle.ts';
 import type { ScanOutcome } from './types.ts';
 
@@ -488,7 +489,7 @@ describe('stream structure (techniques 9, 10, 16, 17, 22, 33)', () => {
   it('op budget exhaustion gives unverified', async () => {
     const a = asm().proto(2);
     for (let i = 0; i < 200; i++) a.op('NONE').op('POP');
-    const ctx = (await import('../formats/pickle/assemble.test-helper.ts')).testContext();
+    const ctx = (await import('./scan-bytes.test-helper.ts')).testContext();
     ctx.budget.maxPickleOps = 50;
     assert.equal((await scanBytes(a.stop().build(), ctx)).verdict, 'unverified');
   });

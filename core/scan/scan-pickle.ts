@@ -2,7 +2,7 @@ import { memorySource, type ByteSource } from '../io/byte-source.ts';
 import { emulate, type EmulationResult } from '../formats/pickle/emulator.ts';
 import { HIGHEST_PROTOCOL } from '../formats/pickle/opcodes.ts';
 import type { CallValue, PValue } from '../formats/pickle/values.ts';
-import { PICKLE_CODE_VERDICTS, type PickleCode } from './pickle-codes.ts';
+import { verdictOfFinding } from './finding-verdict.ts';
 import { finding, pickleFindings } from './pickle-findings.ts';
 import { isContainerResult, judge } from './pickle-rules.ts';
 import { constantBytes } from './pickle-bytes.ts';
@@ -198,7 +198,7 @@ async function scanNestedPayloads(pickles: readonly EmulationResult[], ctx: Scan
 }
 
 function verdictOf(findings: readonly ScanFinding[], pickles: readonly EmulationResult[]): ScanOutcome['verdict'] {
-  const verdicts = findings.map((f) => PICKLE_CODE_VERDICTS[f.code as PickleCode] ?? 'suspicious');
+  const verdicts = findings.map((f) => verdictOfFinding(f));
   if (!pickles.some((p) => p.completed)) {
     // Nothing loadable: invalid unless something executed before the error (then its findings decide).
     const stopped = pickles.some((p) => p.budgetExceeded);
@@ -229,7 +229,7 @@ export async function scanPickle(source: ByteSource, ctx: ScanContext): Promise<
   }
   const verdict = verdictOf(findings, scan.pickles);
   const worst = [...findings]
-    .filter((f) => PICKLE_CODE_VERDICTS[f.code as PickleCode] !== 'benign')
+    .filter((f) => verdictOfFinding(f) !== 'benign')
     .sort((a, b) => REASON_ORDER.indexOf(a.severity) - REASON_ORDER.indexOf(b.severity))[0];
   const member = ctx.memberPath || undefined;
   return {
@@ -250,7 +250,7 @@ function plainReadingFindings(bytes: Uint8Array, joblib: StreamScan, ctx: ScanCo
   const plain = scanPickleBytes(bytes, ctx, false);
   const seen = new Set(joblib.findings.map((f) => `${f.code}@${f.offset ?? ''}`));
   return plain.findings.filter(
-    (f) => PICKLE_CODE_VERDICTS[f.code as PickleCode] === 'malicious' && !seen.has(`${f.code}@${f.offset ?? ''}`),
+    (f) => verdictOfFinding(f) === 'malicious' && !seen.has(`${f.code}@${f.offset ?? ''}`),
   );
 }
 

@@ -1,5 +1,5 @@
 import type { ByteSource } from '../io/byte-source.ts';
-import type { Severity } from '../report/schema.ts';
+import type { Severity } from '../check/types.ts';
 
 /**
  * Contract between the format readers (core/formats), the scan rules (core/scan) and the router.
@@ -7,7 +7,8 @@ import type { Severity } from '../report/schema.ts';
  */
 
 /** Per-file verdict. */
-export type ScanVerdict = 'benign' | 'suspicious' | 'malicious' | 'invalid' | 'unverified';
+export type { ScanVerdict } from '../check/types.ts';
+import type { ScanVerdict } from '../check/types.ts';
 
 /** Worst first, for combining the verdicts of a file's members: a malicious member makes the file malicious. */
 export const VERDICT_ORDER: readonly ScanVerdict[] = ['malicious', 'invalid', 'suspicious', 'unverified', 'benign'];
@@ -19,14 +20,6 @@ export function worstVerdict(verdicts: Iterable<ScanVerdict>): ScanVerdict {
 }
 
 /** One entry of a finding-code catalog. Codes are stable: never renumber or reuse one. */
-export interface FindingCodeInfo {
-  severity: Severity;
-  /** Plain language for non-engineers. */
-  title: string;
-  /** One or two sentences: what it means and why it matters. */
-  explanation: string;
-}
-
 export interface ScanFinding {
   /** `MG-SCAN-NNN`, from a catalog (see codes ranges in core/scan/README.md). */
   code: string;

@@ -1,9 +1,10 @@
-import type { FindingCodeInfo, ScanFinding } from './types.ts';
+import type { ScanFinding } from './types.ts';
+import type { CatalogEntry } from '../check/types.ts';
 
 /**
  * Finding codes of the non-pickle validators (safetensors, GGUF, ONNX, Keras/HDF5): MG-SCAN-200 … 299
  * (core/scan/README.md). Codes are stable: never renumber or reuse one. Techniques 34–38 of
- * shared/research/scanner-techniques.md.
+ * published scanner bypasses (docs/scanner.md).
  */
 export const VALIDATOR_CODES = {
   // safetensors (technique 38)
@@ -211,7 +212,7 @@ export const VALIDATOR_CODES = {
     title: 'The Keras configuration is too large to check',
     explanation: 'The configuration exceeds the scan budget, so the model is not called clean.',
   },
-} satisfies Record<string, FindingCodeInfo>;
+} satisfies Record<string, CatalogEntry>;
 
 export type ValidatorCode = keyof typeof VALIDATOR_CODES;
 
@@ -221,7 +222,7 @@ export function validatorFinding(
   detail: string,
   extra: Partial<Omit<ScanFinding, 'code' | 'severity' | 'title' | 'detail'>> = {},
 ): ScanFinding {
-  const info: FindingCodeInfo = VALIDATOR_CODES[code];
+  const info: CatalogEntry = VALIDATOR_CODES[code];
   return { code, severity: info.severity, title: info.title, detail, ...extra };
 }
 

@@ -1,9 +1,11 @@
 import type { ScanContext, ScanFinding, ScanOutcome, ScanVerdict } from './types.ts';
 import { worstVerdict } from './types.ts';
+import { verdictOfFinding } from './finding-verdict.ts';
 import type { ValidatorCode } from './validator-codes.ts';
 
 /** What each validator finding does to the file's verdict. Unlisted codes are "invalid". */
-const VERDICT_OF: Partial<Record<ValidatorCode, ScanVerdict>> = {
+/** What each validator code makes of a file on its own; a code not listed makes it invalid. */
+export const VALIDATOR_CODE_VERDICTS: Partial<Record<ValidatorCode, ScanVerdict>> = {
   'MG-SCAN-229': 'malicious',
   'MG-SCAN-230': 'suspicious',
   'MG-SCAN-231': 'unverified',
@@ -21,10 +23,6 @@ const VERDICT_OF: Partial<Record<ValidatorCode, ScanVerdict>> = {
   'MG-SCAN-269': 'malicious',
   'MG-SCAN-270': 'unverified',
 };
-
-export function verdictOfFinding(f: ScanFinding): ScanVerdict {
-  return VERDICT_OF[f.code as ValidatorCode] ?? 'invalid';
-}
 
 /**
  * Verdict = the worst verdict any finding implies; benign only when no finding implies otherwise.

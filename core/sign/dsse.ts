@@ -1,7 +1,7 @@
 // DSSE v1 (github.com/secure-systems-lab/dsse, protocol.md): the envelope and its
 // Pre-Authentication Encoding, the exact bytes that are signed. OMS (model signing) uses the same PAE.
 import { z } from 'zod';
-import { isCanonicalBase64 } from './base64.ts';
+import { isCanonicalBase64 } from '../util/base64.ts';
 
 const utf8 = new TextEncoder();
 

@@ -1,7 +1,7 @@
 // Public key identity. The fingerprint is SHA-256 over the SPKI DER bytes (DESIGN §3), the same bytes a
 // link carries, so the viewer can compare it against pinned trusted signers without re-encoding the key.
-import { decodeBase64, encodeBase64 } from './base64.ts';
-import { asBufferSource } from './buffer-source.ts';
+import { decodeBase64, encodeBase64 } from '../util/base64.ts';
+import { asBufferSource } from '../util/buffer-source.ts';
 
 export async function fingerprintHex(spki: Uint8Array): Promise<string> {
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', asBufferSource(spki)));

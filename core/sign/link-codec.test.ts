@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { test } from 'node:test';
 import { deflateSync } from 'fflate';
-import { encodeBase64Url } from './base64.ts';
+import { encodeBase64Url } from '../util/base64.ts';
 import { decodeFragment, encodeFragment, MAX_INFLATED_BYTES } from './link-codec.ts';
 import { signPayload, type SignedBundle } from './report-signature.ts';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { decodeBase64, encodeBase64 } from './base64.ts';
+import { decodeBase64, encodeBase64 } from '../util/base64.ts';
 import { p1363ToDer } from './ecdsa-der.ts';
 import { fingerprintHex } from './fingerprint.ts';
 import { REPORT_PAYLOAD_TYPE, signPayload, verifyBundle, type SignedBundle } from './report-signature.ts';

@@ -2,8 +2,8 @@
 // The bundle is self-contained: whoever holds it can verify it; trust in the signer is decided elsewhere
 // by comparing the fingerprint with pinned keys.
 import { z } from 'zod';
-import { decodeBase64, encodeBase64, isCanonicalBase64 } from './base64.ts';
-import { asBufferSource } from './buffer-source.ts';
+import { decodeBase64, encodeBase64, isCanonicalBase64 } from '../util/base64.ts';
+import { asBufferSource } from '../util/buffer-source.ts';
 import { envelopeSchema, pae, type Envelope } from './dsse.ts';
 import { derToP1363, p1363ToDer } from './ecdsa-der.ts';
 import { fingerprintHex } from './fingerprint.ts';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { encodeBase64 } from './base64.ts';
+import { encodeBase64 } from '../util/base64.ts';
 import { fingerprintHex } from './fingerprint.ts';
 import { decodeFragment, encodeFragment } from './link-codec.ts';
 import { signPayload } from './report-signature.ts';

@@ -3,7 +3,7 @@
 // payload as a Report with its own schema (core/report), which this module deliberately does not import.
 import { decodeFragment } from './link-codec.ts';
 import { verifyBundle } from './report-signature.ts';
-import { decodeBase64 } from './base64.ts';
+import { decodeBase64 } from '../util/base64.ts';
 
 export type LinkVerification =
   | { status: 'malformed'; reason: string }

@@ -1,6 +1,6 @@
 // Small byte helpers (hex digests, SHA-256, comparisons), written for the OMS verifier and signer and shared
 // by the rest of core (tokenizer and base-config fingerprints).
-import { asBufferSource } from '../buffer-source.ts';
+import { asBufferSource } from './buffer-source.ts';
 
 export function toHex(bytes: Uint8Array): string {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');

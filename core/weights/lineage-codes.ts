@@ -1,4 +1,4 @@
-import type { FindingCodeInfo } from '../scan/types.ts';
+import type { CatalogEntry } from '../check/types.ts';
 
 /** Finding codes of the weight comparison with a claimed base: MG-LIN-001 … */
 export const LINEAGE_CODES = {
@@ -26,6 +26,6 @@ export const LINEAGE_CODES = {
     explanation:
       'They are stored in a type the comparison does not read (quantized GGUF blocks, integer tensors, ONNX initializers), so the verdict rests on the other tensors.',
   },
-} satisfies Record<string, FindingCodeInfo>;
+} satisfies Record<string, CatalogEntry>;
 
 export type LineageCode = keyof typeof LINEAGE_CODES;

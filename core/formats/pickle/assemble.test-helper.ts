@@ -1,7 +1,4 @@
 import { OPCODES } from './opcodes.ts';
-import { memorySource } from '../../io/byte-source.ts';
-import { defaultBudget, type ScanContext, type ScanOutcome } from '../../scan/types.ts';
-import { scanPickle } from '../../scan/scan-pickle.ts';
 
 /** A tiny pickle assembler for hand-built test vectors (payloads are inert bytes; nothing is loaded). */
 const CODE = new Map(OPCODES.map((o) => [o.name, o.code]));
@@ -63,23 +60,6 @@ export class Asm {
 }
 
 export const asm = (): Asm => new Asm();
-
-/** A context whose nested scans recurse into scanPickle (the router is someone else's file). */
-export function testContext(depth = 0): ScanContext {
-  const budget = defaultBudget();
-  const ctx: ScanContext = {
-    depth,
-    budget,
-    memberPath: '',
-    scanNested: (src, name) => scanPickle(src, { ...ctx, depth: ctx.depth + 1, memberPath: name }),
-    scanPickle: (src, name) => scanPickle(src, { ...ctx, depth: ctx.depth + 1, memberPath: name }),
-  };
-  return ctx;
-}
-
-export function scanBytes(bytes: Uint8Array, ctx = testContext()): Promise<ScanOutcome> {
-  return scanPickle(memorySource('t.pkl', bytes), ctx);
-}
 
 /** The canonical payload: os.system('echo pwned') via GLOBAL + REDUCE (protocol 2). */
 export function osSystemPickle(proto = 2): Uint8Array {

@@ -25,7 +25,7 @@ export const DEFAULT_RENDER_LIMITS: RenderLimits = {
 const BUILTIN_MODULES = new Set(['builtins', '__builtin__']);
 
 /** Python's repr of a str, single-quoted, truncated with an ellipsis. */
-export function pyStr(s: string, max = DEFAULT_RENDER_LIMITS.maxStringChars): string {
+export function pyRepr(s: string, max = DEFAULT_RENDER_LIMITS.maxStringChars): string {
   const cut = s.length > max ? s.slice(0, max) : s;
   let body = '';
   for (const c of cut) body += escapeChar(c);
@@ -96,7 +96,7 @@ class Renderer {
       case 'float':
         return pyFloat(v.v);
       case 'str':
-        return pyStr(v.v, this.limits.maxStringChars);
+        return pyRepr(v.v, this.limits.maxStringChars);
       case 'bytes': {
         const b = pyBytes(v.v, this.limits.maxStringChars);
         return v.bytearray ? `bytearray(${b})` : b;

@@ -1,7 +1,7 @@
 /**
  * Pickle gadgets: callables that run code, resolve arbitrary names, touch files, processes or the network
  * when a pickle is loaded. Used to EXPLAIN a malicious verdict; anything not on the allowlist is already
- * suspicious. Data, with a source per entry (research/scanner-techniques.md §4 items 23–33).
+ * suspicious. Data, with a source per entry (docs/scanner.md, techniques 23–33).
  * `names: '*'` covers the whole module and its submodules.
  */
 
@@ -16,7 +16,7 @@ export interface DenyEntry {
   /** The entry covers attributes reached THROUGH `module` (pathlib.Path.write_text), not `module` itself. */
   membersOnly?: boolean;
   family: GadgetFamily;
-  /** Technique number in research/scanner-techniques.md §4. */
+  /** Technique number in the scanner's technique list (docs/scanner.md). */
   technique: number;
   /** Advisory id or URL. */
   source: string;

@@ -2,7 +2,7 @@
 // the CA root(s). Each link is matched by issuer name AND signature, because in the real vectors the
 // leaf and the intermediate share the subject CN=intermediate-ca (a name-only builder loops).
 import { id_kp_codeSigning, anyExtendedKeyUsage } from '@peculiar/asn1-x509';
-import { bytesEqual } from './bytes.ts';
+import { bytesEqual } from '../../util/bytes.ts';
 import {
   basicConstraintsCa,
   extendedKeyUsages,

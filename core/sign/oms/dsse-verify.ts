@@ -2,8 +2,8 @@
 // protocol.md). ECDSA hash follows the curve (P-256→SHA-256, P-384→SHA-384: oms-format.md §1).
 import { pae } from '../dsse.ts';
 import { derToP1363, type EcCurve } from '../ecdsa-der.ts';
-import { asBufferSource } from '../buffer-source.ts';
-import { concatBytes, utf8 } from './bytes.ts';
+import { asBufferSource } from '../../util/buffer-source.ts';
+import { concatBytes, utf8 } from '../../util/bytes.ts';
 
 export const CURVE_HASH: Record<EcCurve, string> = { 'P-256': 'SHA-256', 'P-384': 'SHA-384' };
 

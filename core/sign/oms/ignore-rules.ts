@@ -1,5 +1,5 @@
 // Which local files a signature does not cover, as model_signing decides it on verify
-// (research/oms-format.md §1 "Ignore rules"): the git files at the model root only, the recorded
+// (model_signing's ignore rules): the git files at the model root only, the recorded
 // serialization.ignore_paths, verify-time ignore paths, and the signature file itself.
 
 /** model_signing's default ignores; matched only as top-level entries (`sub/.git/x` is NOT ignored). */

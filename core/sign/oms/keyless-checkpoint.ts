@@ -1,8 +1,8 @@
 // Rekor checkpoint: a signed note (golang.org/x/mod/sumdb/note, C2SP tlog-checkpoint) — body
 // "origin\nsize\nbase64(root)\n[extensions]", a blank line, then "— name base64(keyhint[4] ‖ sig)" lines.
 // The log signs the body text; the key hint is the first 4 bytes of the log id (SHA-256 of the SPKI).
-import { decodeBase64, isCanonicalBase64 } from '../base64.ts';
-import { bytesEqual, utf8 } from './bytes.ts';
+import { decodeBase64, isCanonicalBase64 } from '../../util/base64.ts';
+import { bytesEqual, utf8 } from '../../util/bytes.ts';
 import { verifyLogSignature } from './keyless-log-key.ts';
 import type { TransparencyLogKey } from './keyless-trusted-root.ts';
 

@@ -3,7 +3,7 @@
 // or the legacy 1.3.6.1.4.1.57264.1.1 holding the raw string).
 import { AsnConvert } from '@peculiar/asn1-schema';
 import { id_ce_subjectAltName, SubjectAlternativeName } from '@peculiar/asn1-x509';
-import { strictUtf8 } from './bytes.ts';
+import { strictUtf8 } from '../../util/bytes.ts';
 import { derElement, findExtension, type ParsedCertificate } from './x509-cert.ts';
 
 const OID_ISSUER_V2 = '1.3.6.1.4.1.57264.1.8';

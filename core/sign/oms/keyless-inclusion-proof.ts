@@ -1,6 +1,6 @@
 // RFC 6962 / RFC 9162 §2.1.3.2 Merkle inclusion proof: from leaf hash SHA-256(0x00 ‖ entry body)
 // along the audit path to the root hash the log committed to.
-import { bytesEqual, concatBytes, sha256 } from './bytes.ts';
+import { bytesEqual, concatBytes, sha256 } from '../../util/bytes.ts';
 
 export async function leafHash(body: Uint8Array): Promise<Uint8Array> {
   return sha256(concatBytes([new Uint8Array([0]), body]));

@@ -1,6 +1,6 @@
 // Signatures made by a transparency or CT log key from the trusted root: ECDSA P-256 (Rekor v1, CT
 // logs; DER signatures) or Ed25519 (Rekor v2 checkpoints).
-import { asBufferSource } from '../buffer-source.ts';
+import { asBufferSource } from '../../util/buffer-source.ts';
 import { derToP1363 } from '../ecdsa-der.ts';
 import type { TransparencyLogKey } from './keyless-trusted-root.ts';
 import { importEcKey } from './x509-cert.ts';

@@ -2,8 +2,8 @@
 // spec.payloadHash = SHA-256 of the payload, and the one signature = the envelope's, with the Fulcio leaf
 // (PEM, base64) as verifier. Other kinds/versions are not checked here, so they are not accepted.
 import { z } from 'zod';
-import { decodeBase64 } from '../base64.ts';
-import { bytesEqual, sha256Hex, strictUtf8 } from './bytes.ts';
+import { decodeBase64 } from '../../util/base64.ts';
+import { bytesEqual, sha256Hex, strictUtf8 } from '../../util/bytes.ts';
 import type { TlogEntry } from './keyless-tlog-entry.ts';
 import { pemCertificates } from './x509-cert.ts';
 

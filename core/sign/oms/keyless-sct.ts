@@ -3,7 +3,7 @@
 // issuer's key hash. At least one SCT must verify with a CT log key from the trusted root.
 import { AsnConvert } from '@peculiar/asn1-schema';
 import { Extensions, TBSCertificate } from '@peculiar/asn1-x509';
-import { bytesEqual, concatBytes, sha256 } from './bytes.ts';
+import { bytesEqual, concatBytes, sha256 } from '../../util/bytes.ts';
 import { verifyLogSignature } from './keyless-log-key.ts';
 import { inRange, type TransparencyLogKey } from './keyless-trusted-root.ts';
 import { derElement, findExtension, type ParsedCertificate } from './x509-cert.ts';

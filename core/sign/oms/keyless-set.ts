@@ -1,7 +1,7 @@
 // Rekor v1 signed entry timestamp (inclusionPromise): the log's signature over the canonical JSON
 // (RFC 8785: sorted keys, no whitespace) {"body","integratedTime","logID" (hex),"logIndex"}. It is what
 // makes integratedTime trustworthy.
-import { utf8, toHex } from './bytes.ts';
+import { utf8, toHex } from '../../util/bytes.ts';
 import { verifyLogSignature } from './keyless-log-key.ts';
 import type { TlogEntry } from './keyless-tlog-entry.ts';
 import type { TransparencyLogKey } from './keyless-trusted-root.ts';

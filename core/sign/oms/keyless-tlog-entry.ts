@@ -1,7 +1,7 @@
 // One Rekor entry of a Sigstore bundle (dev.sigstore.rekor.v1.TransparencyLogEntry, protobuf-JSON:
 // int64 as decimal strings, bytes as base64).
 import { z } from 'zod';
-import { decodeBase64, isCanonicalBase64 } from '../base64.ts';
+import { decodeBase64, isCanonicalBase64 } from '../../util/base64.ts';
 
 const b64 = z.string().refine(isCanonicalBase64, { message: 'must be canonical standard base64' });
 const int64 = z.union([z.string().regex(/^(?:0|[1-9][0-9]{0,17})$/), z.number().int().nonnegative()]).transform(BigInt);

@@ -1,8 +1,8 @@
 // Sigstore trusted root (protobuf-JSON of dev.sigstore.trustroot.v1.TrustedRoot): the Fulcio CA chains,
 // the Rekor (tlogs) and CT log (ctlogs) keys, each with the time range it may be used for.
 import { z } from 'zod';
-import { decodeBase64, isCanonicalBase64 } from '../base64.ts';
-import { bytesEqual, sha256 } from './bytes.ts';
+import { decodeBase64, isCanonicalBase64 } from '../../util/base64.ts';
+import { bytesEqual, sha256 } from '../../util/bytes.ts';
 
 const b64 = z.string().refine(isCanonicalBase64, { message: 'must be canonical standard base64' });
 const validFor = z.object({ start: z.string().optional(), end: z.string().optional() }).optional();

@@ -1,4 +1,4 @@
-// Sigstore keyless (Fulcio certificate + Rekor entry): research/oms-format.md §2 steps 2–9, offline
+// Sigstore keyless (Fulcio certificate + Rekor entry): the Sigstore verification steps, offline
 // against a trusted root the user gives. Every step must pass; what cannot be checked here is
 // "not verifiable" (MG-SIG-010), never valid. The DSSE signature itself (step 5) is verified by
 // verifyModel with the key this returns.
@@ -12,7 +12,7 @@ import { verifyEmbeddedSct } from './keyless-sct.ts';
 import { verifySet } from './keyless-set.ts';
 import { parseTlogEntry, type TlogEntry } from './keyless-tlog-entry.ts';
 import { inRange, parseTrustedRoot, type TrustedRoot } from './keyless-trusted-root.ts';
-import { bytesEqual } from './bytes.ts';
+import { bytesEqual } from '../../util/bytes.ts';
 import type { OmsTrust } from './result.ts';
 import { SignerError, type ResolvedSigner } from './signer-key.ts';
 import { importEcKey, parseCertificate, type ParsedCertificate } from './x509-cert.ts';

@@ -1,6 +1,6 @@
 // Turns the signed resource list into an expected manifest, rejecting what model_signing would never
 // write: unsafe paths, duplicates, unknown digest algorithms, malformed shard names (OMS spec v1.0
-// §Resources; research/oms-format.md §1 "files" / "shards").
+// §Resources; model_signing writes "files" and "shards").
 import { StatementError, type OmsStatement, type Resource } from './statement.ts';
 
 export interface Shard {

@@ -3,10 +3,10 @@
 // (oms-format.md §1): compact bundle JSON, publicKey.hint = SHA-256 of the PEM text, keyid "",
 // tlogEntries [], DER signature, payload = Statement pretty-printed with 2-space indentation.
 import { pae } from '../dsse.ts';
-import { encodeBase64 } from '../base64.ts';
+import { encodeBase64 } from '../../util/base64.ts';
 import { p1363ToDer } from '../ecdsa-der.ts';
-import { asBufferSource } from '../buffer-source.ts';
-import { utf8 } from './bytes.ts';
+import { asBufferSource } from '../../util/buffer-source.ts';
+import { utf8 } from '../../util/bytes.ts';
 import { DEFAULT_IGNORES, ignoreRules, matchIgnore } from './ignore-rules.ts';
 import { keyHint } from './signer-key.ts';
 import { checkSafePath } from './resources.ts';

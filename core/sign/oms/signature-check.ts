@@ -1,6 +1,6 @@
 // Turns an OMS result into the Report's `signature` check and its findings, for
 // buildReport's extraChecks / extraFindings.
-import type { Check, Finding } from '../../report/schema.ts';
+import type { Check, Finding } from '../../check/types.ts';
 import type { OmsProblem, OmsResult } from './result.ts';
 import { SIGNATURE_CODES } from './signature-codes.ts';
 
@@ -32,17 +32,5 @@ export function signatureCheck(result: OmsResult): { check: Check; findings: Fin
   return {
     check: { id: 'signature', status, summary: summary(result).slice(0, 2000) },
     findings: result.problems.map(problemFinding),
-  };
-}
-
-/** When verification itself crashed (a bug or an unreadable input): an error, never a pass. */
-export function signatureErrorCheck(message: string): { check: Check; findings: Finding[] } {
-  return {
-    check: {
-      id: 'signature',
-      status: 'error',
-      summary: `Signature verification failed to run: ${message}`.slice(0, 2000),
-    },
-    findings: [],
   };
 }

@@ -1,4 +1,4 @@
-import type { FindingCodeInfo } from '../../scan/types.ts';
+import type { CatalogEntry } from '../../check/types.ts';
 
 /**
  * Finding codes of OpenSSF Model Signing verification (MG-SIG-001 …),  Codes are stable:
@@ -98,6 +98,6 @@ export const SIGNATURE_CODES = {
     title: 'A signed file could not be read',
     explanation: 'This file could not be read to compare it with the signature, so it is unverified.',
   },
-} as const satisfies Record<string, FindingCodeInfo>;
+} as const satisfies Record<string, CatalogEntry>;
 
 export type SignatureCode = keyof typeof SIGNATURE_CODES;

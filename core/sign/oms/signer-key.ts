@@ -2,7 +2,7 @@
 // `key` — the user's PEM, checked against the bundle's hint; `certificate` — the leaf of a chain to the
 // user's CA. Each returns the key plus what to show as "who signed".
 import { pemToSpki, spkiToPem } from '../fingerprint.ts';
-import { sha256Hex, utf8 } from './bytes.ts';
+import { sha256Hex, utf8 } from '../../util/bytes.ts';
 import type { VerificationMaterial } from './bundle.ts';
 import { verifyChain } from './certificate-chain.ts';
 import type { EcPublicKey } from './dsse-verify.ts';

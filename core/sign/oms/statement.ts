@@ -1,7 +1,7 @@
 // The signed payload: an in-toto Statement v1 with the OMS predicate (OMS spec v1.0 §Statement,
-// research/oms-format.md §1), or the legacy model_signing 0.2 "Digests/v0.1" shape (one subject per file).
+// model_signing 1.x), or the legacy model_signing 0.2 "Digests/v0.1" shape (one subject per file).
 import { z } from 'zod';
-import { concatBytes, fromHex, sha256Hex, strictUtf8 } from './bytes.ts';
+import { concatBytes, fromHex, sha256Hex, strictUtf8 } from '../../util/bytes.ts';
 
 export const STATEMENT_TYPE = 'https://in-toto.io/Statement/v1';
 export const PAYLOAD_TYPE = 'application/vnd.in-toto+json';

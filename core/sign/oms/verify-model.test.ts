@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { memorySource } from '../../io/byte-source.ts';
 import { createSha256Node } from '../../hash/sha256-node.ts';
-import { encodeBase64 } from '../base64.ts';
+import { encodeBase64 } from '../../util/base64.ts';
 import { pae } from '../dsse.ts';
 import { derToP1363, p1363ToDer } from '../ecdsa-der.ts';
 import { spkiToPem } from '../fingerprint.ts';

@@ -18,7 +18,7 @@ import {
   type OmsStatement,
 } from './statement.ts';
 
-export interface VerifyOptions {
+export interface OmsVerifyOptions {
   /** Verify-time ignore paths (model_signing --ignore-paths), relative to the model root. */
   ignorePaths?: readonly string[];
   /** Unsigned files become info findings instead of failing the check (model_signing --ignore_unsigned_files). */
@@ -31,7 +31,7 @@ export interface VerifyModelInput {
   signature: Uint8Array;
   model: ModelInput;
   trust: OmsTrust;
-  options?: VerifyOptions;
+  options?: OmsVerifyOptions;
 }
 
 function stop(method: OmsMethod, stage: OmsStage, problems: OmsProblem[], extra: Partial<OmsResult> = {}): OmsResult {

@@ -13,10 +13,10 @@ import {
   SubjectPublicKeyInfo,
   type Extension,
 } from '@peculiar/asn1-x509';
-import { asBufferSource } from '../buffer-source.ts';
-import { decodeBase64 } from '../base64.ts';
+import { asBufferSource } from '../../util/buffer-source.ts';
+import { decodeBase64 } from '../../util/base64.ts';
 import { derToP1363, type EcCurve } from '../ecdsa-der.ts';
-import { bytesEqual } from './bytes.ts';
+import { bytesEqual } from '../../util/bytes.ts';
 import type { EcPublicKey } from './dsse-verify.ts';
 
 export interface ParsedCertificate {

@@ -1,0 +1,54 @@
+import type { Finding } from '../check/types.ts';
+import type { HashOutcome } from '../hash/hash-outcome.ts';
+import { integrityCheck } from '../integrity/integrity-check.ts';
+import { behaviorCheck } from '../probe/behavior-check.ts';
+import type { Behavior } from '../probe/behavior-schema.ts';
+import { buildReport, type ReportCheckResult } from '../report/build-report.ts';
+import type { Report } from '../report/schema.ts';
+import { scanCheck, type FileScan } from '../scan/scan-check.ts';
+import { lineageCheck } from '../weights/lineage-check.ts';
+import type { Lineage } from '../weights/lineage-schema.ts';
+
+/** What the checks of one verification produced, before it becomes a Report. */
+export interface CheckedModel {
+  name: string;
+  environment: Report['environment'];
+  createdAt?: Date;
+  /** Hashing: one outcome per file (the integrity check lists the subject's files from these). */
+  outcomes: readonly HashOutcome[];
+  /** The comparison with a published manifest (Hub revision, SHA256SUMS), part of the integrity check. */
+  manifest?: ReportCheckResult;
+  /** What reading the folder met (links, refused entries) that belongs to no file's scan. */
+  folderFindings?: readonly Finding[];
+  /** Scan results per file; absent when the scan did not run. */
+  scans?: readonly FileScan[];
+  lineage?: Lineage;
+  behavior?: Behavior;
+  /** Any other check's result (signature, provenance, an error result of a check that broke). */
+  results?: readonly ReportCheckResult[];
+}
+
+/** Every check's result in one list, then the Report (core/report/build-report.ts decides the verdict). */
+export async function assembleReport(model: CheckedModel): Promise<Report> {
+  const integrity = integrityCheck(model.outcomes, model.manifest !== undefined);
+  const results: ReportCheckResult[] = [];
+  // The manifest's summary leads: "matches the Hub revision" says more than "all files were read".
+  if (model.manifest) results.push(model.manifest);
+  results.push({ check: integrity.check, findings: [...integrity.findings, ...(model.folderFindings ?? [])] });
+  let files = integrity.files;
+  if (model.scans) {
+    const scan = scanCheck(model.scans);
+    results.push({ check: scan.check, findings: scan.findings });
+    files = files.map(scan.annotate);
+  }
+  if (model.lineage) results.push({ ...lineageCheck(model.lineage), record: { lineage: model.lineage } });
+  if (model.behavior) results.push({ ...behaviorCheck(model.behavior), record: { behavior: model.behavior } });
+  results.push(...(model.results ?? []));
+  return buildReport({
+    name: model.name,
+    environment: model.environment,
+    files,
+    results,
+    ...(model.createdAt ? { createdAt: model.createdAt } : {}),
+  });
+}
