@@ -249,9 +249,7 @@ function plainReadingFindings(bytes: Uint8Array, joblib: StreamScan, ctx: ScanCo
   if (!joblib.pickles.some((p) => p.joblibArrays > 0)) return [];
   const plain = scanPickleBytes(bytes, ctx, false);
   const seen = new Set(joblib.findings.map((f) => `${f.code}@${f.offset ?? ''}`));
-  return plain.findings.filter(
-    (f) => verdictOfFinding(f) === 'malicious' && !seen.has(`${f.code}@${f.offset ?? ''}`),
-  );
+  return plain.findings.filter((f) => verdictOfFinding(f) === 'malicious' && !seen.has(`${f.code}@${f.offset ?? ''}`));
 }
 
 /** Distinct imports, as written in the stream, for the reviewer and for comparison with a real loader's. */
