@@ -24,6 +24,8 @@ export interface CheckedModel {
   scans?: readonly FileScan[];
   lineage?: Lineage;
   behavior?: Behavior;
+  /** Findings of the behavior check from elsewhere (drift against a saved behavioral baseline). */
+  behaviorFindings?: readonly Finding[];
   /** Any other check's result (signature, provenance, an error result of a check that broke). */
   results?: readonly ReportCheckResult[];
 }
@@ -42,7 +44,11 @@ export async function assembleReport(model: CheckedModel): Promise<Report> {
     files = files.map(scan.annotate);
   }
   if (model.lineage) results.push({ ...lineageCheck(model.lineage), record: { lineage: model.lineage } });
-  if (model.behavior) results.push({ ...behaviorCheck(model.behavior), record: { behavior: model.behavior } });
+  if (model.behavior) {
+    const checked = behaviorCheck(model.behavior);
+    const findings = [...checked.findings, ...(model.behaviorFindings ?? [])];
+    results.push({ check: checked.check, findings, record: { behavior: model.behavior } });
+  }
   results.push(...(model.results ?? []));
   return buildReport({
     name: model.name,

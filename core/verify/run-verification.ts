@@ -3,22 +3,20 @@ import type { HashOutcome } from '../hash/hash-outcome.ts';
 import { checkManifest, GIT_SHA1_MAX_BYTES } from '../integrity/check-manifest.ts';
 import { integrityCheck } from '../integrity/integrity-check.ts';
 import { analyzeBehavior } from '../probe/analyze.ts';
-import { behaviorCheck } from '../probe/behavior-check.ts';
 import type { Behavior } from '../probe/behavior-schema.ts';
 import { checkFolderProvenance } from '../provenance/inputs.ts';
 import type { Card } from '../provenance/card.ts';
 import { behaviorDrift, sameProbes } from '../registry/behavior-drift.ts';
 import { compareWithEntry, type EntryComparison } from '../registry/compare-entry.ts';
 import type { RegistryEntry } from '../registry/schema.ts';
-import { buildReport, type ReportCheckResult } from '../report/build-report.ts';
 import type { Report } from '../report/schema.ts';
 import { folderReportFinding, withFolderEvents } from '../scan/folder-findings.ts';
-import { scanCheck } from '../scan/scan-check.ts';
 import { signatureCheck } from '../sign/oms/signature-check.ts';
-import { lineageCheck } from '../weights/lineage-check.ts';
 import type { BehaviorOutcome, LineageOutcome, VerifyCapabilities } from './capabilities.ts';
 import { driftFinding } from './capabilities.ts';
 import { attempt, type Attempt } from './check-error.ts';
+import { assembleReport } from './assemble-report.ts';
+import type { ReportCheckResult } from '../report/build-report.ts';
 
 /** Everything one verification produced: the Report, and what the pages show beside it. */
 export interface Verification {
@@ -99,36 +97,24 @@ export async function runVerification(caps: VerifyCapabilities): Promise<Verific
     : failedOr(await attempt('provenance', () => provenanceResult(caps), signal), results);
   stopIfCancelled(signal);
 
-  const integrity = integrityCheck(folder.outcomes, manifest !== undefined);
-  let files = integrity.files;
-  const scan = folder.scans ? scanCheck(folder.scans) : undefined;
-  if (scan) files = files.map(scan.annotate);
-
   caps.onStep?.('registry');
   const saved = caps.savedVersion ? await caps.savedVersion(subject.name).catch(() => undefined) : undefined;
-  const registry = saved ? compareWithEntry(saved, files) : undefined;
+  // The saved version is matched by path and digest, which the integrity check's file list carries.
+  const registry = saved ? compareWithEntry(saved, integrityCheck(folder.outcomes).files) : undefined;
   const drift = saved && behavior ? driftAgainst(saved, behavior) : undefined;
 
-  const ordered: ReportCheckResult[] = [
-    ...(manifest ? [manifest] : []),
-    {
-      check: integrity.check,
-      findings: [...integrity.findings, ...folder.findings, ...(registry?.findings ?? [])],
-    },
-    ...(scan ? [{ check: scan.check, findings: scan.findings }] : []),
-    ...(lineage ? [{ ...lineageCheck(lineage.lineage), record: { lineage: lineage.lineage } }] : []),
-    ...(behavior ? [behaviorResult(behavior.behavior, drift?.findings ?? [])] : []),
-    ...(signature ? [signature] : []),
-    ...(provenance ? [provenance.result] : []),
-    ...results,
-  ];
   const executionProvider =
     behavior?.behavior.executionProvider ?? lineage?.executionProvider ?? caps.environment.executionProvider;
-  const report = await buildReport({
+  const report = await assembleReport({
     name: subject.name,
     environment: { ...caps.environment, ...(executionProvider ? { executionProvider } : {}) },
-    files,
-    results: ordered,
+    outcomes: folder.outcomes,
+    ...(manifest ? { manifest } : {}),
+    folderFindings: [...folder.findings, ...(registry?.findings ?? [])],
+    ...(folder.scans ? { scans: folder.scans } : {}),
+    ...(lineage ? { lineage: lineage.lineage } : {}),
+    ...(behavior ? { behavior: behavior.behavior, behaviorFindings: drift?.findings ?? [] } : {}),
+    results: [...(signature ? [signature] : []), ...(provenance ? [provenance.result] : []), ...results],
   });
   const link = caps.signLink ? await signedLink(caps.signLink, report) : {};
   return {
@@ -152,11 +138,6 @@ async function runBehavior(
   const outcome = await caps.behavior!(lineage?.candidates);
   if ('skipped' in outcome) return outcome;
   return { ...outcome, behavior: outcome.behavior ?? analyzeBehavior(outcome.run) };
-}
-
-function behaviorResult(behavior: Behavior, driftFindings: readonly Finding[]): ReportCheckResult {
-  const checked = behaviorCheck(behavior);
-  return { check: checked.check, findings: [...checked.findings, ...driftFindings], record: { behavior } };
 }
 
 /** The run's outputs against the saved version's behavioral baseline, when it has one on the same probes. */
