@@ -52,7 +52,7 @@ function Progress({ state, onCancel }: { state: Extract<CompareState, { phase: '
   );
 }
 
-/** The Compare page: is this fine-tune derived from the base it names, and does it behave like it? (issues #5, #6) */
+/** The Compare page: is this fine-tune derived from the base it names, and does it behave like it? */
 export function CompareScreen() {
   const c = useCompare();
   const { state } = c;

@@ -24,7 +24,7 @@ export function VerdictCard({ report }: { report: Report }) {
   const ran = report.checks.filter((c) => c.status !== 'skipped');
   const skipped = report.checks.filter((c) => c.status === 'skipped');
   return (
-    <section data-testid="verdict-card" className={`rounded-xl border-2 p-6 ${style.box}`}>
+    <section id="verdict" tabIndex={-1} data-testid="verdict-card" className={`rounded-xl border-2 p-6 ${style.box}`}>
       <div className="flex items-center gap-3">
         <span data-testid="verdict" className={`rounded px-3 py-1 text-lg font-bold text-white ${style.badge}`}>
           {style.label}
