@@ -34,6 +34,9 @@ test('modelgate hash <dir> --json prints a valid Report whose digests equal sha2
   for (const [digest, path] of expected) assert.equal(got.get(path!), digest, path);
   assert.equal(parsed.report.subject.name, 'tiny-sentiment');
   assert.equal(parsed.report.environment.runtime, 'node');
+  // Exit 0 says every file was read; the verdict still says nothing was scanned.
+  assert.equal(parsed.report.verdict, 'review');
+  assert.equal(parsed.report.checks.find((c) => c.id === 'scan')?.status, 'skipped');
 });
 
 test('modelgate exits 64 (usage) with a message for a missing path and an unknown command', () => {

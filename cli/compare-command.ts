@@ -223,7 +223,7 @@ export function baseComparison(
 }
 
 /**
- * `modelgate compare <finetune-dir> --base <base-dir>`: hashes the fine-tune (the report's subject),
+ * `modelgate compare <finetune-dir> --base <base-dir>`: hashes and scans the fine-tune (the report's subject),
  * streams both models tensor by tensor through the CPU reducer (core/weights/pair-stats.ts) and, when
  * both folders hold an ONNX model and a tokenizer, runs the behavioral comparison.
  * `code` is the worse of the lineage exit code and the report verdict.
@@ -234,8 +234,10 @@ export async function compareCommand(
   options: CompareOptions = {},
 ): Promise<{ report: Report; verdict: LineageVerdict; code: number; run?: BehaviorRun }> {
   const subject = await diskSubject([finetunePath]);
+  // The fine-tune is scanned as `verify` scans it: a comparison that passed without the scan would read as
+  // "safe to deploy" for a folder nobody checked for code that runs when it is loaded.
   const verification = await runVerification({
-    ...diskCapabilities(subject),
+    ...diskCapabilities(subject, { scan: true }),
     ...baseComparison(finetunePath, basePath, options, 'required'),
     skip: ['manifest', 'provenance'],
   });

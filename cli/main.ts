@@ -53,8 +53,10 @@ options:
   -h, --help         show this help
 
 exit codes:
-  hash, verify: 0 pass, 1 review, 2 fail (verify: the verdict over every check, provenance, and with
-               --base lineage and behavior included; a policy's failOn "review" makes 1 into 2)
+  hash: 0 every file fingerprinted, 1 a file could not be read (the report's verdict says review at
+        best: a Pass needs the malware scan, which \`hash\` does not run)
+  verify: 0 pass, 1 review, 2 fail (the verdict over every check, provenance, and with --base lineage and
+          behavior included; a policy's failOn "review" makes 1 into 2)
   scan: 0 every file benign, 1 a file suspicious or could not be verified, 2 a file malicious or invalid
   compare: the worse of the lineage (0 identical or derived, 1 partially derived, 2 unrelated)
            and the report verdict (0 pass, 1 review, 2 fail)
@@ -74,7 +76,9 @@ type Command = (
 const COMMANDS: Record<string, Command> = {
   hash: async (paths) => {
     const report = await hashCommand(paths);
-    return { report, code: EXIT[report.verdict] };
+    // The report's verdict is at best review (nothing was scanned); `hash` answers "was every file read".
+    const integrity = report.checks.find((c) => c.id === 'integrity')?.status;
+    return { report, code: integrity === 'pass' ? 0 : integrity === 'fail' ? 2 : 1 };
   },
   scan: async (paths) => {
     const { report, worst } = await scanCommand(paths);

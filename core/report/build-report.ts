@@ -13,6 +13,7 @@ import {
   type ReportFile,
 } from './schema.ts';
 import { decideVerdict } from './verdict.ts';
+import { reportEnvironment } from './user-agent.ts';
 
 export const TOOL = { name: 'modelgate', version: '0.1.0' } as const;
 
@@ -71,7 +72,7 @@ export async function buildReport(parts: ReportParts): Promise<Report> {
     schema: REPORT_SCHEMA_ID,
     createdAt: (parts.createdAt ?? new Date()).toISOString(),
     tool: { ...TOOL },
-    environment: parts.environment,
+    environment: reportEnvironment(parts.environment),
     subject: { name: parts.name, files: [...parts.files] },
     verdict: decideVerdict(checks, findings),
     checks,

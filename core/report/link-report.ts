@@ -1,4 +1,5 @@
 import type { Report } from './schema.ts';
+import { reportEnvironment } from './user-agent.ts';
 
 /** Past this many files the per-file rows stay out of a shared link (sharded checkpoints have thousands). */
 export const MAX_FILES_IN_LINK = 64;
@@ -15,7 +16,13 @@ export function reportForLink(report: Report, maxFiles = MAX_FILES_IN_LINK): Rep
     ...f,
     detail: f.detail.length > MAX_DETAIL_IN_LINK ? `${f.detail.slice(0, MAX_DETAIL_IN_LINK - 1)}…` : f.detail,
   }));
-  const slim: Report = { ...report, findings, subject: slimFiles(report.subject, maxFiles) };
+  // Reports saved before the user agent was cut down still carry it whole: a link never does.
+  const slim: Report = {
+    ...report,
+    environment: reportEnvironment(report.environment),
+    findings,
+    subject: slimFiles(report.subject, maxFiles),
+  };
   if (report.lineage) slim.lineage = slimLineage(report.lineage);
   return slim;
 }

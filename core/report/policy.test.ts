@@ -131,6 +131,7 @@ function unsafeBehaviorReport() {
     name: 'demo',
     environment: { runtime: 'node' },
     outcomes: [{ path: 'model.onnx', size: 4, sha256: digest }],
+    scans: [{ path: 'model.onnx', outcome: { format: 'onnx', verdict: 'benign', findings: [] } }],
     behavior,
   });
 }

@@ -21,7 +21,8 @@ function validReport() {
 
 test('a fully hashed model passes integrity, lists files sorted, and says which checks did not run', async () => {
   const report = await validReport();
-  assert.equal(report.verdict, 'pass');
+  // Fingerprinted but not scanned: not a pass.
+  assert.equal(report.verdict, 'review');
   assert.deepEqual(
     report.subject.files.map((f) => f.path),
     ['a.json', 'b.bin'],
@@ -29,6 +30,17 @@ test('a fully hashed model passes integrity, lists files sorted, and says which 
   assert.equal(report.checks.find((c) => c.id === 'integrity')?.status, 'pass');
   assert.equal(report.checks.find((c) => c.id === 'scan')?.status, 'skipped');
   assert.ok(report.findings.some((f) => f.code === 'MG-INT-003' && f.severity === 'info'));
+});
+
+test('a fingerprinted and scanned model with nothing found passes', async () => {
+  const clean = { format: 'text', verdict: 'benign' as const, findings: [] };
+  const report = await assembleReport({
+    name: 'demo',
+    environment: env,
+    outcomes: [{ path: 'a.json', size: 1, sha256: digest }],
+    scans: [{ path: 'a.json', outcome: clean }],
+  });
+  assert.equal(report.verdict, 'pass');
 });
 
 test('an unreadable file makes the integrity check error and the verdict review', async () => {
@@ -59,13 +71,27 @@ test('a cancelled run is reported as such, never as a pass', async () => {
 
 test('verdict rules: critical fails, high/medium reviews, a check in error reviews, info passes', async () => {
   const ok: Check = { id: 'integrity', status: 'pass', summary: '' };
+  const scanned: Check = { id: 'scan', status: 'pass', summary: '' };
   const f = (severity: Finding['severity']): Finding => ({ code: 'MG-SCAN-001', severity, title: 't', detail: 'd' });
-  assert.equal(decideVerdict([ok], [f('critical'), f('info')]), 'fail');
-  assert.equal(decideVerdict([ok], [f('high')]), 'review');
-  assert.equal(decideVerdict([ok], [f('medium')]), 'review');
-  assert.equal(decideVerdict([ok], [f('low'), f('info')]), 'pass');
-  assert.equal(decideVerdict([{ ...ok, status: 'error' }], []), 'review');
-  assert.equal(decideVerdict([{ ...ok, status: 'fail' }], []), 'fail');
+  assert.equal(decideVerdict([ok, scanned], [f('critical'), f('info')]), 'fail');
+  assert.equal(decideVerdict([ok, scanned], [f('high')]), 'review');
+  assert.equal(decideVerdict([ok, scanned], [f('medium')]), 'review');
+  assert.equal(decideVerdict([ok, scanned], [f('low'), f('info')]), 'pass');
+  assert.equal(decideVerdict([{ ...ok, status: 'error' }, scanned], []), 'review');
+  assert.equal(decideVerdict([{ ...ok, status: 'fail' }, scanned], []), 'fail');
+});
+
+test('no pass without the malware scan and the fingerprints: skipped, missing or in error is review', () => {
+  const pass = (id: Check['id']): Check => ({ id, status: 'pass', summary: '' });
+  const skipped = (id: Check['id']): Check => ({ id, status: 'skipped', summary: '' });
+  assert.equal(decideVerdict([pass('integrity'), pass('scan'), skipped('behavior')], []), 'pass');
+  assert.equal(decideVerdict([pass('integrity'), skipped('scan')], []), 'review');
+  assert.equal(decideVerdict([pass('integrity')], []), 'review');
+  assert.equal(decideVerdict([skipped('integrity'), pass('scan')], []), 'review');
+  assert.equal(decideVerdict([pass('scan'), pass('lineage'), pass('behavior')], []), 'review');
+  // Still fail when a required check is missing and a finding is critical: the worse verdict wins.
+  const critical: Finding = { code: 'MG-SCAN-001', severity: 'critical', title: 't', detail: 'd' };
+  assert.equal(decideVerdict([pass('integrity')], [critical]), 'fail');
 });
 
 test('parseReport accepts a built report and its JSON round trip', async () => {

@@ -32,4 +32,10 @@ export const ROUTER_CODES = {
     explanation:
       'Python pickle loaders (torch.load, pickle.load, joblib.load) start executing a file from its first byte whatever its format. Here they would read on past the part the scanner follows, so what they would run is unknown.',
   },
+  'MG-SCAN-905': {
+    severity: 'medium',
+    title: 'An empty file: nothing in it could be checked',
+    explanation:
+      'The file has 0 bytes. A model file is never empty: this is a truncated download, a placeholder, or an entry the system could not read. Loading it fails or gives a loader something other than what was published, so it is not called clean.',
+  },
 } as const satisfies Record<string, CatalogEntry>;

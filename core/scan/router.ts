@@ -41,6 +41,7 @@ function joinMember(parent: string, name: string): string {
  */
 export function createRouter(handlers: readonly FormatHandler[], scanPickle: Scanner) {
   async function route(source: ByteSource, ctx: ScanContext): Promise<ScanOutcome> {
+    if (source.size === 0) return empty(source, ctx);
     const head = await source.read(0, HEAD_BYTES);
     const matched: FormatHandler[] = [];
     for (const h of handlers) if (await safeSniff(h, head, source)) matched.push(h);
@@ -91,6 +92,12 @@ export function createRouter(handlers: readonly FormatHandler[], scanPickle: Sca
       reason: 'unknown content: could not verify',
       findings: [finding],
     };
+  }
+
+  /** Zero bytes match every text sniffer; "clean text" would be a pass for a file that holds nothing. */
+  function empty(source: ByteSource, ctx: ScanContext): ScanOutcome {
+    const finding = routerFinding('MG-SCAN-905', `${source.name} has 0 bytes`, ctx.memberPath);
+    return { format: 'empty', verdict: 'unverified', reason: 'empty file: nothing to check', findings: [finding] };
   }
 
   function contextFor(depth: number, budget: ScanBudget, memberPath: string): ScanContext {

@@ -30,3 +30,17 @@ test('an ordinary chat template in tokenizer_config.json stays benign text', asy
 test('the same template text in a file no loader renders is not checked as one', async () => {
   assert.equal((await scanText('notes.md', ESCAPE)).verdict, 'benign');
 });
+
+test('an empty file is never clean text: could not verify, with a finding naming it', async () => {
+  for (const name of ['config.json', 'pytorch_model.bin', 'README.md']) {
+    const outcome = await scanFile(memorySource(name, new Uint8Array(0)));
+    assert.equal(outcome.verdict, 'unverified', name);
+    assert.deepEqual(
+      outcome.findings.map((f) => [f.code, f.severity]),
+      [['MG-SCAN-905', 'medium']],
+      name,
+    );
+  }
+  // One byte of text is still text: the rule is about emptiness, not about short files.
+  assert.equal((await scanFile(memorySource('a.txt', new Uint8Array([0x61])))).verdict, 'benign');
+});

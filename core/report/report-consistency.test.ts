@@ -1,0 +1,96 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { assembleReport } from '../verify/assemble-report.ts';
+import { reportForLink } from './link-report.ts';
+import { reportInconsistencies } from './report-consistency.ts';
+import type { Report } from './schema.ts';
+
+const digest = (c: string) => c.repeat(64);
+const benign = { format: 'json', verdict: 'benign' as const, findings: [] };
+const malicious = {
+  format: 'pickle',
+  verdict: 'malicious' as const,
+  reason: 'imports os.system',
+  findings: [{ code: 'MG-SCAN-001', severity: 'critical' as const, title: 'Code execution', detail: 'os.system' }],
+};
+
+function report(scan = benign) {
+  return assembleReport({
+    name: 'model',
+    environment: { runtime: 'node' },
+    outcomes: [
+      { path: 'config.json', size: 2, sha256: digest('a') },
+      { path: 'model.bin', size: 9, sha256: digest('b') },
+    ],
+    scans: [
+      { path: 'config.json', outcome: benign },
+      { path: 'model.bin', outcome: scan },
+    ],
+  });
+}
+
+const clone = (r: Report): Report => JSON.parse(JSON.stringify(r));
+
+test('reports the pipeline builds, and their link form, are consistent with themselves', async () => {
+  for (const r of [await report(), await report(malicious)]) {
+    assert.deepEqual(await reportInconsistencies(r), []);
+    assert.deepEqual(await reportInconsistencies(reportForLink(r)), []);
+    assert.deepEqual(await reportInconsistencies(reportForLink(r, 1)), [], 'rows omitted from the link');
+  }
+});
+
+test('a verdict that does not follow from the findings is named', async () => {
+  const forged = clone(await report(malicious));
+  forged.verdict = 'pass';
+  const problems = await reportInconsistencies(forged);
+  assert.ok(problems.some((p) => /says pass, but its own checks and findings give fail/.test(p)), problems.join());
+  assert.ok(problems.some((p) => /found malicious|not find clean/.test(p)));
+});
+
+test('a pass over a file marked malicious is refused even when the findings were removed to match', async () => {
+  const forged = clone(await report(malicious));
+  forged.findings = [];
+  forged.checks = forged.checks.map((c) => (c.id === 'scan' ? { ...c, status: 'pass' } : c));
+  forged.verdict = 'pass';
+  const problems = await reportInconsistencies(forged);
+  assert.ok(problems.some((p) => /scan found malicious/.test(p)), problems.join());
+  assert.ok(problems.some((p) => /did not find clean/.test(p)));
+});
+
+test('a pass without the malware scan is refused: the verdict rule requires it', async () => {
+  const forged = clone(await report());
+  forged.checks = forged.checks.map((c) => (c.id === 'scan' ? { ...c, status: 'skipped' } : c));
+  assert.ok((await reportInconsistencies(forged)).some((p) => /give review/.test(p)));
+});
+
+test('the whole-model digest is recomputed from the listed files', async () => {
+  const changedFile = clone(await report());
+  changedFile.subject.files[1]!.sha256 = digest('c');
+  assert.deepEqual(await reportInconsistencies(changedFile), [
+    'its whole-model digest does not match the files it lists',
+  ]);
+  const noDigest = clone(await report());
+  delete noDigest.subject.rootDigest;
+  assert.equal((await reportInconsistencies(noDigest)).length, 1);
+  const droppedFile = clone(await report());
+  droppedFile.subject.files.pop();
+  assert.equal((await reportInconsistencies(droppedFile)).length, 1);
+});
+
+test('every check is listed exactly once: a check cannot be hidden or doubled', async () => {
+  const missing = clone(await report());
+  missing.checks = missing.checks.filter((c) => c.id !== 'behavior');
+  assert.deepEqual(await reportInconsistencies(missing), [
+    'the behavior check is listed 0 times (every report lists each check once)',
+  ]);
+  const doubled = clone(await report());
+  doubled.checks.push({ id: 'scan', status: 'pass', summary: 'again' });
+  assert.equal((await reportInconsistencies(doubled)).length, 1);
+});
+
+test('a pass over a file without a digest is refused', async () => {
+  const forged = clone(await report());
+  delete forged.subject.files[0]!.sha256;
+  delete forged.subject.rootDigest;
+  assert.ok((await reportInconsistencies(forged)).some((p) => /not fingerprinted/.test(p)));
+});
