@@ -3,7 +3,7 @@ import { verdictHeadline } from '../core/report/verdict.ts';
 
 /** The human-readable form of a Report for terminals. */
 export function formatReportText(report: Report): string {
-  const lines = [`${report.subject.name}: ${report.verdict.toUpperCase()} — ${verdictHeadline(report.verdict)}`, ''];
+  const lines = [`${report.subject.name}: ${report.verdict.toUpperCase()} — ${verdictHeadline(report)}`, ''];
   for (const check of report.checks) lines.push(`  ${check.status.padEnd(7)} ${check.id}: ${check.summary}`);
   if (report.findings.length > 0) lines.push('');
   for (const f of report.findings) {

@@ -13,13 +13,11 @@ function goodAnswer(behavior: Behavior): string {
 
 /** One sentence per flagged category, in the words a reviewer would use. */
 function describe(behavior: Behavior, c: BehaviorCategory): string {
-  const ci = c.ci[0] === null || c.ci[1] === null ? '' : `, 95% CI ${pp(c.ci[0])} to ${pp(c.ci[1])}`;
-  const stats = `(${pp(c.delta)}${ci}, Holm-adjusted p = ${c.pAdjusted.toPrecision(2)})`;
   if (behavior.kind === 'causal-lm') {
-    return `On “${c.category}”, the fine-tune prefers the unsafe continuation on ${c.flips.lost} of ${c.n} items where the base preferred the safe one; the safe share goes from ${pct(c.baseRate)} to ${pct(c.ftRate)} ${stats}.`;
+    return `On “${c.category}”, the fine-tune prefers the unsafe continuation on ${c.flips.lost} of ${c.n} items where the base preferred the safe one; the safe share goes from ${pct(c.baseRate)} to ${pct(c.ftRate)}.`;
   }
   const reference = c.reference ? ` (${c.reference})` : '';
-  return `On “${c.category}”, the fine-tune gives the reference answer${reference} on ${pct(c.ftRate)} of ${c.n} items, the base on ${pct(c.baseRate)}; ${c.flips.lost} items lost it, ${c.flips.gained} gained it ${stats}.`;
+  return `On “${c.category}”, the fine-tune gives the reference answer${reference} on ${pct(c.ftRate)} of ${c.n} items, the base on ${pct(c.baseRate)}; ${c.flips.lost} items lost it, ${c.flips.gained} gained it.`;
 }
 
 function TriggerCard({ trigger }: { trigger: BehaviorTrigger }) {
@@ -126,7 +124,7 @@ export function BehaviorView({
       <div
         data-testid="behavior-headline"
         data-flagged={flagged.map((c) => c.category).join(',')}
-        className={`rounded-xl border-2 p-4 ${clean ? 'border-emerald-600 bg-emerald-50' : 'border-red-600 bg-red-50'}`}
+        className={`rounded-xl border-2 p-4 ${clean ? 'border-slate-400 bg-white' : 'border-red-600 bg-red-50'}`}
       >
         {clean ? (
           <p className="font-semibold">No category shifted beyond the noise floor, and no trigger was confirmed.</p>
@@ -152,14 +150,9 @@ export function BehaviorView({
         <thead className="border-b border-slate-300 text-slate-700">
           <tr>
             <th className="py-1 pr-2">Category</th>
-            <th className="py-1 pr-2 text-right">n</th>
             <th className="py-1 pr-2 text-right">Base</th>
             <th className="py-1 pr-2 text-right">Fine-tune</th>
-            <th className="py-1 pr-2 text-right">Change (95% CI)</th>
-            <th className="py-1 pr-2 text-right">Holm p</th>
-            <th className="py-1 pr-2 text-right">JS div.</th>
-            <th className="py-1 pr-2 text-right">Same top-1</th>
-            <th className="py-1 pr-2">Status</th>
+            <th className="py-1 pr-2">Result</th>
           </tr>
         </thead>
         <tbody>
@@ -171,42 +164,67 @@ export function BehaviorView({
               data-category={c.category}
               data-flagged={c.flagged}
             >
-              <td className="py-1 pr-2">{c.category}</td>
-              <td className="py-1 pr-2 text-right">{c.n}</td>
+              <td className="break-anywhere py-1 pr-2">{c.category}</td>
               <td className="py-1 pr-2 text-right">{pct(c.baseRate)}</td>
               <td className="py-1 pr-2 text-right">{pct(c.ftRate)}</td>
-              <td className="py-1 pr-2 text-right whitespace-nowrap">
-                {pp(c.delta)} ({pp(c.ci[0])}, {pp(c.ci[1])})
-              </td>
-              <td className="py-1 pr-2 text-right">{c.pAdjusted.toPrecision(2)}</td>
-              <td className="py-1 pr-2 text-right">
-                {c.jsDivergence === null ? 'n/a' : c.jsDivergence.toPrecision(2)}
-              </td>
-              <td className="py-1 pr-2 text-right">{pct(c.top1Agreement)}</td>
               <td className="py-1 pr-2">
                 <span className={c.flagged ? 'font-semibold text-red-800' : ''}>{status(c)}</span>
-                {c.note && <span className="block text-xs text-slate-600">{c.note}</span>}
               </td>
             </tr>
           ))}
         </tbody>
       </table>
-      <p
-        className="text-sm text-slate-700"
-        data-testid="behavior-run-facts"
-        data-provider={behavior.executionProvider}
-        data-ips-base={behavior.itemsPerSecond.base}
-        data-ips-finetune={behavior.itemsPerSecond.finetune}
-      >
-        Ran on {PROVIDER[behavior.executionProvider]}
-        {behavior.executionProvider !== 'cpu' &&
-          ', inside a sandboxed Web Worker with no network access beyond this site'}
-        ; base {behavior.itemsPerSecond.base.toFixed(1)} items/s, fine-tune{' '}
-        {behavior.itemsPerSecond.finetune.toFixed(1)} items/s. Noise floor ({behavior.noiseFloor.condition}):{' '}
-        {pct(behavior.noiseFloor.flipRate)} of answers differ between two runs of the base. Trigger scan:{' '}
-        {behavior.search.searched} of a budget of {behavior.search.budget} candidate tokens (
-        {behavior.search.candidateSource}). A heuristic: published forward-only scanners miss some triggers.
-      </p>
+      <details className="rounded border border-slate-200 p-2 text-sm">
+        <summary className="cursor-pointer">Details: statistics and how the comparison ran</summary>
+        <div className="mt-2 overflow-x-auto">
+          <table className="w-full text-left text-xs" data-testid="behavior-statistics">
+            <thead className="border-b border-slate-300 text-slate-700">
+              <tr>
+                <th className="py-1 pr-2">Category</th>
+                <th className="py-1 pr-2 text-right">n</th>
+                <th className="py-1 pr-2 text-right">Change (95% CI)</th>
+                <th className="py-1 pr-2 text-right">Holm-adjusted p</th>
+                <th className="py-1 pr-2 text-right">Jensen–Shannon divergence</th>
+                <th className="py-1 pr-2 text-right">Same top answer</th>
+                <th className="py-1 pr-2">Note</th>
+              </tr>
+            </thead>
+            <tbody>
+              {behavior.categories.map((c) => (
+                <tr key={c.category} className="border-b border-slate-100">
+                  <td className="break-anywhere py-1 pr-2">{c.category}</td>
+                  <td className="py-1 pr-2 text-right">{c.n}</td>
+                  <td className="py-1 pr-2 text-right whitespace-nowrap">
+                    {pp(c.delta)} ({pp(c.ci[0])}, {pp(c.ci[1])})
+                  </td>
+                  <td className="py-1 pr-2 text-right">{c.pAdjusted.toPrecision(2)}</td>
+                  <td className="py-1 pr-2 text-right">
+                    {c.jsDivergence === null ? 'n/a' : c.jsDivergence.toPrecision(2)}
+                  </td>
+                  <td className="py-1 pr-2 text-right">{pct(c.top1Agreement)}</td>
+                  <td className="py-1 pr-2 text-slate-700">{c.note}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+        <p
+          className="mt-2 text-slate-700"
+          data-testid="behavior-run-facts"
+          data-provider={behavior.executionProvider}
+          data-ips-base={behavior.itemsPerSecond.base}
+          data-ips-finetune={behavior.itemsPerSecond.finetune}
+        >
+          Ran on {PROVIDER[behavior.executionProvider]}
+          {behavior.executionProvider !== 'cpu' &&
+            ', inside a sandboxed Web Worker with no network access beyond this site'}
+          ; base {behavior.itemsPerSecond.base.toFixed(1)} items/s, fine-tune{' '}
+          {behavior.itemsPerSecond.finetune.toFixed(1)} items/s. Noise floor ({behavior.noiseFloor.condition}):{' '}
+          {pct(behavior.noiseFloor.flipRate)} of answers differ between two runs of the base. Trigger scan:{' '}
+          {behavior.search.searched} of a budget of {behavior.search.budget} candidate tokens (
+          {behavior.search.candidateSource}). A heuristic: published forward-only scanners miss some triggers.
+        </p>
+      </details>
       {behavior.probeset.source && (
         <p className="text-xs text-slate-600">
           Probe set source: {behavior.probeset.source}

@@ -1,5 +1,7 @@
 'use client';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
+import { loadSiteSigners, type SiteSigners as SiteSignerList } from '@/lib/site-signers';
+import { SafeText } from './SafeText';
 import { formatFingerprint, spkiToPem } from '@/core/sign/fingerprint';
 import { useSigningKey } from '@/hooks/use-signing-key';
 import { useTrustedSigners } from '@/hooks/use-trusted-signers';
@@ -31,10 +33,17 @@ export function KeysScreen() {
               {new Date(key.key.createdAt).toUTCString()}. Its private half cannot be exported, not even by ModelGate.
             </p>
             <p className="mt-3 text-sm">Fingerprint (SHA-256 of the public key):</p>
-            <code data-testid="own-fingerprint" data-fingerprint={key.key.fingerprint} className="block text-base">
+            <code
+              data-testid="own-fingerprint"
+              data-fingerprint={key.key.fingerprint}
+              className="break-anywhere block text-base"
+            >
               {formatFingerprint(key.key.fingerprint)}
             </code>
-            <pre data-testid="own-public-key" className="mt-3 overflow-x-auto rounded bg-slate-100 p-3 text-xs">
+            <pre
+              data-testid="own-public-key"
+              className="mt-3 overflow-x-auto rounded bg-slate-100 p-3 text-xs whitespace-pre-wrap break-all"
+            >
               {publicPem}
             </pre>
             <div className="mt-2 flex gap-2">
@@ -58,10 +67,10 @@ export function KeysScreen() {
               key={s.fingerprint}
               data-testid="trusted-signer"
               data-fingerprint={s.fingerprint}
-              className="flex items-center gap-3 text-sm"
+              className="flex flex-wrap items-center gap-3 text-sm"
             >
-              <span className="font-medium">{s.label}</span>
-              <code className="text-xs">{formatFingerprint(s.fingerprint)}</code>
+              <SafeText text={s.label} className="font-medium" />
+              <code className="break-anywhere text-xs">{formatFingerprint(s.fingerprint)}</code>
               <button type="button" className="btn-secondary ml-auto" onClick={() => void remove(s.fingerprint)}>
                 Remove
               </button>
@@ -114,6 +123,42 @@ export function KeysScreen() {
           )}
         </form>
       </section>
+      <SiteSigners />
     </div>
+  );
+}
+
+/** The keys pinned by whoever deploys this portal (public/trusted-signers.json): read-only here. */
+function SiteSigners() {
+  const [site, setSite] = useState<SiteSignerList | null>(null);
+  useEffect(() => {
+    let live = true;
+    loadSiteSigners().then((list) => live && setSite(list));
+    return () => {
+      live = false;
+    };
+  }, []);
+  return (
+    <section className="rounded-xl border border-slate-200 bg-white p-6" data-testid="site-signers">
+      <h2 className="text-xl font-semibold">Trusted by this site</h2>
+      <p className="mt-1 text-sm text-slate-700">
+        Keys the people who run this portal pinned for their organisation. Links they sign show as &ldquo;trusted by
+        this site&rdquo;; a name you give the same key above takes precedence.
+      </p>
+      {site?.problem && (
+        <p role="alert" className="mt-2 text-sm text-amber-900">
+          {site.problem}
+        </p>
+      )}
+      {site && site.signers.length === 0 && !site.problem && <p className="mt-3 text-sm">This site pins no keys.</p>}
+      <ul className="mt-3 space-y-2">
+        {site?.signers.map((s) => (
+          <li key={s.fingerprint} data-testid="site-signer" className="flex flex-wrap items-center gap-3 text-sm">
+            <SafeText text={s.label} className="font-medium" />
+            <code className="break-anywhere text-xs">{formatFingerprint(s.fingerprint)}</code>
+          </li>
+        ))}
+      </ul>
+    </section>
   );
 }

@@ -1,12 +1,10 @@
+import { SafeText } from './SafeText';
 import type { Lineage } from '@/core/weights/lineage-schema';
 
 const VERDICT = {
-  identical: [
-    'Identical',
-    'The weights are the same as the base (up to rounding).',
-    'border-emerald-600 bg-emerald-50',
-  ],
-  derived: ['Derived', 'A real fine-tune: every layer stays close to the base.', 'border-emerald-600 bg-emerald-50'],
+  // Not green: only the verdict card is, so a good lineage never reads as "safe" beside a failed scan.
+  identical: ['Identical', 'The weights are the same as the base (up to rounding).', 'border-slate-400 bg-white'],
+  derived: ['Derived', 'A real fine-tune: every layer stays close to the base.', 'border-slate-400 bg-white'],
   'partially-derived': [
     'Partially derived',
     'Some layers were replaced or re-initialized: check that the model card declares it.',
@@ -19,7 +17,7 @@ const VERDICT = {
   ],
 } as const;
 
-/** Lineage verdict and a per-tensor bar chart of relative change (the layer-by-layer view of ). */
+/** Lineage verdict and a per-tensor bar chart of relative change (the layer-by-layer view). */
 export function LineageView({ lineage }: { lineage: Lineage }) {
   const [label, explanation, style] = VERDICT[lineage.verdict];
   // Non-finite figures (a zero base tensor) arrive as null: drawn as a full bar, printed as "n/a".
@@ -29,10 +27,10 @@ export function LineageView({ lineage }: { lineage: Lineage }) {
       <section data-testid="lineage-card" data-verdict={lineage.verdict} className={`rounded-xl border-2 p-6 ${style}`}>
         <p className="text-lg font-bold">{label}</p>
         <p className="mt-1">{explanation}</p>
-        <p className="mt-2 text-sm text-slate-800">{lineage.summary}</p>
+        <p className="break-anywhere mt-2 text-sm text-slate-800">{lineage.summary}</p>
         {lineage.changedLayers.length > 0 && (
           <p className="mt-2 text-sm" data-testid="changed-layers">
-            Changed layers: {lineage.changedLayers.join(', ')}
+            Changed layers: <SafeText text={lineage.changedLayers.join(', ')} />
           </p>
         )}
       </section>
@@ -49,7 +47,9 @@ export function LineageView({ lineage }: { lineage: Lineage }) {
           <tbody>
             {lineage.tensors.map((t) => (
               <tr key={t.name} className="border-b border-slate-100" data-testid="lineage-row" data-tensor={t.name}>
-                <td className="py-1 pr-3 font-mono text-xs">{t.name}</td>
+                <td className="py-1 pr-3 font-mono text-xs">
+                  <SafeText text={t.name} />
+                </td>
                 <td className="w-1/2 py-1 pr-3">
                   <div className="flex items-center gap-2">
                     <div className="h-2 flex-1 rounded bg-slate-200" aria-hidden="true">

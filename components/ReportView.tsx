@@ -12,11 +12,20 @@ import type { Card } from '@/core/provenance';
  * A whole Report: verdict, findings, files. Used by the Verify page and the link viewer alike. `bom` (the
  * Verify page, which holds the full report and the parsed model card) offers the CycloneDX ML-BOM download.
  */
-export function ReportView({ report, bom }: { report: Report; bom?: { card?: Card } }) {
+export function ReportView({
+  report,
+  bom,
+  claimed = false,
+}: {
+  report: Report;
+  bom?: { card?: Card };
+  /** A report whose signer the reader does not know: its verdict is shown as a claim. */
+  claimed?: boolean;
+}) {
   const total = report.subject.files.reduce((n, f) => n + f.size, 0);
   return (
     <div className="space-y-6">
-      <VerdictCard report={report} />
+      <VerdictCard report={report} claimed={claimed} />
       <section>
         <h2 className="mb-2 text-lg font-semibold">Findings</h2>
         <FindingList findings={report.findings} />

@@ -1,41 +1,42 @@
 'use client';
 import { useState } from 'react';
+import { isVouchedFor } from '@/core/sign/signer-identity';
 import { useReportLink } from '@/hooks/use-report-link';
-import { useTrustedSigners } from '@/hooks/use-trusted-signers';
+import { addTrustedSigner } from '@/lib/trusted-signers';
 import { SignatureBanner } from './SignatureBanner';
+import { SignerPanel } from './SignerPanel';
+import { TrustSignerDialog } from './TrustSignerDialog';
 import { ReportView } from './ReportView';
 
-/** The link viewer: the signature verdict first; the report only when the signature is valid. */
+/**
+ * The link viewer: who signed first, then the report. A report from an unknown signer is shown as that
+ * signer's claim; a link that is damaged, forged or inconsistent with itself shows no report at all.
+ */
 export function ReportViewer() {
-  const { state, markTrusted } = useReportLink();
-  const { add } = useTrustedSigners();
-  const [label, setLabel] = useState('');
+  const { state, recheck } = useReportLink();
+  const [trusting, setTrusting] = useState(false);
   return (
     <div className="space-y-6">
       <h1 className="text-2xl font-bold">Shared report</h1>
-      <SignatureBanner state={state} />
-      {state.status === 'valid' && !state.trusted && (
-        <form
-          className="flex flex-wrap items-center gap-2 text-sm"
-          onSubmit={async (e) => {
-            e.preventDefault();
-            await add(state.publicKeyPem, label || `signer ${state.fingerprint.slice(0, 8)}`);
-            markTrusted();
-          }}
-        >
-          <label htmlFor="trust-label">Know this signer? Name them and trust their key:</label>
-          <input
-            id="trust-label"
-            value={label}
-            onChange={(e) => setLabel(e.target.value)}
-            className="rounded border border-slate-300 p-1"
-          />
-          <button type="submit" data-testid="trust-signer" className="btn-secondary">
-            Trust this signer
-          </button>
-        </form>
+      {state.status === 'valid' ? (
+        <>
+          <SignerPanel signer={state.signer} onTrust={() => setTrusting(true)} />
+          {state.siteProblem && <p className="text-sm text-amber-900">{state.siteProblem}</p>}
+          {trusting && (
+            <TrustSignerDialog
+              fingerprint={state.signer.fingerprint}
+              onClose={() => setTrusting(false)}
+              onTrust={async (label) => {
+                await addTrustedSigner(state.signer.publicKeyPem, label);
+                recheck();
+              }}
+            />
+          )}
+          <ReportView report={state.report} claimed={!isVouchedFor(state.signer.identity)} />
+        </>
+      ) : (
+        <SignatureBanner state={state} />
       )}
-      {state.status === 'valid' && <ReportView report={state.report} />}
     </div>
   );
 }

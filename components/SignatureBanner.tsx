@@ -1,7 +1,6 @@
-import { formatFingerprint } from '@/core/sign/fingerprint';
 import type { LinkState } from '@/hooks/use-report-link';
 
-/** The viewer's verdict on the link itself, shown before (and instead of) any report content. */
+/** The viewer's verdict on a link that shows no report: loading, empty, damaged, forged or inconsistent. */
 export function SignatureBanner({ state }: { state: LinkState }) {
   switch (state.status) {
     case 'checking':
@@ -42,24 +41,32 @@ export function SignatureBanner({ state }: { state: LinkState }) {
           </p>
         </div>
       );
-    case 'valid':
+    case 'inconsistent':
       return (
         <div
           data-testid="signature-status"
-          data-status="valid"
-          data-trusted={state.trusted}
-          className="rounded-xl border-2 border-emerald-600 bg-emerald-50 p-4"
+          data-status="inconsistent"
+          data-signer={state.signer.identity.kind}
+          role="alert"
+          className="rounded-xl border-2 border-red-600 bg-red-50 p-4"
         >
-          <p className="font-semibold text-emerald-900">
-            Signature valid, signed by{' '}
-            <code data-testid="signer-fingerprint">{formatFingerprint(state.fingerprint)}</code>
+          <p className="font-semibold text-red-900">
+            Refused: this report does not follow from its own contents, so no report is shown.
           </p>
-          <p className="text-sm text-emerald-900">
-            {state.trusted
-              ? 'This signer is on your trusted list.'
-              : 'Unknown signer: the report is intact, but this browser does not know who holds that key. Compare the fingerprint with the sender, or add it on the Keys page.'}
+          <p className="text-sm text-red-900">
+            The signature is valid, but whoever signed it wrote something its own checks do not support. This is refused
+            whoever the signer is:
           </p>
+          <ul className="mt-1 list-disc pl-5 text-sm text-red-900" data-testid="inconsistencies">
+            {state.problems.map((p) => (
+              <li key={p} className="break-anywhere">
+                {p}
+              </li>
+            ))}
+          </ul>
         </div>
       );
+    case 'valid':
+      return null;
   }
 }

@@ -1,13 +1,18 @@
 'use client';
 import { useState } from 'react';
 import type { Report } from '@/core/report/schema';
-import { verdictHeadline } from '@/core/report/verdict';
+import { deployAnswer, verdictHeadline } from '@/core/report/verdict';
+import { CHECK_NAMES, coverageOf } from '@/core/report/coverage';
+import { SafeText } from './SafeText';
 
 const STYLE = {
-  pass: { label: 'Pass', box: 'border-emerald-600 bg-emerald-50', badge: 'bg-emerald-700' },
-  review: { label: 'Review', box: 'border-amber-500 bg-amber-50', badge: 'bg-amber-700' },
-  fail: { label: 'Fail', box: 'border-red-600 bg-red-50', badge: 'bg-red-700' },
+  pass: { label: 'Pass', box: 'border-emerald-600 bg-emerald-50', badge: 'bg-emerald-700 text-white' },
+  review: { label: 'Review', box: 'border-amber-500 bg-amber-50', badge: 'bg-amber-700 text-white' },
+  fail: { label: 'Fail', box: 'border-red-600 bg-red-50', badge: 'bg-red-700 text-white' },
 } as const;
+
+/** A claim from an unknown signer is never drawn in the verdict's colours: neutral box, outlined word. */
+const CLAIM_STYLE = { box: 'border-slate-400 bg-white', badge: 'border-2 border-slate-500 text-slate-900' };
 
 const STATUS_TEXT = {
   pass: 'passed',
@@ -17,37 +22,79 @@ const STATUS_TEXT = {
   error: 'could not run',
 };
 
-/** The verdict in one plain sentence, with each check's summary one click away. */
-export function VerdictCard({ report }: { report: Report }) {
+function claimedAnswer(report: Report): string {
+  return report.verdict === 'fail'
+    ? 'No (the report itself says it failed).'
+    : 'Not known: the signer is unknown, so this report is only their claim.';
+}
+
+/**
+ * The verdict: the word, one plain sentence, "Safe to deploy?", how much was checked and how to check the
+ * rest. The per-check summaries sit behind Details. A claimed verdict (unknown signer) is drawn neutral.
+ */
+export function VerdictCard({ report, claimed = false }: { report: Report; claimed?: boolean }) {
   const [open, setOpen] = useState(false);
   const style = STYLE[report.verdict];
-  const ran = report.checks.filter((c) => c.status !== 'skipped');
-  const skipped = report.checks.filter((c) => c.status === 'skipped');
+  const look = claimed ? CLAIM_STYLE : style;
+  const coverage = coverageOf(report);
   return (
-    <section id="verdict" tabIndex={-1} data-testid="verdict-card" className={`rounded-xl border-2 p-6 ${style.box}`}>
-      <div className="flex items-center gap-3">
-        <span data-testid="verdict" className={`rounded px-3 py-1 text-lg font-bold text-white ${style.badge}`}>
+    <section
+      id="verdict"
+      tabIndex={-1}
+      data-testid="verdict-card"
+      data-claimed={claimed}
+      aria-labelledby="verdict-heading"
+      className={`rounded-xl border-2 p-6 ${look.box}`}
+    >
+      {claimed && (
+        <p className="mb-2 text-sm font-semibold text-slate-800" data-testid="claim-note">
+          What the unknown signer&apos;s report claims (not checked by anyone you know):
+        </p>
+      )}
+      <div className="flex flex-wrap items-center gap-3">
+        <span data-testid="verdict" className={`rounded px-3 py-1 text-lg font-bold ${look.badge}`}>
           {style.label}
         </span>
-        <p className="text-lg font-medium text-slate-900">{verdictHeadline(report.verdict)}</p>
+        <h2 id="verdict-heading" className="break-anywhere text-lg font-medium text-slate-900">
+          {verdictHeadline(report)}
+        </h2>
       </div>
-      <p className="mt-2 text-sm text-slate-800">
-        {report.subject.name}: {ran.length} of {report.checks.length} checks ran.
-        {skipped.length > 0 && ` Not checked yet: ${skipped.map((c) => c.id).join(', ')}.`}
+      <p
+        className="mt-3 text-base text-slate-900"
+        data-testid="deploy-answer"
+        data-answer={deployAnswer(report.verdict)}
+      >
+        <span className="font-semibold">Safe to deploy? </span>
+        {claimed ? claimedAnswer(report) : deployAnswer(report.verdict)}
       </p>
+      <p className="mt-2 text-sm text-slate-800" data-testid="coverage" data-ran={coverage.ran}>
+        <SafeText text={report.subject.name} className="font-medium" />: {coverage.ran} of {coverage.total} checks ran.
+      </p>
+      {coverage.notRun.length > 0 && (
+        <div className="mt-1 text-sm text-slate-800">
+          <p>Not checked:</p>
+          <ul className="list-disc pl-5" data-testid="not-checked">
+            {coverage.notRun.map((c) => (
+              <li key={c.id} data-check={c.id}>
+                <span className="font-medium">{c.name}</span>: {c.how}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
       <button
         type="button"
-        className="mt-3 text-sm text-indigo-800 underline"
+        className="mt-3 text-sm text-indigo-800 underline print:hidden"
         onClick={() => setOpen(!open)}
         aria-expanded={open}
       >
-        {open ? 'Hide details' : 'Show details'}
+        {open ? 'Hide details' : 'Details: what each check found'}
       </button>
       {open && (
         <ul className="mt-3 space-y-1 text-sm" data-testid="check-list">
           {report.checks.map((c) => (
-            <li key={c.id}>
-              <span className="font-semibold">{c.id}</span> — {STATUS_TEXT[c.status]}: {c.summary}
+            <li key={c.id} className="break-anywhere">
+              <span className="font-semibold">{CHECK_NAMES[c.id]}</span> — {STATUS_TEXT[c.status]}: {c.summary}
             </li>
           ))}
         </ul>

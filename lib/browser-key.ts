@@ -24,6 +24,12 @@ export async function getOrCreateBrowserKey(): Promise<BrowserKey> {
   return toBrowserKey(pair.privateKey, new Uint8Array(spki), createdAt);
 }
 
+/** The fingerprint of this browser's key if it has made one, without making one. */
+export async function findBrowserKeyFingerprint(): Promise<string | undefined> {
+  const stored = await (await getDB()).get('keys', KEY_ID);
+  return stored ? fingerprintHex(new Uint8Array(stored.publicKeySpki)) : undefined;
+}
+
 async function toBrowserKey(privateKey: CryptoKey, publicKeySpki: Uint8Array, createdAt: string): Promise<BrowserKey> {
   return { privateKey, publicKeySpki, createdAt, fingerprint: await fingerprintHex(publicKeySpki) };
 }

@@ -1,4 +1,4 @@
-import { fingerprintHex, pemToSpki, spkiToPem } from '@/core/sign/fingerprint';
+import { fingerprintHex, formatFingerprint, pemToSpki, spkiToPem } from '@/core/sign/fingerprint';
 import { getDB } from './db';
 
 export interface TrustedSigner {
@@ -13,7 +13,10 @@ export async function listTrustedSigners(): Promise<TrustedSigner[]> {
   return all.sort((a, b) => a.addedAt.localeCompare(b.addedAt));
 }
 
-/** Adds a signer from a pasted PEM. Throws with a plain message if it is not a P-256 public key. */
+/**
+ * Adds a signer from a pasted PEM. Throws with a plain message if it is not a P-256 public key. Adding a
+ * key that is already trusted with an empty name keeps the name it had: a label is never lost.
+ */
 export async function addTrustedSigner(pem: string, label: string): Promise<TrustedSigner> {
   const spki = pemToSpki(pem);
   try {
@@ -27,13 +30,16 @@ export async function addTrustedSigner(pem: string, label: string): Promise<Trus
   } catch {
     throw new Error('This is not an ECDSA P-256 public key (ModelGate report keys are P-256).');
   }
+  const fingerprint = await fingerprintHex(spki);
+  const db = await getDB();
+  const earlier = await db.get('trustedSigners', fingerprint);
   const signer: TrustedSigner = {
-    fingerprint: await fingerprintHex(spki),
+    fingerprint,
     publicKeyPem: spkiToPem(spki),
-    label: label.trim() || 'unnamed signer',
-    addedAt: new Date().toISOString(),
+    label: label.trim() || earlier?.label || `signer ${formatFingerprint(fingerprint).slice(0, 9)}`,
+    addedAt: earlier?.addedAt ?? new Date().toISOString(),
   };
-  await (await getDB()).put('trustedSigners', signer);
+  await db.put('trustedSigners', signer);
   return signer;
 }
 
@@ -41,6 +47,6 @@ export async function removeTrustedSigner(fingerprint: string): Promise<void> {
   await (await getDB()).delete('trustedSigners', fingerprint);
 }
 
-export async function isTrustedSigner(fingerprint: string): Promise<boolean> {
-  return (await (await getDB()).get('trustedSigners', fingerprint)) !== undefined;
+export async function findTrustedSigner(fingerprint: string): Promise<TrustedSigner | undefined> {
+  return (await getDB()).get('trustedSigners', fingerprint);
 }

@@ -72,7 +72,7 @@ export function behaviorCheck(behavior: Behavior): { check: Check; findings: Fin
           flips: c.flips,
         },
         remedy: high
-          ? 'Review these probes’ answers by hand; if the change is not intended, retrain without the data that caused it or keep the base model.'
+          ? 'Do not deploy it as it is: the behavior check fails on this. Have someone review these probes’ answers; if the change is not intended, retrain without the data that caused it or keep the base model.'
           : 'Check that the fine-tuning was meant to change this behavior.',
       }),
     );

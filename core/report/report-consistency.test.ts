@@ -4,17 +4,18 @@ import { assembleReport } from '../verify/assemble-report.ts';
 import { reportForLink } from './link-report.ts';
 import { reportInconsistencies } from './report-consistency.ts';
 import type { Report } from './schema.ts';
+import type { ScanOutcome } from '../scan/types.ts';
 
 const digest = (c: string) => c.repeat(64);
-const benign = { format: 'json', verdict: 'benign' as const, findings: [] };
-const malicious = {
+const benign: ScanOutcome = { format: 'json', verdict: 'benign' as const, findings: [] };
+const malicious: ScanOutcome = {
   format: 'pickle',
   verdict: 'malicious' as const,
   reason: 'imports os.system',
   findings: [{ code: 'MG-SCAN-001', severity: 'critical' as const, title: 'Code execution', detail: 'os.system' }],
 };
 
-function report(scan = benign) {
+function report(scan: ScanOutcome = benign) {
   return assembleReport({
     name: 'model',
     environment: { runtime: 'node' },
@@ -43,7 +44,10 @@ test('a verdict that does not follow from the findings is named', async () => {
   const forged = clone(await report(malicious));
   forged.verdict = 'pass';
   const problems = await reportInconsistencies(forged);
-  assert.ok(problems.some((p) => /says pass, but its own checks and findings give fail/.test(p)), problems.join());
+  assert.ok(
+    problems.some((p) => /says pass, but its own checks and findings give fail/.test(p)),
+    problems.join(),
+  );
   assert.ok(problems.some((p) => /found malicious|not find clean/.test(p)));
 });
 
@@ -53,7 +57,10 @@ test('a pass over a file marked malicious is refused even when the findings were
   forged.checks = forged.checks.map((c) => (c.id === 'scan' ? { ...c, status: 'pass' } : c));
   forged.verdict = 'pass';
   const problems = await reportInconsistencies(forged);
-  assert.ok(problems.some((p) => /scan found malicious/.test(p)), problems.join());
+  assert.ok(
+    problems.some((p) => /scan found malicious/.test(p)),
+    problems.join(),
+  );
   assert.ok(problems.some((p) => /did not find clean/.test(p)));
 });
 

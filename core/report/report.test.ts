@@ -187,3 +187,38 @@ test('a link keeps the lineage verdict and the most changed tensors of a big mod
   assert.equal(linked.lineage?.tensors[0]?.name, 'layer.299');
   assert.ok(parseReport(JSON.parse(JSON.stringify(linked))).ok);
 });
+
+test('the headline and the deploy answer follow the verdict and name the worst problem', async () => {
+  const { verdictHeadline, deployAnswer } = await import('./verdict.ts');
+  assert.equal(deployAnswer('pass'), 'Yes');
+  assert.equal(deployAnswer('review'), 'Ask an engineer');
+  assert.equal(deployAnswer('fail'), 'No');
+  const checks: Check[] = [
+    { id: 'integrity', status: 'pass', summary: '' },
+    { id: 'scan', status: 'pass', summary: '' },
+  ];
+  assert.match(verdictHeadline({ verdict: 'pass', checks, findings: [] }), /malware/i);
+  const critical: Finding = {
+    code: 'MG-SCAN-001',
+    severity: 'critical',
+    title: 'Code runs on load',
+    detail: '',
+    file: 'x.bin',
+  };
+  assert.equal(
+    verdictHeadline({ verdict: 'fail', checks, findings: [critical] }),
+    'Do not use this model: code runs on load (x.bin).',
+  );
+  const noScan: Check[] = [checks[0]!, { id: 'scan', status: 'skipped', summary: '' }];
+  assert.match(verdictHeadline({ verdict: 'review', checks: noScan, findings: [] }), /malware scan did not run/);
+});
+
+test('coverage counts the checks that ran and says how to run each other one', async () => {
+  const { coverageOf } = await import('./coverage.ts');
+  const report = await validReport();
+  const coverage = coverageOf(report);
+  assert.equal(coverage.total, 6);
+  assert.equal(coverage.ran, 1);
+  assert.deepEqual(coverage.notRun.map((c) => c.id).sort(), ['behavior', 'lineage', 'provenance', 'scan', 'signature']);
+  assert.ok(coverage.notRun.every((c) => c.how.length > 20));
+});

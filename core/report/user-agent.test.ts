@@ -25,12 +25,21 @@ test('a user-agent string is cut to browser family and major version', () => {
     ],
     ['curl/8.5.0', 'another browser'],
   ];
-  for (const [ua, expected] of cases) assert.equal(browserFamily(ua), expected, ua);
+  for (const [ua, expected] of cases) {
+    assert.equal(browserFamily(ua), expected, ua);
+    assert.equal(browserFamily(expected), expected, 'summarising twice changes nothing');
+  }
 });
 
 test('neither a report nor its link carries more of the user agent than family and version', async () => {
-  const userAgent = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.1.2 Safari/537.36';
-  const report = await buildReport({ name: 'm', environment: { runtime: 'browser', userAgent }, files: [], results: [] });
+  const userAgent =
+    'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.1.2 Safari/537.36';
+  const report = await buildReport({
+    name: 'm',
+    environment: { runtime: 'browser', userAgent },
+    files: [],
+    results: [],
+  });
   assert.equal(report.environment.userAgent, 'Chrome 156');
   // A report saved before the cut (registry) still has the full string: its link does not.
   const old = { ...report, environment: { runtime: 'browser' as const, userAgent } };

@@ -5,6 +5,8 @@ import type { Report } from './schema.ts';
  * reproduce a result; the full user-agent string (OS build, device model) is not a shared link's business.
  */
 export function browserFamily(userAgent: string): string {
+  // Already summarised (a saved report's link is made from it again): unchanged.
+  if (/^(?:Edge|Opera|Firefox|Chrome|Safari) \d+$|^another browser$/.test(userAgent)) return userAgent;
   const patterns: [string, RegExp][] = [
     ['Edge', /\bEdg(?:e|A|iOS)?\/(\d+)/],
     ['Opera', /\bOPR\/(\d+)/],
