@@ -39,8 +39,15 @@ const signatureCheck = (r: ReturnType<typeof report>) => r.checks.find((c) => c.
 
 test('verify --key passes the v1.1.0 key vector and fails its signature on the certificate folder', () => {
   const ok = run(['verify', join(mt, 'v1.1.0-elliptic-key'), '--key', keyPem, '--json']);
-  assert.equal(ok.status, 0, ok.stderr);
+  // The upstream vector folders hold an empty file (ignore-me): a medium finding, so review (exit 1).
+  assert.equal(ok.status, 1, ok.stderr);
   assert.equal(signatureCheck(report(ok.stdout))?.status, 'pass');
+  assert.deepEqual(
+    report(ok.stdout)
+      .findings.filter((f) => f.severity !== 'info')
+      .map((f) => [f.code, f.file]),
+    [['MG-SCAN-905', 'ignore-me']],
+  );
   const bad = run([
     'verify',
     join(mt, 'v1.1.0-certificate'),
@@ -59,7 +66,8 @@ test('verify --key passes the v1.1.0 key vector and fails its signature on the c
 
 test('verify --ca, a single-file model, --ignore-paths, and keyless bundles (review, never pass)', () => {
   const cert = run(['verify', join(mt, 'v1.1.0-certificate'), '--ca', join(mt, 'keys/ca-cert.pem'), '--json']);
-  assert.equal(cert.status, 0, cert.stdout);
+  assert.equal(cert.status, 1, cert.stdout); // the empty ignore-me file
+  assert.equal(signatureCheck(report(cert.stdout))?.status, 'pass');
   const single = run(['verify', join(mt, 'v1.0.0-elliptic-key/signme-1'), '--key', keyPem, '--json']);
   assert.equal(single.status, 0, single.stdout);
   const old = run(['verify', join(mt, 'v1.0.1-elliptic-key'), '--key', keyPem, '--json']);
@@ -74,7 +82,9 @@ test('verify --ca, a single-file model, --ignore-paths, and keyless bundles (rev
     'ignore-me',
     '--json',
   ]);
-  assert.equal(ignored.status, 0, ignored.stdout);
+  // The signature ignores the file; the scan does not (it is still in the folder, and empty): review.
+  assert.equal(ignored.status, 1, ignored.stdout);
+  assert.equal(signatureCheck(report(ignored.stdout))?.status, 'pass');
   const keyless = run(['verify', join(mt, 'v1.1.0-sigstore'), '--key', keyPem, '--json']);
   assert.equal(keyless.status, 1);
   assert.ok(report(keyless.stdout).findings.some((f) => f.code === 'MG-SIG-010'));
@@ -244,7 +254,8 @@ test('--sarif writes a valid SARIF 2.1.0 log; --json out.json writes the report 
   assert.equal(run(['verify', demo, `--json=${eq}`]).status, 0);
   assert.equal(report(readFileSync(eq, 'utf8')).verdict, 'pass');
   const hash = run(['hash', demo, '--json']);
-  assert.equal(report(hash.stdout).verdict, 'pass');
+  assert.equal(hash.status, 0);
+  assert.equal(report(hash.stdout).verdict, 'review'); // fingerprinted, not scanned
 });
 
 async function pkcs8Pem(): Promise<{ pem: string; spki: Uint8Array }> {

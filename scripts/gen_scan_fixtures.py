@@ -1404,7 +1404,8 @@ def gen_invalid() -> None:
     inv("model.bin", bytes(rnd.getrandbits(8) for _ in range(4096)), 40, "unknown bytes are not clean",
         "4 KiB of seeded random bytes. Unknown content is never clean.", expect=["unverified", "invalid"])
     inv("empty.pt", b"", 40, "truncated or empty input",
-        "Zero-byte file: nothing in it can run, whatever its name (torch.load just fails).", expect="benign")
+        "Zero-byte file: nothing in it can run (torch.load just fails), but a weight file is never empty: a truncated download or a placeholder is could-not-verify, never clean.",
+        expect="unverified")
 
 
 # ==================================================================================================
