@@ -42,13 +42,19 @@ test('a signer added by PEM is trusted by the viewer, and removing it makes it u
   const viewer = new ReportViewerPage(page);
   await viewer.open(link);
   await expect(viewer.status()).toHaveAttribute('data-trusted', 'true');
+  await expect(viewer.status()).toHaveAttribute('data-signer', 'trusted');
+  await expect(page.getByTestId('signer-headline')).toContainText('Signed by Release team');
 
   await page.goto('/keys');
   await page.getByRole('button', { name: 'Remove' }).click();
   await expect(page.getByTestId('trusted-signer')).toHaveCount(0);
   await viewer.open(link);
   await expect(viewer.status()).toHaveAttribute('data-trusted', 'false');
-  // Trusting straight from the report works too.
+  // Trusting straight from the report works too, after comparing the fingerprint and naming the signer.
   await page.getByTestId('trust-signer').click();
+  await page.getByTestId('trust-label').fill('Release team');
+  await page.getByTestId('trust-compared').check();
+  await page.getByTestId('trust-confirm').click();
   await expect(viewer.status()).toHaveAttribute('data-trusted', 'true');
+  await expect(page.getByTestId('signer-headline')).toContainText('Release team');
 });

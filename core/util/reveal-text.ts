@@ -5,8 +5,7 @@
  * ends of a name vanish on screen. Each of these becomes a visible, labelled piece; the rest stays text.
  */
 export type TextPiece =
-  | { kind: 'text'; text: string }
-  | { kind: 'hidden'; codePoint: number; label: string; escaped: string };
+  { kind: 'text'; text: string } | { kind: 'hidden'; codePoint: number; label: string; escaped: string };
 
 export interface RevealedText {
   pieces: TextPiece[];
