@@ -103,7 +103,7 @@ test('a saved entry opens to its report and signed link; two versions of one nam
   const verify = new VerifyPage(page);
   const registry = new RegistryPage(page);
   const save = async (version: string) => {
-    await page.getByLabel('Version').fill(version);
+    await page.getByTestId('registry-version').fill(version);
     await page.getByTestId('registry-save').click();
     await expect(page.getByTestId('registry-saved')).toContainText(`Saved tiny-sentiment ${version}`);
   };
@@ -149,6 +149,9 @@ test('a saved entry opens to its report and signed link; two versions of one nam
   await expect(diff.getByTestId('version-diff-file')).toHaveCount(1);
   await expect(diff.getByTestId('version-diff-file')).toHaveAttribute('data-path', 'README.md');
   await expect(diff.getByTestId('version-diff-file')).toHaveAttribute('data-change', 'changed');
+  const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa']).analyze();
+  const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
 
   // The saved link opens in the viewer as the same signed report.
   await page.goto(link);
