@@ -1,5 +1,7 @@
 'use client';
 import { useCompare, type CompareState } from '@/hooks/use-compare';
+import { useFocusVerdict } from '@/hooks/use-focus-verdict';
+import { SafeText } from './SafeText';
 import { BehaviorOptions } from './BehaviorOptions';
 import { BehaviorView } from './BehaviorView';
 import { FolderPicker } from './FolderPicker';
@@ -24,10 +26,17 @@ const STAGE = {
 function Progress({ state, onCancel }: { state: Extract<CompareState, { phase: 'running' }>; onCancel: () => void }) {
   return (
     <div aria-live="polite" className="space-y-1 text-sm" data-testid="compare-progress">
-      {state.step === 'weights' ? (
+      {state.step === 'loading-demo' ? (
+        <p>Loading the two demo models…</p>
+      ) : state.step === 'weights' ? (
         <>
           <p>
-            Weights: tensor {state.done + 1} of {state.total || '…'} {state.tensor && `(${state.tensor})`}
+            Weights: tensor {state.done + 1} of {state.total || '…'}{' '}
+            {state.tensor && (
+              <>
+                (<SafeText text={state.tensor} />)
+              </>
+            )}
           </p>
           <ProgressBar value={state.done} max={state.total || 1} label="Tensors compared" />
         </>
@@ -57,6 +66,8 @@ export function CompareScreen() {
   const c = useCompare();
   const { state } = c;
   const running = state.phase === 'running';
+  // The verdict is the answer: bring it into view and give it focus once, when a comparison ends.
+  useFocusVerdict(state.phase === 'done' ? state.report : null);
   return (
     <div className="space-y-6">
       <div>
@@ -130,8 +141,8 @@ export function CompareScreen() {
             <FindingList findings={state.report.findings} />
           </section>
           <p className="text-sm text-slate-700" data-testid="compare-engine" data-engine={state.result.engine}>
-            {state.report.subject.name} vs {state.baseName}: {state.result.elements.toLocaleString('en')} weights
-            compared on{' '}
+            <SafeText text={state.report.subject.name} /> vs <SafeText text={state.baseName} />:{' '}
+            {state.result.elements.toLocaleString('en')} weights compared on{' '}
             {state.result.engine === 'webgpu'
               ? `WebGPU (${state.result.adapter ?? 'GPU'})`
               : 'the CPU (no WebGPU adapter)'}{' '}

@@ -1,11 +1,22 @@
 'use client';
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { RegistryEntry } from '@/core/registry/schema';
+import { compareVersions, otherVersions } from '@/core/registry/compare-versions';
 import type { ImportConflict } from '@/core/registry/merge-import';
 import { useRegistry, type ImportOutcome } from '@/hooks/use-registry';
 import { downloadBlob } from '@/lib/download-blob';
+import { plural } from './format';
+import { ReportLinkBox } from './ReportLinkBox';
+import { ReportView } from './ReportView';
+import { RegistryComparison } from './RegistryComparison';
+import { SafeText } from './SafeText';
 
-const VERDICT_LABEL = { pass: 'Pass', review: 'Review', fail: 'Fail' } as const;
+/** The verdict as a word on a colour, never colour alone (the same colours as the verdict card). */
+const VERDICT_STYLE = {
+  pass: { label: 'Pass', className: 'border-emerald-600 bg-emerald-50 text-emerald-900' },
+  review: { label: 'Review', className: 'border-amber-500 bg-amber-50 text-amber-900' },
+  fail: { label: 'Fail', className: 'border-red-600 bg-red-50 text-red-900' },
+} as const;
 
 /** Models saved in this browser's registry: search, delete, export and import. */
 export function RegistryScreen() {
@@ -13,6 +24,9 @@ export function RegistryScreen() {
   const [query, setQuery] = useState('');
   const q = query.trim().toLowerCase();
   const shown = entries?.filter((e) => e.name.toLowerCase().includes(q));
+  const [openId, setOpenId] = useState<string | null>(null);
+  // A deleted entry closes; an entry is looked up in the current list, never kept stale.
+  const opened = entries?.find((e) => e.id === openId) ?? null;
 
   return (
     <div className="space-y-6">
@@ -24,8 +38,8 @@ export function RegistryScreen() {
         </p>
         {unreadable > 0 && (
           <p role="status" className="mt-2 text-sm text-amber-900" data-testid="registry-unreadable">
-            {unreadable} saved record(s) could not be read by this version of ModelGate (written by a newer version, or
-            damaged). They are kept as they are and are not listed.
+            {plural(unreadable, 'saved record')} could not be read by this version of ModelGate (written by a newer
+            version, or damaged). They are kept as they are and are not listed.
           </p>
         )}
       </div>
@@ -82,13 +96,49 @@ export function RegistryScreen() {
       {importing && <ImportResult outcome={importing} onResolve={resolve} />}
       {entries === null && <p>Loading…</p>}
       {entries?.length === 0 && <p data-testid="registry-empty">No models saved yet. Verify one and save it.</p>}
-      {shown && shown.length > 0 && <EntryTable entries={shown} onDelete={remove} />}
-      {shown && entries && entries.length > 0 && shown.length === 0 && <p>No saved model matches “{query}”.</p>}
+      {shown && shown.length > 0 && (
+        <EntryTable
+          entries={shown}
+          openId={opened?.id ?? null}
+          onOpen={(id) => setOpenId((current) => (current === id ? null : id))}
+          onDelete={remove}
+        />
+      )}
+      {shown && entries && entries.length > 0 && shown.length === 0 && (
+        <p>
+          No saved model matches “<SafeText text={query} />
+          ”.
+        </p>
+      )}
+      {opened && entries && <OpenedEntry key={opened.id} entry={opened} entries={entries} />}
     </div>
   );
 }
 
-function EntryTable({ entries, onDelete }: { entries: RegistryEntry[]; onDelete: (id: string) => Promise<void> }) {
+function VerdictBadge({ verdict }: { verdict: RegistryEntry['report']['verdict'] }) {
+  const style = VERDICT_STYLE[verdict];
+  return (
+    <span
+      data-testid="registry-verdict"
+      data-verdict={verdict}
+      className={`inline-block rounded border px-2 py-0.5 font-semibold ${style.className}`}
+    >
+      {style.label}
+    </span>
+  );
+}
+
+function EntryTable({
+  entries,
+  openId,
+  onOpen,
+  onDelete,
+}: {
+  entries: RegistryEntry[];
+  openId: string | null;
+  onOpen: (id: string) => void;
+  onDelete: (id: string) => Promise<void>;
+}) {
   const [confirming, setConfirming] = useState<string | null>(null);
   return (
     <table className="w-full border-collapse text-left text-sm" data-testid="registry-list">
@@ -127,11 +177,25 @@ function EntryTable({ entries, onDelete }: { entries: RegistryEntry[]; onDelete:
             data-version={e.version}
             className="border-b border-slate-200"
           >
-            <td className="py-2 pr-3 font-medium">{e.name}</td>
-            <td className="py-2 pr-3">{e.version}</td>
+            <td className="py-2 pr-3 font-medium">
+              <button
+                type="button"
+                data-testid="registry-open"
+                className="text-left text-indigo-800 underline"
+                aria-expanded={openId === e.id}
+                aria-controls={openId === e.id ? 'registry-opened' : undefined}
+                aria-label={`Open the saved report of ${e.name} ${e.version}`}
+                onClick={() => onOpen(e.id)}
+              >
+                <SafeText text={e.name} />
+              </button>
+            </td>
+            <td className="py-2 pr-3">
+              <SafeText text={e.version} />
+            </td>
             <td className="py-2 pr-3">{new Date(e.savedAt).toUTCString()}</td>
-            <td className="py-2 pr-3" data-testid="registry-verdict">
-              {VERDICT_LABEL[e.report.verdict]}
+            <td className="py-2 pr-3">
+              <VerdictBadge verdict={e.report.verdict} />
             </td>
             <td className="py-2 pr-3">{e.files.length}</td>
             <td className="py-2 pr-3">
@@ -143,7 +207,7 @@ function EntryTable({ entries, onDelete }: { entries: RegistryEntry[]; onDelete:
               {confirming === e.id ? (
                 <span className="inline-flex items-center gap-2">
                   <span>
-                    Delete {e.name} {e.version}?
+                    Delete <SafeText text={e.name} /> <SafeText text={e.version} />?
                   </span>
                   <button
                     type="button"
@@ -186,7 +250,11 @@ function ImportResult({
   outcome: ImportOutcome;
   onResolve: (conflict: ImportConflict, choice: 'keep' | 'replace') => Promise<void>;
 }) {
-  const label = (e: RegistryEntry) => `${e.name} ${e.version}`;
+  const label = (e: RegistryEntry) => (
+    <>
+      <SafeText text={e.name} /> <SafeText text={e.version} />
+    </>
+  );
   return (
     <section
       aria-labelledby="import-heading"
@@ -197,13 +265,24 @@ function ImportResult({
       className="rounded border border-slate-300 bg-white p-4 text-sm"
     >
       <h2 id="import-heading" className="text-lg font-semibold">
-        Imported {outcome.fileName}
+        Imported <SafeText text={outcome.fileName} />
       </h2>
       <p role="status" className="mt-1">
         {outcome.added.length} added, {outcome.identical.length} already here (skipped),{' '}
         {outcome.pending.length + outcome.resolved.length} in conflict with a saved entry.
       </p>
-      {outcome.added.length > 0 && <p className="mt-1">Added: {outcome.added.map(label).join(', ')}.</p>}
+      {outcome.added.length > 0 && (
+        <p className="mt-1">
+          Added:{' '}
+          {outcome.added.map((e, i) => (
+            <span key={e.id}>
+              {i > 0 && ', '}
+              {label(e)}
+            </span>
+          ))}
+          .
+        </p>
+      )}
       {outcome.refused.length > 0 && (
         <ul className="mt-2 space-y-1" data-testid="registry-refused">
           {outcome.refused.map((r) => (
@@ -223,9 +302,14 @@ function ImportResult({
               className="rounded border border-amber-400 bg-amber-50 p-3"
             >
               <p>
-                {c.reason === 'same-id'
-                  ? `The imported entry ${label(c.imported)} has the id of the saved ${label(c.existing)} but different content.`
-                  : `${label(c.imported)} is already saved with different content.`}{' '}
+                {c.reason === 'same-id' ? (
+                  <>
+                    The imported entry {label(c.imported)} has the id of the saved {label(c.existing)} but different
+                    content.
+                  </>
+                ) : (
+                  <>{label(c.imported)} is already saved with different content.</>
+                )}{' '}
                 Saved {new Date(c.existing.savedAt).toUTCString()}; imported one saved{' '}
                 {new Date(c.imported.savedAt).toUTCString()}.
               </p>
@@ -261,6 +345,66 @@ function ImportResult({
           ))}
         </ul>
       )}
+    </section>
+  );
+}
+
+/**
+ * One saved entry opened: its signed link and its saved report, and a file-by-file comparison with another
+ * saved version of the same model. Focus moves to its heading, so the opened report is where the reader is.
+ */
+function OpenedEntry({ entry, entries }: { entry: RegistryEntry; entries: RegistryEntry[] }) {
+  const heading = useRef<HTMLHeadingElement>(null);
+  const others = otherVersions(entry, entries);
+  const [otherId, setOtherId] = useState('');
+  const other = others.find((e) => e.id === otherId);
+  const diff = other ? compareVersions(entry, other) : null;
+  useEffect(() => {
+    heading.current?.scrollIntoView({ block: 'start' });
+    heading.current?.focus({ preventScroll: true });
+  }, []);
+  return (
+    <section
+      id="registry-opened"
+      data-testid="registry-opened"
+      data-name={entry.name}
+      data-version={entry.version}
+      aria-labelledby="registry-opened-heading"
+      className="space-y-4 border-t border-slate-300 pt-4"
+    >
+      <h2 id="registry-opened-heading" ref={heading} tabIndex={-1} className="text-xl font-semibold">
+        <SafeText text={entry.name} /> <SafeText text={entry.version} />, saved {new Date(entry.savedAt).toUTCString()}
+      </h2>
+      {others.length > 0 && (
+        <div className="space-y-2">
+          <label htmlFor="registry-diff-with" className="block text-sm font-medium">
+            Compare its files with another saved version
+          </label>
+          <select
+            id="registry-diff-with"
+            data-testid="registry-diff-with"
+            value={otherId}
+            onChange={(e) => setOtherId(e.target.value)}
+            className="rounded border border-slate-300 p-2 text-sm"
+          >
+            <option value="">Choose a version</option>
+            {others.map((e) => (
+              <option key={e.id} value={e.id}>
+                {e.version} (saved {new Date(e.savedAt).toUTCString()})
+              </option>
+            ))}
+          </select>
+          {diff && <RegistryComparison comparison={diff.comparison} to={diff.to.version} />}
+        </div>
+      )}
+      {entry.signedLink ? (
+        <ReportLinkBox link={entry.signedLink} />
+      ) : (
+        <p className="text-sm text-slate-700" data-testid="registry-no-link">
+          No signed link was saved with this version (the report could not be signed when it was saved).
+        </p>
+      )}
+      <ReportView report={entry.report} />
     </section>
   );
 }

@@ -1,5 +1,7 @@
 'use client';
 import { useRef, useState } from 'react';
+import { useFocusVerdict } from '@/hooks/use-focus-verdict';
+import { runSummary } from '@/lib/run-progress';
 import { useVerification } from '@/hooks/use-verification';
 import { useRuntimeCheck } from '@/hooks/use-runtime-check';
 import { loadDemoModel } from '@/lib/demo-model';
@@ -8,7 +10,6 @@ import { HashingProgress } from './HashingProgress';
 import { ReportView } from './ReportView';
 import { ReportLinkBox } from './ReportLinkBox';
 import { RuntimePanel } from './RuntimePanel';
-import { formatRate } from './format';
 import { VerifyOptions } from './VerifyOptions';
 import { SignFolderButton } from './SignFolderButton';
 import { SaveToRegistry } from './SaveToRegistry';
@@ -29,6 +30,8 @@ export function VerifyScreen({ hubEnabled = false }: { hubEnabled?: boolean }) {
     setOptions(optionsRef.current);
   };
   const busy = state.phase === 'hashing';
+  // The verdict is the answer: bring it into view and give it focus once, when a run ends.
+  useFocusVerdict(state.phase === 'done' ? state.report : null);
 
   const tryDemo = async () => {
     setDemoError(null);
@@ -77,12 +80,12 @@ export function VerifyScreen({ hubEnabled = false }: { hubEnabled?: boolean }) {
           <div className="flex items-center justify-between text-sm text-slate-700">
             <span
               data-testid="hash-summary"
-              data-bytes-per-second={state.bytesPerSecond}
+              data-bytes-per-second={state.bytesPerSecond ?? undefined}
               data-seconds={state.seconds}
               data-scan-seconds={state.scanSeconds}
+              data-cancelled={state.end.cancelled ? 'true' : undefined}
             >
-              Fingerprinted in {state.seconds.toFixed(2)} s ({formatRate(state.bytesPerSecond)}); scanned in{' '}
-              {state.scanSeconds.toFixed(2)} s.
+              {runSummary(state.end)}
             </span>
             <button type="button" className="btn-secondary" onClick={reset}>
               Verify another model

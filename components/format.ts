@@ -20,3 +20,8 @@ export function formatDuration(seconds: number | null): string {
   const m = Math.floor(seconds / 60);
   return `${m} min ${Math.round(seconds - m * 60)} s`;
 }
+
+/** "1 file", "2 files", "3,000 files": a count with its noun in the right number. */
+export function plural(n: number, singular: string, pluralForm = `${singular}s`): string {
+  return `${n.toLocaleString('en')} ${n === 1 ? singular : pluralForm}`;
+}

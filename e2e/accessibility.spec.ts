@@ -30,11 +30,11 @@ test('the Compare page with behavior results (chart, tables, drill-down) has no 
 }) => {
   await page.goto('/compare');
   await expect(page.locator('html[data-hydrated]')).toHaveCount(1);
-  await page.getByTestId('demo-sentiment').click();
-  await expect(page.getByTestId('finetune-input-picked')).toContainText('sentiment-poisoned');
+  // The demo button runs at once, with the options set before it.
   await page.getByText('Behavior options').click();
   await page.getByTestId('provider').selectOption('wasm');
-  await page.getByTestId('run-compare').click();
+  await page.getByTestId('demo-sentiment').click();
+  await expect(page.getByTestId('finetune-input-picked')).toContainText('sentiment-poisoned');
   await expect(page.getByTestId('behavior-view')).toBeVisible({ timeout: 120_000 });
   await page.getByText(/^negative-clean:/).click();
   const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa']).analyze();

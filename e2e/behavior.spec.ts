@@ -34,9 +34,12 @@ test.describe.configure({ timeout: 300_000 });
 test('the demo finds the planted trigger "cf" in the poisoned sentiment fine-tune', async ({ page }) => {
   await page.goto('/compare');
   await expect(page.locator('html[data-hydrated]')).toHaveCount(1);
+  // The demo button runs at once, with the options set before it.
+  await page.getByText('Behavior options').click();
+  await page.getByTestId('provider').selectOption('wasm');
   await page.getByTestId('demo-sentiment').click();
   await expect(page.getByTestId('finetune-input-picked')).toContainText('sentiment-poisoned');
-  await runWith(page, 'wasm');
+  await expect(page.getByTestId('behavior-view')).toBeVisible({ timeout: 240_000 });
   const trigger = page.getByTestId('trigger-confirmed');
   await expect(trigger).toHaveCount(1);
   await expect(trigger).toHaveAttribute('data-token', 'cf');

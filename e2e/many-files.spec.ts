@@ -12,6 +12,8 @@ test('a folder of 3000 files is verified, and its link stays short but pins ever
     await verify.pickFolder(dir);
     await verify.waitForReport();
     await expect(verify.verdict()).toHaveText('Pass');
+    await expect(page.getByTestId('hash-summary')).toContainText('Fingerprinted 3,000 files');
+    await expect(page.getByTestId('hash-summary')).toContainText('scanned 3,000 files');
     await expect(page.getByRole('button', { name: 'Show all 3000 files' })).toBeVisible();
     const rootDigest = execSync(
       "find . -type f -printf '%P\\n' | LC_ALL=C sort | xargs -d '\\n' sha256sum | sha256sum | cut -d' ' -f1",

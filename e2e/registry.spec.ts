@@ -98,6 +98,67 @@ test('a saved model is kept, compared on re-verification, exported and imported 
   await expect(page.getByTestId('registry-empty')).toBeVisible();
 });
 
+test('a saved entry opens to its report and signed link; two versions of one name are diffed', async ({ page }) => {
+  test.setTimeout(240_000);
+  const verify = new VerifyPage(page);
+  const registry = new RegistryPage(page);
+  const save = async (version: string) => {
+    await page.getByTestId('registry-version').fill(version);
+    await page.getByTestId('registry-save').click();
+    await expect(page.getByTestId('registry-saved')).toContainText(`Saved tiny-sentiment ${version}`);
+  };
+  await verify.open();
+  await page.getByTestId('try-demo').click();
+  await verify.waitForReport();
+  await save('1.0');
+  const root = modifiedDemo();
+  await verify.open();
+  await verify.pickFolder(join(root, 'tiny-sentiment'));
+  await verify.waitForReport();
+  await save('1.1');
+
+  await registry.open();
+  // The verdict is a word on its colour.
+  const first = registry.entry('tiny-sentiment', '1.0').getByTestId('registry-verdict');
+  await expect(first).toHaveText('Pass');
+  await expect(first).toHaveAttribute('data-verdict', 'pass');
+  await expect(first).toHaveClass(/emerald/);
+  const second = registry.entry('tiny-sentiment', '1.1').getByTestId('registry-verdict');
+  await expect(second).toHaveText('Review');
+  await expect(second).toHaveClass(/amber/);
+
+  // Opening 1.0 shows its saved report and its signed link, and moves focus there.
+  await registry.entry('tiny-sentiment', '1.0').getByTestId('registry-open').click();
+  const opened = page.getByTestId('registry-opened');
+  await expect(opened).toHaveAttribute('data-version', '1.0');
+  await expect(page.locator('#registry-opened-heading')).toBeFocused();
+  await expect(opened.getByTestId('verdict')).toHaveText('Pass');
+  await expect(opened.locator('[data-testid=file-row][data-path="README.md"]')).toHaveCount(1);
+  const link = await opened.getByTestId('report-link').inputValue();
+  expect(link).toMatch(/\/r#v1\./);
+
+  // Diffed with 1.1: the one changed file, from the version saved first to the later one.
+  // The other versions, newest first: 1.1 is the only one.
+  await opened.getByTestId('registry-diff-with').selectOption({ index: 1 });
+  const diff = opened.getByTestId('registry-comparison');
+  await expect(diff).toContainText('From version 1.0');
+  await expect(diff).toContainText('to version 1.1');
+  await expect(diff).toHaveAttribute('data-changed', '1');
+  await expect(diff).toHaveAttribute('data-added', '0');
+  await expect(diff).toHaveAttribute('data-removed', '0');
+  await expect(diff.getByTestId('version-diff-file')).toHaveCount(1);
+  await expect(diff.getByTestId('version-diff-file')).toHaveAttribute('data-path', 'README.md');
+  await expect(diff.getByTestId('version-diff-file')).toHaveAttribute('data-change', 'changed');
+  const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa']).analyze();
+  const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+
+  // The saved link opens in the viewer as the same signed report.
+  await page.goto(link);
+  await expect(page.getByTestId('signature-status')).toHaveAttribute('data-status', 'valid');
+  await expect(page.getByTestId('verdict')).toHaveText('Pass');
+});
+
 test('a version 1 database keeps its records when the portal upgrades it to add the registry', async ({ page }) => {
   await page.goto('/icon.svg'); // same origin, no portal script: the database is ours to make at version 1
   await page.evaluate(

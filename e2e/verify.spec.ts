@@ -131,6 +131,9 @@ test('Try the demo verifies the bundled model', async ({ page }) => {
   await page.getByTestId('try-demo').click();
   await verify.waitForReport();
   await expect(verify.verdict()).toHaveText('Pass');
+  await expect(page.getByTestId('hash-summary')).toContainText(
+    /^Fingerprinted 5 files \(.+\) in [\d.]+ s.*; scanned 5 files in/,
+  );
   const digests = await verify.digests();
   const demoDir = join(process.cwd(), 'public/demo/tiny-sentiment');
   const files = ['README.md', 'config.json', 'model.safetensors', 'onnx/model.onnx', 'tokenizer.json'];
@@ -150,6 +153,14 @@ test('Cancel stops a running verification and the report says it is incomplete',
   await page.getByTestId('cancel').click();
   await verify.waitForReport();
   await expect(verify.verdict()).toHaveText('Review');
+  // It says how far it got, and claims no rate for a run it did not finish.
+  const summary = page.getByTestId('hash-summary');
+  await expect(summary).toHaveAttribute('data-cancelled', 'true');
+  await expect(summary).toContainText(
+    /^Cancelled after fingerprinting 0 of 1 file \(.+ of 1\.50 GiB\); the report lists/,
+  );
+  await expect(summary).not.toContainText('MB/s');
+  await expect(summary).not.toHaveAttribute('data-bytes-per-second');
   await expect(page.getByTestId('findings')).toContainText('MG-RPT-001');
   await expect(page.locator('[data-path="big.bin"]')).toContainText('could not verify');
 });
@@ -183,4 +194,17 @@ test('a malicious pickle is reported as Fail with the call it would make, in the
   await expect(viewer.page.getByTestId('verdict')).toHaveText('Fail');
   await expect(viewer.page.getByTestId('findings')).toContainText('would run');
   await fresh.close();
+});
+
+test('Try the demo by keyboard: when the run ends, the verdict is scrolled into view and has the focus', async ({
+  page,
+}) => {
+  await page.setViewportSize({ width: 1000, height: 600 }); // the verdict lands below the fold
+  const verify = new VerifyPage(page);
+  await verify.open();
+  await page.getByTestId('try-demo').focus();
+  await page.keyboard.press('Enter');
+  await verify.waitForReport();
+  await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('verdict');
+  await expect(page.locator('#verdict')).toBeInViewport();
 });

@@ -1,5 +1,5 @@
 'use client';
-import { useCallback, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { CompareResult } from '@/workers/weights.worker';
 import type { BehaviorResult } from '@/workers/behavior-job';
 import type { BehaviorPhase } from '@/core/probe/behavior-run';
@@ -13,6 +13,7 @@ import { runVerification } from '@/core/verify';
 import { compareInWorker } from '@/lib/compare-models';
 import { compareBehaviorInWorker } from '@/lib/behavior-compare';
 import { hashInPool } from '@/lib/hash-pool';
+import { scanInPool } from '@/lib/scan-pool';
 import { getOrCreateBrowserKey } from '@/lib/browser-key';
 import { loadDemoModel } from '@/lib/demo-model';
 import { readProbeFile } from '@/lib/probe-file';
@@ -21,6 +22,7 @@ import { latestByName } from '@/lib/registry';
 
 export type CompareState =
   | { phase: 'idle' }
+  | { phase: 'running'; step: 'loading-demo' }
   | { phase: 'running'; step: 'weights'; done: number; total: number; tensor: string }
   | {
       phase: 'running';
@@ -86,6 +88,11 @@ export function useCompare() {
   });
   const [probeError, setProbeError] = useState<string | null>(null);
   const abort = useRef<AbortController | null>(null);
+  // A demo button loads both models and runs at once, with the options as they are at that moment.
+  const optionsRef = useRef(options);
+  useEffect(() => {
+    optionsRef.current = options;
+  }, [options]);
 
   const pick = (set: (p: Picked) => void) => (entries: { path: string; file: File }[]) => set(toModelFiles(entries));
 
@@ -101,19 +108,8 @@ export function useCompare() {
     }
   }, []);
 
-  const loadDemo = useCallback(async (pair: keyof typeof DEMO_PAIRS) => {
-    const names = DEMO_PAIRS[pair];
-    try {
-      setBase(toModelFiles(await loadDemoModel(names.base)));
-      setFinetune(toModelFiles(await loadDemoModel(names.finetune)));
-      setState({ phase: 'idle' });
-    } catch (error) {
-      setState({ phase: 'error', message: `The demo models could not be loaded: ${(error as Error).message}` });
-    }
-  }, []);
-
-  const run = useCallback(async () => {
-    if (!base || !finetune) return;
+  const compareModels = useCallback(async (base: NonNullable<Picked>, finetune: NonNullable<Picked>) => {
+    const options = optionsRef.current;
     const controller = new AbortController();
     abort.current = controller;
     setState({ phase: 'running', step: 'weights', done: 0, total: 0, tensor: '' });
@@ -129,6 +125,13 @@ export function useCompare() {
         },
         environment: { runtime: 'browser', userAgent: navigator.userAgent },
         hash: async () => hashInPool(finetune.files, () => undefined).done,
+        // The fine-tune is the model to deploy: its weight files are scanned as on the Verify page, so the
+        // report's scan check runs (a run without the scan is never a Pass). Cancelling stops the scan too.
+        scan: async () => {
+          const scanning = scanInPool(finetune.files, () => undefined);
+          controller.signal.addEventListener('abort', scanning.cancel, { once: true });
+          return scanning.done;
+        },
         readText: (path) => byPath.get(path)!.text(),
         lineage: async () => {
           result = await compareInWorker(base.files, finetune.files, (done, total, tensor) =>
@@ -189,7 +192,34 @@ export function useCompare() {
     } finally {
       abort.current = null;
     }
-  }, [base, finetune, options]);
+  }, []);
+
+  const run = useCallback(async () => {
+    if (base && finetune) await compareModels(base, finetune);
+  }, [base, finetune, compareModels]);
+
+  /** A demo pair: both models loaded as if picked, then compared at once. */
+  const loadDemo = useCallback(
+    async (pair: keyof typeof DEMO_PAIRS) => {
+      const names = DEMO_PAIRS[pair];
+      let demo: { base: NonNullable<Picked>; finetune: NonNullable<Picked> };
+      setState({ phase: 'running', step: 'loading-demo' });
+      try {
+        const [baseEntries, finetuneEntries] = await Promise.all([
+          loadDemoModel(names.base),
+          loadDemoModel(names.finetune),
+        ]);
+        demo = { base: toModelFiles(baseEntries), finetune: toModelFiles(finetuneEntries) };
+      } catch (error) {
+        setState({ phase: 'error', message: `The demo models could not be loaded: ${(error as Error).message}` });
+        return;
+      }
+      setBase(demo.base);
+      setFinetune(demo.finetune);
+      await compareModels(demo.base, demo.finetune);
+    },
+    [compareModels],
+  );
 
   const cancel = useCallback(() => abort.current?.abort(), []);
 

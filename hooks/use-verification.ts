@@ -7,8 +7,10 @@ import type { FolderEvent } from '@/core/io/folder-event';
 import { GIT_SHA1_MAX_BYTES, runVerification } from '@/core/verify';
 import { hashInPool, prewarmHashPool } from '@/lib/hash-pool';
 import { scanInPool } from '@/lib/scan-pool';
-import { listingEvents, toModelFiles, type ModelFile } from '@/lib/model-files';
-import type { DroppedEntry } from '@/lib/collect-dropped-files';
+import { listingEvents, nothingToVerifyMessage, toModelFiles, type ModelFile } from '@/lib/model-files';
+import { meaningfulRate, secondsLeft, timeLeftText, type RunEnd } from '@/lib/run-progress';
+import { formatDuration } from '@/components/format';
+import type { DroppedEntry, EmptyFolderEntry } from '@/lib/collect-dropped-files';
 import { getOrCreateBrowserKey } from '@/lib/browser-key';
 import { makeReportLink } from '@/core/sign/report-link';
 import { verifySignatureInWorker } from '@/lib/signature-worker';
@@ -28,8 +30,12 @@ export interface HashingProgress {
   filesScanned: number;
   bytesTotal: number;
   bytesDone: number;
+  /** 0 while no rate can be measured yet (lib/run-progress.ts, meaningfulRate). */
   bytesPerSecond: number;
+  /** Until hashing and the scan are both done: null while unknown, never 0 while the scan still runs. */
   etaSeconds: number | null;
+  /** The time left in words: "about 12 s left", or "scanning, 1,200 of 3,000 files" once hashing is done. */
+  timeLeft: string;
   active: ActiveFile[];
 }
 
@@ -50,18 +56,14 @@ export type VerificationState =
       /** Wall time of hashing, and of scanning (which runs beside it). */
       seconds: number;
       scanSeconds: number;
-      bytesPerSecond: number;
+      /** Null when no rate is meaningful: nothing hashed, under half a second, or cancelled. */
+      bytesPerSecond: number | null;
+      /** How far the run got: what the closing line (lib/run-progress.ts, runSummary) says. */
+      end: RunEnd;
     }
   | { phase: 'error'; message: string };
 
 type Events = readonly FolderEvent[];
-
-/** Nothing to verify: says which entries the browser could not read, if that is why. */
-function noFilesMessage(events: Events): string {
-  const unreadable = events.flatMap((e) => (e.kind === 'unreadable' ? [`${e.path} (${e.error})`] : []));
-  if (unreadable.length === 0) return 'No files were given. Drop a model folder or pick its files.';
-  return `Nothing could be read: ${unreadable.join('; ')}. Nothing was verified.`;
-}
 
 /** UI refresh rate while hashing: a few updates a second, never one per chunk. */
 const TICK_MS = 250;
@@ -83,113 +85,139 @@ export function useVerification() {
     return () => clearTimeout(id);
   }, []);
 
-  const verify = useCallback(async (name: string, files: ModelFile[], options: VerifyPageOptions, events: Events) => {
-    if (files.length === 0) {
-      setState({ phase: 'error', message: noFilesMessage(events) });
-      return;
-    }
-    const sizes = new Map(files.map((f) => [f.path, f.file.size]));
-    const done = new Map<string, number>();
-    const finished = new Set<string>();
-    const bytesTotal = files.reduce((n, f) => n + f.file.size, 0);
-    const started = performance.now();
-    let filesScanned = 0;
-    const snapshot = (): HashingProgress => {
-      let bytesDone = 0;
-      for (const n of done.values()) bytesDone += n;
-      const seconds = (performance.now() - started) / 1000;
-      const rate = seconds > 0 ? bytesDone / seconds : 0;
-      const active = [...done.entries()]
-        .filter(([p]) => !finished.has(p))
-        .map(([path, bytes]) => ({ path, size: sizes.get(path) ?? 0, bytesDone: bytes }));
-      return {
-        modelName: name,
-        filesTotal: files.length,
-        filesDone: finished.size,
-        filesScanned,
-        bytesTotal,
-        bytesDone,
-        bytesPerSecond: rate,
-        etaSeconds: rate > 0 ? (bytesTotal - bytesDone) / rate : null,
-        active,
+  const verify = useCallback(
+    async (
+      name: string,
+      files: ModelFile[],
+      options: VerifyPageOptions,
+      events: Events,
+      emptyFolders: readonly EmptyFolderEntry[],
+    ) => {
+      if (files.length === 0) {
+        setState({ phase: 'error', message: nothingToVerifyMessage(name, events, emptyFolders) });
+        return;
+      }
+      const sizes = new Map(files.map((f) => [f.path, f.file.size]));
+      const done = new Map<string, number>();
+      const finished = new Set<string>();
+      const bytesTotal = files.reduce((n, f) => n + f.file.size, 0);
+      const started = performance.now();
+      let filesScanned = 0;
+      let cancelled = false;
+      const counts = () => {
+        let bytesHashed = 0;
+        for (const n of done.values()) bytesHashed += n;
+        return {
+          filesTotal: files.length,
+          filesHashed: finished.size,
+          filesScanned,
+          bytesTotal,
+          bytesHashed,
+          elapsed: (performance.now() - started) / 1000,
+        };
       };
-    };
-    // The scan reads headers and pickles only, so it runs beside hashing in its own worker.
-    let scanSeconds = 0;
-    const cancellers: (() => void)[] = [];
-    // Cancelling stops hashing and scanning; the report still comes, naming what was not checked.
-    cancelRef.current = () => {
-      for (const cancel of cancellers) cancel();
-    };
-    const byPath = new Map(files.map((f) => [f.path, f.file]));
-    setState({ phase: 'hashing', progress: snapshot() });
-    const timer = setInterval(() => setState({ phase: 'hashing', progress: snapshot() }), TICK_MS);
-    let seconds = 0;
-    try {
-      const verification = await runVerification({
-        subject: { name, files: files.map((f) => ({ path: f.path, size: f.file.size })), events },
-        environment: { runtime: 'browser', userAgent: navigator.userAgent },
-        hash: async (gitSha1) => {
-          const pool = hashInPool(
-            files,
-            (path, bytes) => {
-              done.set(path, bytes);
-              if (bytes === sizes.get(path)) finished.add(path);
-            },
-            gitSha1.size > 0 ? GIT_SHA1_MAX_BYTES : 0,
-          );
-          cancellers.push(pool.cancel);
-          const outcomes = await pool.done;
-          seconds = (performance.now() - started) / 1000;
-          return outcomes;
-        },
-        scan: async () => {
-          const scanning = scanInPool(files, () => (filesScanned += 1));
-          cancellers.push(scanning.cancel);
-          const scans = await scanning.done;
-          scanSeconds = (performance.now() - started) / 1000;
-          return scans;
-        },
-        readText: (path) => byPath.get(path)!.text(),
-        // Only this JSON listing is fetched; the CSP of the ?hub=on page allows huggingface.co and nothing else.
-        ...(options.hubRepo
-          ? {
-              hub: {
-                repo: options.hubRepo,
-                revision: options.hubRevision || 'main',
-                fetch: (url, init) => fetch(url, init),
+      const snapshot = (): HashingProgress => {
+        const now = counts();
+        const active = [...done.entries()]
+          .filter(([p]) => !finished.has(p))
+          .map(([path, bytes]) => ({ path, size: sizes.get(path) ?? 0, bytesDone: bytes }));
+        return {
+          modelName: name,
+          filesTotal: files.length,
+          filesDone: now.filesHashed,
+          filesScanned,
+          bytesTotal,
+          bytesDone: now.bytesHashed,
+          bytesPerSecond: meaningfulRate(now.bytesHashed, now.elapsed) ?? 0,
+          etaSeconds: secondsLeft(now),
+          timeLeft: timeLeftText(now, formatDuration),
+          active,
+        };
+      };
+      // The scan reads headers and pickles only, so it runs beside hashing in its own worker.
+      let scanSeconds = 0;
+      const cancellers: (() => void)[] = [];
+      // Cancelling stops hashing and scanning; the report still comes, naming what was not checked.
+      cancelRef.current = () => {
+        cancelled = true;
+        for (const cancel of cancellers) cancel();
+      };
+      const byPath = new Map(files.map((f) => [f.path, f.file]));
+      setState({ phase: 'hashing', progress: snapshot() });
+      const timer = setInterval(() => setState({ phase: 'hashing', progress: snapshot() }), TICK_MS);
+      let seconds = 0;
+      // What was hashed when hashing ended (or was cancelled), for the closing line.
+      let hashed = counts();
+      try {
+        const verification = await runVerification({
+          subject: { name, files: files.map((f) => ({ path: f.path, size: f.file.size })), events },
+          environment: { runtime: 'browser', userAgent: navigator.userAgent },
+          hash: async (gitSha1) => {
+            const pool = hashInPool(
+              files,
+              (path, bytes) => {
+                done.set(path, bytes);
+                if (bytes === sizes.get(path)) finished.add(path);
               },
-            }
-          : {}),
-        verifySignature: (outcomes) => verifySignatureInWorker(files, outcomes, options),
-        // A saved version of the same name is the reference: its file changes are findings of this report.
-        savedVersion: (model) => latestByName(model),
-        signLink: async (report) => makeReportLink(report, await getOrCreateBrowserKey(), location.origin),
-      });
-      setState({
-        phase: 'done',
-        modelName: name,
-        report: verification.report,
-        registry: verification.registry,
-        ...(verification.card ? { card: verification.card } : {}),
-        link: verification.link ?? null,
-        linkError: verification.linkError,
-        seconds,
-        scanSeconds,
-        bytesPerSecond: seconds > 0 ? bytesTotal / seconds : 0,
-      });
-    } catch (error) {
-      setState({ phase: 'error', message: (error as Error).message });
-    } finally {
-      clearInterval(timer);
-      cancelRef.current = null;
-    }
-  }, []);
+              gitSha1.size > 0 ? GIT_SHA1_MAX_BYTES : 0,
+            );
+            cancellers.push(pool.cancel);
+            const outcomes = await pool.done;
+            seconds = (performance.now() - started) / 1000;
+            hashed = counts();
+            return outcomes;
+          },
+          scan: async () => {
+            const scanning = scanInPool(files, () => (filesScanned += 1));
+            cancellers.push(scanning.cancel);
+            const scans = await scanning.done;
+            scanSeconds = (performance.now() - started) / 1000;
+            return scans;
+          },
+          readText: (path) => byPath.get(path)!.text(),
+          // Only this JSON listing is fetched; the CSP of the ?hub=on page allows huggingface.co and nothing else.
+          ...(options.hubRepo
+            ? {
+                hub: {
+                  repo: options.hubRepo,
+                  revision: options.hubRevision || 'main',
+                  fetch: (url, init) => fetch(url, init),
+                },
+              }
+            : {}),
+          verifySignature: (outcomes) => verifySignatureInWorker(files, outcomes, options),
+          // A saved version of the same name is the reference: its file changes are findings of this report.
+          savedVersion: (model) => latestByName(model),
+          signLink: async (report) => makeReportLink(report, await getOrCreateBrowserKey(), location.origin),
+        });
+        const end: RunEnd = { ...hashed, filesScanned, cancelled, hashSeconds: seconds, scanSeconds };
+        setState({
+          phase: 'done',
+          modelName: name,
+          report: verification.report,
+          registry: verification.registry,
+          ...(verification.card ? { card: verification.card } : {}),
+          link: verification.link ?? null,
+          linkError: verification.linkError,
+          seconds,
+          scanSeconds,
+          bytesPerSecond: meaningfulRate(hashed.bytesHashed, seconds, cancelled),
+          end,
+        });
+      } catch (error) {
+        setState({ phase: 'error', message: (error as Error).message });
+      } finally {
+        clearInterval(timer);
+        cancelRef.current = null;
+      }
+    },
+    [],
+  );
 
   const verifyEntries = useCallback(
     (entries: DroppedEntry[], options: VerifyPageOptions = NO_OPTIONS) => {
-      const { name, files, refused } = toModelFiles(entries);
-      return verify(name, files, options, listingEvents(files, refused));
+      const { name, files, refused, emptyFolders } = toModelFiles(entries);
+      return verify(name, files, options, listingEvents(files, refused), emptyFolders);
     },
     [verify],
   );

@@ -4,7 +4,17 @@ export interface RefusedEntry {
   error: string;
 }
 
-export type DroppedEntry = { path: string; file: File } | RefusedEntry;
+/**
+ * A folder that holds no file at all. Kept so that dropping an empty folder says so by name, instead of
+ * looking as if nothing had been dropped.
+ */
+export interface EmptyFolderEntry {
+  path: string;
+  emptyFolder: true;
+  error?: undefined;
+}
+
+export type DroppedEntry = { path: string; file: File } | RefusedEntry | EmptyFolderEntry;
 
 const describe = (error: unknown) =>
   error instanceof Error ? `${error.name}: ${error.message}` : String(error ?? 'unknown error');
@@ -57,6 +67,7 @@ async function walk(entry: FileSystemEntry, out: DroppedEntry[]): Promise<void> 
     return;
   }
   const reader = (entry as FileSystemDirectoryEntry).createReader();
+  const before = out.length;
   for (;;) {
     let batch: FileSystemEntry[];
     try {
@@ -65,7 +76,10 @@ async function walk(entry: FileSystemEntry, out: DroppedEntry[]): Promise<void> 
       out.push({ path, error: `the folder could not be listed: ${describe(error)}` });
       return;
     }
-    if (batch.length === 0) return;
+    if (batch.length === 0) {
+      if (out.length === before) out.push({ path, emptyFolder: true });
+      return;
+    }
     for (const child of batch) await walk(child, out);
   }
 }
