@@ -1,4 +1,5 @@
 'use client';
+import { Fragment } from 'react';
 import type { Report } from '@/core/report/schema';
 import type { Card, DatasetField, Provenance } from '@/core/provenance';
 import { downloadBom } from '@/lib/download-bom';
@@ -146,7 +147,15 @@ export function ProvenanceView({ provenance, bom }: { provenance: Provenance; bo
         {completeness.missing.length > 0 && (
           <div>
             <h3 className="text-base font-semibold">Missing from the documentation</h3>
-            <p className="break-anywhere text-sm">{completeness.missing.join('; ')}</p>
+            {/* Items quote the card's own names (dataset ids): each one through SafeText. */}
+            <p className="text-sm" data-testid="provenance-missing">
+              {completeness.missing.map((item, i) => (
+                <Fragment key={i}>
+                  {i > 0 && '; '}
+                  <SafeText text={item} />
+                </Fragment>
+              ))}
+            </p>
           </div>
         )}
         {bom && (
