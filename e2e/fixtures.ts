@@ -34,25 +34,42 @@ export async function expectNoSidewaysScroll(page: Page) {
         }
         return false;
       };
-      let widest: Element | null = null;
-      let right = -Infinity;
-      for (const el of document.body.querySelectorAll('*')) {
-        const r = el.getBoundingClientRect().right + window.scrollX;
+      const found = { el: null as Element | null, right: -Infinity };
+      const consider = (el: Element, right: number) => {
         // ">=": of equally wide elements the deepest, the one that pushes its ancestors, is named.
-        if (r > width && r >= right && !scrolls(el)) [widest, right] = [el, r];
+        if (right > width && right >= found.right && !scrolls(el)) Object.assign(found, { el, right });
+      };
+      for (const el of document.body.querySelectorAll('*')) consider(el, el.getBoundingClientRect().right + scrollX);
+      // An unbroken string can overflow a box that itself fits: its text is measured, its element named.
+      const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+      const range = document.createRange();
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        range.selectNodeContents(node);
+        const parent = node.parentElement;
+        if (parent && getComputedStyle(parent).overflowX === 'visible')
+          consider(parent, range.getBoundingClientRect().right + scrollX);
       }
       const describe = (el: Element) => {
         const testId = el.getAttribute('data-testid');
-        const classes = typeof el.className === 'string' ? el.className.trim().split(/\s+/).slice(0, 6) : [];
+        const classes = typeof el.className === 'string' ? el.className.split(/\s+/).filter(Boolean).slice(0, 6) : [];
         return (
           el.tagName.toLowerCase() +
           (el.id ? `#${el.id}` : '') +
           (testId ? `[data-testid="${testId}"]` : '') +
           (classes.length ? `.${classes.join('.')}` : '') +
-          ` (right edge at ${Math.round(right)} px): "${(el.textContent ?? '').trim().slice(0, 80)}"`
+          ` (right edge at ${Math.round(found.right)} px): "${(el.textContent ?? '').trim().slice(0, 80)}"`
         );
       };
-      return { scrollWidth, width, widest: widest ? describe(widest) : 'no single element found' };
+      // The nearest ancestor with a test id says which component to look in.
+      const within = (el: Element) => {
+        const owner = el.parentElement?.closest('[data-testid]');
+        return owner ? ` inside [data-testid="${owner.getAttribute('data-testid')}"]` : '';
+      };
+      return {
+        scrollWidth,
+        width,
+        widest: found.el ? describe(found.el) + within(found.el) : 'no single element found',
+      };
     });
     expect(
       measured.scrollWidth,
