@@ -1,4 +1,7 @@
 import AxeBuilder from '@axe-core/playwright';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test, expect, expectNoSidewaysScroll, type Page } from './fixtures';
 import { VerifyPage } from './pages/verify-page';
 
@@ -7,6 +10,19 @@ import { VerifyPage } from './pages/verify-page';
 const RLO_NAME = 'config\u202Enosj.json';
 const LONG_NAME = `${'w'.repeat(292)}.weights`;
 const SPACED_NAME = '  spaced name.txt  ';
+// A malicious pickle whose name hides its extension: the scan finding must name it escaped too.
+const PICKLE_NAME = 'weights\u202Elkp.bin';
+// A model card whose declared base and dataset carry the same override.
+const CARD = [
+  '---',
+  'license: apache-2.0',
+  'base_model: acme/base\u202Eledom',
+  'datasets:',
+  '  - acme/data\u202Eatad',
+  '---',
+  '# A card with hostile names',
+  '',
+].join('\n');
 
 async function dropHostileNames(page: Page) {
   const verify = new VerifyPage(page);
@@ -16,6 +32,12 @@ async function dropHostileNames(page: Page) {
     { name: RLO_NAME, mimeType: 'application/json', buffer: Buffer.from('{}\n') },
     { name: LONG_NAME, mimeType: 'application/octet-stream', buffer: Buffer.from('not a weight file\n') },
     { name: SPACED_NAME, mimeType: 'text/plain', buffer: Buffer.from('hello\n') },
+    {
+      name: PICKLE_NAME,
+      mimeType: 'application/octet-stream',
+      buffer: readFileSync('test/fixtures/scan/malicious/t02-proto0-raw.cfg'),
+    },
+    { name: 'README.md', mimeType: 'text/markdown', buffer: Buffer.from(CARD) },
   ]);
   await verify.waitForReport();
   return verify;
@@ -29,16 +51,45 @@ test('hostile file names are shown as they are: RLO escaped, end spaces marked, 
   expect(LONG_NAME).toHaveLength(300);
   await dropHostileNames(page);
   const table = page.getByTestId('file-table');
-  await expect(table).toContainText('U+202E');
-  // No text a reader sees in the table holds the override itself (attributes may: they are not displayed).
-  expect(await table.innerText()).not.toContain('\u202E');
+  // Soft: one run names every component that shows a name raw, not only the first.
+  await expect.soft(table).toContainText('U+202E');
   // Two marked spaces before the name and two after it.
   const spaced = row(page, SPACED_NAME).getByTestId('file-path');
-  await expect(spaced.locator('mark')).toHaveCount(4);
-  await expect(spaced.locator('mark').first()).toContainText('U+0020');
-  await expect(spaced).toContainText('spaced name.txt');
+  await expect.soft(spaced.locator('mark')).toHaveCount(4);
+  await expect.soft(spaced.locator('mark').first()).toContainText('U+0020');
+  await expect.soft(spaced).toContainText('spaced name.txt');
   await expect(row(page, LONG_NAME)).toHaveCount(1);
+  // The finding that names the pickle, and the card's base and dataset, show the override escaped.
+  const pickle = page.getByTestId('finding').filter({ has: page.getByTestId('finding-file') });
+  await expect.soft(pickle.getByTestId('finding-file').filter({ hasText: 'U+202E' }).first()).toBeVisible();
+  await expect.soft(page.getByTestId('provenance-base')).toContainText('U+202E');
+  await expect.soft(page.getByTestId('provenance-dataset')).toContainText('U+202E');
+  // Nowhere in the file names of findings, the provenance or the file table does a reader see the raw
+  // override (attributes may hold it: they are not displayed).
+  const shown = [
+    ...(await page.getByTestId('finding-file').allInnerTexts()),
+    await page.getByTestId('provenance').innerText(),
+    await page.getByTestId('file-table').innerText(),
+  ];
+  for (const text of shown) expect.soft(text).not.toContain('\u202E');
   await expectNoSidewaysScroll(page);
+});
+
+test('a folder picked on the Compare page is named with its hidden characters shown', async ({ page }) => {
+  const root = mkdtempSync(join(tmpdir(), 'mg-e2e-safe-'));
+  const dir = join(root, 'base\u202Eledom');
+  mkdirSync(dir);
+  writeFileSync(join(dir, 'config.json'), '{}\n');
+  try {
+    await page.goto('/compare');
+    await expect(page.locator('html[data-hydrated]')).toHaveCount(1);
+    await page.getByTestId('base-input').setInputFiles(dir);
+    const picked = page.getByTestId('base-input-picked');
+    await expect(picked).toContainText('U+202E');
+    expect(await picked.innerText()).not.toContain('\u202E');
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
 });
 
 test('on a phone each file is a stacked block: the digest has a full-width line and takes at most two lines', async ({
@@ -83,9 +134,12 @@ for (const path of ['/', '/compare', '/registry', '/keys', '/r#v1.AAAA.AAAAAAAAA
     const skip = page.getByRole('link', { name: 'Skip to main content' });
     await expect(skip).toBeFocused();
     await expect(skip).toBeInViewport();
-    const ring = await skip.evaluate((el) => getComputedStyle(el));
-    expect(ring.outlineStyle).not.toBe('none');
-    expect(parseFloat(ring.outlineWidth)).toBeGreaterThanOrEqual(2);
+    const ring = await skip.evaluate((el) => {
+      const style = getComputedStyle(el);
+      return { style: style.outlineStyle, width: style.outlineWidth };
+    });
+    expect.soft(ring.style).not.toBe('none');
+    expect.soft(parseFloat(ring.width)).toBeGreaterThanOrEqual(2);
     await page.keyboard.press('Enter');
     await expect(page.locator('main#main')).toBeFocused();
     // The report viewer reads its report from the fragment: skipping must not replace it.
