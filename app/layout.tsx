@@ -19,8 +19,8 @@ export default async function RootLayout({ children }: { children: React.ReactNo
         <SkipLink target="main" />
         <HydrationMarker />
         <Nav />
-        {/* tabIndex -1: the skip link can move focus here. min-w-0: wide content shrinks, the page does not widen. */}
-        <main id="main" tabIndex={-1} className="mx-auto max-w-5xl min-w-0 px-4 py-8">
+        {/* tabIndex -1: the skip link moves focus here (it is not a stop in the Tab order). */}
+        <main id="main" tabIndex={-1} className="mx-auto max-w-5xl px-4 py-8">
           {children}
         </main>
       </body>
