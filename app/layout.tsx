@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import { headers } from 'next/headers';
 import { Nav } from '@/components/Nav';
 import { HydrationMarker } from '@/components/HydrationMarker';
+import { SkipLink } from '@/components/SkipLink';
 import './globals.css';
 
 export const metadata: Metadata = {
@@ -15,9 +16,13 @@ export default async function RootLayout({ children }: { children: React.ReactNo
   return (
     <html lang="en">
       <body className="min-h-screen bg-slate-50 text-slate-900">
+        <SkipLink target="main" />
         <HydrationMarker />
         <Nav />
-        <main className="mx-auto max-w-5xl px-4 py-8">{children}</main>
+        {/* tabIndex -1: the skip link moves focus here (it is not a stop in the Tab order). */}
+        <main id="main" tabIndex={-1} className="mx-auto max-w-5xl px-4 py-8">
+          {children}
+        </main>
       </body>
     </html>
   );

@@ -1,6 +1,7 @@
 'use client';
 import { useRef, useState, type DragEvent } from 'react';
 import { collectDroppedFiles, filesFromInput, type DroppedEntry } from '@/lib/collect-dropped-files';
+import { SafeText } from './SafeText';
 
 type Entries = DroppedEntry[];
 
@@ -36,11 +37,11 @@ export function DropZone({ onFiles, disabled }: { onFiles: (entries: Entries) =>
       }}
       onDragLeave={() => setOver(false)}
       onDrop={onDrop}
-      className={`rounded-xl border-2 border-dashed p-10 text-center ${over ? 'border-indigo-600 bg-indigo-50' : 'border-slate-300 bg-white'}`}
+      className={`rounded-xl border-2 border-dashed p-6 text-center sm:p-10 ${over ? 'border-indigo-600 bg-indigo-50' : 'border-slate-300 bg-white'}`}
     >
       <p className="text-lg font-medium text-slate-800">Drop a model folder or files here</p>
       <p className="mt-1 text-sm text-slate-600">Files are read in this browser only. Nothing is uploaded.</p>
-      <div className="mt-4 flex justify-center gap-3">
+      <div className="mt-4 flex flex-wrap justify-center gap-3">
         <button type="button" disabled={disabled} onClick={() => filesInput.current?.click()} className="btn-secondary">
           Choose files
         </button>
@@ -72,7 +73,8 @@ export function DropZone({ onFiles, disabled }: { onFiles: (entries: Entries) =>
       />
       {error && (
         <p role="alert" className="mt-3 text-sm text-red-700">
-          {error}
+          {/* The browser's message can quote a dropped name. */}
+          <SafeText text={error} />
         </p>
       )}
     </div>

@@ -2,6 +2,7 @@
 import { useState } from 'react';
 import type { ReportFile } from '@/core/report/schema';
 import { CopyButton } from './CopyButton';
+import { SafeText } from './SafeText';
 import { formatBytes } from './format';
 
 const SCAN_STYLE = {
@@ -26,7 +27,11 @@ function ScanBadge({ file }: { file: ReportFile }) {
         {label}
       </span>
       {file.format && <span className="text-xs text-slate-600">{file.format}</span>}
-      {file.scan.reason && <span className="text-xs text-slate-700">{file.scan.reason}</span>}
+      {file.scan.reason && (
+        <span className="text-xs text-slate-700">
+          <SafeText text={file.scan.reason} />
+        </span>
+      )}
     </span>
   );
 }
@@ -34,13 +39,19 @@ function ScanBadge({ file }: { file: ReportFile }) {
 /** Rows rendered at once; thousands of shards stay responsive behind "show all". */
 const FIRST_ROWS = 200;
 
+/**
+ * Every file with its size, scan verdict and SHA-256. A table on wide screens; on a phone (below `sm`) each
+ * row becomes a stacked block, path, then size and scan, then the digest on its own full-width line, so a
+ * 64-character hash takes two lines instead of a column seven lines tall. One DOM either way: tests and
+ * screen readers see the same rows.
+ */
 export function FileTable({ files }: { files: readonly ReportFile[] }) {
   const [all, setAll] = useState(false);
   const shown = all ? files : files.slice(0, FIRST_ROWS);
   return (
-    <div className="overflow-x-auto">
-      <table data-testid="file-table" className="w-full text-left text-sm">
-        <thead className="border-b border-slate-300 text-slate-700">
+    <div>
+      <table data-testid="file-table" className="w-full text-left text-sm max-sm:block">
+        <thead className="border-b border-slate-300 text-slate-700 max-sm:sr-only">
           <tr>
             <th className="py-2 pr-4">Path</th>
             <th className="py-2 pr-4 text-right">Size</th>
@@ -48,18 +59,26 @@ export function FileTable({ files }: { files: readonly ReportFile[] }) {
             <th className="py-2">SHA-256</th>
           </tr>
         </thead>
-        <tbody>
+        <tbody className="max-sm:block">
           {shown.map((f) => (
-            <tr key={f.path} data-testid="file-row" data-path={f.path} className="border-b border-slate-100">
-              <td className="py-1.5 pr-4 font-mono break-all">{f.path}</td>
-              <td className="py-1.5 pr-4 text-right whitespace-nowrap">{formatBytes(f.size)}</td>
-              <td className="py-1.5 pr-4">
+            <tr
+              key={f.path}
+              data-testid="file-row"
+              data-path={f.path}
+              className="border-b border-slate-100 max-sm:grid max-sm:grid-cols-[auto_minmax(0,1fr)] max-sm:gap-x-3 max-sm:py-2"
+            >
+              <td data-testid="file-path" className="py-1.5 pr-4 font-mono max-sm:col-span-2 max-sm:pr-0">
+                <SafeText text={f.path} />
+              </td>
+              <td className="py-1.5 pr-4 text-right whitespace-nowrap max-sm:text-left">{formatBytes(f.size)}</td>
+              <td className="py-1.5 pr-4 max-sm:pr-0">
                 <ScanBadge file={f} />
               </td>
-              <td className="py-1.5">
+              <td className="py-1.5 max-sm:col-span-2">
                 {f.sha256 ? (
                   <span className="flex items-center gap-2">
-                    <code data-testid="file-sha256" className="break-all text-xs">
+                    {/* min-w-0: the digest wraps inside its cell rather than pushing the row wider. */}
+                    <code data-testid="file-sha256" className="min-w-0 text-xs break-all">
                       {f.sha256}
                     </code>
                     <CopyButton text={f.sha256} label={`Copy SHA-256 of ${f.path}`} />

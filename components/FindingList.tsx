@@ -1,4 +1,5 @@
 import type { Finding } from '@/core/report/schema';
+import { SafeText } from './SafeText';
 
 const ORDER = ['critical', 'high', 'medium', 'low', 'info'] as const;
 const BADGE = {
@@ -9,7 +10,10 @@ const BADGE = {
   info: 'bg-sky-100 text-sky-900',
 };
 
-/** Findings, worst first. Text only: report content is untrusted. */
+/**
+ * Findings, worst first. Text only: report content is untrusted. Title and file name go through SafeText
+ * (a hidden character in them is shown, not obeyed); detail and remedy wrap anywhere, as they quote names.
+ */
 export function FindingList({ findings }: { findings: readonly Finding[] }) {
   if (findings.length === 0) return <p className="text-sm text-slate-700">No findings.</p>;
   const sorted = [...findings].sort((a, b) => ORDER.indexOf(a.severity) - ORDER.indexOf(b.severity));
@@ -25,11 +29,15 @@ export function FindingList({ findings }: { findings: readonly Finding[] }) {
           <div className="flex flex-wrap items-center gap-2">
             <span className={`rounded px-2 py-0.5 text-xs font-semibold ${BADGE[f.severity]}`}>{f.severity}</span>
             <span className="font-mono text-xs text-slate-600">{f.code}</span>
-            <span className="font-medium text-slate-900">{f.title}</span>
-            {f.file && <span className="font-mono text-xs text-slate-700">{f.file}</span>}
+            <SafeText text={f.title} className="min-w-0 font-medium text-slate-900" />
+            {f.file && (
+              <span data-testid="finding-file" className="min-w-0 font-mono text-xs text-slate-700">
+                <SafeText text={f.file} />
+              </span>
+            )}
           </div>
-          <p className="mt-1 text-slate-700">{f.detail}</p>
-          {f.remedy && <p className="mt-1 text-slate-700">What to do: {f.remedy}</p>}
+          <p className="break-anywhere mt-1 text-slate-700">{f.detail}</p>
+          {f.remedy && <p className="break-anywhere mt-1 text-slate-700">What to do: {f.remedy}</p>}
         </li>
       ))}
     </ul>

@@ -1,6 +1,7 @@
 'use client';
 import { useRef } from 'react';
 import { filesFromInput } from '@/lib/collect-dropped-files';
+import { SafeText } from './SafeText';
 
 /** One labelled folder picker (the Compare page has two). */
 export function FolderPicker({
@@ -19,7 +20,13 @@ export function FolderPicker({
     <div className="rounded-xl border border-slate-200 bg-white p-4">
       <p className="font-medium">{label}</p>
       <p className="mt-1 text-sm text-slate-700" data-testid={`${testId}-picked`}>
-        {picked ? `${picked.name} (${picked.files.length} files)` : 'No folder chosen yet.'}
+        {picked ? (
+          <>
+            <SafeText text={picked.name} /> ({picked.files.length} files)
+          </>
+        ) : (
+          'No folder chosen yet.'
+        )}
       </p>
       <button type="button" className="btn-secondary mt-2" onClick={() => input.current?.click()}>
         Choose a folder

@@ -1,5 +1,6 @@
 import type { HashingProgress as Progress } from '@/hooks/use-verification';
 import { ProgressBar } from './ProgressBar';
+import { SafeText } from './SafeText';
 import { formatBytes, formatDuration, formatRate } from './format';
 
 /** Overall and per-file progress of a running verification, with Cancel. */
@@ -10,8 +11,10 @@ export function HashingProgress({ progress, onCancel }: { progress: Progress; on
       className="rounded-xl border border-slate-200 bg-white p-6"
       aria-live="polite"
     >
-      <div className="flex items-center justify-between">
-        <h2 className="text-lg font-semibold">Checking {progress.modelName}</h2>
+      <div className="flex items-center justify-between gap-4">
+        <h2 className="min-w-0 text-lg font-semibold">
+          Checking <SafeText text={progress.modelName} />
+        </h2>
         <button type="button" data-testid="cancel" onClick={onCancel} className="btn-secondary">
           Cancel
         </button>
@@ -31,7 +34,8 @@ export function HashingProgress({ progress, onCancel }: { progress: Progress; on
         {progress.active.map((f) => (
           <li key={f.path} className="text-sm">
             <div className="flex justify-between gap-4 text-slate-700">
-              <span className="truncate font-mono">{f.path}</span>
+              {/* Wrapped, never truncated: the end of a name is where a disguised extension hides. */}
+              <SafeText text={f.path} className="min-w-0 font-mono" />
               <span className="shrink-0">
                 {formatBytes(f.bytesDone)} / {formatBytes(f.size)}
               </span>

@@ -1,25 +1,30 @@
 import Link from 'next/link';
 
+const LINK = 'text-sm text-slate-700 hover:underline';
+
 export function Nav() {
   return (
     <header className="border-b border-slate-200 bg-white">
-      <nav className="mx-auto flex max-w-5xl items-center gap-6 px-4 py-3" aria-label="Main">
+      {/* Wraps instead of overflowing: on a phone the links and the privacy line take two rows. */}
+      <nav className="mx-auto flex max-w-5xl flex-wrap items-center gap-x-6 gap-y-1 px-4 py-3" aria-label="Main">
         <Link href="/" className="text-lg font-bold text-slate-900">
           ModelGate
         </Link>
-        <Link href="/" className="text-sm text-slate-700 hover:underline">
+        <Link href="/" className={LINK}>
           Verify
         </Link>
-        <Link href="/compare" className="text-sm text-slate-700 hover:underline">
+        <Link href="/compare" className={LINK}>
           Compare
         </Link>
-        <Link href="/registry" className="text-sm text-slate-700 hover:underline">
+        <Link href="/registry" className={LINK}>
           Registry
         </Link>
-        <Link href="/keys" className="text-sm text-slate-700 hover:underline">
+        <Link href="/keys" className={LINK}>
           Keys
         </Link>
-        <span className="ml-auto text-xs text-slate-600">Runs entirely in your browser. Nothing is uploaded.</span>
+        <span className="w-full text-xs text-slate-600 sm:ml-auto sm:w-auto">
+          Runs entirely in your browser. Nothing is uploaded.
+        </span>
       </nav>
     </header>
   );

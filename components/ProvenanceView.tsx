@@ -1,7 +1,9 @@
 'use client';
+import { Fragment } from 'react';
 import type { Report } from '@/core/report/schema';
 import type { Card, DatasetField, Provenance } from '@/core/provenance';
 import { downloadBom } from '@/lib/download-bom';
+import { SafeText } from './SafeText';
 
 const FIELD_LABEL: Record<DatasetField, string> = {
   source: 'source',
@@ -33,33 +35,46 @@ const RELATION: Record<string, string> = {
  */
 export function ProvenanceView({ provenance, bom }: { provenance: Provenance; bom?: { report: Report; card?: Card } }) {
   const { completeness } = provenance;
-  const base = provenance.fromScratch
-    ? 'none: pretrained from scratch'
-    : provenance.baseModels.length > 0
-      ? provenance.baseModels.join(', ')
-      : 'not declared';
-  const license = provenance.license
-    ? [provenance.license.id, provenance.license.name].filter(Boolean).join(' — ')
-    : 'not declared';
+  // Everything below that comes from the model card is untrusted text: shown through SafeText.
+  const base = provenance.fromScratch ? (
+    'none: pretrained from scratch'
+  ) : provenance.baseModels.length > 0 ? (
+    <SafeText text={provenance.baseModels.join(', ')} />
+  ) : (
+    'not declared'
+  );
+  const license = provenance.license ? (
+    <SafeText text={[provenance.license.id, provenance.license.name].filter(Boolean).join(' — ')} />
+  ) : (
+    'not declared'
+  );
   return (
     <section aria-labelledby="provenance-heading" data-testid="provenance" data-status={provenance.status}>
       <h2 id="provenance-heading" className="mb-2 text-lg font-semibold">
         Provenance: what the model card declares
       </h2>
       <div className={`space-y-3 rounded-xl border-2 p-4 ${STATUS_STYLE[provenance.status]}`}>
-        <dl className="grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1 text-sm">
+        {/* One column on a phone: a long label beside a long value would not fit 390 px. */}
+        <dl className="grid grid-cols-1 gap-x-4 gap-y-1 text-sm sm:grid-cols-[max-content_minmax(0,1fr)]">
           <dt className="font-medium">Model card</dt>
-          <dd data-testid="provenance-card">{provenance.card ?? 'none found'}</dd>
+          <dd data-testid="provenance-card">{provenance.card ? <SafeText text={provenance.card} /> : 'none found'}</dd>
           <dt className="font-medium">Declared base</dt>
           <dd data-testid="provenance-base">{base}</dd>
           <dt className="font-medium">Relation to the base</dt>
           <dd data-testid="provenance-relation">
-            {provenance.relation ? (RELATION[provenance.relation] ?? provenance.relation) : 'not declared'}
+            {provenance.relation
+              ? (RELATION[provenance.relation] ?? <SafeText text={provenance.relation} />)
+              : 'not declared'}
           </dd>
           <dt className="font-medium">License</dt>
           <dd data-testid="provenance-license">
             {license}
-            {provenance.license?.link && <span className="break-all"> ({provenance.license.link})</span>}
+            {provenance.license?.link && (
+              <>
+                {' ('}
+                <SafeText text={provenance.license.link} />)
+              </>
+            )}
           </dd>
           {provenance.base && (
             <>
@@ -92,18 +107,28 @@ export function ProvenanceView({ provenance, bom }: { provenance: Provenance; bo
             <ul className="mt-1 space-y-1 text-sm" data-testid="provenance-datasets">
               {provenance.datasets.map((d) => (
                 <li key={`${d.id}@${d.revision ?? ''}`} data-testid="provenance-dataset" data-dataset={d.id}>
-                  <span className="font-medium break-all">{d.id}</span>
-                  {d.revision
-                    ? ` at revision ${d.revision}`
-                    : d.sha256
-                      ? ' (pinned by SHA-256)'
-                      : ' (no pinned revision)'}
+                  <SafeText text={d.id} className="font-medium" />
+                  {d.revision ? (
+                    <>
+                      {' at revision '}
+                      <SafeText text={d.revision} />
+                    </>
+                  ) : d.sha256 ? (
+                    ' (pinned by SHA-256)'
+                  ) : (
+                    ' (no pinned revision)'
+                  )}
                   {': '}
-                  {d.card
-                    ? d.card.missing.length === 0
-                      ? `${d.card.file} documents every field.`
-                      : `${d.card.file} lacks ${d.card.missing.map((f) => FIELD_LABEL[f]).join(', ')}.`
-                    : 'no dataset card or datasheet was given.'}
+                  {d.card ? (
+                    <>
+                      <SafeText text={d.card.file} />
+                      {d.card.missing.length === 0
+                        ? ' documents every field.'
+                        : ` lacks ${d.card.missing.map((f) => FIELD_LABEL[f]).join(', ')}.`}
+                    </>
+                  ) : (
+                    'no dataset card or datasheet was given.'
+                  )}
                 </li>
               ))}
             </ul>
@@ -112,7 +137,7 @@ export function ProvenanceView({ provenance, bom }: { provenance: Provenance; bo
             <ul className="mt-1 space-y-1 text-sm">
               {provenance.otherCards.map((c) => (
                 <li key={c.file} data-testid="provenance-other-card">
-                  <span className="font-medium break-all">{c.file}</span> (no declared dataset matches it)
+                  <SafeText text={c.file} className="font-medium" /> (no declared dataset matches it)
                   {c.missing.length > 0 ? `: lacks ${c.missing.map((f) => FIELD_LABEL[f]).join(', ')}.` : '.'}
                 </li>
               ))}
@@ -122,7 +147,15 @@ export function ProvenanceView({ provenance, bom }: { provenance: Provenance; bo
         {completeness.missing.length > 0 && (
           <div>
             <h3 className="text-base font-semibold">Missing from the documentation</h3>
-            <p className="text-sm break-words">{completeness.missing.join('; ')}</p>
+            {/* Items quote the card's own names (dataset ids): each one through SafeText. */}
+            <p className="text-sm" data-testid="provenance-missing">
+              {completeness.missing.map((item, i) => (
+                <Fragment key={i}>
+                  {i > 0 && '; '}
+                  <SafeText text={item} />
+                </Fragment>
+              ))}
+            </p>
           </div>
         )}
         {bom && (

@@ -1,4 +1,4 @@
-import { test, expect, type Page } from '@playwright/test';
+import { test, expect, type Page } from './fixtures';
 import { join } from 'node:path';
 
 const lineage = join(process.cwd(), 'test/fixtures/lineage');

@@ -3,6 +3,94 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { test as base, expect, type Page } from '@playwright/test';
+
+export { expect };
+export type { Page };
+
+/** The two screens users reported sideways scrolling on: a phone and a laptop. */
+const CHECKED_VIEWPORTS = [
+  { width: 390, height: 844 },
+  { width: 1280, height: 800 },
+] as const;
+
+/**
+ * At the end of every test, whatever state the test left the page in must fit the phone and the laptop
+ * screen without sideways scrolling. The widest element is named so a failure says what to fix.
+ */
+export async function expectNoSidewaysScroll(page: Page) {
+  for (const viewport of CHECKED_VIEWPORTS) {
+    await page.setViewportSize(viewport);
+    const measured = await page.evaluate(async () => {
+      // Two frames: layout that reacts to the resize (observers, media queries) has settled.
+      await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+      const { scrollWidth } = document.documentElement;
+      const width = window.innerWidth;
+      if (scrollWidth <= width) return { scrollWidth, width, widest: '' };
+      // Content inside its own scroll box does not widen the page: only elements outside one can.
+      const scrolls = (el: Element) => {
+        for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
+          if (getComputedStyle(a).overflowX !== 'visible') return true;
+        }
+        return false;
+      };
+      const found = { el: null as Element | null, right: -Infinity };
+      const consider = (el: Element, right: number) => {
+        // ">=": of equally wide elements the deepest, the one that pushes its ancestors, is named.
+        if (right > width && right >= found.right && !scrolls(el)) Object.assign(found, { el, right });
+      };
+      for (const el of document.body.querySelectorAll('*')) consider(el, el.getBoundingClientRect().right + scrollX);
+      // An unbroken string can overflow a box that itself fits: its text is measured, its element named.
+      const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+      const range = document.createRange();
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        range.selectNodeContents(node);
+        const parent = node.parentElement;
+        if (parent && getComputedStyle(parent).overflowX === 'visible')
+          consider(parent, range.getBoundingClientRect().right + scrollX);
+      }
+      const describe = (el: Element) => {
+        const testId = el.getAttribute('data-testid');
+        const classes = typeof el.className === 'string' ? el.className.split(/\s+/).filter(Boolean).slice(0, 6) : [];
+        return (
+          el.tagName.toLowerCase() +
+          (el.id ? `#${el.id}` : '') +
+          (testId ? `[data-testid="${testId}"]` : '') +
+          (classes.length ? `.${classes.join('.')}` : '') +
+          ` (right edge at ${Math.round(found.right)} px): "${(el.textContent ?? '').trim().slice(0, 80)}"`
+        );
+      };
+      // The nearest ancestor with a test id says which component to look in.
+      const within = (el: Element) => {
+        const owner = el.parentElement?.closest('[data-testid]');
+        return owner ? ` inside [data-testid="${owner.getAttribute('data-testid')}"]` : '';
+      };
+      return {
+        scrollWidth,
+        width,
+        widest: found.el ? describe(found.el) + within(found.el) : 'no single element found',
+      };
+    });
+    expect(
+      measured.scrollWidth,
+      `the page scrolls sideways at ${measured.width} px (scrollWidth ${measured.scrollWidth} px); widest element: ${measured.widest}`,
+    ).toBeLessThanOrEqual(measured.width);
+  }
+}
+
+/**
+ * Every spec imports `test` from here: the auto fixture checks, after each test, that the page the test
+ * left open does not scroll sideways on a phone or a laptop screen.
+ */
+export const test = base.extend<{ noSidewaysScroll: void }>({
+  noSidewaysScroll: [
+    async ({ page }, use) => {
+      await use();
+      if (!page.isClosed()) await expectNoSidewaysScroll(page);
+    },
+    { auto: true },
+  ],
+});
 
 /** A valid safetensors file holding one U8 tensor of random bytes (so the scan can call it benign). */
 function safetensors(bytes: number): Buffer {

@@ -1,10 +1,9 @@
-import { test, expect, type Page } from '@playwright/test';
+import { test, expect, sha256sum, type Page } from './fixtures';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { VerifyPage } from './pages/verify-page';
-import { sha256sum } from './fixtures';
 
 // Sizes at every boundary of the browser's hashing paths (workers/file-byte-source.ts, core/hash/one-shot.ts):
 // a single arrayBuffer() read up to 64 KiB, the calibration sizes, the 4 MiB read chunk, the 16 MiB progress

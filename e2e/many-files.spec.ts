@@ -1,8 +1,7 @@
-import { test, expect } from '@playwright/test';
+import { test, expect, makeManyFiles } from './fixtures';
 import { execSync } from 'node:child_process';
 import { VerifyPage } from './pages/verify-page';
 import { ReportViewerPage } from './pages/report-viewer';
-import { makeManyFiles } from './fixtures';
 
 test('a folder of 3000 files is verified, and its link stays short but pins every file', async ({ page, browser }) => {
   const { dir, cleanup } = makeManyFiles(3000);

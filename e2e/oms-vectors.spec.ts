@@ -1,4 +1,4 @@
-import { test, expect } from '@playwright/test';
+import { test, expect } from './fixtures';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { VerifyPage } from './pages/verify-page';

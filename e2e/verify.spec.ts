@@ -1,9 +1,9 @@
-import { test, expect, type Request } from '@playwright/test';
+import type { Request } from '@playwright/test';
+import { test, expect, makeModelFolder, sha256sum } from './fixtures';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { VerifyPage } from './pages/verify-page';
 import { ReportViewerPage } from './pages/report-viewer';
-import { makeModelFolder, sha256sum } from './fixtures';
 
 const cleanups: (() => void)[] = [];
 const onTestEnd = (fn: () => void) => cleanups.push(fn);

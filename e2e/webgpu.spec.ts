@@ -1,4 +1,4 @@
-import { test, expect } from '@playwright/test';
+import { test, expect } from './fixtures';
 
 test('WebGPU has an adapter in this browser (fails loudly rather than skipping)', async ({ page }) => {
   await page.goto('/');

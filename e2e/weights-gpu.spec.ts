@@ -1,4 +1,4 @@
-import { test, expect, type Page } from '@playwright/test';
+import { test, expect, type Page } from './fixtures';
 import type { PairStats } from '../core/weights/pair-stats';
 import type { SelfTestResult } from '../workers/weights.worker';
 
