@@ -36,8 +36,15 @@ export function FindingList({ findings }: { findings: readonly Finding[] }) {
               </span>
             )}
           </div>
-          <p className="break-anywhere mt-1 text-slate-700">{f.detail}</p>
-          {f.remedy && <p className="break-anywhere mt-1 text-slate-700">What to do: {f.remedy}</p>}
+          {/* Details quote names from the model's files: hidden characters in them are shown too. */}
+          <p className="mt-1 text-slate-700">
+            <SafeText text={f.detail} />
+          </p>
+          {f.remedy && (
+            <p className="mt-1 text-slate-700">
+              What to do: <SafeText text={f.remedy} />
+            </p>
+          )}
         </li>
       ))}
     </ul>

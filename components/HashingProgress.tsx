@@ -1,7 +1,7 @@
 import type { HashingProgress as Progress } from '@/hooks/use-verification';
 import { ProgressBar } from './ProgressBar';
 import { SafeText } from './SafeText';
-import { formatBytes, formatDuration, formatRate } from './format';
+import { formatBytes, formatRate, plural } from './format';
 
 /** Overall and per-file progress of a running verification, with Cancel. */
 export function HashingProgress({ progress, onCancel }: { progress: Progress; onCancel: () => void }) {
@@ -20,12 +20,13 @@ export function HashingProgress({ progress, onCancel }: { progress: Progress; on
         </button>
       </div>
       <p className="mt-2 text-sm text-slate-700" data-testid="overall-progress">
-        {progress.filesDone} of {progress.filesTotal} files · {formatBytes(progress.bytesDone)} of{' '}
-        {formatBytes(progress.bytesTotal)} · {formatRate(progress.bytesPerSecond)} · about{' '}
-        {formatDuration(progress.etaSeconds)} left
+        Fingerprints: {progress.filesDone.toLocaleString('en')} of {plural(progress.filesTotal, 'file')} ·{' '}
+        {formatBytes(progress.bytesDone)} of {formatBytes(progress.bytesTotal)}
+        {/* No rate until one means something (bytes read for half a second at least). */}
+        {progress.bytesPerSecond > 0 && ` · ${formatRate(progress.bytesPerSecond)}`} · {progress.timeLeft}
       </p>
       <p className="mt-1 text-sm text-slate-700" data-testid="scan-progress">
-        Malware scan: {progress.filesScanned} of {progress.filesTotal} files
+        Malware scan: {progress.filesScanned.toLocaleString('en')} of {plural(progress.filesTotal, 'file')}
       </p>
       <div className="mt-2">
         <ProgressBar value={progress.bytesDone} max={progress.bytesTotal} label="All files" />

@@ -47,7 +47,8 @@ export function VerifyScreen({ hubEnabled = false }: { hubEnabled?: boolean }) {
       <div>
         <h1 className="text-2xl font-bold">Verify a model before you deploy it</h1>
         <p className="mt-1 text-slate-700">
-          Drop a model folder to fingerprint every file with SHA-256 and get a signed report you can share.
+          Drop a model folder: every file is scanned for malware (code that runs when the model is loaded) and
+          fingerprinted, and you get a plain verdict and a signed report you can share. Nothing leaves your computer.
         </p>
       </div>
       {state.phase !== 'hashing' && (

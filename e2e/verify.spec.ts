@@ -46,7 +46,9 @@ test('a picked folder is hashed in workers, digests equal sha256sum, and no byte
   await verify.pickFolder(dir);
   await verify.waitForReport();
 
-  await expect(verify.verdict()).toHaveText('Pass');
+  // Everything is clean but empty.txt: an empty file is a finding (could not verify), so Review.
+  await expect(verify.verdict()).toHaveText('Review');
+  await expect(page.locator('[data-testid="finding"][data-code="MG-SCAN-905"]')).toContainText('empty.txt');
   const shown = await verify.digests();
   expect(new Map([...shown].sort())).toEqual(new Map([...expected].sort()));
   // Watch every request made during the verification: same origin only, and none carries a body.
@@ -98,7 +100,7 @@ test('the signed link opens in a fresh browser as the same report, signed by thi
   await expect(viewer.status()).toHaveAttribute('data-status', 'valid');
   await expect(viewer.status()).toHaveAttribute('data-trusted', 'false');
   await expect(viewer.page.getByTestId('signer-fingerprint')).toHaveText(signer!.match(/.{4}/g)!.join(' '));
-  await expect(viewer.page.getByTestId('verdict')).toHaveText('Pass');
+  await expect(viewer.page.getByTestId('verdict')).toHaveText('Review');
   const shown = await new VerifyPage(viewer.page).digests();
   expect(shown).toEqual(digests);
   await fresh.close();
