@@ -26,7 +26,7 @@ async function verifyDemo(page) {
   await page.locator('html[data-hydrated]').waitFor({ state: 'attached' });
   await page.getByTestId('try-demo').click();
   await page.getByTestId('verdict').waitFor({ timeout: 120_000 });
-  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.evaluate(() => globalThis.scrollTo(0, 0));
 }
 
 const server = spawn('npx', ['next', 'start', '-H', '127.0.0.1', '-p', String(PORT)], {
