@@ -6,11 +6,13 @@ import { formatBytes } from './format';
 import { LineageView } from './LineageView';
 import { BehaviorView } from './BehaviorView';
 import { ProvenanceView } from './ProvenanceView';
+import { ReportDownloads } from './ReportDownloads';
 import type { Card } from '@/core/provenance';
 
 /**
- * A whole Report: verdict, findings, files. Used by the Verify page and the link viewer alike. `bom` (the
- * Verify page, which holds the full report and the parsed model card) offers the CycloneDX ML-BOM download.
+ * A whole Report: verdict, findings, files, and the report as JSON and SARIF files. Used by the Verify page and the
+ * link viewer alike. `bom` (the Verify page, which holds the full report and the parsed model card) offers the
+ * CycloneDX ML-BOM download; without it the report is the one a shared link carries, and the JSON says so.
  */
 export function ReportView({ report, bom }: { report: Report; bom?: { card?: Card } }) {
   const total = report.subject.files.reduce((n, f) => n + f.size, 0);
@@ -53,6 +55,7 @@ export function ReportView({ report, bom }: { report: Report; bom?: { card?: Car
         )}
         <FileTable files={report.subject.files} />
       </section>
+      <ReportDownloads report={report} fromLink={bom === undefined} />
       <p className="text-xs text-slate-600">
         Report made {new Date(report.createdAt).toUTCString()} by {report.tool.name} {report.tool.version} (
         {report.environment.runtime}).
