@@ -23,6 +23,7 @@ test('printing a finished verification keeps the verdict, findings and files, wi
   }
   await expect(page.getByTestId('report-downloads')).toBeHidden();
   await expect(page.getByText('Signed report link')).toBeHidden();
+  await expect(page.getByText('Verifies tiny-sentiment, a small model bundled')).toBeHidden();
 
   // The verdict is a word in black, legible without the badge's background colour.
   await expect(verify.verdict()).toBeVisible();
