@@ -1,6 +1,6 @@
 'use client';
 import { useEffect, useRef } from 'react';
-import type { Check, Finding, Report } from '@/core/report/schema';
+import type { Finding, Report } from '@/core/report/schema';
 import { SafeText } from './SafeText';
 
 /** What the user is about to do with a model that did not pass, in words that say what it commits them to. */
@@ -24,26 +24,13 @@ const ACTION = {
 /** The severities the dialog names: on Fail the serious ones; on Review everything a person must look at. */
 const NAMED = { fail: ['critical', 'high'], review: ['critical', 'high', 'medium'] } as const;
 const SHOWN_AT_MOST = 8;
-const CHECK_STATUS = {
-  fail: 'failed',
-  review: 'needs review',
-  error: 'could not run',
-  pass: 'passed',
-  skipped: 'did not run',
-};
 
-/**
- * The problems the dialog names for a report that did not pass: its findings at the verdict's severities, worst
- * first, or, when a failed or unfinished check made the verdict without such a finding, those checks.
- */
-export function problemsOf(report: Report): { findings: Finding[]; checks: Check[] } {
-  const level = report.verdict === 'fail' ? 'fail' : 'review';
-  const order: readonly string[] = NAMED[level];
-  const findings = report.findings
+/** The findings the dialog names for a report that did not pass: those at the verdict's severities, worst first. */
+function problemsOf(report: Report): Finding[] {
+  const order: readonly string[] = NAMED[report.verdict === 'fail' ? 'fail' : 'review'];
+  return report.findings
     .filter((f) => order.includes(f.severity))
     .sort((a, b) => order.indexOf(a.severity) - order.indexOf(b.severity));
-  const checks = report.checks.filter((c) => c.status === 'fail' || c.status === 'review' || c.status === 'error');
-  return { findings, checks: findings.length > 0 ? [] : checks };
 }
 
 /**
@@ -78,7 +65,7 @@ export function ConfirmFailDialog({
 
   const text = ACTION[action];
   const level = report.verdict === 'fail' ? 'fail' : 'review';
-  const { findings, checks } = problemsOf(report);
+  const findings = problemsOf(report);
   const headingId = `confirm-${action}-heading`;
   return (
     <dialog
@@ -97,7 +84,7 @@ export function ConfirmFailDialog({
         <strong>{level === 'fail' ? 'Fail' : 'Review'}</strong>
         {level === 'fail' ? ' because of these problems:' : ': a person should look at these first:'}
       </p>
-      <ul className="mt-2 max-h-60 space-y-1 overflow-y-auto" data-testid="confirm-problems">
+      <ul className="mt-2 space-y-1" data-testid="confirm-problems">
         {findings.slice(0, SHOWN_AT_MOST).map((f, i) => (
           <li key={`${f.code}-${i}`} data-testid="confirm-problem" data-code={f.code}>
             <strong className="uppercase">{f.severity}</strong>: <SafeText text={f.title} />
@@ -109,13 +96,8 @@ export function ConfirmFailDialog({
             )}
           </li>
         ))}
-        {checks.map((c) => (
-          <li key={c.id} data-testid="confirm-problem">
-            The <strong>{c.id}</strong> check {CHECK_STATUS[c.status]}: <SafeText text={c.summary} />
-          </li>
-        ))}
-        {findings.length === 0 && checks.length === 0 && (
-          <li data-testid="confirm-problem">The verdict is not Pass.</li>
+        {findings.length === 0 && (
+          <li data-testid="confirm-problem">No single finding explains it: the verdict card lists the checks.</li>
         )}
       </ul>
       {findings.length > SHOWN_AT_MOST && (

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { VerifyPage } from './pages/verify-page';
 import { RegistryPage } from './pages/registry-page';
 import { ReportViewerPage } from './pages/report-viewer';
+import { makeModelFolder } from './fixtures';
 import { parseReport } from '../core/report/parse-report';
 
 const cleanups: (() => void)[] = [];
@@ -13,24 +14,30 @@ test.afterEach(() => {
   for (const fn of cleanups.splice(0)) fn();
 });
 
-/** A folder whose pickle runs os.system when loaded: the scan's critical MG-SCAN-001 makes the verdict Fail. */
-function makeMaliciousFolder(): string {
+/**
+ * A folder whose pickles run os.system when loaded (`copies` of one): the scan's critical MG-SCAN-001 on each
+ * makes the verdict Fail.
+ */
+function makeMaliciousFolder(copies = 1): string {
   const root = mkdtempSync(join(tmpdir(), 'mg-e2e-actions-'));
   cleanups.push(() => rmSync(root, { recursive: true, force: true }));
   const dir = join(root, 'suspicious-model');
   mkdirSync(dir);
   writeFileSync(join(dir, 'config.json'), '{"model_type":"test"}\n');
-  copyFileSync('test/fixtures/scan/malicious/t26-os-system.pkl', join(dir, 't26-os-system.pkl'));
+  for (let i = 0; i < copies; i++) {
+    const name = i === 0 ? 't26-os-system.pkl' : `t26-os-system-${i}.pkl`;
+    copyFileSync('test/fixtures/scan/malicious/t26-os-system.pkl', join(dir, name));
+  }
   return dir;
 }
 
-async function verifyMalicious(page: Page): Promise<Download[]> {
+async function verifyMalicious(page: Page, copies = 1): Promise<Download[]> {
   const verify = new VerifyPage(page);
   await verify.open();
   // Every download of the test, in order: a Cancel that downloaded anything would show up before the real one.
   const downloads: Download[] = [];
   page.on('download', (d) => downloads.push(d));
-  await verify.pickFolder(makeMaliciousFolder());
+  await verify.pickFolder(makeMaliciousFolder(copies));
   await verify.waitForReport();
   await expect(verify.verdict()).toHaveText('Fail');
   return downloads;
@@ -110,6 +117,40 @@ test('saving a failed model asks first, naming its critical finding; Cancel save
   await registry.open();
   await expect(registry.entries()).toHaveCount(1);
   await expect(registry.entry('suspicious-model', '1.0').getByTestId('registry-verdict')).toHaveText('Fail');
+});
+
+test('a long list of problems is cut to eight, with how many more the page lists', async ({ page }) => {
+  // Nine critical findings (one per pickle) and the missing model card (high): ten in all.
+  await verifyMalicious(page, 9);
+  await page.getByTestId('sign-folder').click();
+  const dialog = page.getByRole('dialog', { name: 'Sign a model that did not pass?' });
+  await expect(dialog.getByTestId('confirm-problem')).toHaveCount(8);
+  await expect(dialog).toContainText('…and 2 more listed under Findings on the page.');
+  expect(await dialogViolations(page)).toEqual([]);
+});
+
+test('on Review signing asks too, naming the findings a person should look at', async ({ page }) => {
+  const { dir, cleanup } = makeModelFolder();
+  cleanups.push(cleanup);
+  rmSync(join(dir, 'README.md')); // no model card: a high provenance finding, so Review
+  const verify = new VerifyPage(page);
+  await verify.open();
+  await verify.pickFolder(dir);
+  await verify.waitForReport();
+  await expect(verify.verdict()).toHaveText('Review');
+  await expect(page.getByTestId('registry-save')).toHaveClass(/btn-secondary/);
+  await expect(page.getByTestId('sign-warning')).toContainText('needs review');
+
+  await page.getByTestId('sign-folder').click();
+  const dialog = page.getByRole('dialog', { name: 'Sign a model that did not pass?' });
+  await expect(dialog).toContainText('a person should look at these first');
+  await expect(dialog.locator('[data-testid=confirm-problem][data-code="MG-PROV-016"]')).toContainText(
+    'No model card was found',
+  );
+  const download = page.waitForEvent('download');
+  await dialog.getByRole('button', { name: 'Sign it, I reviewed these problems' }).click();
+  expect((await download).suggestedFilename()).toBe('model.sig');
+  await expect(page.getByTestId('sign-done')).toContainText('only once a person has reviewed');
 });
 
 test('on Pass nothing is asked: saving is the primary action and signing downloads model.sig at once', async ({
