@@ -6,21 +6,26 @@ import { formatBytes } from './format';
 import { LineageView } from './LineageView';
 import { BehaviorView } from './BehaviorView';
 import { ProvenanceView } from './ProvenanceView';
+import { ReportDownloads } from './ReportDownloads';
 import type { Card } from '@/core/provenance';
 
 /**
- * A whole Report: verdict, findings, files. Used by the Verify page and the link viewer alike. `bom` (the
- * Verify page, which holds the full report and the parsed model card) offers the CycloneDX ML-BOM download.
+ * A whole Report: verdict, findings, files, and the report as JSON and SARIF files. Used by the Verify page and the
+ * link viewer alike. `bom` (the Verify page, which holds the full report and the parsed model card) offers the
+ * CycloneDX ML-BOM download; `fromLink` (the viewer) labels the JSON as the report the link carries.
  */
 export function ReportView({
   report,
   bom,
   claimed = false,
+  fromLink = false,
 }: {
   report: Report;
   bom?: { card?: Card };
   /** A report whose signer the reader does not know: its verdict is shown as a claim. */
   claimed?: boolean;
+  /** The report as a shared link carries it (slimmed): its download is labelled so. */
+  fromLink?: boolean;
 }) {
   const total = report.subject.files.reduce((n, f) => n + f.size, 0);
   return (
@@ -62,6 +67,7 @@ export function ReportView({
         )}
         <FileTable files={report.subject.files} />
       </section>
+      <ReportDownloads report={report} fromLink={fromLink} />
       <p className="text-xs text-slate-600">
         Report made {new Date(report.createdAt).toUTCString()} by {report.tool.name} {report.tool.version} (
         {report.environment.runtime}).

@@ -32,7 +32,7 @@ export function ReportViewer() {
               }}
             />
           )}
-          <ReportView report={state.report} claimed={!isVouchedFor(state.signer.identity)} />
+          <ReportView report={state.report} claimed={!isVouchedFor(state.signer.identity)} fromLink />
         </>
       ) : (
         <SignatureBanner state={state} />

@@ -4,8 +4,19 @@ import Link from 'next/link';
 import type { Report } from '@/core/report/schema';
 import { useSaveToRegistry } from '@/hooks/use-save-to-registry';
 import type { BehaviorBaseline } from '@/core/registry/schema';
+import { ConfirmFailDialog } from './ConfirmFailDialog';
 
-/** "Save to registry" after a verification: name (the model's folder) and a version label the user types. */
+/** Why saving is not the next step for a model that did not pass: it becomes what later versions are held to. */
+const NOT_PASSED = {
+  fail: 'This model failed verification, so saving it is not the next step: a saved version is the reference later versions are compared with, and its problems would look like the norm. Saving asks you to confirm.',
+  review:
+    'This model needs review: save it once a person has looked at the findings above. Saving asks you to confirm.',
+} as const;
+
+/**
+ * "Save to registry" after a verification: name (the model's folder) and a version label the user types. The
+ * primary action only on Pass; a model that did not pass is saved only after a confirmation naming its problems.
+ */
 export function SaveToRegistry({
   modelName,
   report,
@@ -21,9 +32,15 @@ export function SaveToRegistry({
   const [name, setName] = useState(modelName);
   const [version, setVersion] = useState('');
   const { saved, error, busy, save } = useSaveToRegistry(report, link, behaviorBaseline);
+  const [asking, setAsking] = useState(false);
+  const passed = report.verdict === 'pass';
 
   return (
-    <section aria-labelledby="save-heading" className="rounded-xl border border-slate-200 bg-white p-4">
+    <section
+      aria-labelledby="save-heading"
+      data-testid="save-section"
+      className="rounded-xl border border-slate-200 bg-white p-4 print:hidden"
+    >
       <h2 id="save-heading" className="text-lg font-semibold">
         Save to this browser&apos;s registry
       </h2>
@@ -31,12 +48,18 @@ export function SaveToRegistry({
         A saved version is the reference the next verification of a model with this name is compared with
         {behaviorBaseline ? ', files and behavior on this probe set alike' : ''}.
       </p>
+      {!passed && (
+        <p className="mt-1 text-sm font-medium text-red-800" data-testid="save-warning">
+          {NOT_PASSED[report.verdict === 'fail' ? 'fail' : 'review']}
+        </p>
+      )}
       <form
         className="mt-3 flex flex-wrap items-end gap-3"
         data-testid="save-registry-form"
         onSubmit={(e) => {
           e.preventDefault();
-          void save(name, version);
+          if (passed) void save(name, version);
+          else setAsking(true);
         }}
       >
         <div>
@@ -66,7 +89,12 @@ export function SaveToRegistry({
             className="rounded border border-slate-300 p-2 text-sm"
           />
         </div>
-        <button type="submit" data-testid="registry-save" className="btn-primary" disabled={busy || saved !== null}>
+        <button
+          type="submit"
+          data-testid="registry-save"
+          className={passed ? 'btn-primary' : 'btn-secondary'}
+          disabled={busy || saved !== null}
+        >
           Save to registry
         </button>
       </form>
@@ -84,6 +112,17 @@ export function SaveToRegistry({
         <p role="alert" data-testid="registry-save-error" className="text-sm text-red-800">
           {error}
         </p>
+      )}
+      {!passed && (
+        <ConfirmFailDialog
+          open={asking}
+          action="save"
+          report={report}
+          onAnswer={(confirmed) => {
+            setAsking(false);
+            if (confirmed) void save(name, version);
+          }}
+        />
       )}
     </section>
   );

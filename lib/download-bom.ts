@@ -1,12 +1,11 @@
 import type { Card, Provenance } from '@/core/provenance';
 import { toCycloneDx } from '@/core/export/cyclonedx';
 import type { Report } from '@/core/report/schema';
-import { downloadBlob } from './download-blob';
+import { downloadBlob, safeFileStem } from './download-blob';
 
 /** A file name made of the model's name only: no path separators or odd characters. */
 export function bomFileName(name: string): string {
-  const safe = name.replace(/[^\w.-]+/g, '_').replace(/^[.]+/, '');
-  return `${safe || 'model'}.cdx.json`;
+  return `${safeFileStem(name)}.cdx.json`;
 }
 
 /** Saves the CycloneDX 1.6 ML-BOM of a verified model as a file: built here, never sent anywhere. */
