@@ -4,7 +4,7 @@ import { verifyReportLink } from '@/core/sign/verify-link';
 import { spkiToPem } from '@/core/sign/fingerprint';
 import { identifySigner, type SignerIdentity } from '@/core/sign/signer-identity';
 import { parseReport } from '@/core/report/parse-report';
-import { reportInconsistencies } from '@/core/report/report-consistency';
+import { reportInconsistencies } from '@/core/verify/report-consistency';
 import type { Report } from '@/core/report/schema';
 import { findTrustedSigner } from '@/lib/trusted-signers';
 import { findBrowserKeyFingerprint } from '@/lib/browser-key';

@@ -222,3 +222,23 @@ test('coverage counts the checks that ran and says how to run each other one', a
   assert.deepEqual(coverage.notRun.map((c) => c.id).sort(), ['behavior', 'lineage', 'provenance', 'scan', 'signature']);
   assert.ok(coverage.notRun.every((c) => c.how.length > 20));
 });
+
+test('a file the scan never reached is could-not-verify with a finding: a partial scan never passes', async () => {
+  const clean = { format: 'text', verdict: 'benign' as const, findings: [] };
+  const report = await assembleReport({
+    name: 'demo',
+    environment: env,
+    outcomes: [
+      { path: 'a.json', size: 1, sha256: digest },
+      { path: 'b.bin', size: 2, sha256: digest },
+    ],
+    scans: [{ path: 'a.json', outcome: clean }],
+  });
+  assert.equal(report.verdict, 'review');
+  assert.equal(report.checks.find((c) => c.id === 'scan')?.status, 'review');
+  assert.equal(report.subject.files.find((f) => f.path === 'b.bin')?.scan?.verdict, 'unverified');
+  assert.deepEqual(
+    report.findings.filter((f) => f.code === 'MG-SCAN-906').map((f) => f.file),
+    ['b.bin'],
+  );
+});

@@ -38,4 +38,10 @@ export const ROUTER_CODES = {
     explanation:
       'The file has 0 bytes. A model file is never empty: this is a truncated download, a placeholder, or an entry the system could not read. Loading it fails or gives a loader something other than what was published, so it is not called clean.',
   },
+  'MG-SCAN-906': {
+    severity: 'medium',
+    title: 'A file was not scanned: could not verify',
+    explanation:
+      'The scan did not reach this file (the run was cancelled, or the scan stopped before it). What loading it would do is unknown.',
+  },
 } as const satisfies Record<string, CatalogEntry>;

@@ -1,4 +1,6 @@
-import type { Finding } from '../check/types.ts';
+import type { Finding, ReportFile } from '../check/types.ts';
+import { makeFinding } from '../check/make-finding.ts';
+import { ROUTER_CODES } from '../scan/router-codes.ts';
 import type { HashOutcome } from '../hash/hash-outcome.ts';
 import { integrityCheck } from '../integrity/integrity-check.ts';
 import { behaviorCheck } from '../probe/behavior-check.ts';
@@ -30,6 +32,24 @@ export interface CheckedModel {
   results?: readonly ReportCheckResult[];
 }
 
+/**
+ * Files the scan never reached (a cancelled run, a scan stopped by its budget): each is "could not verify"
+ * with a finding, so a scan of some files never reads as a scan of all of them.
+ */
+function unscannedResult(files: readonly ReportFile[]) {
+  const missing = files.filter((f) => !f.scan);
+  if (missing.length === 0) return undefined;
+  const result: ReportCheckResult = {
+    check: { id: 'scan', status: 'review', summary: `${missing.length} file(s) were not scanned.` },
+    findings: missing.map((f) =>
+      makeFinding(ROUTER_CODES, 'MG-SCAN-906', { file: f.path, detail: `${f.path} was not scanned` }),
+    ),
+  };
+  const annotate = (f: ReportFile): ReportFile =>
+    f.scan ? f : { ...f, scan: { verdict: 'unverified', reason: 'not scanned: could not verify' } };
+  return { result, annotate };
+}
+
 /** Every check's result in one list, then the Report (core/report/build-report.ts decides the verdict). */
 export async function assembleReport(model: CheckedModel): Promise<Report> {
   const integrity = integrityCheck(model.outcomes, model.manifest !== undefined);
@@ -42,6 +62,11 @@ export async function assembleReport(model: CheckedModel): Promise<Report> {
     const scan = scanCheck(model.scans);
     results.push({ check: scan.check, findings: scan.findings });
     files = files.map(scan.annotate);
+    const unscanned = unscannedResult(files);
+    if (unscanned) {
+      results.push(unscanned.result);
+      files = files.map(unscanned.annotate);
+    }
   }
   if (model.lineage) results.push({ ...lineageCheck(model.lineage), record: { lineage: model.lineage } });
   if (model.behavior) {

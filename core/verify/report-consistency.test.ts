@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { assembleReport } from '../verify/assemble-report.ts';
-import { reportForLink } from './link-report.ts';
+import { assembleReport } from './assemble-report.ts';
+import { reportForLink } from '../report/link-report.ts';
 import { reportInconsistencies } from './report-consistency.ts';
-import type { Report } from './schema.ts';
+import type { Report } from '../report/schema.ts';
 import type { ScanOutcome } from '../scan/types.ts';
 
 const digest = (c: string) => c.repeat(64);
@@ -48,7 +48,7 @@ test('a verdict that does not follow from the findings is named', async () => {
     problems.some((p) => /says pass, but its own checks and findings give fail/.test(p)),
     problems.join(),
   );
-  assert.ok(problems.some((p) => /found malicious|not find clean/.test(p)));
+  assert.ok(problems.some((p) => /found malicious|not scanned clean/.test(p)));
 });
 
 test('a pass over a file marked malicious is refused even when the findings were removed to match', async () => {
@@ -61,7 +61,7 @@ test('a pass over a file marked malicious is refused even when the findings were
     problems.some((p) => /scan found malicious/.test(p)),
     problems.join(),
   );
-  assert.ok(problems.some((p) => /did not find clean/.test(p)));
+  assert.ok(problems.some((p) => /not scanned clean/.test(p)));
 });
 
 test('a pass without the malware scan is refused: the verdict rule requires it', async () => {
@@ -100,4 +100,42 @@ test('a pass over a file without a digest is refused', async () => {
   delete forged.subject.files[0]!.sha256;
   delete forged.subject.rootDigest;
   assert.ok((await reportInconsistencies(forged)).some((p) => /not fingerprinted/.test(p)));
+});
+
+test('a pass must list files, each scanned clean, each path once; an empty file is never clean', async () => {
+  const noScan = clone(await report());
+  delete noScan.subject.files[1]!.scan;
+  assert.ok((await reportInconsistencies(noScan)).some((p) => /1 file\(s\) not scanned clean/.test(p)));
+
+  const noFiles = clone(await report());
+  noFiles.subject.files = [];
+  noFiles.subject.rootDigest = (await reportForLink(noFiles)).subject.rootDigest;
+  const problems = await reportInconsistencies(noFiles);
+  assert.ok(problems.includes('it says pass for a model with no files'), problems.join());
+
+  const twice = clone(await report());
+  twice.subject.files.push({ ...twice.subject.files[0]!, sha256: digest('c') });
+  assert.ok((await reportInconsistencies(twice)).includes('it lists the same file path more than once'));
+
+  const emptyClean = clone(await report());
+  emptyClean.subject.files[0]!.size = 0;
+  assert.ok(
+    (await reportInconsistencies(emptyClean)).includes('it calls an empty file clean (an empty file is never clean)'),
+  );
+});
+
+test('rows left out of a link need the whole-model digest that covers them', async () => {
+  const omitted = clone(reportForLink(await report(), 1));
+  assert.ok(omitted.subject.filesOmitted);
+  assert.deepEqual(await reportInconsistencies(omitted), []);
+  delete omitted.subject.rootDigest;
+  assert.deepEqual(await reportInconsistencies(omitted), ['it leaves files out without a whole-model digest']);
+});
+
+test('a finding code no catalog defines is refused', async () => {
+  const forged = clone(await report());
+  forged.findings.push({ code: 'MG-RPT-999', severity: 'info', title: 'Approved by the security board', detail: '' });
+  assert.deepEqual(await reportInconsistencies(forged), [
+    'it carries finding codes no ModelGate catalog defines: MG-RPT-999',
+  ]);
 });
