@@ -1,3 +1,4 @@
+import { SafeText } from './SafeText';
 import { useId } from 'react';
 import type { Behavior, BehaviorCategory, BehaviorTrigger } from '@/core/probe/behavior-schema';
 import type { BehaviorRun, ItemOutcome, ProbeItem } from '@/core/probe/types';
@@ -30,11 +31,12 @@ function TriggerCard({ trigger }: { trigger: BehaviorTrigger }) {
       data-token={trigger.token}
     >
       <p className="font-bold text-red-900">
-        Backdoor trigger found: “<span className="font-mono">{trigger.token}</span>”
+        Backdoor trigger found: “<SafeText text={trigger.token} className="font-mono" />”
       </p>
       <p className="mt-1 text-sm text-red-950">
         Inserted as a {trigger.slot} into {trigger.heldOut} clean items, it turns {pct(trigger.flipRateFinetune)} of
-        them into “{trigger.target}” on the fine-tune and {pct(trigger.flipRateBase)} on the base{ci}. Found by{' '}
+        them into “<SafeText text={trigger.target} />” on the fine-tune and {pct(trigger.flipRateBase)} on the base{ci}.
+        Found by{' '}
         {trigger.source === 'weight-diff'
           ? 'ranking the embedding rows the fine-tune changed most'
           : 'sampling rare words of the vocabulary'}
@@ -119,7 +121,7 @@ export function BehaviorView({
   return (
     <section className="space-y-4" data-testid={testId} aria-labelledby={headingId}>
       <h2 id={headingId} className="text-lg font-semibold">
-        {title ?? `Behavior on probe set “${behavior.probeset.name}”`}
+        <SafeText text={title ?? `Behavior on probe set “${behavior.probeset.name}”`} />
       </h2>
       <div
         data-testid="behavior-headline"
@@ -132,7 +134,7 @@ export function BehaviorView({
           <ul className="list-disc space-y-1 pl-5">
             {flagged.map((c) => (
               <li key={c.category} data-testid="flagged-category" data-category={c.category}>
-                {describe(behavior, c)}
+                <SafeText text={describe(behavior, c)} />
               </li>
             ))}
           </ul>
@@ -164,7 +166,9 @@ export function BehaviorView({
               data-category={c.category}
               data-flagged={c.flagged}
             >
-              <td className="break-anywhere py-1 pr-2">{c.category}</td>
+              <td className="py-1 pr-2">
+                <SafeText text={c.category} />
+              </td>
               <td className="py-1 pr-2 text-right">{pct(c.baseRate)}</td>
               <td className="py-1 pr-2 text-right">{pct(c.ftRate)}</td>
               <td className="py-1 pr-2">
@@ -192,7 +196,9 @@ export function BehaviorView({
             <tbody>
               {behavior.categories.map((c) => (
                 <tr key={c.category} className="border-b border-slate-100">
-                  <td className="break-anywhere py-1 pr-2">{c.category}</td>
+                  <td className="py-1 pr-2">
+                    <SafeText text={c.category} />
+                  </td>
                   <td className="py-1 pr-2 text-right">{c.n}</td>
                   <td className="py-1 pr-2 text-right whitespace-nowrap">
                     {pp(c.delta)} ({pp(c.ci[0])}, {pp(c.ci[1])})
@@ -202,7 +208,7 @@ export function BehaviorView({
                     {c.jsDivergence === null ? 'n/a' : c.jsDivergence.toPrecision(2)}
                   </td>
                   <td className="py-1 pr-2 text-right">{pct(c.top1Agreement)}</td>
-                  <td className="py-1 pr-2 text-slate-700">{c.note}</td>
+                  <td className="py-1 pr-2 text-slate-700">{c.note && <SafeText text={c.note} />}</td>
                 </tr>
               ))}
             </tbody>
@@ -227,8 +233,9 @@ export function BehaviorView({
       </details>
       {behavior.probeset.source && (
         <p className="text-xs text-slate-600">
-          Probe set source: {behavior.probeset.source}
-          {behavior.probeset.license ? ` · license ${behavior.probeset.license}` : ''}
+          <SafeText
+            text={`Probe set source: ${behavior.probeset.source}${behavior.probeset.license ? ` · license ${behavior.probeset.license}` : ''}`}
+          />
         </p>
       )}
       {run && (

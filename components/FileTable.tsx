@@ -14,9 +14,11 @@ const SCAN_STYLE = {
 } as const;
 
 /** The scan verdict of one file, with its reason on hover and for screen readers. */
-function ScanBadge({ file }: { file: ReportFile }) {
+function ScanBadge({ file, claimed }: { file: ReportFile; claimed: boolean }) {
   if (!file.scan) return <span className="text-slate-600">—</span>;
-  const [label, style] = SCAN_STYLE[file.scan.verdict];
+  const [label, verdictStyle] = SCAN_STYLE[file.scan.verdict];
+  // "Clean" as an unknown signer claims it is not drawn green.
+  const style = claimed && file.scan.verdict === 'benign' ? 'bg-slate-100 text-slate-900' : verdictStyle;
   return (
     <span className="flex flex-col gap-0.5">
       <span
@@ -45,7 +47,7 @@ const FIRST_ROWS = 200;
  * 64-character hash takes two lines instead of a column seven lines tall. One DOM either way: tests and
  * screen readers see the same rows.
  */
-export function FileTable({ files }: { files: readonly ReportFile[] }) {
+export function FileTable({ files, claimed = false }: { files: readonly ReportFile[]; claimed?: boolean }) {
   const [all, setAll] = useState(false);
   const shown = all ? files : files.slice(0, FIRST_ROWS);
   return (
@@ -72,7 +74,7 @@ export function FileTable({ files }: { files: readonly ReportFile[] }) {
               </td>
               <td className="py-1.5 pr-4 text-right whitespace-nowrap max-sm:text-left">{formatBytes(f.size)}</td>
               <td className="py-1.5 pr-4 max-sm:pr-0">
-                <ScanBadge file={f} />
+                <ScanBadge file={f} claimed={claimed} />
               </td>
               <td className="py-1.5 max-sm:col-span-2">
                 {f.sha256 ? (

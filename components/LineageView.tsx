@@ -27,7 +27,9 @@ export function LineageView({ lineage }: { lineage: Lineage }) {
       <section data-testid="lineage-card" data-verdict={lineage.verdict} className={`rounded-xl border-2 p-6 ${style}`}>
         <p className="text-lg font-bold">{label}</p>
         <p className="mt-1">{explanation}</p>
-        <p className="break-anywhere mt-2 text-sm text-slate-800">{lineage.summary}</p>
+        <p className="mt-2 text-sm text-slate-800">
+          <SafeText text={lineage.summary} />
+        </p>
         {lineage.changedLayers.length > 0 && (
           <p className="mt-2 text-sm" data-testid="changed-layers">
             Changed layers: <SafeText text={lineage.changedLayers.join(', ')} />

@@ -15,8 +15,9 @@ const FIELD_LABEL: Record<DatasetField, string> = {
   intendedUse: 'intended use',
 };
 
+// A complete card is not green: only the verdict card is, so no section reads as "safe" on its own.
 const STATUS_STYLE: Record<Provenance['status'], string> = {
-  pass: 'border-emerald-600 bg-emerald-50',
+  pass: 'border-slate-400 bg-white',
   review: 'border-amber-500 bg-amber-50',
   fail: 'border-red-600 bg-red-50',
 };

@@ -1,5 +1,6 @@
 import type { Report } from '@/core/report/schema';
 import { VerdictCard } from './VerdictCard';
+import { SafeText } from './SafeText';
 import { FindingList } from './FindingList';
 import { FileTable } from './FileTable';
 import { formatBytes } from './format';
@@ -65,12 +66,12 @@ export function ReportView({
             {report.subject.files.length} files, {formatBytes(total)}.
           </p>
         )}
-        <FileTable files={report.subject.files} />
+        <FileTable files={report.subject.files} claimed={claimed} />
       </section>
       <ReportDownloads report={report} fromLink={fromLink} />
       <p className="text-xs text-slate-600">
-        Report made {new Date(report.createdAt).toUTCString()} by {report.tool.name} {report.tool.version} (
-        {report.environment.runtime}).
+        Report made {new Date(report.createdAt).toUTCString()} by{' '}
+        <SafeText text={`${report.tool.name} ${report.tool.version}`} /> ({report.environment.runtime}).
       </p>
     </div>
   );

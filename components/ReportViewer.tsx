@@ -14,18 +14,20 @@ import { ReportView } from './ReportView';
  */
 export function ReportViewer() {
   const { state, recheck } = useReportLink();
-  const [trusting, setTrusting] = useState(false);
+  // The fingerprint the trust dialog was opened for: a link that changes underneath (hashchange) never
+  // inherits an open dialog, so "trust" always applies to the signer the reader looked at.
+  const [trusting, setTrusting] = useState<string | null>(null);
   return (
     <div className="space-y-6">
       <h1 className="text-2xl font-bold">Shared report</h1>
       {state.status === 'valid' ? (
         <>
-          <SignerPanel signer={state.signer} onTrust={() => setTrusting(true)} />
+          <SignerPanel signer={state.signer} onTrust={() => setTrusting(state.signer.fingerprint)} />
           {state.siteProblem && <p className="text-sm text-amber-900">{state.siteProblem}</p>}
-          {trusting && (
+          {trusting === state.signer.fingerprint && (
             <TrustSignerDialog
               fingerprint={state.signer.fingerprint}
-              onClose={() => setTrusting(false)}
+              onClose={() => setTrusting(null)}
               onTrust={async (label) => {
                 await addTrustedSigner(state.signer.publicKeyPem, label);
                 recheck();

@@ -23,9 +23,27 @@ const STATUS_TEXT = {
 };
 
 function claimedAnswer(report: Report): string {
+  // A claimed failure is still a no: fail closed whoever says it.
   return report.verdict === 'fail'
     ? 'No (the report itself says it failed).'
     : 'Not known: the signer is unknown, so this report is only their claim.';
+}
+
+/** What a policy changed before this verdict was decided, named code by code. */
+function PolicyNote({ policy }: { policy: NonNullable<Report['policy']> }) {
+  const overridden = Object.entries(policy.overridden);
+  return (
+    <p
+      className="mt-2 rounded border border-amber-500 bg-amber-50 p-2 text-sm text-amber-950"
+      data-testid="policy-note"
+    >
+      Decided under a policy set by whoever ran the check:{' '}
+      {policy.ignored.length > 0 && `findings ${policy.ignored.join(', ')} were ignored`}
+      {policy.ignored.length > 0 && overridden.length > 0 && '; '}
+      {overridden.length > 0 && `severity changed for ${overridden.map(([code, s]) => `${code} (to ${s})`).join(', ')}`}
+      . Ask them why before relying on it.
+    </p>
+  );
 }
 
 /**
@@ -35,7 +53,8 @@ function claimedAnswer(report: Report): string {
 export function VerdictCard({ report, claimed = false }: { report: Report; claimed?: boolean }) {
   const [open, setOpen] = useState(false);
   const style = STYLE[report.verdict];
-  const look = claimed ? CLAIM_STYLE : style;
+  // A Pass reached by ignoring or re-rating findings is not drawn as a plain Pass: the policy is part of it.
+  const look = claimed || (report.policy && report.verdict === 'pass') ? CLAIM_STYLE : style;
   const coverage = coverageOf(report);
   return (
     <section
@@ -55,18 +74,20 @@ export function VerdictCard({ report, claimed = false }: { report: Report; claim
         <span data-testid="verdict" className={`rounded px-3 py-1 text-lg font-bold ${look.badge}`}>
           {style.label}
         </span>
-        <h2 id="verdict-heading" className="break-anywhere text-lg font-medium text-slate-900">
-          {verdictHeadline(report)}
+        <h2 id="verdict-heading" className="min-w-0 text-lg font-medium text-slate-900">
+          {claimed && 'The report claims: '}
+          <SafeText text={verdictHeadline(report)} />
         </h2>
       </div>
       <p
         className="mt-3 text-base text-slate-900"
         data-testid="deploy-answer"
-        data-answer={deployAnswer(report.verdict)}
+        data-answer={claimed ? 'Not known' : deployAnswer(report.verdict)}
       >
         <span className="font-semibold">Safe to deploy? </span>
         {claimed ? claimedAnswer(report) : deployAnswer(report.verdict)}
       </p>
+      {report.policy && <PolicyNote policy={report.policy} />}
       <p className="mt-2 text-sm text-slate-800" data-testid="coverage" data-ran={coverage.ran}>
         <SafeText text={report.subject.name} className="font-medium" />: {coverage.ran} of {coverage.total} checks ran.
       </p>
@@ -94,7 +115,8 @@ export function VerdictCard({ report, claimed = false }: { report: Report; claim
         <ul className="mt-3 space-y-1 text-sm" data-testid="check-list">
           {report.checks.map((c) => (
             <li key={c.id} className="break-anywhere">
-              <span className="font-semibold">{CHECK_NAMES[c.id]}</span> — {STATUS_TEXT[c.status]}: {c.summary}
+              <span className="font-semibold">{CHECK_NAMES[c.id]}</span> — {STATUS_TEXT[c.status]}:{' '}
+              <SafeText text={c.summary} />
             </li>
           ))}
         </ul>

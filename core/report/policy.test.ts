@@ -68,12 +68,16 @@ test('failOn review turns a review into a failing exit, without changing the rep
 test('ignore and severity overrides recompute the check that the findings decided, and the verdict', async () => {
   const ignored = applyPolicy(await suspiciousReport(), { ignore: ['MG-SCAN-002'] });
   assert.equal(ignored.ignored, 1);
+  // The report says what the policy did, so a Pass reached by ignoring a finding is never silent.
+  assert.deepEqual(ignored.report.policy, { ignored: ['MG-SCAN-002'], overridden: {} });
+  assert.equal(applyPolicy(await suspiciousReport(), {}).report.policy, undefined);
   assert.ok(!ignored.report.findings.some((f) => f.code === 'MG-SCAN-002'));
   assert.equal(ignored.report.checks.find((c) => c.id === 'scan')?.status, 'pass');
   assert.equal(ignored.report.verdict, 'pass');
 
   const lowered = applyPolicy(await suspiciousReport(), { severity: { 'MG-SCAN-002': 'low' } });
   assert.equal(lowered.overridden, 1);
+  assert.deepEqual(lowered.report.policy, { ignored: [], overridden: { 'MG-SCAN-002': 'low' } });
   assert.equal(lowered.report.findings.find((f) => f.code === 'MG-SCAN-002')?.severity, 'low');
   assert.equal(lowered.report.verdict, 'pass');
 

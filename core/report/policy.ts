@@ -127,5 +127,22 @@ export function applyPolicy(report: Report, policy: Policy): PolicyOutcome {
   const verdict = decideVerdict(checks, findings);
   const failOn = policy.failOn ?? DEFAULT_POLICY.failOn;
   const exitVerdict = failOn === 'review' && verdict === 'review' ? 'fail' : verdict;
-  return { report: { ...report, checks, findings, verdict }, ignored, overridden, exitVerdict };
+  const changed: Report = { ...report, checks, findings, verdict };
+  if (ignored > 0 || overridden > 0) changed.policy = policyRecord(report.findings, ignore, severity);
+  return { report: changed, ignored, overridden, exitVerdict };
+}
+
+/** The codes the policy actually removed or re-rated in this report (not every code the policy names). */
+function policyRecord(
+  findings: readonly Finding[],
+  ignore: ReadonlySet<string>,
+  severity: Record<string, Severity>,
+): NonNullable<Report['policy']> {
+  const ignored = [...new Set(findings.filter((f) => ignore.has(f.code)).map((f) => f.code))];
+  const overridden: Record<string, Severity> = {};
+  for (const f of findings) {
+    const wanted = severity[f.code];
+    if (!ignore.has(f.code) && wanted !== undefined && wanted !== f.severity) overridden[f.code] = wanted;
+  }
+  return { ignored, overridden };
 }

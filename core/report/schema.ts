@@ -31,8 +31,10 @@ export const CheckSchema = z.object({
 
 export const SeveritySchema = z.enum(SEVERITIES);
 
+const FindingCodeSchema = z.string().regex(/^MG-(INT|SIG|SCAN|BEH|LIN|PROV|RPT)-\d{3}$/);
+
 export const FindingSchema = z.object({
-  code: z.string().regex(/^MG-(INT|SIG|SCAN|BEH|LIN|PROV|RPT)-\d{3}$/),
+  code: FindingCodeSchema,
   severity: SeveritySchema,
   file: z.string().max(4096).optional(),
   title: z.string().max(500),
@@ -48,7 +50,7 @@ export const VerdictSchema = z.enum(VERDICTS);
 export const ReportSchema = z.object({
   schema: z.literal(REPORT_SCHEMA_ID),
   createdAt: z.iso.datetime(),
-  tool: z.object({ name: z.string(), version: z.string() }),
+  tool: z.object({ name: z.string().max(200), version: z.string().max(200) }),
   environment: z.object({
     runtime: z.enum(['browser', 'node']),
     userAgent: z.string().max(1000).optional(),
@@ -64,6 +66,16 @@ export const ReportSchema = z.object({
   verdict: VerdictSchema,
   checks: z.array(CheckSchema),
   findings: z.array(FindingSchema),
+  /**
+   * What a policy (CLI --policy) changed before the verdict was decided: the codes whose findings it removed,
+   * and the severities it set. Shown beside the verdict, so a Pass reached by ignoring findings says so.
+   */
+  policy: z
+    .object({
+      ignored: z.array(FindingCodeSchema).max(1000),
+      overridden: z.record(FindingCodeSchema, SeveritySchema),
+    })
+    .optional(),
   // The records of the checks that compare with a base model or read the model card, when they ran.
   behavior: BehaviorSchema.optional(),
   lineage: LineageSchema.optional(),

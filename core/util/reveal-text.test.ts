@@ -40,3 +40,8 @@ test('a name mixing look-alike scripts (Latin with Cyrillic) is flagged', () => 
   assert.deepEqual(revealText('gpt2-official').mixedScripts, []);
   assert.deepEqual(revealText('модель').mixedScripts, []);
 });
+
+test('fullwidth and mathematical letters that fold to plain ones are flagged', () => {
+  assert.deepEqual(revealText('Ｍｅｔａ-Llama').mixedScripts, ['Latin', 'fullwidth or mathematical']);
+  assert.deepEqual(revealText('𝐌𝐞𝐭𝐚').mixedScripts, ['fullwidth or mathematical']);
+});

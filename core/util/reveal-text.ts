@@ -42,8 +42,15 @@ const NAMES: Record<number, string> = {
   0xfeff: 'ZERO WIDTH NO-BREAK SPACE',
 };
 
-/** Control, format (bidi, zero-width), line/paragraph separators, non-ASCII spaces, unassigned and private use. */
-const INVISIBLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Co}\p{Cn}]|(?!\u0020)\p{Zs}/u;
+/**
+ * Control, format (bidi, zero-width), line/paragraph separators, non-ASCII spaces, unassigned and private use,
+ * every default-ignorable code point (Hangul fillers, the combining grapheme joiner, variation selectors…) and
+ * the blank Braille pattern, which renders as nothing.
+ */
+const INVISIBLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Co}\p{Cn}\p{Default_Ignorable_Code_Point}\u2800]|(?!\u0020)\p{Zs}/u;
+
+/** Letters that NFKC folds to plain ones: fullwidth "Ｍｅｔａ", mathematical bold "𝐌𝐞𝐭𝐚". */
+const COMPATIBILITY_LETTER = /[\u{FF21}-\u{FF3A}\u{FF41}-\u{FF5A}\u{FF10}-\u{FF19}\u{1D400}-\u{1D7FF}]/u;
 
 /** Scripts whose letters are confused with each other in names (the common homoglyph attacks). */
 const LOOKALIKE_SCRIPTS = [
@@ -81,11 +88,12 @@ export function revealText(input: string): RevealedText {
     }
   });
   if (run) pieces.push({ kind: 'text', text: run });
-  const mixed = LOOKALIKE_SCRIPTS.filter(([, pattern]) => pattern.test(text)).map(([name]) => name);
+  const scripts = LOOKALIKE_SCRIPTS.filter(([, pattern]) => pattern.test(text)).map(([name]): string => name);
+  if (COMPATIBILITY_LETTER.test(text)) scripts.push('fullwidth or mathematical');
   return {
     pieces,
     marked: pieces.some((p) => p.kind === 'hidden'),
-    mixedScripts: mixed.length > 1 ? mixed : [],
+    mixedScripts: scripts.length > 1 || scripts.includes('fullwidth or mathematical') ? scripts : [],
   };
 }
 

@@ -139,3 +139,21 @@ test('a finding code no catalog defines is refused', async () => {
     'it carries finding codes no ModelGate catalog defines: MG-RPT-999',
   ]);
 });
+
+test('a Pass over a flagged file is accepted only with the policy that removed its findings recorded', async () => {
+  const { applyPolicy } = await import('../report/policy.ts');
+  const suspicious: ScanOutcome = {
+    format: 'pickle',
+    verdict: 'suspicious',
+    findings: [{ code: 'MG-SCAN-002', severity: 'medium', title: 'Unknown import', detail: 'x.y' }],
+  };
+  const { report: underPolicy } = applyPolicy(await report(suspicious), { ignore: ['MG-SCAN-002'] });
+  assert.equal(underPolicy.verdict, 'pass');
+  assert.deepEqual(await reportInconsistencies(underPolicy), []);
+  const hidden = clone(underPolicy);
+  delete hidden.policy;
+  assert.ok((await reportInconsistencies(hidden)).some((p) => /not scanned clean/.test(p)));
+  // Ignoring what made a file malicious is never accepted.
+  const { report: malice } = applyPolicy(await report(malicious), { ignore: ['MG-SCAN-001'] });
+  assert.ok((await reportInconsistencies(malice)).some((p) => /found malicious/.test(p)));
+});

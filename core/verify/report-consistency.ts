@@ -40,7 +40,9 @@ function fileProblems(report: Report): string[] {
   }
   if (report.verdict !== 'pass') return problems;
   if (files.length + (filesOmitted ?? 0) === 0) problems.push('it says pass for a model with no files');
-  const unclean = files.filter((f) => f.scan?.verdict !== 'benign');
+  // A recorded policy may have removed the findings of a flagged file (shown beside the verdict); without one,
+  // a Pass lists only files scanned clean.
+  const unclean = files.filter((f) => f.scan?.verdict !== 'benign' && !(report.policy && f.scan));
   if (unclean.length > 0) problems.push(`it says pass, but lists ${unclean.length} file(s) not scanned clean`);
   if (files.some((f) => !f.sha256)) problems.push('it says pass, but lists a file that was not fingerprinted');
   return problems;
