@@ -89,7 +89,9 @@ export function VerdictCard({ report, claimed = false }: { report: Report; claim
       </p>
       {report.policy && <PolicyNote policy={report.policy} />}
       <p className="mt-2 text-sm text-slate-800" data-testid="coverage" data-ran={coverage.ran}>
-        <SafeText text={report.subject.name} className="font-medium" />: {coverage.ran} of {coverage.total} checks ran.
+        {/* Quoted: a name is whatever the folder or the signer called it, e.g. "gpt2 (official, trusted)". */}
+        Model “<SafeText text={report.subject.name} className="font-medium" />
+        ”: {coverage.ran} of {coverage.total} checks ran.
       </p>
       {coverage.notRun.length > 0 && (
         <div className="mt-1 text-sm text-slate-800">
