@@ -111,7 +111,7 @@ export function VerdictCard({ report, claimed = false }: { report: Report; claim
         onClick={() => setOpen(!open)}
         aria-expanded={open}
       >
-        {open ? 'Hide details' : 'Details: what each check found'}
+        {open ? 'Hide details' : 'Show details'}
       </button>
       {open && (
         <ul className="mt-3 space-y-1 text-sm" data-testid="check-list">
