@@ -1,7 +1,7 @@
 // Retakes the README's screenshots from the production build (`npm run build` first):
 //   node scripts/screenshots.mjs
 // Verify page after "Try the demo" at desktop (1280×800) and phone (390×844) width, and the Compare page's
-// behavior section for the code-LM demo pair. Uses Debian's Chromium when present, as the e2e tests do.
+// behavior section for the code-LM demo pair; prints the demo report link's length. Uses Debian's Chromium when present, as the e2e tests do.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chromium } from '@playwright/test';
@@ -42,6 +42,9 @@ try {
   const desktop = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   await verifyDemo(desktop);
   await desktop.screenshot({ path: 'docs/screenshot.png', fullPage: false });
+  // The length docs/signatures.md quotes for the demo's link.
+  const link = await desktop.getByTestId('report-link').inputValue();
+  console.log(`demo report link: ${link.length} characters`);
 
   const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true });
   await verifyDemo(phone);
