@@ -116,7 +116,7 @@ export function VerdictCard({ report, claimed = false }: { report: Report; claim
       {open && (
         <ul className="mt-3 space-y-1 text-sm" data-testid="check-list">
           {report.checks.map((c) => (
-            <li key={c.id} className="break-anywhere">
+            <li key={c.id} data-check={c.id} className="break-anywhere">
               <span className="font-semibold">{CHECK_NAMES[c.id]}</span> — {STATUS_TEXT[c.status]}:{' '}
               <SafeText text={c.summary} />
             </li>

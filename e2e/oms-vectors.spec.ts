@@ -36,7 +36,7 @@ for (const c of cases.filter((x) => statSync(join(root, x.model_path)).isDirecto
     await verify.waitForReport();
     await page.getByRole('button', { name: 'Show details' }).click();
     await expect(page.getByTestId('check-list')).toContainText(
-      `signature — ${c.expected === 'pass' ? 'passed' : 'failed'}`,
+      `Publisher signature — ${c.expected === 'pass' ? 'passed' : 'failed'}`,
     );
   });
 }

@@ -31,7 +31,7 @@ for (const [name, folder, trust, expected] of [
 ] as const) {
   test(`OMS vector in the browser: ${name} → signature ${expected}`, async ({ page }) => {
     await verifyFolder(page, join(vectors, folder), trust === 'key' ? { key: keyPem() } : { ca: caPem() });
-    await expect(page.getByTestId('check-list')).toContainText(`signature — ${expected}`);
+    await expect(page.getByTestId('check-list')).toContainText(`Publisher signature — ${expected}`);
   });
 }
 
@@ -40,7 +40,7 @@ test('OMS vector in the browser: v1.0.1 certificate chain with its ignore path �
 }) => {
   // labels.json: mt-v1.0.1-certificate was signed with `ignore-me` left out (model_signing --ignore-paths).
   await verifyFolder(page, join(vectors, 'v1.0.1-certificate'), { ca: caPem(), ignore: 'ignore-me' });
-  await expect(page.getByTestId('check-list')).toContainText('signature — passed');
+  await expect(page.getByTestId('check-list')).toContainText('Publisher signature — passed');
 });
 
 test('OMS vector in the browser: v1.1.0 Sigstore keyless, right identity → passed; wrong identity → failed', async ({
@@ -61,7 +61,7 @@ test('OMS vector in the browser: v1.1.0 Sigstore keyless, right identity → pas
     await verify.pickFolder(vector);
     await verify.waitForReport();
     await page.getByRole('button', { name: 'Show details' }).click();
-    await expect(page.getByTestId('check-list')).toContainText(`signature — ${expected}`);
+    await expect(page.getByTestId('check-list')).toContainText(`Publisher signature — ${expected}`);
   }
 });
 
@@ -90,7 +90,7 @@ test('a folder signed in the browser verifies with the CLI, and a flipped byte f
 
     // And in the browser, with the same public key.
     await verifyFolder(page, dir, { key: pem });
-    await expect(page.getByTestId('check-list')).toContainText('signature — passed');
+    await expect(page.getByTestId('check-list')).toContainText('Publisher signature — passed');
 
     const weights = join(dir, 'model.safetensors');
     const bytes = readFileSync(weights);
