@@ -102,9 +102,11 @@ test('a saved entry opens to its report and signed link; two versions of one nam
   test.setTimeout(240_000);
   const verify = new VerifyPage(page);
   const registry = new RegistryPage(page);
-  const save = async (version: string) => {
+  const save = async (version: string, confirm = false) => {
     await page.getByTestId('registry-version').fill(version);
     await page.getByTestId('registry-save').click();
+    // Saving a model that did not pass asks first (e2e/actions.spec.ts tests the dialog itself).
+    if (confirm) await page.getByTestId('confirm-save-accept').click();
     await expect(page.getByTestId('registry-saved')).toContainText(`Saved tiny-sentiment ${version}`);
   };
   await verify.open();
@@ -115,7 +117,7 @@ test('a saved entry opens to its report and signed link; two versions of one nam
   await verify.open();
   await verify.pickFolder(join(root, 'tiny-sentiment'));
   await verify.waitForReport();
-  await save('1.1');
+  await save('1.1', true);
 
   await registry.open();
   // The verdict is a word on its colour.
