@@ -26,11 +26,17 @@ async function verifyDemo(page) {
   await page.locator('html[data-hydrated]').waitFor({ state: 'attached' });
   await page.getByTestId('try-demo').click();
   await page.getByTestId('verdict').waitFor({ timeout: 120_000 });
-  await page.evaluate(() => globalThis.scrollTo(0, 0));
+  // The page scrolls to the verdict itself; keep the line above it (what was checked, how fast) in view.
+  await page.evaluate(() => {
+    globalThis.document.getElementById('verdict')?.scrollIntoView({ block: 'start' });
+    globalThis.scrollBy(0, -80);
+  });
 }
 
+// Its own process group, so that stopping it stops the Next server it starts too.
 const server = spawn('npx', ['next', 'start', '-H', '127.0.0.1', '-p', String(PORT)], {
-  stdio: 'inherit',
+  stdio: 'ignore',
+  detached: true,
   env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
 });
 try {
@@ -48,7 +54,6 @@ try {
 
   const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true });
   await verifyDemo(phone);
-  await phone.getByTestId('verdict-card').scrollIntoViewIfNeeded();
   await phone.screenshot({ path: 'docs/screenshot-phone.png', fullPage: false });
 
   const compare = await browser.newPage({ viewport: { width: 1280, height: 900 } });
@@ -59,5 +64,5 @@ try {
   await compare.getByTestId('behavior-view').screenshot({ path: 'docs/compare-behavior.png' });
   await browser.close();
 } finally {
-  server.kill();
+  process.kill(-server.pid, 'SIGTERM');
 }
