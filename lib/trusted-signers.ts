@@ -1,4 +1,5 @@
-import { fingerprintHex, formatFingerprint, pemToSpki, spkiToPem } from '@/core/sign/fingerprint';
+import { formatFingerprint, spkiToPem } from '@/core/sign/fingerprint';
+import { reportPublicKey } from '@/core/sign/signer-identity';
 import { getDB } from './db';
 
 export interface TrustedSigner {
@@ -18,19 +19,7 @@ export async function listTrustedSigners(): Promise<TrustedSigner[]> {
  * key that is already trusted with an empty name keeps the name it had: a label is never lost.
  */
 export async function addTrustedSigner(pem: string, label: string): Promise<TrustedSigner> {
-  const spki = pemToSpki(pem);
-  try {
-    await crypto.subtle.importKey(
-      'spki',
-      spki as Uint8Array<ArrayBuffer>,
-      { name: 'ECDSA', namedCurve: 'P-256' },
-      true,
-      ['verify'],
-    );
-  } catch {
-    throw new Error('This is not an ECDSA P-256 public key (ModelGate report keys are P-256).');
-  }
-  const fingerprint = await fingerprintHex(spki);
+  const { spki, fingerprint } = await reportPublicKey(pem);
   const db = await getDB();
   const earlier = await db.get('trustedSigners', fingerprint);
   const signer: TrustedSigner = {

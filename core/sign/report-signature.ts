@@ -30,7 +30,8 @@ export type BundleVerification =
   | { status: 'valid'; fingerprint: string; payload: Uint8Array }
   | { status: 'invalid'; reason: string; fingerprint?: string };
 
-function importVerifyKey(spki: Uint8Array): Promise<CryptoKey> {
+/** A report-signing public key (ECDSA P-256 SPKI) as WebCrypto takes it; rejects any other key. */
+export function importVerifyKey(spki: Uint8Array): Promise<CryptoKey> {
   return crypto.subtle.importKey('spki', asBufferSource(spki), ECDSA_P256, false, ['verify']);
 }
 

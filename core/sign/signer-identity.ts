@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { asBufferSource } from '../util/buffer-source.ts';
+import { importVerifyKey } from './report-signature.ts';
 import { fingerprintHex, pemToSpki } from './fingerprint.ts';
 
 /**
@@ -54,6 +54,20 @@ export const SiteSignersSchema = z.strictObject({
     .max(100),
 });
 
+/**
+ * A report-signing public key from PEM, checked to be what a report link can be signed with (ECDSA P-256):
+ * any other key could never verify one. Throws a plain message otherwise.
+ */
+export async function reportPublicKey(pem: string): Promise<{ spki: Uint8Array; fingerprint: string }> {
+  const spki = pemToSpki(pem);
+  try {
+    await importVerifyKey(spki);
+  } catch {
+    throw new Error('This is not an ECDSA P-256 public key (ModelGate report keys are P-256).');
+  }
+  return { spki, fingerprint: await fingerprintHex(spki) };
+}
+
 /** The pinned keys with their fingerprints; throws naming the entry that is not a public key. */
 export async function parseSiteSigners(json: unknown): Promise<NamedKey[]> {
   const parsed = SiteSignersSchema.safeParse(json);
@@ -64,12 +78,7 @@ export async function parseSiteSigners(json: unknown): Promise<NamedKey[]> {
   return Promise.all(
     parsed.data.signers.map(async (s, i) => {
       try {
-        const spki = pemToSpki(s.publicKeyPem);
-        // Report links are signed with ECDSA P-256: any other key could never verify one.
-        await crypto.subtle.importKey('spki', asBufferSource(spki), { name: 'ECDSA', namedCurve: 'P-256' }, false, [
-          'verify',
-        ]);
-        return { label: s.label, fingerprint: await fingerprintHex(spki) };
+        return { label: s.label, fingerprint: (await reportPublicKey(s.publicKeyPem)).fingerprint };
       } catch (error) {
         throw new Error(`trusted-signers.json: signers.${i} (${s.label}): ${(error as Error).message}`);
       }
