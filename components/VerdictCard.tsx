@@ -11,8 +11,11 @@ const STYLE = {
   fail: { label: 'Fail', box: 'border-red-600 bg-red-50', badge: 'bg-red-700 text-white' },
 } as const;
 
-/** A claim from an unknown signer is never drawn in the verdict's colours: neutral box, outlined word. */
-const CLAIM_STYLE = { box: 'border-slate-400 bg-white', badge: 'border-2 border-slate-500 text-slate-900' };
+/**
+ * Neither a claim from an unknown signer nor a Pass under a policy is drawn in the verdict's colours: neutral
+ * box, outlined word.
+ */
+const NEUTRAL_STYLE = { box: 'border-slate-400 bg-white', badge: 'border-2 border-slate-500 text-slate-900' };
 
 const STATUS_TEXT = {
   pass: 'passed',
@@ -54,7 +57,7 @@ export function VerdictCard({ report, claimed = false }: { report: Report; claim
   const [open, setOpen] = useState(false);
   const style = STYLE[report.verdict];
   // A Pass reached by ignoring or re-rating findings is not drawn as a plain Pass: the policy is part of it.
-  const look = claimed || (report.policy && report.verdict === 'pass') ? CLAIM_STYLE : style;
+  const look = claimed || (report.policy && report.verdict === 'pass') ? NEUTRAL_STYLE : style;
   const coverage = coverageOf(report);
   return (
     <section

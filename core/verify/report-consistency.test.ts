@@ -153,6 +153,10 @@ test('a Pass over a flagged file is accepted only with the policy that removed i
   const hidden = clone(underPolicy);
   delete hidden.policy;
   assert.ok((await reportInconsistencies(hidden)).some((p) => /not scanned clean/.test(p)));
+  // An empty policy record cannot be added to excuse the flagged file.
+  const emptyPolicy = clone(hidden);
+  emptyPolicy.policy = { ignored: [], overridden: {} };
+  assert.ok((await reportInconsistencies(emptyPolicy)).includes('it records a policy that changed nothing'));
   // Ignoring what made a file malicious is never accepted.
   const { report: malice } = applyPolicy(await report(malicious), { ignore: ['MG-SCAN-001'] });
   assert.ok((await reportInconsistencies(malice)).some((p) => /found malicious/.test(p)));

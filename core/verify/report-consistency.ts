@@ -23,6 +23,10 @@ export async function reportInconsistencies(report: Report): Promise<string[]> {
   }
   problems.push(...(await digestProblems(report.subject)), ...fileProblems(report));
   problems.push(...unknownCodes(report.findings));
+  // The policy record is what lets a Pass stand beside a flagged file; one that changed nothing explains nothing.
+  if (report.policy && report.policy.ignored.length === 0 && Object.keys(report.policy.overridden).length === 0) {
+    problems.push('it records a policy that changed nothing');
+  }
   if (report.verdict !== 'fail' && report.subject.files.some((f) => f.scan?.verdict === 'malicious')) {
     problems.push(`it says ${report.verdict}, but lists a file the scan found malicious`);
   }
