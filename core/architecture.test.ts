@@ -151,3 +151,13 @@ test('hooks and CLI commands import no check module: they supply capabilities to
     assert.ok(graph.has(module), `${module} is listed as a check module but does not exist (renamed?)`);
   }
 });
+
+test('every e2e spec takes `test` from e2e/fixtures.ts, whose fixture checks the page never scrolls sideways', () => {
+  const specs = readdirSync(join(ROOT, 'e2e')).filter((name) => name.endsWith('.spec.ts'));
+  assert.ok(specs.length > 10);
+  const bypassing = specs.filter((name) => {
+    const text = readFileSync(join(ROOT, 'e2e', name), 'utf8');
+    return !/import \{[^}]*\btest\b[^}]*\} from '\.\/fixtures'/.test(text);
+  });
+  assert.deepEqual(bypassing, []);
+});

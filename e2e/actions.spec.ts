@@ -1,4 +1,5 @@
-import { test, expect, type Download, type Page } from '@playwright/test';
+import { type Download, type Page } from '@playwright/test';
+import { test, expect } from './fixtures';
 import AxeBuilder from '@axe-core/playwright';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -157,9 +158,7 @@ test('on Pass nothing is asked: saving is the primary action and signing downloa
   page,
 }) => {
   const verify = new VerifyPage(page);
-  await verify.open();
-  await page.getByTestId('try-demo').click();
-  await verify.waitForReport();
+  await verify.tryDemo();
   await expect(verify.verdict()).toHaveText('Pass');
   await expect(page.getByTestId('registry-save')).toHaveClass(/btn-primary/);
   await expect(page.getByTestId('save-warning')).toHaveCount(0);
@@ -186,9 +185,7 @@ test('the report downloads as JSON that parses as a Report and as SARIF 2.1.0 wi
   page,
 }) => {
   const verify = new VerifyPage(page);
-  await verify.open();
-  await page.getByTestId('try-demo').click();
-  await verify.waitForReport();
+  await verify.tryDemo();
 
   const json = await downloadedText(page, 'download-report-json');
   expect(json.name).toBe('tiny-sentiment.modelgate.json');

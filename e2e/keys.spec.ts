@@ -20,9 +20,7 @@ test('a signer added by PEM is trusted by the viewer, and removing it makes it u
   const author = await browser.newContext();
   const authorPage = await author.newPage();
   const verify = new VerifyPage(authorPage);
-  await verify.open();
-  await authorPage.getByTestId('try-demo').click();
-  await verify.waitForReport();
+  await verify.tryDemo();
   const link = await verify.reportLink();
   await authorPage.goto('/keys');
   const pem = (await authorPage.getByTestId('own-public-key').textContent())!;

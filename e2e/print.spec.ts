@@ -1,13 +1,11 @@
-import { test, expect } from '@playwright/test';
+import { test, expect } from './fixtures';
 import { VerifyPage } from './pages/verify-page';
 
 test('printing a finished verification keeps the verdict, findings and files, without navigation or controls', async ({
   page,
 }) => {
   const verify = new VerifyPage(page);
-  await verify.open();
-  await page.getByTestId('try-demo').click();
-  await verify.waitForReport();
+  await verify.tryDemo();
   // On screen the page has its controls.
   await expect(page.getByRole('navigation', { name: 'Main' })).toBeVisible();
   await expect(page.getByTestId('sign-folder')).toBeVisible();

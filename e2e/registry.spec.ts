@@ -31,9 +31,7 @@ test('a saved model is kept, compared on re-verification, exported and imported 
   const registry = new RegistryPage(page);
 
   // 1. Verify the demo and save it as version 1.0.
-  await verify.open();
-  await page.getByTestId('try-demo').click();
-  await verify.waitForReport();
+  await verify.tryDemo();
   await expect(page.getByTestId('registry-comparison')).toHaveCount(0);
   await expect(page.getByLabel('Model name')).toHaveValue('tiny-sentiment');
   await page.getByLabel('Version').fill('1.0');
@@ -109,9 +107,7 @@ test('a saved entry opens to its report and signed link; two versions of one nam
     if (confirm) await page.getByTestId('confirm-save-accept').click();
     await expect(page.getByTestId('registry-saved')).toContainText(`Saved tiny-sentiment ${version}`);
   };
-  await verify.open();
-  await page.getByTestId('try-demo').click();
-  await verify.waitForReport();
+  await verify.tryDemo();
   await save('1.0');
   const root = modifiedDemo();
   await verify.open();

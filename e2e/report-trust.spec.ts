@@ -17,9 +17,7 @@ function forge(link: string, edit = 'resign'): string {
 
 async function demoLink(page: Page): Promise<string> {
   const verify = new VerifyPage(page);
-  await verify.open();
-  await page.getByTestId('try-demo').click();
-  await verify.waitForReport();
+  await verify.tryDemo();
   return verify.reportLink();
 }
 

@@ -108,9 +108,7 @@ test('the signed link opens in a fresh browser as the same report, signed by thi
 
 test('a link with any changed character shows invalid or malformed and no report', async ({ page }) => {
   const verify = new VerifyPage(page);
-  await verify.open();
-  await page.getByTestId('try-demo').click();
-  await verify.waitForReport();
+  await verify.tryDemo();
   const link = await verify.reportLink();
   const hashAt = link.indexOf('#') + 1;
   const fragment = link.slice(hashAt);
@@ -129,9 +127,7 @@ test('a link with any changed character shows invalid or malformed and no report
 
 test('Try the demo verifies the bundled model', async ({ page }) => {
   const verify = new VerifyPage(page);
-  await verify.open();
-  await page.getByTestId('try-demo').click();
-  await verify.waitForReport();
+  await verify.tryDemo();
   await expect(verify.verdict()).toHaveText('Pass');
   await expect(page.getByTestId('hash-summary')).toContainText(
     /^Fingerprinted 5 files \(.+\) in [\d.]+ s.*; scanned 5 files in/,

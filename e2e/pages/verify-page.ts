@@ -23,6 +23,13 @@ export class VerifyPage {
     await this.page.getByTestId('file-input').setInputFiles(paths);
   }
 
+  /** "Try the demo" from a fresh Verify page, until its report is shown. */
+  async tryDemo() {
+    await this.open();
+    await this.page.getByTestId('try-demo').click();
+    await this.waitForReport();
+  }
+
   async waitForReport() {
     await expect(this.page.getByTestId('verdict')).toBeVisible({ timeout: 120_000 });
   }
