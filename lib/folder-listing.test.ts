@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { collectDroppedFiles } from '../lib/collect-dropped-files.ts';
-import { listingEvents, toModelFiles } from '../lib/model-files.ts';
+import { collectDroppedFiles } from './collect-dropped-files.ts';
+import { listingEvents, nothingToVerifyMessage, toModelFiles } from './model-files.ts';
 
-// The portal's folder listing (lib/), tested here because the unit runner covers core/ and cli/ only:
-// an entry the browser cannot hand over is kept as a refused entry with its error, never dropped.
+// The portal's folder listing, with fake FileSystemEntry objects: an entry the browser cannot hand over is kept
+// as a refused entry with its error, never dropped; a folder with no file in it is named in the message.
 
 type Fake = Partial<FileSystemEntry> & Record<string, unknown>;
 
@@ -95,4 +95,46 @@ test('the listing becomes folder events: refused entries are unreadable, 0-byte 
     { kind: 'unreadable', path: 'secret.bin', error: 'NotReadableError: no' },
     { kind: 'empty', path: 'empty.txt' },
   ]);
+});
+
+const drop = (entry: Fake) =>
+  collectDroppedFiles([
+    { kind: 'file', webkitGetAsEntry: () => entry, getAsFile: () => null },
+  ] as unknown as DataTransferItemList);
+
+async function messageFor(entry: Fake): Promise<string> {
+  const { name, files, refused, emptyFolders } = toModelFiles(await drop(entry));
+  assert.equal(files.length, 0);
+  return nothingToVerifyMessage(name, listingEvents(files, refused), emptyFolders);
+}
+
+test('an empty dropped folder is named: "The folder NAME is empty"', async () => {
+  assert.equal(await messageFor(dirEntry('/my-model', [])), 'The folder my-model is empty: nothing to verify.');
+});
+
+test('a folder holding only empty folders is empty too', async () => {
+  const nested = dirEntry('/my-model', [dirEntry('/my-model/onnx', []), dirEntry('/my-model/tokenizer', [])]);
+  assert.equal(await messageFor(nested), 'The folder my-model is empty: nothing to verify.');
+});
+
+test('a folder with files is not reported empty, though an empty subfolder is listed apart', async () => {
+  const entries = await drop(dirEntry('/m', [fileEntry('/m/config.json', '{}'), dirEntry('/m/empty', [])]));
+  const { files, refused, emptyFolders } = toModelFiles(entries);
+  assert.deepEqual(
+    files.map((f) => f.path),
+    ['config.json'],
+  );
+  assert.deepEqual(refused, []);
+  assert.deepEqual(
+    emptyFolders.map((e) => e.path),
+    ['m/empty'],
+  );
+});
+
+test('unreadable entries and an empty drop keep their own messages', () => {
+  assert.equal(
+    nothingToVerifyMessage('m', [{ kind: 'unreadable', path: 'a.bin', error: 'NotReadableError' }]),
+    'Nothing could be read: a.bin (NotReadableError). Nothing was verified.',
+  );
+  assert.equal(nothingToVerifyMessage('0 files', []), 'No files were given. Drop a model folder or pick its files.');
 });
