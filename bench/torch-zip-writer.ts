@@ -1,6 +1,7 @@
 // Writes a PyTorch-style zip checkpoint with one huge stored tensor storage, for bench/scan.bench.ts.
 import { open } from 'node:fs/promises';
 import { crc32Table } from './crc32.ts';
+import { concatBytes } from '../core/util/bytes.ts';
 
 const enc = new TextEncoder();
 
@@ -45,7 +46,7 @@ function localHeader(e: Entry): Uint8Array {
   h.setUint32(18, e.size, true);
   h.setUint32(22, e.size, true);
   h.setUint16(26, name.length, true);
-  return concat(new Uint8Array(h.buffer), name);
+  return concatBytes([new Uint8Array(h.buffer), name]);
 }
 
 function centralHeader(e: Entry): Uint8Array {
@@ -59,17 +60,7 @@ function centralHeader(e: Entry): Uint8Array {
   h.setUint32(24, e.size, true);
   h.setUint16(28, name.length, true);
   h.setUint32(42, e.offset, true);
-  return concat(new Uint8Array(h.buffer), name);
-}
-
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.byteLength;
-  }
-  return out;
+  return concatBytes([new Uint8Array(h.buffer), name]);
 }
 
 /** Writes `path`: archive/data.pkl, archive/version and archive/data/0 (`storageBytes` of a repeating pattern). */
@@ -109,7 +100,7 @@ export async function writeTorchZip(path: string, storageBytes: number): Promise
     await file.write(new Uint8Array(fix.buffer), 0, 4, offset + 14);
     offset += header.byteLength + storageBytes;
     entries.push(e);
-    const central = concat(...entries.map(centralHeader));
+    const central = concatBytes(entries.map(centralHeader));
     const end = new DataView(new ArrayBuffer(22));
     end.setUint32(0, 0x06054b50, true);
     end.setUint16(8, entries.length, true);

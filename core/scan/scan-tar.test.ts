@@ -6,6 +6,7 @@ import { fakeContext } from './fake-scan-context.ts';
 import { isTar, scanTar } from './scan-tar.ts';
 import { readTar } from '../formats/tar.ts';
 import { CONTAINER_CODES } from './container-codes.ts';
+import { concatBytes } from '../util/bytes.ts';
 
 const raw = (name: string) => new Uint8Array(readFileSync(new URL(`../formats/testdata/${name}`, import.meta.url)));
 
@@ -28,15 +29,8 @@ function tarEntry(name: string, data: Uint8Array, type = '0', link = ''): Uint8A
   out.set(data, 512);
   return out;
 }
-const concat = (...parts: Uint8Array[]) => {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 1024));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-};
+/** The members, then the two zero blocks that end a tar archive. */
+const concat = (...parts: Uint8Array[]) => concatBytes([...parts, new Uint8Array(1024)]);
 
 test('technique 8: torch tar format — sys_info, pickle, storages, tensors scanned as pickles', async () => {
   const bytes = raw('torch-tar.pt');

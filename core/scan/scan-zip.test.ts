@@ -6,6 +6,7 @@ import { readZip } from '../formats/zip.ts';
 import { fakeContext } from './fake-scan-context.ts';
 import { isZip, scanZip } from './scan-zip.ts';
 import { CONTAINER_CODES } from './container-codes.ts';
+import { concatBytes } from '../util/bytes.ts';
 
 const vector = (name: string) =>
   memorySource(name, readFileSync(new URL(`../formats/testdata/${name}`, import.meta.url)));
@@ -235,14 +236,7 @@ function storedZip(members: [Uint8Array, Uint8Array][]): Uint8Array {
   ev.setUint16(10, members.length, true);
   ev.setUint32(12, cdSize, true);
   ev.setUint32(16, offset, true);
-  const all = [...parts, ...central, end];
-  const out = new Uint8Array(all.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of all) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concatBytes([...parts, ...central, end]);
 }
 
 test('torch lookup: the archive name is a C string, so a NUL in it makes data.pkl resolve to its first part', async () => {
