@@ -1,6 +1,6 @@
 'use client';
-import { useEffect, useState } from 'react';
-import { loadSiteSigners, type SiteSigners as SiteSignerList } from '@/lib/site-signers';
+import { useState } from 'react';
+import { useSiteSigners } from '@/hooks/use-site-signers';
 import { SafeText } from './SafeText';
 import { formatFingerprint, spkiToPem } from '@/core/sign/fingerprint';
 import { useSigningKey } from '@/hooks/use-signing-key';
@@ -130,14 +130,7 @@ export function KeysScreen() {
 
 /** The keys pinned by whoever deploys this portal (public/trusted-signers.json): read-only here. */
 function SiteSigners() {
-  const [site, setSite] = useState<SiteSignerList | null>(null);
-  useEffect(() => {
-    let live = true;
-    loadSiteSigners().then((list) => live && setSite(list));
-    return () => {
-      live = false;
-    };
-  }, []);
+  const site = useSiteSigners();
   return (
     <section className="rounded-xl border border-slate-200 bg-white p-6" data-testid="site-signers">
       <h2 className="text-xl font-semibold">Trusted by this site</h2>

@@ -2,7 +2,7 @@
 import { useState } from 'react';
 import { isVouchedFor } from '@/core/sign/signer-identity';
 import { useReportLink } from '@/hooks/use-report-link';
-import { addTrustedSigner } from '@/lib/trusted-signers';
+import { useTrustedSigners } from '@/hooks/use-trusted-signers';
 import { SignatureBanner } from './SignatureBanner';
 import { SignerPanel } from './SignerPanel';
 import { TrustSignerDialog } from './TrustSignerDialog';
@@ -14,6 +14,7 @@ import { ReportView } from './ReportView';
  */
 export function ReportViewer() {
   const { state, recheck } = useReportLink();
+  const { add } = useTrustedSigners();
   // The fingerprint the trust dialog was opened for: a link that changes underneath (hashchange) never
   // inherits an open dialog, so "trust" always applies to the signer the reader looked at.
   const [trusting, setTrusting] = useState<string | null>(null);
@@ -29,7 +30,7 @@ export function ReportViewer() {
               fingerprint={state.signer.fingerprint}
               onClose={() => setTrusting(null)}
               onTrust={async (label) => {
-                await addTrustedSigner(state.signer.publicKeyPem, label);
+                await add(state.signer.publicKeyPem, label);
                 recheck();
               }}
             />
