@@ -132,6 +132,19 @@ test('rows left out of a link need the whole-model digest that covers them', asy
   assert.deepEqual(await reportInconsistencies(omitted), ['it leaves files out without a whole-model digest']);
 });
 
+test('a finding rated otherwise than its catalog is refused unless the policy record set that rating', async () => {
+  const forged = clone(await report(malicious));
+  forged.findings = forged.findings.map((f) => (f.code === 'MG-SCAN-001' ? { ...f, severity: 'info' } : f));
+  assert.ok(
+    (await reportInconsistencies(forged)).includes(
+      'it rates findings otherwise than their catalog, with no policy saying so: MG-SCAN-001 as info',
+    ),
+  );
+  const { applyPolicy } = await import('../report/policy.ts');
+  const { report: lowered } = applyPolicy(await report(malicious), { severity: { 'MG-SCAN-001': 'high' } });
+  assert.ok(!(await reportInconsistencies(lowered)).some((p) => /rates findings/.test(p)));
+});
+
 test('a finding code no catalog defines is refused', async () => {
   const forged = clone(await report());
   forged.findings.push({ code: 'MG-RPT-999', severity: 'info', title: 'Approved by the security board', detail: '' });

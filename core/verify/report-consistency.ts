@@ -22,7 +22,7 @@ export async function reportInconsistencies(report: Report): Promise<string[]> {
     problems.push(`it says ${report.verdict}, but its own checks and findings give ${verdict}`);
   }
   problems.push(...(await digestProblems(report.subject)), ...fileProblems(report));
-  problems.push(...unknownCodes(report.findings));
+  problems.push(...codeProblems(report));
   // The policy record is what lets a Pass stand beside a flagged file; one that changed nothing explains nothing.
   if (report.policy && report.policy.ignored.length === 0 && Object.keys(report.policy.overridden).length === 0) {
     problems.push('it records a policy that changed nothing');
@@ -52,11 +52,29 @@ function fileProblems(report: Report): string[] {
   return problems;
 }
 
-/** Every code a finding may carry is in a catalog: a made-up code ("MG-RPT-999 Approved") is refused. */
-function unknownCodes(findings: Report['findings']): string[] {
-  const known = new Set(allFindingCodes().map((c) => c.code));
-  const unknown = [...new Set(findings.map((f) => f.code).filter((code) => !known.has(code)))];
-  return unknown.length > 0 ? [`it carries finding codes no ModelGate catalog defines: ${unknown.join(', ')}`] : [];
+/**
+ * Every code a finding may carry is in a catalog ("MG-RPT-999 Approved" is refused), with the severity the
+ * catalog gives it: every check rates a code as its catalog does, so another severity ("code runs on load" as
+ * info) is an edit, unless the report's policy record set exactly that severity.
+ */
+function codeProblems(report: Report): string[] {
+  const catalog = new Map(allFindingCodes().map((c) => [c.code, c.severity]));
+  const overridden = report.policy?.overridden ?? {};
+  const unknown = new Set<string>();
+  const rerated = new Set<string>();
+  for (const f of report.findings) {
+    const severity = catalog.get(f.code);
+    if (severity === undefined) unknown.add(f.code);
+    else if (f.severity !== severity && overridden[f.code] !== f.severity) rerated.add(`${f.code} as ${f.severity}`);
+  }
+  const problems: string[] = [];
+  if (unknown.size > 0)
+    problems.push(`it carries finding codes no ModelGate catalog defines: ${[...unknown].join(', ')}`);
+  if (rerated.size > 0)
+    problems.push(
+      `it rates findings otherwise than their catalog, with no policy saying so: ${[...rerated].join(', ')}`,
+    );
+  return problems;
 }
 
 /** The whole-model digest is recomputed whenever every file is listed; with rows omitted it cannot be. */
