@@ -151,16 +151,16 @@ function EntryTable({
           <th scope="col" className="py-2 pr-3">
             Version
           </th>
-          <th scope="col" className="py-2 pr-3">
+          <th scope="col" className="py-2 pr-3 max-sm:hidden">
             Saved
           </th>
           <th scope="col" className="py-2 pr-3">
             Verdict
           </th>
-          <th scope="col" className="py-2 pr-3">
+          <th scope="col" className="py-2 pr-3 max-sm:hidden">
             Files
           </th>
-          <th scope="col" className="py-2 pr-3">
+          <th scope="col" className="py-2 pr-3 max-sm:hidden">
             Digest
           </th>
           <th scope="col" className="py-2">
@@ -193,19 +193,20 @@ function EntryTable({
             <td className="py-2 pr-3">
               <SafeText text={e.version} />
             </td>
-            <td className="py-2 pr-3">{new Date(e.savedAt).toUTCString()}</td>
+            {/* On a phone the row keeps name, version, verdict and actions; the report has the rest. */}
+            <td className="py-2 pr-3 max-sm:hidden">{new Date(e.savedAt).toUTCString()}</td>
             <td className="py-2 pr-3">
               <VerdictBadge verdict={e.report.verdict} />
             </td>
-            <td className="py-2 pr-3">{e.files.length}</td>
-            <td className="py-2 pr-3">
+            <td className="py-2 pr-3 max-sm:hidden">{e.files.length}</td>
+            <td className="py-2 pr-3 max-sm:hidden">
               <code className="text-xs" title={e.rootDigest}>
                 {e.rootDigest ? `${e.rootDigest.slice(0, 12)}…` : '—'}
               </code>
             </td>
             <td className="py-2 text-right">
               {confirming === e.id ? (
-                <span className="inline-flex items-center gap-2">
+                <span className="inline-flex flex-wrap items-center justify-end gap-2">
                   <span>
                     Delete <SafeText text={e.name} /> <SafeText text={e.version} />?
                   </span>
