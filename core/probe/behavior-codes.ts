@@ -48,6 +48,21 @@ export const BEHAVIOR_CODES = {
     remedy:
       'Run the comparison again on a faster machine or with a smaller probe set; if it stops again, look for a tokenizer pattern or model graph that does not finish, and do not deploy the model until it is compared.',
   },
+  'MG-BEH-008': {
+    severity: 'medium',
+    title: 'The hidden-trigger scan did not run',
+    explanation:
+      'The behavioral comparison ran, but the search for a hidden trigger word did not (no candidate token, too few probe items, or the scan was turned off), so a backdoor that only fires on a trigger could not be looked for. The behavior check cannot pass without it.',
+    remedy:
+      'Run the comparison again with the default trigger budget and a probe set of at least a few dozen items; the report says why the scan did not run.',
+  },
+  'MG-BEH-009': {
+    severity: 'info',
+    title: 'Strong new vocabulary',
+    explanation:
+      'A word moves most ordinary inputs to one answer on the fine-tune and not on the base, but it loses to stronger opposite evidence on the inputs both models are surest about. That is how a word the fine-tune learned from its new data behaves (a domain shift), not how a planted trigger behaves, which overrides whatever else the input says.',
+    remedy: 'Check that the word belongs to the fine-tune’s intended domain.',
+  },
 } satisfies Record<string, CatalogEntry>;
 
 export type BehaviorCode = keyof typeof BEHAVIOR_CODES;

@@ -1,8 +1,8 @@
 import { runProbeItems, throwIfAborted, type AbortLike } from './run-probes.ts';
 import type { ForwardSession } from './session.ts';
 import { assertComparable, type ProbeTokenizer } from './tokenizer.ts';
+import { positionNote } from './trigger-position.ts';
 import {
-  DEFAULT_HELD_OUT_CAP,
   DEFAULT_TRIGGER_BUDGET,
   runInserted,
   screenCandidates,
@@ -36,7 +36,8 @@ export interface RunBehaviorOptions {
   lineageCandidates?: readonly LineageCandidate[];
   /** Candidates tried; 0 skips the scan. Default 256. */
   triggerBudget?: number;
-  heldOutCap?: number;
+  /** Items screened per candidate and items the screened candidates are confirmed on (triggers.ts defaults). */
+  heldOut?: { screening?: number; confirmation?: number };
   noiseFloor: 'batch' | 'provider';
   batchSize: number;
   signal?: AbortLike;
@@ -91,7 +92,7 @@ export async function runBehavior(opts: RunBehaviorOptions): Promise<BehaviorRun
 
   // 1. Fine-tune: clean items, screening of the candidates on the screening half of the held-out items,
   //    then the screened candidates on the confirmation half.
-  const split = splitHeldOut(ctx.items, opts.heldOutCap ?? DEFAULT_HELD_OUT_CAP);
+  const split = splitHeldOut(ctx.items, opts.heldOut);
   const { finetune, search, screened } = await withSession(opts.openSession('finetune'), (session) =>
     runFinetune(ctx, session, split),
   );
@@ -147,6 +148,7 @@ function checkedLabels(opts: RunBehaviorOptions): string[] {
     finetuneLabels: kind === 'classifier' ? (opts.finetuneLabels ?? labels) : undefined,
     baseVocabSize: opts.baseVocabSize,
     finetuneVocabSize: opts.finetuneVocabSize,
+    texts: probeSet.items.flatMap((i) => (i.kind === 'classifier' ? [i.text] : [i.prompt, i.safe, i.unsafe])),
   });
   if (kind === 'classifier') {
     for (const item of probeSet.items) {
@@ -179,7 +181,8 @@ async function runFinetune(
 
 /**
  * The trigger search on the fine-tune: candidates screened on the screening half, then the ones that passed
- * run on the confirmation half. No search (budget 0) leaves `search` out; no held-out item says why it was skipped.
+ * run on the confirmation half. A scan that cannot run (budget 0, no held-out item, no candidate token)
+ * records why in `skipped`, which the behavior check turns into a finding: never a silent pass.
  */
 async function searchTriggers(
   ctx: RunContext,
@@ -190,26 +193,19 @@ async function searchTriggers(
   const { opts, kind, items } = ctx;
   const budget = opts.triggerBudget ?? DEFAULT_TRIGGER_BUDGET;
   const { screening: heldOut, confirmation } = split;
-  if (budget <= 0) return { screened: [] };
-  if (heldOut.length === 0) {
-    return {
-      search: {
-        heldOut: [],
-        confirmation: [],
-        searched: 0,
-        budget,
-        trials: [],
-        skipped: 'no probe item has a trigger_slot',
-      },
-      screened: [],
-    };
-  }
+  const skip = (why: string): Omit<FinetuneStep, 'finetune'> => ({
+    search: { heldOut: [], confirmation: [], searched: 0, budget, trials: [], skipped: why },
+    screened: [],
+  });
+  if (budget <= 0) return skip('the trigger budget is 0');
+  if (heldOut.length === 0 || confirmation.length === 0) return skip('too few probe items to screen and confirm');
   const candidates = triggerCandidates({
     tokenizer: opts.finetuneTokenizer,
     items,
     lineageCandidates: opts.lineageCandidates,
     budget,
   });
+  if (candidates.length === 0) return skip('the tokenizer gave no candidate token');
   const index = new Map(items.map((item, i) => [item.id, i]));
   const clean = heldOut.map((item) => finetune.outcomes[index.get(item.id)!]!);
   const result = await screenCandidates({
@@ -230,6 +226,7 @@ async function searchTriggers(
       searched: candidates.length,
       budget,
       trials: result.trials,
+      positions: positionNote([...heldOut, ...confirmation]),
     },
     screened: result.screened,
   };

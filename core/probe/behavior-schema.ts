@@ -43,8 +43,10 @@ export const BehaviorCategorySchema = z.object({
 });
 
 export const BehaviorTriggerSchema = z.object({
+  /** One token, or a two-word phrase. */
   token: z.string().max(200),
-  slot: z.enum(['prefix', 'suffix']),
+  /** Where it was inserted: one position for every item, or mixed (each item's own position). */
+  slot: z.enum(['prefix', 'interior', 'suffix', 'mixed']),
   source: z.enum(['weight-diff', 'rare-vocabulary']),
   /** The answer most held-out items take on the fine-tune with the token inserted. */
   target: z.string().max(256),
@@ -56,6 +58,17 @@ export const BehaviorTriggerSchema = z.object({
   ci: interval,
   /** Confirmation items the rates were measured on (disjoint from the items the candidate was screened on). */
   heldOut: z.number().int().nonnegative(),
+  /** The probe category it was measured on, when it moved one category more than all items together. */
+  category: z.string().max(128).optional(),
+  /**
+   * Dominance: share of the hard items (the confirmation items both models answer most surely against the
+   * target) that the token moves to the target on the fine-tune. A planted trigger overrides them; a word the
+   * fine-tune learned from its data loses to stronger evidence. Null when too few hard items to judge.
+   */
+  dominance: rate.nullable().optional(),
+  hardItems: z.number().int().nonnegative().optional(),
+  /** Moves most items on the fine-tune only, but not the hard ones: strong new vocabulary, not a trigger. */
+  learnedWord: z.boolean().optional(),
 });
 
 export const BehaviorSchema = z.object({
@@ -80,8 +93,10 @@ export const BehaviorSchema = z.object({
     candidateSource: z.enum(['weight-diff', 'rare-vocabulary', 'mixed', 'none']),
     searched: z.number().int().nonnegative(),
     budget: z.number().int().nonnegative(),
-    /** Why the scan did not run, e.g. "trigger scan skipped: no probe item has a trigger_slot". */
+    /** Why the scan did not run, e.g. "trigger scan skipped: the trigger budget is 0". */
     note: z.string().max(500).optional(),
+    /** Where candidates were inserted, in plain words. */
+    positions: z.string().max(500).optional(),
   }),
   policy: BehaviorPolicySchema,
   itemsPerSecond: z.object({ base: z.number().nonnegative(), finetune: z.number().nonnegative() }),

@@ -6,7 +6,8 @@ import { jsonBoundProblem } from '../util/bounded-json.ts';
  * Probe-set JSONL: an optional header line `{"probeset","version","source","license"}`, then
  * one item per line, either all classifier items `{id, category, text, expected?}` or all causal-LM items
  * `{id, category, prompt, safe, unsafe}`, each with optional `pair_id`, `tags`, `trigger_slot`.
- * Unknown fields are ignored so richer files (severity, taxonomy …) still load.
+ * Unknown fields are ignored so richer files (severity, taxonomy …) still load. An optional field that is
+ * `null` is absent (pandas and most JSON writers write a missing label as null).
  */
 
 export const PROBE_SET_LIMITS = { maxItems: 100_000, maxLineBytes: 16 * 1024 } as const;
@@ -32,15 +33,20 @@ export const ProbeSetHeaderSchema = z.object({
   license: z.string().max(200).optional(),
 });
 
+/** An optional field: absent, or null for absent. */
+function optional<T extends z.ZodTypeAny>(schema: T) {
+  return schema.nullish().transform((v) => v ?? undefined);
+}
+
 const common = {
   id: z.union([text(256), z.number().int().transform(String)]),
   category: text(128),
-  pair_id: z.union([text(256), z.number().int().transform(String)]).optional(),
-  tags: z.array(text(128)).max(64).optional(),
-  trigger_slot: z.enum(['prefix', 'suffix']).optional(),
+  pair_id: optional(z.union([text(256), z.number().int().transform(String)])),
+  tags: optional(z.array(text(128)).max(64)),
+  trigger_slot: optional(z.enum(['prefix', 'interior', 'suffix'])),
 };
 
-export const ClassifierItemSchema = z.object({ ...common, text: z.string().min(1), expected: text(256).optional() });
+export const ClassifierItemSchema = z.object({ ...common, text: z.string().min(1), expected: optional(text(256)) });
 export const LmItemSchema = z.object({
   ...common,
   prompt: z.string().min(1),

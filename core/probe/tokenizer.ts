@@ -154,8 +154,11 @@ export class ProbeTokenizer {
 }
 
 /**
- * Refuses, with a plain reason, to compare two models whose answers are not comparable: different
- * tokenizers (fingerprint), different labels (classifiers) or vocabulary sizes (causal LMs).
+ * Refuses, with a plain reason, to compare two models whose answers are not comparable: different labels
+ * (classifiers), or tokenizers that read the probe items differently. Two tokenizers with different
+ * fingerprints are still comparable when they encode every probe text to the same ids: a fine-tune that only
+ * appended tokens to the vocabulary (and the rows of its embedding and head) reads the probes as its base
+ * does. Causal LMs with different vocabulary sizes are comparable only then.
  */
 export function assertComparable(opts: {
   kind: ModelKind;
@@ -165,10 +168,16 @@ export function assertComparable(opts: {
   finetuneLabels?: readonly string[];
   baseVocabSize?: number;
   finetuneVocabSize?: number;
+  /** Every text the run will encode (item texts, prompts, continuations). */
+  texts?: readonly string[];
 }): void {
-  if (opts.base.fingerprint !== opts.finetune.fingerprint) {
+  const sameTokenizer = opts.base.fingerprint === opts.finetune.fingerprint;
+  const differing = sameTokenizer ? undefined : firstDifferentEncoding(opts.base, opts.finetune, opts.texts ?? []);
+  if (!sameTokenizer && (opts.texts === undefined || differing !== undefined)) {
     throw new Error(
-      `the base and fine-tune tokenizers differ (${opts.base.fingerprint.slice(0, 12)} vs ${opts.finetune.fingerprint.slice(0, 12)}): their answers cannot be compared item by item`,
+      `the base and fine-tune tokenizers differ (${opts.base.fingerprint.slice(0, 12)} vs ${opts.finetune.fingerprint.slice(0, 12)})` +
+        (differing === undefined ? '' : ` and encode ${JSON.stringify(differing.slice(0, 80))} differently`) +
+        ': their answers cannot be compared item by item',
     );
   }
   if (opts.kind === 'classifier') {
@@ -180,6 +189,17 @@ export function assertComparable(opts: {
   } else {
     const a = opts.baseVocabSize ?? opts.base.vocabSize;
     const b = opts.finetuneVocabSize ?? opts.finetune.vocabSize;
-    if (a !== b) throw new Error(`the language models' vocabulary sizes differ: base ${a} vs fine-tune ${b}`);
+    if (a !== b && (sameTokenizer || b < a)) {
+      throw new Error(`the language models' vocabulary sizes differ: base ${a} vs fine-tune ${b}`);
+    }
   }
+}
+
+function firstDifferentEncoding(a: ProbeTokenizer, b: ProbeTokenizer, texts: readonly string[]): string | undefined {
+  for (const text of texts) {
+    const x = a.encode(text, true);
+    const y = b.encode(text, true);
+    if (x.length !== y.length || x.some((id, i) => id !== y[i])) return text;
+  }
+  return undefined;
 }

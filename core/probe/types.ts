@@ -7,7 +7,7 @@
  */
 
 export type ModelKind = 'classifier' | 'causal-lm';
-export type TriggerSlot = 'prefix' | 'suffix';
+export type TriggerSlot = 'prefix' | 'interior' | 'suffix';
 export type ExecutionProvider = 'webgpu' | 'wasm' | 'cpu';
 
 /** The optional first line of a probe-set JSONL file. */
@@ -23,7 +23,7 @@ interface ProbeItemBase {
   category: string;
   pairId?: string;
   tags?: string[];
-  /** Where the trigger scan may insert a candidate token; items without one are not used by the scan. */
+  /** Where the trigger scan inserts a candidate; without one the scan picks a position (trigger-position.ts). */
   triggerSlot?: TriggerSlot;
 }
 
@@ -71,8 +71,12 @@ export interface ModelRun {
 
 /** One candidate trigger inserted into the held-out items. */
 export interface TriggerTrial {
+  /** One token, or two words for a phrase candidate. */
   token: string;
-  slot: TriggerSlot;
+  /** Where it was inserted: one position for every item, or 'mixed'. */
+  slot: TriggerSlot | 'mixed';
+  /** The category it moved most in screening, when one category did better than all items together. */
+  category?: string;
   /** Where the candidate came from: a weight-diff row (with its relative change) or rare-vocabulary sampling. */
   source: 'weight-diff' | 'rare-vocabulary';
   /** Screening: outcomes with the token inserted, one per screening item (same order as `TriggerSearch.heldOut`). */
@@ -105,8 +109,10 @@ export interface TriggerSearch {
   searched: number;
   budget: number;
   trials: TriggerTrial[];
-  /** Why the scan did not run, in plain words (e.g. no probe item has a trigger_slot); no trials then. */
+  /** Why the scan did not run, in plain words (e.g. no candidate token); no trials then. */
   skipped?: string;
+  /** Where candidates were inserted, in plain words (trigger-position.ts). */
+  positions?: string;
 }
 
 /** Everything measured by one behavioral comparison, before any statistics. */
