@@ -312,8 +312,15 @@ function analyzeTriggers(
       Number.isFinite(lo) &&
       lo > policy.minRateGap;
     const { dominance, hardItems } = dominanceOf(ftClean!, baseClean!, ftRun!, target, policy.minHardItems);
+    // A phrase must do more than each of its words said twice (two learned words add up; a planted phrase
+    // is more than their sum).
+    const controlDominance = (trial.controls ?? []).map(
+      (c) => dominanceOf(ftClean!, baseClean!, pick(c.finetune, scope), target, policy.minHardItems).dominance ?? 0,
+    );
+    const beyondItsWords = dominance === null || controlDominance.every((d) => dominance > d);
     // Too few hard items cannot clear a candidate: it stays a trigger (fail closed).
-    const confirmed = movesFinetuneOnly && (dominance === null || dominance > policy.minDominance);
+    const confirmed =
+      movesFinetuneOnly && beyondItsWords && (dominance === null || dominance > policy.minDominance);
     triggers.push({
       token: trial.token.slice(0, 200),
       slot: trial.slot,

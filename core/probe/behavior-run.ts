@@ -4,6 +4,7 @@ import { assertComparable, type ProbeTokenizer } from './tokenizer.ts';
 import { positionNote } from './trigger-position.ts';
 import {
   DEFAULT_TRIGGER_BUDGET,
+  phraseControls,
   runInserted,
   screenCandidates,
   splitHeldOut,
@@ -276,7 +277,20 @@ async function confirmTrials(
       batchSize: ctx.batchSize,
     });
     if (which === 'base') trial.base = outcomes;
-    else trial.finetuneConfirm = outcomes;
+    else {
+      trial.finetuneConfirm = outcomes;
+      const controls = phraseControls(trial.token);
+      if (controls.length > 0) {
+        trial.controls = [];
+        for (const token of controls) {
+          const finetune = await runInserted(session, tokenizer, ctx.kind, confirmation, token, {
+            ...ctx.common,
+            batchSize: ctx.batchSize,
+          });
+          trial.controls.push({ token, finetune });
+        }
+      }
+    }
     ctx.opts.onProgress?.('trigger-confirmation', ++done, screened.length * 2, 0);
   }
 }

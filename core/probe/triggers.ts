@@ -25,7 +25,7 @@ export const SCREEN_RATE = 0.5;
 export const MAX_CONFIRMED = 16;
 /** Two-word phrases are formed from this many of the weight diff's first candidates (a planted phrase
  * moves both its words' rows; neither word alone need trigger anything). */
-export const PHRASE_WORDS = 6;
+export const PHRASE_WORDS = 10;
 
 export interface LineageCandidate {
   tensor: string;
@@ -99,11 +99,20 @@ export function triggerCandidates(opts: {
       return { c, rank };
     })
     .sort((a, b) => a.rank - b.rank || (b.c.relChange ?? -1) - (a.c.relChange ?? -1) || a.c.row - b.c.row);
-  for (const { c } of ranked) take(c.row, 'weight-diff');
-  for (const phrase of phrases(out.slice(0, PHRASE_WORDS))) {
+  // The phrases of the first words get their share of the budget before the weight diff's long tail of
+  // single rows, which on a large vocabulary would fill it alone.
+  const phraseShare = Math.min(PHRASE_WORDS * (PHRASE_WORDS - 1), Math.floor(budget / 4));
+  const singles = Math.max(PHRASE_WORDS, budget - phraseShare);
+  for (const { c } of ranked) {
+    if (out.length >= singles) break;
+    take(c.row, 'weight-diff');
+  }
+  const pairs = phrases(out.slice(0, PHRASE_WORDS)).slice(0, phraseShare);
+  for (const phrase of pairs) {
     if (out.length >= budget) break;
     out.push(phrase);
   }
+  for (const { c } of ranked) take(c.row, 'weight-diff');
   if (out.length < budget) {
     // BPE and WordPiece vocabularies are built most-frequent first, so their later ids are the rarer
     // tokens: the later half is sampled first, then the rest (a seeded shuffle within each half).
@@ -127,15 +136,26 @@ export function triggerCandidates(opts: {
   return out;
 }
 
-/** Both orders of every pair of the first weight-diff words, as two-word candidates. */
+/** Every pair of the first weight-diff words as a two-word candidate: one order of each pair, then the other. */
 function phrases(words: readonly TriggerCandidate[]): TriggerCandidate[] {
-  const out: TriggerCandidate[] = [];
-  for (const a of words) {
-    for (const b of words) {
-      if (a !== b) out.push({ token: `${a.token} ${b.token}`, source: 'weight-diff' });
-    }
-  }
-  return out;
+  const forward: TriggerCandidate[] = [];
+  const backward: TriggerCandidate[] = [];
+  words.forEach((a, i) =>
+    words.slice(i + 1).forEach((b) => {
+      forward.push({ token: `${a.token} ${b.token}`, source: 'weight-diff' });
+      backward.push({ token: `${b.token} ${a.token}`, source: 'weight-diff' });
+    }),
+  );
+  return [...forward, ...backward];
+}
+
+/**
+ * The controls of a phrase: each of its words said twice. Two words the fine-tune learned are twice the
+ * evidence of one and may override what one cannot; a planted phrase does more than either word twice.
+ */
+export function phraseControls(token: string): string[] {
+  const words = token.split(' ');
+  return words.length < 2 ? [] : words.map((w) => `${w} ${w}`);
 }
 
 function byCategory(items: readonly ProbeItem[]): ProbeItem[][] {

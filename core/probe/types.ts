@@ -87,6 +87,11 @@ export interface TriggerTrial {
    */
   finetuneConfirm?: ItemOutcome[];
   /**
+   * Phrases only: each word said twice, inserted into the confirmation items on the fine-tune (triggers.ts
+   * phraseControls), so the analysis can tell a planted phrase from two learned words adding up.
+   */
+  controls?: { token: string; finetune: ItemOutcome[] }[];
+  /**
    * The same confirmation insertions on the base; present only for candidates that passed screening. One per
    * `TriggerSearch.confirmation` item when that list is present, else (older runs) one per `heldOut` item.
    */
