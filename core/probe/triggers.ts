@@ -23,6 +23,8 @@ export const DEFAULT_CONFIRMATION_ITEMS = 96;
 export const SCREEN_RATE = 0.5;
 /** Candidates confirmed on both models at most (each costs a run of the confirmation items on each). */
 export const MAX_CONFIRMED = 16;
+/** Phrases confirmed at most (each costs three runs on the fine-tune: the phrase and each word twice). */
+export const MAX_PHRASES_CONFIRMED = 8;
 /** Two-word phrases are formed from this many of the weight diff's first candidates (a planted phrase
  * moves both its words' rows; neither word alone need trigger anything). */
 export const PHRASE_WORDS = 10;
@@ -241,7 +243,7 @@ export function screeningScope(
 
 /**
  * Runs every candidate on the fine-tune; returns one trial per candidate and those passing screening (best
- * first, at most MAX_CONFIRMED). A phrase passes only when it moves more items than each of its words alone:
+ * first, at most MAX_CONFIRMED words and MAX_PHRASES_CONFIRMED phrases). A phrase passes only when it moves more items than each of its words alone:
  * otherwise a word explains it, and the phrase would only take a place in the confirmation.
  */
 export async function screenCandidates(opts: {
@@ -278,11 +280,26 @@ export async function screenCandidates(opts: {
   );
   const beatsItsWords = (x: { t: TriggerTrial; rate: number }) =>
     x.t.token.split(' ').every((word) => x.rate > (wordRate.get(word) ?? 0));
-  const screened = passing
-    .filter((x) => !x.t.token.includes(' ') || beatsItsWords(x))
-    .sort((a, b) => b.rate - a.rate || a.order - b.order)
-    .slice(0, MAX_CONFIRMED)
-    .map((x) => x.t);
+  const best = (list: typeof passing, cap: number) =>
+    list
+      .sort((a, b) => b.rate - a.rate || a.order - b.order)
+      .slice(0, cap)
+      .map((x) => x.t);
+  // Words and phrases have their own places: two strong words together pass screening easily, and would
+  // otherwise push a single planted token out of the confirmation.
+  const screened = [
+    ...best(
+      passing.filter((x) => !x.t.token.includes(' ')),
+      MAX_CONFIRMED,
+    ),
+    ...passing
+      .filter((x) => x.t.token.includes(' ') && beatsItsWords(x))
+      .map((x) => ({ ...x, excess: x.rate - Math.max(...x.t.token.split(' ').map((w) => wordRate.get(w) ?? 0)) }))
+      // Phrases that do most beyond their words first: a planted phrase, not two strong words side by side.
+      .sort((a, b) => b.excess - a.excess || b.rate - a.rate || a.order - b.order)
+      .slice(0, MAX_PHRASES_CONFIRMED)
+      .map((x) => x.t),
+  ];
   return { trials, screened };
 }
 
