@@ -70,6 +70,17 @@ test('modelgate scan exits 0 on the benign demo model and 1 on content it cannot
   assert.match(sevenZip.stdout, /could not be verified/);
 });
 
+test('modelgate scan exits 2 on a file it cannot parse (invalid), whatever the report verdict says', () => {
+  // Invalid weights cannot be loaded as what they claim to be: CI must stop on them like on a malicious file.
+  const file = join(root, 'test/fixtures/scan/invalid/t38-safetensors-truncated.safetensors');
+  const result = run(['scan', file, '--json']);
+  assert.equal(result.status, 2, result.stderr);
+  const parsed = parseReport(JSON.parse(result.stdout));
+  assert.ok(parsed.ok);
+  if (!parsed.ok) return;
+  assert.equal(parsed.report.subject.files[0]?.scan?.verdict, 'invalid');
+});
+
 test('modelgate scan walks folders recursively and reports each file', () => {
   const result = run(['scan', join(root, 'test/fixtures/scan/benign'), '--json']);
   const report = JSON.parse(result.stdout);

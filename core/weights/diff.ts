@@ -1,6 +1,7 @@
 import { EMPTY_STATS, mergeStats, reduceOnCpu, type PairReducer, type PairStats } from './pair-stats.ts';
 import { elementCount, readElements, type NotCompared, type TensorListing, type WeightTensor } from './tensors.ts';
 import { RowTracker, tracksRows, type RowChange } from './row-change.ts';
+import { appendedRows } from './token-matrix.ts';
 
 /**
  * The diff engine: every tensor present in both models with the same shape is streamed in
@@ -29,6 +30,9 @@ export interface TensorDiff {
   maxAbsChange: number;
   /** Share of elements with |ft − base| > changedAbove. */
   changedShare: number;
+  /** Root mean square of the base's elements and of the change: absolute scales, for tensors near zero. */
+  rmsBase: number;
+  rmsChange: number;
   /** For 2-D embedding / output matrices: the rows that moved most. */
   topRows?: RowChange[];
 }
@@ -38,6 +42,11 @@ export interface ModelDiff {
   onlyInBase: string[];
   onlyInFinetune: string[];
   shapeMismatches: { name: string; base: number[]; finetune: number[] }[];
+  /**
+   * Token matrices the fine-tune extended with rows (added vocabulary): their first rows, the base's
+   * tokens, are compared in `tensors`; the appended rows have no base to compare with.
+   */
+  appendedRows?: { name: string; baseRows: number; finetuneRows: number }[];
   notCompared: NotCompared[];
   /** Sum of compared elements, for throughput figures. */
   elements: number;
@@ -66,6 +75,8 @@ export function statsToDiff(name: string, shape: number[], s: PairStats): Tensor
     cosine,
     maxAbsChange: s.maxAbsDiff,
     changedShare: s.count > 0 ? s.changed / s.count : 0,
+    rmsBase: s.count > 0 ? Math.sqrt(s.sumBase2 / s.count) : 0,
+    rmsChange: s.count > 0 ? Math.sqrt(s.sumDiff2 / s.count) : 0,
   };
 }
 
@@ -81,6 +92,7 @@ export async function diffModels(
     onlyInBase: base.tensors.filter((t) => !ftByName.has(t.name)).map((t) => t.name),
     onlyInFinetune: finetune.tensors.filter((t) => !baseNames.has(t.name)).map((t) => t.name),
     shapeMismatches: [],
+    appendedRows: [],
     notCompared: [...base.notCompared, ...finetune.notCompared],
     elements: 0,
   };
@@ -88,11 +100,15 @@ export async function diffModels(
   for (const [i, b] of pairs.entries()) {
     const f = ftByName.get(b.name)!;
     options.onTensor?.(i, pairs.length, b.name);
-    if (b.shape.join('x') !== f.shape.join('x')) {
+    const added = appendedRows(b.name, b.shape, f.shape);
+    if (added > 0) out.appendedRows!.push({ name: b.name, baseRows: b.shape[0]!, finetuneRows: f.shape[0]! });
+    else if (b.shape.join('x') !== f.shape.join('x')) {
       out.shapeMismatches.push({ name: b.name, base: b.shape, finetune: f.shape });
       continue;
     }
-    const diff = await diffTensor(b, f, options);
+    // Row-major: the base's rows are the fine-tune's first rows, so reading it with the base's shape
+    // compares the tokens both models share.
+    const diff = await diffTensor(b, added > 0 ? { ...f, shape: b.shape } : f, options);
     out.tensors.push(diff);
     out.elements += diff.count;
   }

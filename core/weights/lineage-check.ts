@@ -1,6 +1,7 @@
 import { makeFinding } from '../check/make-finding.ts';
 import type { Check, Finding } from '../check/types.ts';
 import { LINEAGE_CODES } from './lineage-codes.ts';
+import { layerOf } from './layer-evidence.ts';
 import type { Lineage, LineageVerdict } from './lineage-schema.ts';
 
 /** Turns a Report `lineage` into its check and findings: derived or identical pass, partial needs review. */
@@ -23,7 +24,9 @@ export function lineageCheck(lineage: Lineage): { check: Check; findings: Findin
       }),
     );
   }
-  const only = [...(lineage.onlyInBase ?? []), ...(lineage.onlyInFinetune ?? [])];
+  // An added or dropped task head is the expected change of a fine-tune, said in the summary already.
+  const heads = new Set(lineage.newHead ?? []);
+  const only = [...(lineage.onlyInBase ?? []), ...(lineage.onlyInFinetune ?? [])].filter((t) => !heads.has(layerOf(t)));
   if (only.length > 0) {
     findings.push(
       makeFinding(LINEAGE_CODES, 'MG-LIN-003', {

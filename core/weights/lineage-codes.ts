@@ -18,7 +18,7 @@ export const LINEAGE_CODES = {
     severity: 'low',
     title: 'Tensors differ in name or shape from the base',
     explanation:
-      'Some tensors exist in only one of the two models, or have a different shape, so they could not be compared (for example a resized vocabulary or an added head).',
+      'Some tensors outside the task head exist in only one of the two models, or have a different shape, so they could not be compared (for example a removed or added block). An added, dropped or resized head and appended vocabulary rows are named in the summary instead.',
   },
   'MG-LIN-004': {
     severity: 'info',

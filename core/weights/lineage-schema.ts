@@ -17,8 +17,15 @@ export const LineageSchema = z.object({
   verdict: LineageVerdictSchema,
   summary: z.string().max(2000),
   tensors: z.array(LineageTensorSchema).max(100_000),
-  /** Layers replaced or re-initialized (cosine below the threshold), or whose shape differs. */
+  /**
+   * Layers replaced or re-initialized, or whose shape differs, that make the verdict partial (or, when
+   * unrelated, every replaced layer). A new task head is in `newHead` instead.
+   */
   changedLayers: z.array(z.string().max(1000)).max(100_000),
+  /** Task-head layers re-initialised, resized, added or dropped: the verdict stays `derived` for them. */
+  newHead: z.array(z.string().max(1000)).max(100_000).optional(),
+  /** Rows appended to the token matrices (vocabulary extension); the base's rows were compared. */
+  addedTokens: z.number().int().positive().optional(),
   onlyInBase: z.array(z.string().max(1000)).max(100_000).optional(),
   onlyInFinetune: z.array(z.string().max(1000)).max(100_000).optional(),
   notCompared: z

@@ -10,7 +10,7 @@ import { buildLineage, lineageVerdict } from './lineage.ts';
 import { diffModels, type ModelDiff } from './diff.ts';
 import { listTensors, type TensorListing } from './tensors.ts';
 
-/** Fixtures of scripts/gen_demo_models.py (gen_lineage); thresholds in lineage.ts were read off this output. */
+/** Fixtures of scripts/gen_demo_models.py (gen_lineage): trained pairs that check the thresholds of README.md here. */
 const root = join(dirname(fileURLToPath(import.meta.url)), '../../test/fixtures/lineage');
 
 async function load(name: string): Promise<TensorListing> {

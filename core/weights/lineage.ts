@@ -1,23 +1,24 @@
-import type { ModelDiff, TensorDiff } from './diff.ts';
+import type { ModelDiff } from './diff.ts';
+import { isHeadLayer } from './head-layer.ts';
+import { layerEvidence, layerOf } from './layer-evidence.ts';
 import type { Lineage, LineageVerdict } from './lineage-schema.ts';
 
 /**
- * Lineage verdict from a ModelDiff. Thresholds come from the fixtures of
- * scripts/gen_demo_models.py (test/fixtures/lineage, measured by lineage.test.ts; see README.md here):
- *
- *   pair (vs base)         relChange per tensor    cosine per tensor
- *   base (itself)          0                       1
- *   base-gguf (F16 copy)   1.8e-4 … 2.4e-4         1.00000
- *   finetune (40 steps)    0.033 … 0.41            0.973 … 0.9995
- *   partial (re-init)      0 (kept), 1.03 … 1.40   1 (kept), 0.043 … 0.195 (replaced layer)
- *   other-seed             1.40 … 2.99             −0.97 … 0.11
+ * Lineage verdict from a ModelDiff: identical, derived (possibly with a new task head or added tokens),
+ * partially derived (a block that is not the head was replaced, or the structure differs) or unrelated.
+ * Which layer counts as replaced: layer-evidence.ts. Thresholds and where they come from: README.md here.
  */
 
-/** Above BF16 rounding (≈1.8e-3 expected, 8× the measured F16 2.4e-4), 6× below the smallest fine-tune change. */
+/**
+ * Above BF16 rounding (relative error at most 2⁻⁸ ≈ 3.9e-3 per element, ≈ 1.8e-3 rms over a tensor), below
+ * what a fine-tune's hundreds of optimizer steps move a tensor.
+ */
 export const IDENTICAL_MAX_REL = 5e-3;
-/** A tensor with cosine below this was replaced, not tuned: fine-tune ≥ 0.973, replaced/unrelated ≤ 0.195. */
-export const KEPT_MIN_COSINE = 0.5;
-/** Unrelated when replaced tensors hold at least this share of the compared parameters (other-seed: 100%). */
+/**
+ * Unrelated when replaced layers hold at least this share of the compared parameters: a fine-tune that
+ * re-initialises its head keeps the body (a model's head is at most a third of it: an untied LM head),
+ * a model trained from another seed replaces everything.
+ */
 export const UNRELATED_MIN_SHARE = 0.9;
 /** Candidate rows kept per token matrix in the report. */
 const CANDIDATES_PER_TENSOR = 10;
@@ -35,42 +36,54 @@ export function rowCandidates(diff: ModelDiff): { tensor: string; row: number; r
   );
 }
 
-/** `model.layers.3.mlp.weight` → `model.layers.3.mlp`: weight and bias of one module are one layer. */
-export function layerOf(tensor: string): string {
-  const dot = tensor.lastIndexOf('.');
-  return dot > 0 ? tensor.slice(0, dot) : tensor;
-}
-
-function replaced(t: TensorDiff): boolean {
-  return !(t.cosine >= KEPT_MIN_COSINE);
-}
-
-export function lineageVerdict(diff: ModelDiff): {
+export interface LineageOutcome {
   verdict: LineageVerdict;
+  /** Replaced or reshaped layers that make the verdict partial or unrelated (heads only when unrelated). */
   changedLayers: string[];
+  /** Share of compared parameters in replaced layers. */
   replacedShare: number;
-} {
-  const total = diff.tensors.reduce((n, t) => n + t.count, 0);
-  const gone = diff.tensors.filter(replaced);
-  const replacedShare = total > 0 ? gone.reduce((n, t) => n + t.count, 0) / total : 1;
-  const changedLayers = [...new Set([...gone, ...diff.shapeMismatches].map((t) => layerOf(t.name)))].sort();
-  const structural = diff.onlyInBase.length + diff.onlyInFinetune.length + diff.shapeMismatches.length > 0;
-  let verdict: LineageVerdict;
-  if (total === 0 || replacedShare >= UNRELATED_MIN_SHARE) verdict = 'unrelated';
-  else if (changedLayers.length > 0 || structural) verdict = 'partially-derived';
-  else if (diff.tensors.every((t) => t.relChange <= IDENTICAL_MAX_REL)) verdict = 'identical';
-  else verdict = 'derived';
-  return { verdict, changedLayers, replacedShare };
+  /** Head layers re-initialised, resized, added or dropped: expected of a fine-tune for another task. */
+  newHead: string[];
+  /** Rows appended to the token matrices (the most over matrices: input and output share the vocabulary). */
+  addedTokens: number;
+}
+
+export function lineageVerdict(diff: ModelDiff): LineageOutcome {
+  const layers = layerEvidence(diff.tensors);
+  const total = layers.reduce((n, l) => n + l.count, 0);
+  const replaced = layers.filter((l) => l.replaced).map((l) => l.layer);
+  const replacedCount = layers.filter((l) => l.replaced).reduce((n, l) => n + l.count, 0);
+  const replacedShare = total > 0 ? replacedCount / total : 1;
+  const reshaped = [...diff.shapeMismatches.map((m) => m.name), ...diff.onlyInBase, ...diff.onlyInFinetune].map(
+    layerOf,
+  );
+  const changed = [...new Set([...replaced, ...reshaped])].sort();
+  const newHead = changed.filter(isHeadLayer);
+  const body = changed.filter((l) => !isHeadLayer(l));
+  const addedTokens = Math.max(0, ...(diff.appendedRows ?? []).map((r) => r.finetuneRows - r.baseRows));
+  const outcome = (verdict: LineageVerdict, changedLayers: string[], heads = newHead): LineageOutcome => ({
+    verdict,
+    changedLayers,
+    replacedShare,
+    newHead: heads,
+    addedTokens,
+  });
+  if (total === 0 || replacedShare >= UNRELATED_MIN_SHARE) return outcome('unrelated', changed, []);
+  if (body.length > 0) return outcome('partially-derived', body);
+  if (newHead.length > 0 || addedTokens > 0) return outcome('derived', []);
+  if (diff.tensors.every((t) => t.relChange <= IDENTICAL_MAX_REL)) return outcome('identical', []);
+  return outcome('derived', []);
 }
 
 const finite = (x: number): number | null => (Number.isFinite(x) ? x : null);
 
 /** The Report's `lineage` record. */
 export function buildLineage(diff: ModelDiff): Lineage {
-  const { verdict, changedLayers, replacedShare } = lineageVerdict(diff);
+  const outcome = lineageVerdict(diff);
+  const { verdict, changedLayers, newHead, addedTokens } = outcome;
   return {
     verdict,
-    summary: summarize(verdict, diff, changedLayers, replacedShare),
+    summary: summarize(outcome, diff),
     tensors: diff.tensors.map((t) => ({
       name: t.name,
       relChange: finite(t.relChange),
@@ -79,6 +92,8 @@ export function buildLineage(diff: ModelDiff): Lineage {
       changedShare: t.changedShare,
     })),
     changedLayers,
+    ...(newHead.length > 0 ? { newHead } : {}),
+    ...(addedTokens > 0 ? { addedTokens } : {}),
     onlyInBase: diff.onlyInBase,
     onlyInFinetune: diff.onlyInFinetune,
     notCompared: diff.notCompared,
@@ -95,19 +110,32 @@ function median(values: number[]): number {
   return s.length ? s[Math.floor(s.length / 2)]! : 0;
 }
 
-function summarize(verdict: LineageVerdict, diff: ModelDiff, layers: string[], share: number): string {
+/** "new head: classifier, 3 added tokens": what a fine-tune for another task changed, by design. */
+function expectedChanges({ newHead, addedTokens }: LineageOutcome): string {
+  const parts = [
+    ...(newHead.length > 0 ? [`new head: ${newHead.join(', ')}`] : []),
+    ...(addedTokens > 0 ? [`${addedTokens} added token${addedTokens === 1 ? '' : 's'}`] : []),
+  ];
+  return parts.join(', ');
+}
+
+function summarize(outcome: LineageOutcome, diff: ModelDiff): string {
+  const { verdict, changedLayers: layers, replacedShare: share } = outcome;
   const n = diff.tensors.length;
   const rel = median(diff.tensors.map((t) => t.relChange)).toPrecision(2);
   const cos = median(diff.tensors.map((t) => t.cosine)).toFixed(3);
   const extra = diff.shapeMismatches.length + diff.onlyInBase.length + diff.onlyInFinetune.length;
   const structure = extra > 0 ? ` ${extra} tensor(s) differ in name or shape.` : '';
+  const expected = expectedChanges(outcome);
   switch (verdict) {
     case 'identical':
       return `All ${n} tensors are the same up to rounding (median relative change ${rel}).`;
     case 'derived':
-      return `All ${n} tensors stay close to the base (median relative change ${rel}, median cosine ${cos}).`;
+      return expected
+        ? `Derived (${expected}): the other tensors stay close to the base (median relative change ${rel}, median cosine ${cos}).`
+        : `All ${n} tensors stay close to the base (median relative change ${rel}, median cosine ${cos}).`;
     case 'partially-derived':
-      return `Derived from the base except ${layers.length ? layers.join(', ') : 'its structure'}: replaced or re-initialized (${(share * 100).toFixed(0)}% of compared parameters).${structure}`;
+      return `Derived from the base except ${layers.length ? layers.join(', ') : 'its structure'}: replaced or re-initialized (${(share * 100).toFixed(0)}% of compared parameters).${structure}${expected ? ` Also ${expected}.` : ''}`;
     case 'unrelated':
       return n === 0
         ? 'No tensor of the base has the same name and shape in this model: it is not derived from it.'
