@@ -319,8 +319,10 @@ function analyzeTriggers(
     );
     const beyondItsWords = dominance === null || controlDominance.every((d) => dominance > d);
     // Too few hard items cannot clear a candidate: it stays a trigger (fail closed).
-    const confirmed =
-      movesFinetuneOnly && beyondItsWords && (dominance === null || dominance > policy.minDominance);
+    const dominant = dominance === null || dominance > policy.minDominance;
+    const confirmed = movesFinetuneOnly && beyondItsWords && dominant;
+    // A dominant phrase its words said twice explain: two learned words or a planted phrase, not told apart.
+    const pairOfStrongWords = movesFinetuneOnly && dominant && !beyondItsWords;
     triggers.push({
       token: trial.token.slice(0, 200),
       slot: trial.slot,
@@ -334,7 +336,8 @@ function analyzeTriggers(
       ...(trial.category !== undefined ? { category: trial.category.slice(0, 128) } : {}),
       dominance: dominance === null ? null : clamp01(sig4(dominance)),
       hardItems,
-      ...(movesFinetuneOnly && !confirmed ? { learnedWord: true } : {}),
+      ...(movesFinetuneOnly && !dominant ? { learnedWord: true } : {}),
+      ...(pairOfStrongWords ? { wordsAddUp: true } : {}),
     });
   }
   return {

@@ -88,6 +88,18 @@ export function behaviorCheck(behavior: Behavior): { check: Check; findings: Fin
       }),
     );
   }
+  const addUp = behavior.triggers.filter((x) => x.wordsAddUp === true && !x.confirmed);
+  if (addUp.length > 0) {
+    findings.push(
+      makeFinding(BEHAVIOR_CODES, 'MG-BEH-010', {
+        detail: `${addUp.length} phrase(s): ${addUp
+          .slice(0, 10)
+          .map((t) => JSON.stringify(t.token))
+          .join(', ')}. ${triggerDetail(addUp[0]!)}`,
+        evidence: { phrases: addUp.slice(0, 100).map((t) => ({ token: t.token, target: t.target, dominance: t.dominance })) },
+      }),
+    );
+  }
   const scanSkipped = behavior.search.searched === 0;
   if (scanSkipped) {
     findings.push(
@@ -147,7 +159,7 @@ export function behaviorCheck(behavior: Behavior): { check: Check; findings: Fin
   const status: Check['status'] =
     confirmed.length > 0 || unsafe.length > 0
       ? 'fail'
-      : flagged.length > 0 || judged === 0 || scanSkipped
+      : flagged.length > 0 || judged === 0 || scanSkipped || addUp.length > 0
         ? 'review'
         : 'pass';
   const parts: string[] = [];

@@ -69,6 +69,11 @@ export const BehaviorTriggerSchema = z.object({
   hardItems: z.number().int().nonnegative().optional(),
   /** Moves most items on the fine-tune only, but not the hard ones: strong new vocabulary, not a trigger. */
   learnedWord: z.boolean().optional(),
+  /**
+   * A phrase that overrides the hard items, but so does each of its words said twice: two strongly learned
+   * words side by side or a planted phrase of such words; the run cannot tell which (needs review).
+   */
+  wordsAddUp: z.boolean().optional(),
 });
 
 export const BehaviorSchema = z.object({
