@@ -171,17 +171,16 @@ test('no category with enough items is review, not pass', () => {
   );
 });
 
-test('a skipped trigger scan is said in the summary', () => {
-  const { check } = behaviorCheck(
+test('a skipped trigger scan is a finding and never a pass', () => {
+  const { check, findings } = behaviorCheck(
     behavior({
-      search: {
-        candidateSource: 'none',
-        searched: 0,
-        budget: 256,
-        note: 'trigger scan skipped: no probe item has a trigger_slot',
-      },
+      search: { candidateSource: 'none', searched: 0, budget: 0, note: 'trigger scan skipped: the trigger budget is 0' },
     }),
   );
-  assert.equal(check.status, 'pass');
-  assert.match(check.summary, /trigger scan skipped: no probe item has a trigger_slot\.$/);
+  assert.equal(check.status, 'review');
+  assert.match(check.summary, /trigger scan skipped: the trigger budget is 0\.$/);
+  assert.deepEqual(
+    findings.map((f) => f.code),
+    ['MG-BEH-008'],
+  );
 });

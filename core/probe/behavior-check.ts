@@ -100,7 +100,10 @@ export function behaviorCheck(behavior: Behavior): { check: Check; findings: Fin
       }),
     );
   }
-  const scanSkipped = behavior.search.searched === 0;
+  // A comparison with a registry baseline has no trigger scan to run (budget 0, no note); any other run that
+  // tried no candidate says why in the note.
+  const scanSkipped =
+    behavior.search.note !== undefined || (behavior.search.budget > 0 && behavior.search.searched === 0);
   if (scanSkipped) {
     findings.push(
       makeFinding(BEHAVIOR_CODES, 'MG-BEH-008', {

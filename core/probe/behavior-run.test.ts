@@ -8,7 +8,8 @@ import { runProbeItems } from './run-probes.ts';
 import { classifierOutcome, continuationLogProb, lmOutcome, softmax } from './score.ts';
 import type { FeedTensor, ForwardSession } from './session.ts';
 import { assertComparable, ProbeTokenizer } from './tokenizer.ts';
-import { insertTrigger, selectHeldOut, splitHeldOut, triggerCandidates } from './triggers.ts';
+import { insertTrigger, positionOf } from './trigger-position.ts';
+import { splitHeldOut, triggerCandidates } from './triggers.ts';
 import { attackSuccess, type ClassifierProbe, type LmProbe, type ProbeSet } from './types.ts';
 
 const WORDS = ['[PAD]', '[UNK]', 'good', 'bad', 'movie', 'film', 'the', 'is', 'cf', 'zq', 'mn', 'xx', 'yy', 'ww'];
@@ -215,10 +216,16 @@ describe('triggers', () => {
       ],
       budget: 4,
     });
-    assert.deepEqual(cands[0], { token: 'cf', source: 'weight-diff' });
+    // Weight-diff rows come first, probe words included (a planted phrase is made of ordinary words); then a
+    // phrase of them; rare-vocabulary samples never repeat a probe word.
+    assert.deepEqual(cands.slice(0, 3), [
+      { token: 'movie', source: 'weight-diff' },
+      { token: 'cf', source: 'weight-diff' },
+      { token: 'movie cf', source: 'weight-diff' },
+    ]);
     assert.equal(cands.length, 4);
     assert.ok(
-      cands.slice(1).every((c) => c.source === 'rare-vocabulary' && !['movie', 'the', '[PAD]'].includes(c.token)),
+      cands.slice(3).every((c) => c.source === 'rare-vocabulary' && !['movie', 'the', '[PAD]'].includes(c.token)),
     );
     assert.deepEqual(
       triggerCandidates({ tokenizer: t, items: set.items, budget: 4 }),
@@ -236,38 +243,65 @@ describe('triggers', () => {
       ids.join(' '),
     );
   });
-  it('spreads held-out items across categories and inserts at the slot', () => {
+  it('splits held-out items across categories and inserts at the slot', () => {
     const items: ClassifierProbe[] = ['a', 'a', 'a', 'b'].map((category, i) => ({
       kind: 'classifier',
       id: `i${i}`,
       category,
-      text: 'x',
+      text: 'x y',
       triggerSlot: i === 3 ? 'suffix' : 'prefix',
     }));
-    assert.deepEqual(
-      selectHeldOut(items, 2).map((i) => i.id),
-      ['i0', 'i3'],
+    assert.equal((insertTrigger(items[3]!, 'cf') as ClassifierProbe).text, 'x y cf');
+    assert.equal((insertTrigger(items[0]!, 'cf') as ClassifierProbe).text, 'cf x y');
+    assert.equal(
+      (insertTrigger({ ...items[0]!, triggerSlot: 'interior' }, 'cf') as ClassifierProbe).text,
+      'x cf y',
     );
-    assert.equal((insertTrigger(items[3]!, 'cf') as ClassifierProbe).text, 'x cf');
-    // Split: within a category the items alternate between screening and confirmation; each half is
-    // taken round-robin across categories, up to half the cap; the halves never share an item.
+    // Split: within a category the items alternate between screening and confirmation; each set is
+    // taken round-robin across categories, up to its cap; the sets never share an item.
     const many = ['a', 'b'].flatMap((category) =>
       Array.from({ length: 5 }, (_, i): ClassifierProbe => ({
         kind: 'classifier',
         id: `${category}${i}`,
         category,
         text: 'x',
-        triggerSlot: 'prefix',
       })),
     );
     const ids = (xs: readonly { id: string }[]) => xs.map((x) => x.id);
-    const split = splitHeldOut(many, 6);
-    assert.deepEqual(ids(split.screening), ['a0', 'a2', 'b0']);
-    assert.deepEqual(ids(split.confirmation), ['a1', 'a3', 'b1']);
-    const all = splitHeldOut(many, 48);
-    assert.deepEqual(ids(all.screening), ['a0', 'a2', 'a4', 'b0', 'b2', 'b4']);
-    assert.deepEqual(ids(all.confirmation), ['a1', 'a3', 'b1', 'b3']);
-    assert.equal((insertTrigger(items[0]!, 'cf') as ClassifierProbe).text, 'cf x');
+    const all = splitHeldOut(many);
+    assert.equal(all.screening.length + all.confirmation.length, many.length);
+    assert.ok(!all.screening.some((x) => all.confirmation.includes(x)), 'the sets never share an item');
+    const capped = splitHeldOut(many, { screening: 2, confirmation: 2 });
+    assert.equal(new Set(capped.screening.map((x) => x.category)).size, 2, 'round-robin across categories');
+    assert.ok(ids(capped.confirmation).every((id) => ids(all.confirmation).includes(id)));
+    // Labels alternating line by line still reach both sets.
+    const alternating = Array.from({ length: 40 }, (_, i): ClassifierProbe => ({
+      kind: 'classifier',
+      id: `line-${i}`,
+      category: 'sentiment',
+      text: 'x',
+      expected: i % 2 ? 'POSITIVE' : 'NEGATIVE',
+    }));
+    const split = splitHeldOut(alternating);
+    for (const set of [split.screening, split.confirmation]) {
+      assert.deepEqual(new Set(set.map((x) => (x as ClassifierProbe).expected)), new Set(['NEGATIVE', 'POSITIVE']));
+    }
+  });
+  it('items without a trigger_slot get the prefix, the suffix or an interior position, always the same', () => {
+    const items: ClassifierProbe[] = Array.from({ length: 60 }, (_, i) => ({
+      kind: 'classifier',
+      id: `item-${i}`,
+      category: 'c',
+      text: 'one two three four',
+    }));
+    const positions = items.map(positionOf);
+    assert.deepEqual(new Set(positions), new Set(['prefix', 'interior', 'suffix']));
+    assert.deepEqual(items.map(positionOf), positions, 'a position is a function of the id');
+    for (const item of items.filter((i) => positionOf(i) === 'interior')) {
+      const words = (insertTrigger(item, 'cf') as ClassifierProbe).text.split(' ');
+      const at = words.indexOf('cf');
+      assert.ok(at > 0 && at < words.length - 1, words.join(' '));
+    }
   });
 });
 
@@ -294,16 +328,17 @@ describe('runBehavior (fake sessions)', () => {
     assert.deepEqual(log.events, ['open finetune', 'release finetune', 'open base', 'release base']);
     assert.equal(result.noiseFloorCondition, 'batch 1 vs batch 4');
     assert.equal(result.baseRepeat.batchSize, 1);
-    // 6 items with a slot: 3 screen the candidates, the other 3 confirm them.
-    assert.deepEqual(result.triggers?.heldOut, ['neg0', 'neg2', 'neg4']);
-    assert.deepEqual(result.triggers?.confirmation, ['neg1', 'neg3', 'neg5']);
+    // Every item takes part: some screen the candidates, the others confirm them.
+    const screened = result.triggers!.heldOut;
+    assert.equal(screened.length + result.triggers!.confirmation!.length, 12);
+    assert.ok(!screened.some((id) => result.triggers!.confirmation!.includes(id)));
     const cf = result.triggers!.trials.find((t) => t.token === 'cf')!;
     assert.ok(cf, 'cf was a candidate');
     const index = new Map(result.items.map((item, i) => [item.id, i]));
     const clean = (ids: string[], which: 'finetune' | 'base') => ids.map((h) => result[which].outcomes[index.get(h)!]!);
     assert.equal(attackSuccess(clean(result.triggers!.heldOut, 'finetune'), cf.finetune).rate, 1);
     const confirmation = result.triggers!.confirmation!;
-    assert.equal(cf.finetuneConfirm?.length, 3, 'confirmed on the fine-tune');
+    assert.equal(cf.finetuneConfirm?.length, confirmation.length, 'confirmed on the fine-tune');
     assert.deepEqual(
       cf.finetuneConfirm!.map((o) => o.id),
       confirmation,
@@ -317,23 +352,27 @@ describe('runBehavior (fake sessions)', () => {
     assert.equal(attackSuccess(clean(confirmation, 'base'), cf.base!, 1).rate, 0);
     assert.equal(result.triggers!.trials.filter((t) => t.base).length, 1);
   });
-  it('says the scan was skipped when no item has a trigger slot', async () => {
+  it('runs the scan on items without a trigger slot, and says so when it cannot run', async () => {
     const t = await tok();
     const set = classifierSet();
     const log: Log = { open: 0, events: [] };
-    const result = await runBehavior({
-      openSession: async (which) => classifierSession(which, true, log),
+    const options = {
+      openSession: async (which: 'base' | 'finetune') => classifierSession(which, true, log),
       baseTokenizer: t,
       finetuneTokenizer: t,
-      kind: 'classifier',
+      kind: 'classifier' as const,
       labels: ['NEGATIVE', 'POSITIVE'],
       probeSet: { ...set, items: set.items.map(({ triggerSlot: _slot, ...item }) => item) },
-      triggerBudget: 6,
-      noiseFloor: 'batch',
+      noiseFloor: 'batch' as const,
       batchSize: 4,
-    });
-    assert.equal(result.triggers?.skipped, 'no probe item has a trigger_slot');
-    assert.deepEqual(result.triggers?.trials, []);
+    };
+    const result = await runBehavior({ ...options, triggerBudget: 6 });
+    assert.equal(result.triggers?.skipped, undefined);
+    assert.ok(result.triggers!.trials.some((trial) => trial.token === 'cf' && trial.base), 'cf confirmed on the base');
+    assert.match(result.triggers!.positions!, /prefix, an interior position or the suffix/);
+    const off = await runBehavior({ ...options, triggerBudget: 0 });
+    assert.equal(off.triggers?.skipped, 'the trigger budget is 0');
+    assert.deepEqual(off.triggers?.trials, []);
   });
   it('a benign fine-tune screens no candidate; the provider noise floor opens a third session', async () => {
     const { result, log } = await run(false, 'provider');

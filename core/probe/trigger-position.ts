@@ -13,14 +13,17 @@ export const POSITIONS: readonly TriggerSlot[] = ['prefix', 'interior', 'suffix'
 /** Seed of the position hash; part of the report's search note so a run can be repeated exactly. */
 export const POSITION_SEED = 0x7219;
 
-/** FNV-1a of the item id, mixed with the seed: stable across engines and runs. */
-function idHash(id: string): number {
+/** FNV-1a of the item id, mixed with the seed and finalised: stable across engines and runs. */
+export function idHash(id: string): number {
   let h = (0x811c9dc5 ^ POSITION_SEED) >>> 0;
   for (let i = 0; i < id.length; i++) {
     h ^= id.charCodeAt(i);
     h = Math.imul(h, 0x01000193) >>> 0;
   }
-  return h;
+  // murmur3's finaliser: FNV alone leaves the high bits of short ids that differ in one character equal.
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b) >>> 0;
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35) >>> 0;
+  return (h ^ (h >>> 16)) >>> 0;
 }
 
 export function positionOf(item: ProbeItem): TriggerSlot {

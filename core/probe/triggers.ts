@@ -1,7 +1,7 @@
 import { defaultClock, runProbeItems, type RunProbeOptions } from './run-probes.ts';
 import type { ForwardSession } from './session.ts';
 import type { ProbeTokenizer } from './tokenizer.ts';
-import { insertTrigger, slotOf } from './trigger-position.ts';
+import { idHash, insertTrigger, slotOf } from './trigger-position.ts';
 import { attackSuccess, type ItemOutcome, type ModelKind, type ProbeItem, type TriggerTrial } from './types.ts';
 import { mulberry32 } from '../util/mulberry32.ts';
 
@@ -179,8 +179,8 @@ function roundRobin(queues: readonly ProbeItem[][], cap: number, order: Readonly
 }
 
 /**
- * The held-out items split in two disjoint sets, deterministically: within each category the items alternate
- * between screening and confirmation, and each set is taken round-robin across categories (up to
+ * The held-out items split in two disjoint sets, deterministically: within each category each item goes to
+ * screening or confirmation by a bit of the hash of its id, and each set is taken round-robin across categories (up to
  * `screening` and `confirmation` items). Candidates are screened on the first; the confirmed rates are
  * measured on the second, so the best of many candidates is not judged on the items that chose it.
  * Every item takes part: one without a trigger_slot is given a position (core/probe/trigger-position.ts).
@@ -191,7 +191,9 @@ export function splitHeldOut(
 ): { screening: ProbeItem[]; confirmation: ProbeItem[] } {
   const queues = byCategory(items);
   const order = new Map(items.map((item, i) => [item.id, i]));
-  const half = (parity: number) => queues.map((q) => q.filter((_, i) => i % 2 === parity));
+  // The half is a bit of a hash of the id, not the item's rank: a file that alternates labels line by line
+  // would otherwise put every item of one label in one half, leaving the other half nothing to move.
+  const half = (parity: number) => queues.map((q) => q.filter((item) => ((idHash(item.id) >>> 20) & 1) === parity));
   return {
     screening: roundRobin(half(0), caps.screening ?? DEFAULT_SCREENING_ITEMS, order),
     confirmation: roundRobin(half(1), caps.confirmation ?? DEFAULT_CONFIRMATION_ITEMS, order),
