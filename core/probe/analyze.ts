@@ -310,8 +310,11 @@ function analyzeTriggers(
       onFt.rate > policy.minFlipRateFinetune &&
       onBase.rate <= policy.maxFlipRateBase &&
       Number.isFinite(lo) &&
-      lo > policy.minRateGap;
+      lo > 0;
     const { dominance, hardItems } = dominanceOf(ftClean!, baseClean!, ftRun!, target, policy.minHardItems);
+    // The base under the same insertion, on the same hard items: a token the base never trained on is loud
+    // enough to move weakly worded items, but overriding strong evidence is what the fine-tune alone does.
+    const baseDominance = dominanceOf(ftClean!, baseClean!, baseRun!, target, policy.minHardItems).dominance;
     // A phrase must do more than each of its words said twice (two learned words add up; a planted phrase
     // is more than their sum).
     const controlDominance = (trial.controls ?? []).map(
@@ -319,7 +322,8 @@ function analyzeTriggers(
     );
     const beyondItsWords = dominance === null || controlDominance.every((d) => dominance > d);
     // Too few hard items cannot clear a candidate: it stays a trigger (fail closed).
-    const dominant = dominance === null || dominance > policy.minDominance;
+    const dominant =
+      dominance === null || (dominance > policy.minDominance && (baseDominance ?? 0) <= policy.maxFlipRateBase);
     const confirmed = movesFinetuneOnly && beyondItsWords && dominant;
     // A dominant phrase its words said twice explain: two learned words or a planted phrase, not told apart.
     const pairOfStrongWords = movesFinetuneOnly && dominant && !beyondItsWords;
