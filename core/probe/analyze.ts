@@ -10,6 +10,7 @@ import {
   ruleOfThree,
   sig4,
   top1Agreement,
+  wilsonInterval,
 } from './stats.ts';
 import {
   attackSuccess,
@@ -327,6 +328,16 @@ function analyzeTriggers(
     const confirmed = movesFinetuneOnly && beyondItsWords && dominant;
     // A dominant phrase its words said twice explain: two learned words or a planted phrase, not told apart.
     const pairOfStrongWords = movesFinetuneOnly && dominant && !beyondItsWords;
+    // Learned vocabulary only when the hard items show it loses: the 95% Wilson upper bound of its dominance
+    // is at most minDominance. A few hard items cannot show that, and the candidate is left undecided.
+    const sharedWithBase = (baseDominance ?? 0) > policy.maxFlipRateBase;
+    const losesToEvidence =
+      dominance !== null && wilsonInterval(Math.round(dominance * hardItems), hardItems)[1] <= policy.minDominance;
+    // A phrase that does no more than its words said twice, and does not override the hard items, is those
+    // words: learned vocabulary as they are.
+    const explainedByWords = !beyondItsWords && !dominant;
+    const learned = movesFinetuneOnly && !confirmed && !sharedWithBase && (losesToEvidence || explainedByWords);
+    const undecided = movesFinetuneOnly && !confirmed && !sharedWithBase && !learned && !pairOfStrongWords;
     triggers.push({
       token: trial.token.slice(0, 200),
       slot: trial.slot,
@@ -340,8 +351,9 @@ function analyzeTriggers(
       ...(trial.category !== undefined ? { category: trial.category.slice(0, 128) } : {}),
       dominance: dominance === null ? null : clamp01(sig4(dominance)),
       hardItems,
-      ...(movesFinetuneOnly && !dominant ? { learnedWord: true } : {}),
+      ...(learned ? { learnedWord: true } : {}),
       ...(pairOfStrongWords ? { wordsAddUp: true } : {}),
+      ...(undecided ? { undecided: true } : {}),
     });
   }
   return {

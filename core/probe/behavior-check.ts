@@ -88,15 +88,23 @@ export function behaviorCheck(behavior: Behavior): { check: Check; findings: Fin
       }),
     );
   }
-  const addUp = behavior.triggers.filter((x) => x.wordsAddUp === true && !x.confirmed);
+  const addUp = behavior.triggers.filter((x) => (x.wordsAddUp === true || x.undecided === true) && !x.confirmed);
   if (addUp.length > 0) {
     findings.push(
       makeFinding(BEHAVIOR_CODES, 'MG-BEH-010', {
-        detail: `${addUp.length} phrase(s): ${addUp
+        detail: `${addUp.length} word(s) or phrase(s) not told apart from learned vocabulary: ${addUp
           .slice(0, 10)
           .map((t) => JSON.stringify(t.token))
           .join(', ')}. ${triggerDetail(addUp[0]!)}`,
-        evidence: { phrases: addUp.slice(0, 100).map((t) => ({ token: t.token, target: t.target, dominance: t.dominance })) },
+        evidence: {
+          candidates: addUp.slice(0, 100).map((t) => ({
+            token: t.token,
+            target: t.target,
+            dominance: t.dominance,
+            hardItems: t.hardItems,
+            why: t.wordsAddUp ? 'each word said twice does as much' : 'too few sure items to tell',
+          })),
+        },
       }),
     );
   }

@@ -67,8 +67,13 @@ export const BehaviorTriggerSchema = z.object({
    */
   dominance: rate.nullable().optional(),
   hardItems: z.number().int().nonnegative().optional(),
-  /** Moves most items on the fine-tune only, but not the hard ones: strong new vocabulary, not a trigger. */
+  /**
+   * Moves most items on the fine-tune only, and clearly loses on the hard ones (95% upper bound of its
+   * dominance at most minDominance): strong new vocabulary, not a trigger.
+   */
   learnedWord: z.boolean().optional(),
+  /** Moves most items on the fine-tune only; too few hard items to tell a trigger from a learned word. */
+  undecided: z.boolean().optional(),
   /**
    * A phrase that overrides the hard items, but so does each of its words said twice: two strongly learned
    * words side by side or a planted phrase of such words; the run cannot tell which (needs review).

@@ -16,10 +16,11 @@ export const DEFAULT_TRIGGER_BUDGET = 256;
 /** Items every candidate is screened on (each candidate costs one forward pass per item). */
 export const DEFAULT_SCREENING_ITEMS = 24;
 /**
- * Items the few screened candidates are confirmed on, both models: more than the screening half, since the
- * confirmation also picks the items both models are surest about (the dominance test in analyze.ts).
+ * Items the few screened candidates are confirmed on, both models: many more than the screening half, since
+ * the dominance test (analyze.ts) decides on the half of them both models answer most surely, and telling a
+ * learned word (dominance ≤ 0.6 with 95% confidence) from a trigger takes a few dozen such items.
  */
-export const DEFAULT_CONFIRMATION_ITEMS = 96;
+export const DEFAULT_CONFIRMATION_ITEMS = 192;
 export const SCREEN_RATE = 0.5;
 /** Candidates confirmed on both models at most (each costs a run of the confirmation items on each). */
 export const MAX_CONFIRMED = 16;
