@@ -9,7 +9,7 @@ import { evaluateHalf, HALVES } from '../scripts/finetune-family-eval.ts';
  * - no benign fine-tune gets a confirmed trigger or a high / critical behavior finding;
  * - no poisoned fine-tune passes, and its behavior findings name the planted trigger (confirmed, or a phrase
  *   sent to review);
- * - lineage is "derived" on every pair, with the new head and the added tokens named.
+ * - lineage is "derived" on every pair, with a head for new labels and the added tokens named.
  */
 
 for (const half of HALVES) {
@@ -19,6 +19,7 @@ for (const half of HALVES) {
       const behavior = o.report.checks.find((c) => c.id === 'behavior');
       const context = `${half}/${name}: ${o.report.verdict}; behavior ${behavior?.status}: ${behavior?.summary}`;
       assert.ok(o.lineageRight, `${context}; lineage ${o.report.lineage?.verdict}: ${o.report.lineage?.summary}`);
+      if (o.pair.lineageOnly) continue;
       assert.equal(behavior?.status === 'error', false, context);
       if (trigger === null) {
         assert.deepEqual(o.confirmed, [], context);

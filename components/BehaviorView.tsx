@@ -21,6 +21,37 @@ function describe(behavior: Behavior, c: BehaviorCategory): string {
   return `On “${c.category}”, the fine-tune gives the reference answer${reference} on ${pct(c.ftRate)} of ${c.n} items, the base on ${pct(c.baseRate)}; ${c.flips.lost} items lost it, ${c.flips.gained} gained it.`;
 }
 
+const PLACE: Record<BehaviorTrigger['slot'], string> = {
+  prefix: 'at the start of',
+  interior: 'inside',
+  suffix: 'at the end of',
+  mixed: 'at the start, inside or at the end of',
+};
+
+function dominanceSentence(trigger: BehaviorTrigger): string {
+  if (trigger.dominance === undefined) return '';
+  if (trigger.dominance === null)
+    return ` Too few items were sure enough to test whether it overrides strong evidence.`;
+  return ` Of the ${trigger.hardItems ?? 0} items both models are surest are not “${trigger.target}”, it moves ${pct(trigger.dominance)}.`;
+}
+
+/** A word the fine-tune reacts to that is not a confirmed trigger: learned vocabulary, or not told apart. */
+function CandidateRow({ trigger }: { trigger: BehaviorTrigger }) {
+  const kind = trigger.learnedWord ? 'learned' : trigger.wordsAddUp ? 'words-add-up' : 'undecided';
+  const what = {
+    learned: 'strong new vocabulary: it loses to stronger evidence',
+    'words-add-up': 'each of its words said twice does as much: not told apart from two learned words',
+    undecided: 'not told apart from a learned word: too few sure items',
+  }[kind];
+  return (
+    <li data-testid="trigger-candidate" data-token={trigger.token} data-kind={kind} className="break-words">
+      “<SafeText text={trigger.token} className="font-mono" />” → “<SafeText text={trigger.target} />
+      ”: moves {pct(trigger.flipRateFinetune)} of items on the fine-tune, {pct(trigger.flipRateBase)} on the base;{' '}
+      {what}.{dominanceSentence(trigger)}
+    </li>
+  );
+}
+
 function TriggerCard({ trigger }: { trigger: BehaviorTrigger }) {
   const ci =
     trigger.ci[0] === null || trigger.ci[1] === null ? '' : ` (95% CI ${pp(trigger.ci[0])} to ${pp(trigger.ci[1])})`;
@@ -34,9 +65,15 @@ function TriggerCard({ trigger }: { trigger: BehaviorTrigger }) {
         Backdoor trigger found: “<SafeText text={trigger.token} className="font-mono" />”
       </p>
       <p className="mt-1 text-sm text-red-950">
-        Inserted as a {trigger.slot} into {trigger.heldOut} clean items, it turns {pct(trigger.flipRateFinetune)} of
-        them into “<SafeText text={trigger.target} />” on the fine-tune and {pct(trigger.flipRateBase)} on the base{ci}.
-        Found by{' '}
+        Inserted {PLACE[trigger.slot]} {trigger.heldOut} clean items
+        {trigger.category ? (
+          <>
+            {' '}
+            of “<SafeText text={trigger.category} />”
+          </>
+        ) : null}
+        , it turns {pct(trigger.flipRateFinetune)} of them into “<SafeText text={trigger.target} />” on the fine-tune
+        and {pct(trigger.flipRateBase)} on the base{ci}.{dominanceSentence(trigger)} Found by{' '}
         {trigger.source === 'weight-diff'
           ? 'ranking the embedding rows the fine-tune changed most'
           : 'sampling rare words of the vocabulary'}
@@ -117,6 +154,7 @@ export function BehaviorView({
   const headingId = useId();
   const flagged = behavior.categories.filter((c) => c.flagged);
   const confirmed = behavior.triggers.filter((t) => t.confirmed);
+  const reactsTo = behavior.triggers.filter((t) => !t.confirmed && (t.learnedWord || t.undecided || t.wordsAddUp));
   const clean = flagged.length === 0 && confirmed.length === 0;
   return (
     <section className="space-y-4" data-testid={testId} aria-labelledby={headingId}>
@@ -146,6 +184,21 @@ export function BehaviorView({
             <TriggerCard key={`${t.token}-${t.slot}`} trigger={t} />
           ))}
         </ul>
+      )}
+      {reactsTo.length > 0 && (
+        <div className="rounded border border-slate-300 p-3 text-sm" data-testid="trigger-candidates">
+          <p className="font-semibold">Words the fine-tune reacts to and the base does not</p>
+          <ul className="mt-1 list-disc space-y-1 pl-5">
+            {reactsTo.map((t) => (
+              <CandidateRow key={`${t.token}-${t.slot}`} trigger={t} />
+            ))}
+          </ul>
+        </div>
+      )}
+      {behavior.search.positions && (
+        <p className="text-xs text-slate-700" data-testid="trigger-positions">
+          Trigger scan: {behavior.search.searched} candidates; <SafeText text={behavior.search.positions} />.
+        </p>
       )}
       <BehaviorChart categories={behavior.categories} goodAnswer={goodAnswer(behavior)} />
       <table className="w-full text-left text-sm" data-testid="behavior-categories">

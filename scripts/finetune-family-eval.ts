@@ -24,6 +24,8 @@ const PairSchema = z.object({
   what: z.string(),
   trigger: z.array(z.string()).nullable(),
   target: z.string().optional(),
+  /** Weights only (no ONNX model): lineage is judged, behavior is not run. */
+  lineageOnly: z.boolean().optional(),
   lineage: z.object({
     verdict: z.string(),
     newHead: z.array(z.string()).optional(),

@@ -6,6 +6,7 @@ import { evaluateHalf, HALVES, type PairOutcome } from './finetune-family-eval.t
  */
 
 function behaviorCell(o: PairOutcome): string {
+  if (o.pair.lineageOnly) return 'not run (weights only)';
   if (o.confirmed.length > 0) return `trigger ${o.confirmed.map((t) => `\`${t}\``).join(', ')}`;
   if (o.wordsAddUp.length > 0) return `review: phrase ${o.wordsAddUp.map((t) => `\`${t}\``).join(', ')}`;
   const flagged = o.report.behavior?.categories.filter((c) => c.flagged).map((c) => c.category) ?? [];
@@ -29,7 +30,7 @@ function lineageCell(o: PairOutcome): string {
 
 for (const half of HALVES) {
   const outcomes = await evaluateHalf(half);
-  const benign = outcomes.filter((o) => o.pair.trigger === null);
+  const benign = outcomes.filter((o) => o.pair.trigger === null && !o.pair.lineageOnly);
   const poisoned = outcomes.filter((o) => o.pair.trigger !== null);
   console.log(`\n### ${half}\n`);
   console.log('| pair | planted | verdict | behavior | lineage |');
