@@ -41,6 +41,10 @@ test('in the worker, a tokenizer answers exactly as in process (the library on t
         assert.deepEqual(worker.encode(text), local.encode(text), text);
         assert.deepEqual(worker.encode(text, false), local.encode(text, false), text);
       }
+      // Primed (one call for many texts), the answers are the same.
+      worker.prime(texts);
+      for (const text of texts) assert.deepEqual(worker.encode(text), local.encode(text), text);
+      worker.unprime();
       for (let id = 0; id < local.vocabSize; id++) {
         assert.equal(worker.idToToken(id), local.idToToken(id));
         assert.equal(worker.decode([id]), local.decode([id]));

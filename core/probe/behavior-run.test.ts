@@ -253,10 +253,7 @@ describe('triggers', () => {
     }));
     assert.equal((insertTrigger(items[3]!, 'cf') as ClassifierProbe).text, 'x y cf');
     assert.equal((insertTrigger(items[0]!, 'cf') as ClassifierProbe).text, 'cf x y');
-    assert.equal(
-      (insertTrigger({ ...items[0]!, triggerSlot: 'interior' }, 'cf') as ClassifierProbe).text,
-      'x cf y',
-    );
+    assert.equal((insertTrigger({ ...items[0]!, triggerSlot: 'interior' }, 'cf') as ClassifierProbe).text, 'x cf y');
     // Split: within a category the items alternate between screening and confirmation; each set is
     // taken round-robin across categories, up to its cap; the sets never share an item.
     const many = ['a', 'b'].flatMap((category) =>
@@ -368,7 +365,10 @@ describe('runBehavior (fake sessions)', () => {
     };
     const result = await runBehavior({ ...options, triggerBudget: 6 });
     assert.equal(result.triggers?.skipped, undefined);
-    assert.ok(result.triggers!.trials.some((trial) => trial.token === 'cf' && trial.base), 'cf confirmed on the base');
+    assert.ok(
+      result.triggers!.trials.some((trial) => trial.token === 'cf' && trial.base),
+      'cf confirmed on the base',
+    );
     assert.match(result.triggers!.positions!, /prefix, an interior position or the suffix/);
     const off = await runBehavior({ ...options, triggerBudget: 0 });
     assert.equal(off.triggers?.skipped, 'the trigger budget is 0');

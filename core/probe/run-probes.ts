@@ -53,6 +53,21 @@ function stripTrailingSpecial(tokenizer: ProbeTokenizer, ids: number[]): number[
 }
 
 export function sequencesFor(tokenizer: ProbeTokenizer, kind: ModelKind, items: readonly ProbeItem[]): Sequence[] {
+  tokenizer.prime(
+    items.flatMap((item) =>
+      item.kind === 'classifier'
+        ? [item.text]
+        : [item.prompt, `${item.prompt}${item.safe}`, `${item.prompt}${item.unsafe}`],
+    ),
+  );
+  try {
+    return encodeSequences(tokenizer, kind, items);
+  } finally {
+    tokenizer.unprime();
+  }
+}
+
+function encodeSequences(tokenizer: ProbeTokenizer, kind: ModelKind, items: readonly ProbeItem[]): Sequence[] {
   const out: Sequence[] = [];
   items.forEach((item, index) => {
     if (item.kind !== kind) throw new Error(`probe item ${item.id} is a ${item.kind} item, the model a ${kind}`);

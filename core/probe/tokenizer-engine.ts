@@ -26,6 +26,8 @@ export interface EncodeResult {
 /** The calls that run a tokenizer's own code; synchronous, as the probe run uses them. */
 export interface TokenizerEngine {
   encode(text: string, addSpecialTokens: boolean): EncodeResult;
+  /** Many texts at once: one call where a call is costly (the CLI's worker thread waits for each). */
+  encodeMany(texts: readonly string[], addSpecialTokens: boolean): EncodeResult[];
   /** Without skipping special tokens and without clean-up, as the trigger scan reads single ids. */
   decode(ids: number[]): string;
   idToToken(id: number): string | undefined;
@@ -62,11 +64,13 @@ export const inProcessEngine: TokenizerEngineFactory = async (source) => {
 
 /** The engine over a constructed Tokenizer; the worker thread runs the same calls (cli/tokenize-worker.mjs). */
 export function engineOver(inner: Tokenizer): TokenizerEngine {
+  const encode = (text: string, addSpecialTokens: boolean): EncodeResult => {
+    const enc = inner.encode(text, { add_special_tokens: addSpecialTokens });
+    return { ids: enc.ids, tokens: enc.tokens };
+  };
   return {
-    encode: (text, addSpecialTokens) => {
-      const enc = inner.encode(text, { add_special_tokens: addSpecialTokens });
-      return { ids: enc.ids, tokens: enc.tokens };
-    },
+    encode,
+    encodeMany: (texts, addSpecialTokens) => texts.map((text) => encode(text, addSpecialTokens)),
     decode: (ids) => inner.decode(ids, { skip_special_tokens: false, clean_up_tokenization_spaces: false }),
     idToToken: (id) => inner.id_to_token(id),
     tokenToId: (token) => inner.token_to_id(token),

@@ -2,7 +2,12 @@ import type { ModelKind } from './types.ts';
 import { sha256Hex, utf8 } from '../util/bytes.ts';
 import { canonicalJson } from '../util/canonical-json.ts';
 import { MAX_JSON_BYTES, parseBoundedJson } from '../util/bounded-json.ts';
-import { inProcessEngine, type TokenizerEngine, type TokenizerEngineFactory } from './tokenizer-engine.ts';
+import {
+  inProcessEngine,
+  type EncodeResult,
+  type TokenizerEngine,
+  type TokenizerEngineFactory,
+} from './tokenizer-engine.ts';
 
 /**
  * A wrapper over @huggingface/tokenizers for the probe run: ids without silent truncation or undefined ids
@@ -107,9 +112,26 @@ export class ProbeTokenizer {
     this.inner.close();
   }
 
+  /** Encodings fetched ahead by `prime`, by text, for the next `encode` calls with special tokens. */
+  private primed = new Map<string, EncodeResult>();
+
+  /**
+   * Encodes `texts` in one engine call and keeps the results for the `encode` calls that follow (with special
+   * tokens), until `unprime`. A run encodes thousands of texts; the CLI's worker engine waits once per call.
+   */
+  prime(texts: readonly string[]): void {
+    const unique = [...new Set(texts)].filter((t) => !this.primed.has(t));
+    if (unique.length === 0) return;
+    this.inner.encodeMany(unique, true).forEach((enc, i) => this.primed.set(unique[i]!, enc));
+  }
+
+  unprime(): void {
+    this.primed.clear();
+  }
+
   /** Token ids of `text`; with special tokens (BOS/CLS…) unless told otherwise. Never truncates. */
   encode(text: string, addSpecialTokens = true): number[] {
-    const enc = this.inner.encode(text, addSpecialTokens);
+    const enc = (addSpecialTokens ? this.primed.get(text) : undefined) ?? this.inner.encode(text, addSpecialTokens);
     return enc.ids.map((id, i) => {
       if (typeof id === 'number' && Number.isInteger(id)) return id;
       if (this.unkId !== undefined) return this.unkId;
@@ -196,10 +218,17 @@ export function assertComparable(opts: {
 }
 
 function firstDifferentEncoding(a: ProbeTokenizer, b: ProbeTokenizer, texts: readonly string[]): string | undefined {
-  for (const text of texts) {
-    const x = a.encode(text, true);
-    const y = b.encode(text, true);
-    if (x.length !== y.length || x.some((id, i) => id !== y[i])) return text;
+  a.prime(texts);
+  b.prime(texts);
+  try {
+    for (const text of texts) {
+      const x = a.encode(text, true);
+      const y = b.encode(text, true);
+      if (x.length !== y.length || x.some((id, i) => id !== y[i])) return text;
+    }
+    return undefined;
+  } finally {
+    a.unprime();
+    b.unprime();
   }
-  return undefined;
 }
