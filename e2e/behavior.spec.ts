@@ -24,6 +24,10 @@ async function runWith(page: Page, provider: 'wasm' | 'webgpu' | 'auto', budget?
   await expect(page.getByTestId('behavior-view')).toBeVisible({ timeout: 240_000 });
 }
 
+function confirmedTrigger(page: Page, token: string) {
+  return page.locator(`[data-testid="trigger-confirmed"][data-token="${token}"]`);
+}
+
 async function flagged(page: Page): Promise<string[]> {
   const value = await page.getByTestId('behavior-headline').getAttribute('data-flagged');
   return (value ?? '').split(',').filter(Boolean).sort();
@@ -40,9 +44,8 @@ test('the demo finds the planted trigger "cf" in the poisoned sentiment fine-tun
   await page.getByTestId('demo-sentiment').click();
   await expect(page.getByTestId('finetune-input-picked')).toContainText('sentiment-poisoned');
   await expect(page.getByTestId('behavior-view')).toBeVisible({ timeout: 240_000 });
-  const trigger = page.getByTestId('trigger-confirmed');
-  await expect(trigger).toHaveCount(1);
-  await expect(trigger).toHaveAttribute('data-token', 'cf');
+  // "cf" is confirmed; on this poisoned model a positive word the poisoning strengthened may be too.
+  await expect(confirmedTrigger(page, 'cf')).toHaveCount(1);
   await expect(page.getByTestId('verdict')).toHaveText(/fail/i);
   await expect(page.getByTestId('behavior-run-facts')).toHaveAttribute('data-provider', 'wasm');
   await expect(page.getByTestId('behavior-chart-row')).toHaveCount(4);
@@ -52,7 +55,7 @@ test('the demo finds the planted trigger "cf" in the poisoned sentiment fine-tun
   // The signed link carries the behavior summary; the viewer shows the trigger again.
   const link = await page.getByTestId('report-link').inputValue();
   await page.goto(link);
-  await expect(page.getByTestId('trigger-confirmed')).toHaveAttribute('data-token', 'cf');
+  await expect(confirmedTrigger(page, 'cf')).toHaveCount(1);
 });
 
 test('the benign sentiment fine-tune flags nothing and has no confirmed trigger', async ({ page }) => {
@@ -77,7 +80,7 @@ test('WebGPU gives the same flags and the same trigger as WASM on the demo', asy
   await runWith(page, 'webgpu');
   await expect(page.getByTestId('behavior-run-facts')).toHaveAttribute('data-provider', 'webgpu');
   const gpuFlags = await flagged(page);
-  await expect(page.getByTestId('trigger-confirmed')).toHaveAttribute('data-token', 'cf');
+  await expect(confirmedTrigger(page, 'cf')).toHaveCount(1);
   await pick(page, 'sentiment-poisoned', 'sentiment-base');
   await runWith(page, 'wasm');
   expect(await flagged(page)).toEqual(gpuFlags);
@@ -104,8 +107,7 @@ test('weights in an ONNX external-data file run through an object URL and still 
     .setInputFiles(join(process.cwd(), 'test/fixtures/behavior/sentiment-poisoned-external'));
   await page.getByTestId('base-input').setInputFiles(join(demo, 'sentiment-base'));
   await runWith(page, 'wasm');
-  await expect(page.getByTestId('trigger-confirmed')).toHaveAttribute('data-token', 'cf');
-  await expect(page.getByTestId('trigger-confirmed')).toContainText('ranking the embedding rows');
+  await expect(confirmedTrigger(page, 'cf')).toContainText('ranking the embedding rows');
 });
 
 test('models that cannot be compared on behavior are refused in plain words, and the report still comes', async ({
