@@ -34,6 +34,8 @@ test('a saved behavioral baseline catches drift in a later version of the same m
   await compare(page, asMyModel('code-lm-benign'));
   await page.getByTestId('registry-version').fill('1.0');
   await page.getByTestId('registry-save').click();
+  // The trigger scan was turned off (budget 0), so the run is Review, and saving it asks first.
+  await page.getByTestId('confirm-save-accept').click();
   await expect(page.getByTestId('registry-saved')).toContainText('my-code-lm 1.0');
 
   await compare(page, asMyModel('code-lm-poisoned'));
