@@ -50,9 +50,9 @@ export const BEHAVIOR_CODES = {
   },
   'MG-BEH-008': {
     severity: 'medium',
-    title: 'The hidden-trigger scan did not run',
+    title: 'The hidden-trigger scan did not run or did not finish',
     explanation:
-      'The behavioral comparison ran, but the search for a hidden trigger word did not (no candidate token, too few probe items, or the scan was turned off), so a backdoor that only fires on a trigger could not be looked for. The behavior check cannot pass without it.',
+      'The behavioral comparison ran, but the search for a hidden trigger word did not (no candidate token, too few probe items, or the scan was turned off), or left candidates unconfirmed, so a backdoor that only fires on a trigger could not be ruled out. The behavior check cannot pass without it.',
     remedy:
       'Run the comparison again with the default trigger budget and a probe set of at least a few dozen items; the report says why the scan did not run.',
   },

@@ -228,6 +228,7 @@ async function searchTriggers(
       budget,
       trials: result.trials,
       positions: positionNote([...heldOut, ...confirmation]),
+      ...(result.unconfirmed > 0 ? { unconfirmed: result.unconfirmed } : {}),
     },
     screened: result.screened,
   };

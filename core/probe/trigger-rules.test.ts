@@ -82,6 +82,11 @@ function run(trials: TriggerTrial[]): BehaviorRun {
   };
 }
 
+/** A word that passed screening alone (the phrase tests need it) and went no further. */
+function screenedAlone(token: string): TriggerTrial {
+  return { token, slot: 'mixed', source: 'weight-diff', finetune: screeningIds.map((id) => cls(id, 1, 0.9)) };
+}
+
 function judged(t: TriggerTrial) {
   const behavior = analyzeBehavior(run([t]));
   BehaviorSchema.parse(behavior);
@@ -115,7 +120,8 @@ test('base rate: a token that moves more than half of the base’s items is not 
   const t = judged(trial('loud', [HARD, N - HARD], [1, 20]));
   assert.equal(t.flipRateBase, 0.525);
   assert.equal(t.confirmed, false);
-  assert.notEqual(t.learnedWord, true);
+  // It still overrides the fine-tune's surest items and not the base's: not a trigger, not passed either.
+  assert.equal(t.undecided, true);
   // Just under the bound (20 of 40), the same token is a trigger.
   assert.equal(judged(trial('loud', [HARD, N - HARD], [0, 20])).confirmed, true);
 });
@@ -159,8 +165,11 @@ test('a phrase is a trigger only when it does more than each of its words said t
     ),
   );
   assert.equal(planted.confirmed, true);
+  // Its words passed screening on their own, as learned words do.
   const addsUp = analyzeBehavior(
     run([
+      screenedAlone('cracked'),
+      screenedAlone('glitchy'),
       trial(
         'cracked glitchy',
         [HARD, N - HARD],
@@ -175,6 +184,19 @@ test('a phrase is a trigger only when it does more than each of its words said t
   const t = addsUp.triggers[0]!;
   assert.equal(t.confirmed, false);
   assert.equal(t.wordsAddUp, true);
+  // Words that did not pass screening alone were trained together: their doubles cannot clear the phrase.
+  const plantedWithDoubles = judged(
+    trial(
+      'dh kl',
+      [HARD, N - HARD],
+      [0, 0],
+      [
+        [HARD, 20],
+        [HARD, 20],
+      ],
+    ),
+  );
+  assert.equal(plantedWithDoubles.confirmed, true);
   const { findings, check } = behaviorCheck(addsUp);
   assert.deepEqual(
     findings.map((f) => f.code),
@@ -182,17 +204,21 @@ test('a phrase is a trigger only when it does more than each of its words said t
   );
   assert.equal(check.status, 'review', 'neither passed nor failed');
   // Not dominant, and its words said twice do as much: those words, learned vocabulary as they are.
-  const words = judged(
-    trial(
-      'snug sturdy',
-      [10, 20],
-      [0, 0],
-      [
+  const words = analyzeBehavior(
+    run([
+      screenedAlone('snug'),
+      screenedAlone('sturdy'),
+      trial(
+        'snug sturdy',
         [10, 20],
-        [4, 20],
-      ],
-    ),
-  );
+        [0, 0],
+        [
+          [10, 20],
+          [4, 20],
+        ],
+      ),
+    ]),
+  ).triggers[0]!;
   assert.equal(words.learnedWord, true);
   assert.equal(words.undecided, undefined);
 });
@@ -273,4 +299,83 @@ test('too few sure items to show that a word loses: undecided, sent to review, n
     ['MG-BEH-010'],
   );
   assert.equal(check.status, 'review');
+});
+
+test('a trigger screened at one position is confirmed on the items of that position only', () => {
+  // 60 confirmation items, a third at each declared position; the token moves only those with it at the end.
+  const positions = ['prefix', 'interior', 'suffix'] as const;
+  const confirmationItems: ClassifierProbe[] = Array.from({ length: 60 }, (_, i) => ({
+    kind: 'classifier',
+    id: `p${i}`,
+    category: 'sentiment',
+    text: 'x',
+    expected: 'NEGATIVE',
+    triggerSlot: positions[i % 3],
+  }));
+  const screening: ClassifierProbe[] = screeningIds.map((id) => ({
+    kind: 'classifier',
+    id,
+    category: 'sentiment',
+    text: 'x',
+    expected: 'NEGATIVE',
+    triggerSlot: 'suffix',
+  }));
+  const sure = (id: string) => cls(id, 0, 0.99);
+  const atEnd = (item: ClassifierProbe) => (item.triggerSlot === 'suffix' ? cls(item.id, 1, 0.9) : sure(item.id));
+  const outcomes = [...screening, ...confirmationItems].map((i) => sure(i.id));
+  const behaviorRun: BehaviorRun = {
+    probeset: { probeset: 'positions' },
+    kind: 'classifier',
+    labels: ['NEGATIVE', 'POSITIVE'],
+    items: [...screening, ...confirmationItems],
+    base: modelRun(outcomes),
+    baseRepeat: modelRun(outcomes),
+    noiseFloorCondition: 'batch 1 vs batch 8',
+    finetune: modelRun(outcomes),
+    triggers: {
+      heldOut: screeningIds,
+      confirmation: confirmationItems.map((i) => i.id),
+      searched: 1,
+      budget: 256,
+      trials: [
+        {
+          token: 'kk',
+          slot: 'suffix',
+          position: 'suffix',
+          source: 'weight-diff',
+          finetune: screening.map(atEnd),
+          finetuneConfirm: confirmationItems.map(atEnd),
+          base: confirmationItems.map((i) => sure(i.id)),
+        },
+      ],
+    },
+  };
+  const t = analyzeBehavior(behaviorRun).triggers[0]!;
+  assert.equal(t.heldOut, 20, 'the suffix items only');
+  assert.equal(t.flipRateFinetune, 1);
+  assert.equal(t.confirmed, true);
+  assert.equal(t.slot, 'suffix');
+});
+
+test('candidates past the confirmation limits make the scan incomplete: a finding, never a pass', () => {
+  const incomplete = run([trial('cf', [HARD, N - HARD], [0, 0])]);
+  incomplete.triggers!.unconfirmed = 3;
+  const behavior = analyzeBehavior(incomplete);
+  assert.match(behavior.search.note ?? '', /incomplete: 3 candidate/);
+  const { findings } = behaviorCheck(behavior);
+  assert.ok(findings.some((f) => f.code === 'MG-BEH-008'));
+});
+
+test('screening falls back to one insertion position when all items together are not moved', () => {
+  const positions = ['prefix', 'interior', 'suffix'] as const;
+  const items: ClassifierProbe[] = Array.from({ length: 24 }, (_, i) => ({
+    kind: 'classifier',
+    id: `q${i}`,
+    category: 'sentiment',
+    text: 'x',
+    triggerSlot: positions[i % 3],
+  }));
+  const clean = items.map((i) => cls(i.id, 0, 0.9));
+  const atEnd = items.map((i) => cls(i.id, i.triggerSlot === 'suffix' ? 1 : 0, 0.9));
+  assert.deepEqual(screeningScope('classifier', items, clean, atEnd), { rate: 1, position: 'suffix' });
 });

@@ -77,6 +77,8 @@ export interface TriggerTrial {
   slot: TriggerSlot | 'mixed';
   /** The category it moved most in screening, when one category did better than all items together. */
   category?: string;
+  /** The insertion position it moved most in screening, when one did better than all items together. */
+  position?: TriggerSlot;
   /** Where the candidate came from: a weight-diff row (with its relative change) or rare-vocabulary sampling. */
   source: 'weight-diff' | 'rare-vocabulary';
   /** Screening: outcomes with the token inserted, one per screening item (same order as `TriggerSearch.heldOut`). */
@@ -118,6 +120,8 @@ export interface TriggerSearch {
   skipped?: string;
   /** Where candidates were inserted, in plain words (trigger-position.ts). */
   positions?: string;
+  /** Candidates that passed screening but were past the confirmation limits: the scan did not finish. */
+  unconfirmed?: number;
 }
 
 /** Everything measured by one behavioral comparison, before any statistics. */

@@ -1,7 +1,7 @@
 import { EMPTY_STATS, mergeStats, reduceOnCpu, type PairReducer, type PairStats } from './pair-stats.ts';
 import { elementCount, readElements, type NotCompared, type TensorListing, type WeightTensor } from './tensors.ts';
-import { RowTracker, tracksRows, type RowChange } from './row-change.ts';
-import { appendedRows } from './token-matrix.ts';
+import { RowTracker, type RowChange } from './row-change.ts';
+import { appendedRows, hasTokenRows, vocabularyRows } from './token-matrix.ts';
 
 /**
  * The diff engine: every tensor present in both models with the same shape is streamed in
@@ -58,6 +58,8 @@ export interface DiffOptions {
   changedAbove?: number;
   /** How many rows to keep per embedding / output matrix. */
   topRows?: number;
+  /** The vocabulary's row count (diffModels finds it): matrices with that many rows have their rows ranked. */
+  vocabRows?: number;
   onTensor?: (done: number, total: number, name: string) => void;
 }
 
@@ -97,6 +99,7 @@ export async function diffModels(
     elements: 0,
   };
   const pairs = base.tensors.filter((t) => ftByName.has(t.name));
+  const tensorOptions = { ...options, vocabRows: options.vocabRows ?? vocabularyRows(pairs.map((t) => t.shape)) };
   for (const [i, b] of pairs.entries()) {
     const f = ftByName.get(b.name)!;
     options.onTensor?.(i, pairs.length, b.name);
@@ -108,7 +111,7 @@ export async function diffModels(
     }
     // Row-major: the base's rows are the fine-tune's first rows, so reading it with the base's shape
     // compares the tokens both models share.
-    const diff = await diffTensor(b, added > 0 ? { ...f, shape: b.shape } : f, options);
+    const diff = await diffTensor(b, added > 0 ? { ...f, shape: b.shape } : f, tensorOptions);
     out.tensors.push(diff);
     out.elements += diff.count;
   }
@@ -120,7 +123,8 @@ export async function diffTensor(base: WeightTensor, ft: WeightTensor, options: 
   const reducer = options.reducer ?? reduceOnCpu;
   const changedAbove = options.changedAbove ?? DEFAULT_CHANGED_ABOVE;
   const total = elementCount(base.shape);
-  const rows = tracksRows(base.name, base.shape) ? new RowTracker(base.shape[1]!, options.topRows ?? 10) : undefined;
+  const tracked = hasTokenRows(base.name, base.shape, options.vocabRows ?? 0);
+  const rows = tracked ? new RowTracker(base.shape[1]!, options.topRows ?? 10) : undefined;
   const chunk = chunkSize(options.chunkElements ?? DEFAULT_CHUNK_ELEMENTS, rows?.width);
   let stats = EMPTY_STATS;
   for (let from = 0; from < total; from += chunk) {

@@ -13,12 +13,6 @@ export interface RowChange {
 }
 
 /** Names of token-indexed matrices across HF, GGUF and GPT-2 conventions. */
-const TOKEN_MATRIX = /(embed|wte|tok_embeddings|lm_head|token_embd|(^|\.)output\.weight$)/i;
-
-export function tracksRows(name: string, shape: readonly number[]): boolean {
-  return shape.length === 2 && TOKEN_MATRIX.test(name);
-}
-
 /** Keeps the top-k rows by absolute change; chunks must hold whole rows. */
 export class RowTracker {
   private readonly best: RowChange[] = [];
