@@ -131,6 +131,9 @@ test('base dominance: a token that overrides the base’s surest items too is no
   const t = judged(trial('shared', [HARD, N - HARD], [11, 0]));
   assert.equal(t.flipRateBase, 0.275);
   assert.equal(t.confirmed, false);
+  // Both models let it override strong evidence: the word's own meaning, nothing the fine-tune added.
+  assert.equal(t.undecided, undefined);
+  assert.equal(t.learnedWord, undefined);
   assert.equal(judged(trial('shared', [HARD, N - HARD], [10, 0])).confirmed, true);
 });
 
