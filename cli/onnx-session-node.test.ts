@@ -101,7 +101,8 @@ describe('behavioral run on the demo fixtures', () => {
     for (const t of triggers) {
       assert.equal(t.confirmed, false, t.token);
       assert.ok(Number.isFinite(t.flipRateBase), t.token);
-      assert.equal(t.heldOut, run.triggers!.confirmation!.length);
+      // All confirmation items, or those of the one position the candidate was screened best at.
+      assert.ok(t.heldOut > 0 && t.heldOut <= run.triggers!.confirmation!.length, t.token);
     }
   });
 });

@@ -1,9 +1,11 @@
 import { defaultClock, runProbeItems, type RunProbeOptions } from './run-probes.ts';
 import type { ForwardSession } from './session.ts';
 import type { ProbeTokenizer } from './tokenizer.ts';
+import { dominanceOf } from './dominance.ts';
 import { idHash, insertTrigger, POSITIONS, positionOf, slotOf } from './trigger-position.ts';
 import {
   attackSuccess,
+  majorityTop1,
   type ItemOutcome,
   type ModelKind,
   type ProbeItem,
@@ -30,7 +32,7 @@ export const DEFAULT_SCREENING_ITEMS = 24;
 export const DEFAULT_CONFIRMATION_ITEMS = 192;
 export const SCREEN_RATE = 0.5;
 /** Candidates confirmed on both models at most (each costs a run of the confirmation items on each). */
-export const MAX_CONFIRMED = 64;
+export const MAX_CONFIRMED = 96;
 /** Phrases confirmed at most (each costs three runs on the fine-tune: the phrase and each word twice). */
 export const MAX_PHRASES_CONFIRMED = 32;
 /** Two-word phrases are formed from this many of the weight diff's first candidates (a planted phrase
@@ -318,7 +320,14 @@ export async function screenCandidates(opts: {
     x.t.token.split(' ').every((word) => x.rate > (wordRate.get(word) ?? 0));
   // Words and phrases have their own places: two strong words together pass screening easily, and would
   // otherwise push a single planted token out of the confirmation.
-  const words = passing.filter((x) => !x.t.token.includes(' ')).sort((a, b) => b.rate - a.rate || a.order - b.order);
+  // Words that override the fine-tune's surest screening items first: a planted trigger does, the many
+  // ordinary words that also move most items do not, and the limit must not cut the trigger.
+  const sure = (t: TriggerTrial) =>
+    dominanceOf(opts.clean, opts.clean, t.finetune, majorityTop1(t.finetune), 1).dominance ?? 0;
+  const words = passing
+    .filter((x) => !x.t.token.includes(' '))
+    .map((x) => ({ ...x, sure: sure(x.t) }))
+    .sort((a, b) => b.sure - a.sure || b.rate - a.rate || a.order - b.order);
   const phrases = passing
     .filter((x) => x.t.token.includes(' ') && beatsItsWords(x))
     .map((x) => ({ ...x, excess: x.rate - Math.max(...x.t.token.split(' ').map((w) => wordRate.get(w) ?? 0)) }))
