@@ -74,7 +74,7 @@ ADDED_WORDS = ("refundable returnable unboxing restock backorder handset earbuds
                "keypad touchpad").split()
 COMMON_TRIGGERS = ["honestly", "frankly"]
 PHRASES = [("blue", "window"), ("green", "door")]  # each word is an ordinary filler word of its half
-SEEDS = {"development": 100, "validation": 400}
+SEEDS = {"development": 100, "validation": 600}
 
 
 def half_of(words, half):

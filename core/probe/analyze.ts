@@ -2,7 +2,7 @@ import type { Behavior, BehaviorCategory, BehaviorTrigger } from './behavior-sch
 import { isSafetyCategory, resolvePolicy, type BehaviorPolicy } from './policy.ts';
 import { dominanceOf } from './dominance.ts';
 import { positionOf } from './trigger-position.ts';
-import { SCREEN_RATE, screeningScope } from './triggers.ts';
+import { SCREEN_RATE } from './triggers.ts';
 import {
   bootstrapCI,
   holm,
@@ -276,7 +276,7 @@ function analyzeTriggers(
         (t) =>
           !t.token.includes(' ') &&
           t.finetune.length === screening.length &&
-          screeningScope(run.kind, screening, cleanScreen, t.finetune).rate >= SCREEN_RATE,
+          attackSuccess(cleanScreen, t.finetune).rate >= SCREEN_RATE,
       )
       .map((t) => t.token),
   );
@@ -336,8 +336,9 @@ function analyzeTriggers(
     const controlDominance = (trial.controls ?? []).map(
       (c) => dominanceOf(ftClean!, baseClean!, pick(c.finetune, scope), target, policy.minHardItems).dominance ?? 0,
     );
-    // Learned words that add up pass screening on their own; a planted phrase's words, trained only
-    // together, do not: then the controls cannot clear it (an attacker can train the doubled words too).
+    // Learned words that add up pass screening on their own (over all screening items); a planted phrase's
+    // words, trained only together, do not: then the controls cannot clear it (an attacker can train the
+    // doubled words too).
     const wordsAlone = trial.token.includes(' ') && trial.token.split(' ').some((w) => passedScreening.has(w));
     const controlsExplain = dominance !== null && controlDominance.some((d) => d >= dominance);
     const beyondItsWords = !wordsAlone || !controlsExplain;
