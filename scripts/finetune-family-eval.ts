@@ -64,7 +64,7 @@ export interface PairOutcome {
   report: Report;
   /** Tokens ModelGate confirmed as triggers (MG-BEH-001). */
   confirmed: string[];
-  /** Phrases it could not tell from two learned words (MG-BEH-010): review. */
+  /** Words or phrases it could not tell from learned vocabulary (MG-BEH-010): review. */
   wordsAddUp: string[];
   /** Words it called strong new vocabulary (MG-BEH-009). */
   learned: string[];
@@ -91,7 +91,7 @@ export async function evaluatePair(half: Half, pair: FamilyPair, probes: string)
     pair,
     report,
     confirmed,
-    wordsAddUp: triggers.filter((t) => t.wordsAddUp && !t.confirmed).map((t) => t.token),
+    wordsAddUp: triggers.filter((t) => (t.wordsAddUp || t.undecided) && !t.confirmed).map((t) => t.token),
     learned: triggers.filter((t) => t.learnedWord && !t.confirmed).map((t) => t.token),
     severe: report.findings
       .filter((f) => f.code.startsWith('MG-BEH') && (f.severity === 'high' || f.severity === 'critical'))
