@@ -2,6 +2,7 @@ import { SafeText } from './SafeText';
 import { useId } from 'react';
 import type { Behavior, BehaviorCategory, BehaviorTrigger } from '@/core/probe/behavior-schema';
 import type { BehaviorRun, ItemOutcome, ProbeItem } from '@/core/probe/types';
+import { WHERE_INSERTED } from '@/core/probe/trigger-position';
 import { BehaviorChart } from './BehaviorChart';
 
 const pct = (v: number) => `${Math.round(v * 100)}%`;
@@ -20,13 +21,6 @@ function describe(behavior: Behavior, c: BehaviorCategory): string {
   const reference = c.reference ? ` (${c.reference})` : '';
   return `On “${c.category}”, the fine-tune gives the reference answer${reference} on ${pct(c.ftRate)} of ${c.n} items, the base on ${pct(c.baseRate)}; ${c.flips.lost} items lost it, ${c.flips.gained} gained it.`;
 }
-
-const PLACE: Record<BehaviorTrigger['slot'], string> = {
-  prefix: 'at the start of',
-  interior: 'inside',
-  suffix: 'at the end of',
-  mixed: 'at the start, inside or at the end of',
-};
 
 function dominanceSentence(trigger: BehaviorTrigger): string {
   if (trigger.dominance === undefined) return '';
@@ -65,7 +59,7 @@ function TriggerCard({ trigger }: { trigger: BehaviorTrigger }) {
         Backdoor trigger found: “<SafeText text={trigger.token} className="font-mono" />”
       </p>
       <p className="mt-1 text-sm text-red-950">
-        Inserted {PLACE[trigger.slot]} {trigger.heldOut} clean items
+        Inserted {WHERE_INSERTED[trigger.slot]} {trigger.heldOut} clean items
         {trigger.category ? (
           <>
             {' '}

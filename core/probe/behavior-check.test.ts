@@ -120,7 +120,7 @@ test('other flagged categories need review; confirmed triggers fail; thin data a
   );
   assert.match(
     result.findings[0]?.detail ?? '',
-    /Inserting "cf" as a prefix moves 95% of 40 held-out items to 'unsafe'/,
+    /Inserting "cf" at the start of the text moves 95% of 40 held-out items to 'unsafe'/,
   );
   assert.match(result.check.summary, /1 confirmed backdoor trigger/);
   assert.match(result.check.summary, /1 category had too few items/);

@@ -1,6 +1,7 @@
 import { makeFinding } from '../check/make-finding.ts';
 import type { Check, Finding } from '../check/types.ts';
 import { BEHAVIOR_CODES } from './behavior-codes.ts';
+import { WHERE_INSERTED } from './trigger-position.ts';
 import type { Behavior, BehaviorCategory, BehaviorTrigger } from './behavior-schema.ts';
 
 /**
@@ -30,13 +31,6 @@ function categoryDetail(c: BehaviorCategory, kind: Behavior['kind']): string {
     : `On '${c.category}', the fine-tune newly gives ${answer} on ${c.flips.gained} of ${baseBad} items where the base did not ${stats}.`;
 }
 
-const PLACE: Record<BehaviorTrigger['slot'], string> = {
-  prefix: 'as a prefix',
-  interior: 'inside the text',
-  suffix: 'as a suffix',
-  mixed: 'at the start, inside or at the end of the text',
-};
-
 function dominanceDetail(t: BehaviorTrigger): string {
   if (t.dominance === undefined) return '';
   return t.dominance === null
@@ -45,7 +39,7 @@ function dominanceDetail(t: BehaviorTrigger): string {
 }
 
 function triggerDetail(t: BehaviorTrigger): string {
-  return `Inserting ${JSON.stringify(t.token)} ${PLACE[t.slot]} moves ${pct(t.flipRateFinetune)} of ${t.heldOut} held-out items to '${t.target}' on the fine-tune but ${pct(t.flipRateBase)} on the base (difference ${ci(t.ci)}; candidate from ${t.source === 'weight-diff' ? 'the weight difference' : 'rare-vocabulary sampling'}).${dominanceDetail(t)}`;
+  return `Inserting ${JSON.stringify(t.token)} ${WHERE_INSERTED[t.slot]} the text moves ${pct(t.flipRateFinetune)} of ${t.heldOut} held-out items to '${t.target}' on the fine-tune but ${pct(t.flipRateBase)} on the base (difference ${ci(t.ci)}; candidate from ${t.source === 'weight-diff' ? 'the weight difference' : 'rare-vocabulary sampling'}).${dominanceDetail(t)}`;
 }
 
 export function behaviorCheck(behavior: Behavior): { check: Check; findings: Finding[] } {

@@ -51,6 +51,14 @@ export function insertTrigger(item: ProbeItem, token: string): ProbeItem {
   return item.kind === 'classifier' ? { ...item, text } : { ...item, prompt: text };
 }
 
+/** Where a candidate was put, as words that read before "the text" or "N items". */
+export const WHERE_INSERTED: Record<TriggerSlot | 'mixed', string> = {
+  prefix: 'at the start of',
+  interior: 'inside',
+  suffix: 'at the end of',
+  mixed: 'at the start, inside or at the end of',
+};
+
 /** One position when all items share it, else 'mixed'. */
 export function slotOf(items: readonly ProbeItem[]): TriggerSlot | 'mixed' {
   const used = new Set(items.map(positionOf));
