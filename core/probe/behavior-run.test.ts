@@ -232,6 +232,22 @@ describe('triggers', () => {
       triggerCandidates({ tokenizer: t, items: set.items, budget: 4 }),
     );
   });
+  it('without a weight diff, sampled words the probe items use are tried last, not never', async () => {
+    const t = await tok();
+    const set = classifierSet();
+    const cands = triggerCandidates({ tokenizer: t, items: set.items, budget: 64 }).map((c) => c.token);
+    const probeWords = ['the', 'movie', 'is', 'bad', 'film', 'good'];
+    const firstProbeWord = cands.findIndex((c) => probeWords.includes(c));
+    assert.ok(firstProbeWord > 0, cands.join(' '));
+    assert.ok(
+      cands.slice(firstProbeWord).every((c) => probeWords.includes(c)),
+      cands.join(' '),
+    );
+    assert.ok(
+      probeWords.every((w) => cands.includes(w)),
+      cands.join(' '),
+    );
+  });
   it('samples the later half of the vocabulary first (BPE and WordPiece put rare tokens last)', async () => {
     const words = ['[PAD]', '[UNK]', ...Array.from({ length: 200 }, (_, i) => `w${i}`)];
     const t = await ProbeTokenizer.fromJson(wordTokenizerJson(words));

@@ -327,3 +327,22 @@ test('a position embedding with more rows is a shape difference, not added token
   assert.equal(diff.shapeMismatches.length, 1);
   assert.equal(lineageVerdict(diff).verdict, 'partially-derived');
 });
+
+test('a token matrix under a name no rule knows still has its moved rows ranked, by its vocabulary-sized rows', async () => {
+  const rows = 20;
+  const width = 8;
+  const table = { shape: [rows, width], data: ramp(rows * width, 0.05) };
+  const dense = { shape: [width, width], data: ramp(width * width, 0.05, 1) };
+  // Row 7 moved far more than any other: what a planted trigger's row looks like.
+  const moved = table.data.map((v, i) => (Math.floor(i / width) === 7 ? v + 0.5 : v + 1e-4 * Math.cos(i)));
+  const name = 'model.vocab_table.weight';
+  const diff = await diffModels(
+    await listTensors([safetensors('model.safetensors', { [name]: table, 'model.dense.weight': dense })]),
+    await listTensors([
+      safetensors('model.safetensors', { [name]: { ...table, data: moved }, 'model.dense.weight': dense }),
+    ]),
+    { topRows: 3 },
+  );
+  assert.equal(diff.tensors.find((t) => t.name === name)?.topRows?.[0]?.row, 7);
+  assert.equal(diff.tensors.find((t) => t.name === 'model.dense.weight')?.topRows, undefined);
+});
