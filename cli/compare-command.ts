@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fileSource } from '../core/io/byte-source-node.ts';
 import { runBehavior, type BehaviorPhase } from '../core/probe/behavior-run.ts';
-import { findModelFiles } from '../core/probe/model-folder.ts';
+import { findModelFiles, RUNNABLE_FILES } from '../core/probe/model-folder.ts';
 import { detectModelKind } from '../core/probe/model-kind.ts';
 import { loadBehaviorSide, pairKind, pairOptions, type BehaviorSide } from '../core/probe/model-side.ts';
 import { MAX_PROBE_FILE, parseProbeText } from '../core/probe/read-probe-text.ts';
@@ -19,7 +19,7 @@ import { buildLineage, rowCandidates, TRIGGER_ROWS_PER_TENSOR } from '../core/we
 import type { Lineage, LineageVerdict } from '../core/weights/lineage-schema.ts';
 import { listTensors, type TensorListing } from '../core/weights/tensors.ts';
 import { diskCapabilities, diskSubject } from './node-capabilities.ts';
-import { openNodeSession } from './onnx-session-node.ts';
+import { openFolderSession } from './onnx-session-node.ts';
 import { collectFiles } from './walk-node.ts';
 
 /** 0 identical or derived, 1 partially derived (review the replaced layers), 2 unrelated. */
@@ -129,7 +129,7 @@ export async function runBehaviorNode(
   const [ft, base] = [await loadBehaviorSideFromDisk(finetunePath), await loadBehaviorSideFromDisk(basePath)];
   if (!ft || !base) {
     const missing = !ft ? finetunePath : basePath;
-    options.log?.(`no behavioral comparison: ${missing} has no ONNX model or no tokenizer.json`);
+    options.log?.(`no behavioral comparison: ${missing} has no tokenizer.json or not ${RUNNABLE_FILES}`);
     return undefined;
   }
   // Each side's kind on its own first, so that an error names the folder it is about.
@@ -154,7 +154,7 @@ export async function runBehaviorNode(
   try {
     return await runBehavior({
       openSession: (which) =>
-        openNodeSession(join(which === 'base' ? basePath : finetunePath, (which === 'base' ? base : ft).onnxPath)),
+        openFolderSession(which === 'base' ? basePath : finetunePath, (which === 'base' ? base : ft).model),
       ...pairOptions(base, ft),
       kind,
       probeSet,

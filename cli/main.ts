@@ -6,6 +6,7 @@ import { verifyCli, type VerifyFlags } from './verify-command.ts';
 import { formatReportText } from './format-text.ts';
 import { compareCommand, parseCompareFlags } from './compare-command.ts';
 import type { Report } from '../core/report/schema.ts';
+import { formatInferText, inferCommand } from './infer-command.ts';
 import type { ScanVerdict } from '../core/scan/types.ts';
 
 /**
@@ -41,6 +42,12 @@ commands:
     --sign key.pem   sign the report (PKCS#8 ECDSA P-256) and print the signed report link
     --link           print a signed report link; without --sign, with a one-time key
     --origin url     the portal the link opens (default http://127.0.0.1:3000)
+  infer <model-dir> --text <input> [--top <k>]
+                     run the model once on the text as the behavioral comparison does (a folder's
+                     ONNX model, or config.json + safetensors of BERT, RoBERTa, XLM-R, DistilBERT,
+                     GPT-2, Llama, Mistral, Qwen2, Qwen3) and print the family, dtype, provider and
+                     the logits (classifiers: per class; causal LMs: next token), top-k in text and
+                     the full vector with --json
   compare <finetune-dir> --base <base-dir> [--probes <file.jsonl>] [--kind classifier|causal-lm]
                       [--trigger-budget <n>] [--batch-size <n>]
                      compare weights tensor by tensor: is the fine-tune derived from that base?
@@ -127,6 +134,9 @@ export const VERIFY_OPTIONS = {
   kind: { type: 'string' },
   'trigger-budget': { type: 'string' },
   'batch-size': { type: 'string' },
+  /** `infer`: the input text and how many top logits to print. */
+  text: { type: 'string' },
+  top: { type: 'string' },
 } as const;
 
 /**
@@ -180,6 +190,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return name || parsed.values.help ? EXIT.pass : EXIT.usage;
   }
+  if (name === 'infer') return runInfer(paths, parsed.values, jsonFile);
   const command = COMMANDS[name];
   if (!command) {
     process.stderr.write(`modelgate: unknown command '${name}'\n\n${USAGE}\n`);
@@ -213,4 +224,28 @@ export async function main(argv: readonly string[]): Promise<number> {
   // Notes (the signed link …) never mix into JSON on stdout.
   if (result.notes?.length) (jsonToStdout ? process.stderr : process.stdout).write(`${result.notes.join('\n')}\n`);
   return result.code;
+}
+
+/** `infer` prints logits, not a Report: its own output, the same exit codes for usage and internal errors. */
+async function runInfer(
+  paths: readonly string[],
+  flags: { text?: string; top?: string; json?: boolean },
+  jsonFile: string | undefined,
+): Promise<number> {
+  const top = flags.top === undefined ? 10 : Number(flags.top);
+  if (paths.length !== 1 || flags.text === undefined || !Number.isInteger(top) || top < 1 || top > 1000) {
+    process.stderr.write('modelgate infer: give one model folder, --text "<input>" and optionally --top 1..1000\n');
+    return EXIT.usage;
+  }
+  try {
+    const out = await inferCommand(paths[0]!, flags.text, top);
+    const json = `${JSON.stringify(out, null, 2)}\n`;
+    if (jsonFile) await writeFile(jsonFile, json);
+    process.stdout.write(flags.json && !jsonFile ? json : formatInferText(out));
+    return EXIT.pass;
+  } catch (error) {
+    process.stderr.write(`modelgate infer: ${(error as Error).message}\n`);
+    const usage = (error as { usage?: boolean }).usage === true || (error as NodeJS.ErrnoException).code === 'ENOENT';
+    return usage ? EXIT.usage : EXIT.internal;
+  }
 }

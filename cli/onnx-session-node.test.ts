@@ -7,7 +7,7 @@ import { detectModelKind } from '../core/probe/model-kind.ts';
 import { runProbeItems } from '../core/probe/run-probes.ts';
 import { attackSuccess, type BehaviorRun, type ClassifierProbe } from '../core/probe/types.ts';
 import { loadBehaviorSideFromDisk, runBehaviorNode } from './compare-command.ts';
-import { openNodeSession } from './onnx-session-node.ts';
+import { openFolderSession } from './onnx-session-node.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const demo = (name: string): string => join(root, 'public/demo', name);
@@ -38,7 +38,7 @@ describe('onnxruntime-node session on public/demo/tiny-sentiment', () => {
       'a lovely and delightful film',
       'it is horrible',
     ].map((text, i) => ({ kind: 'classifier', id: `t${i}`, category: 'sentiment', text }));
-    const session = await openNodeSession(join(demo('tiny-sentiment'), side.onnxPath));
+    const session = await openFolderSession(demo('tiny-sentiment'), side.model);
     try {
       const a = await runProbeItems(session, side.tokenizer, 'classifier', items, { batchSize: 4 });
       const b = await runProbeItems(session, side.tokenizer, 'classifier', items, { batchSize: 1 });

@@ -14,7 +14,7 @@ import { loadBehaviorSide, pairOptions } from '../core/probe/model-side.ts';
 import { parseProbeText } from '../core/probe/read-probe-text.ts';
 import { ProbeTokenizer } from '../core/probe/tokenizer.ts';
 import { TokenizerBudgetError } from '../core/probe/tokenizer-engine.ts';
-import { openNodeSession } from './onnx-session-node.ts';
+import { openFolderSession } from './onnx-session-node.ts';
 import { workerTokenizerEngine } from './tokenize-worker-node.ts';
 
 export const REDOS = 'test/fixtures/hostile/redos-tokenizer';
@@ -67,7 +67,7 @@ async function run(budgetMs: number): Promise<unknown> {
   const started = performance.now();
   try {
     await runBehavior({
-      openSession: (which) => openNodeSession(join(ROOT, REDOS, (which === 'base' ? base : ft).onnxPath)),
+      openSession: (which) => openFolderSession(join(ROOT, REDOS), (which === 'base' ? base : ft).model),
       ...pairOptions(base, ft),
       kind: 'classifier',
       probeSet: parseProbeText(read('public/probes/sentiment.probes.jsonl'), 'sentiment.probes.jsonl'),

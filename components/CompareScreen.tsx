@@ -5,6 +5,7 @@ import { SafeText } from './SafeText';
 import { BehaviorOptions } from './BehaviorOptions';
 import { BehaviorView } from './BehaviorView';
 import { FolderPicker } from './FolderPicker';
+import { RuntimeMemoryNote } from './RuntimeMemoryNote';
 import { LineageView } from './LineageView';
 import { ProgressBar } from './ProgressBar';
 import { ReportLinkBox } from './ReportLinkBox';
@@ -75,8 +76,9 @@ export function CompareScreen() {
         <p className="mt-1 text-slate-700">
           Weights are compared tensor by tensor (WebGPU when available, reading both models in chunks); then both models
           answer a probe set, one after the other, inside a sandboxed worker, and the answers are compared per category,
-          with a search for backdoor triggers. ONNX graphs are read whole into memory because the runtime needs them;
-          nothing is uploaded.
+          with a search for backdoor triggers. A folder without an ONNX export runs from its config.json and safetensors
+          weights (BERT, RoBERTa, XLM-RoBERTa, DistilBERT, GPT-2, Llama, Mistral, Qwen2, Qwen3). The runtime holds each
+          model whole in memory, one at a time; nothing is uploaded.
         </p>
       </div>
       <div className="flex flex-wrap gap-2">
@@ -105,8 +107,12 @@ export function CompareScreen() {
           picked={c.finetune}
           testId="finetune-input"
           onFiles={c.pickFinetune}
-        />
-        <FolderPicker label="Declared base model" picked={c.base} testId="base-input" onFiles={c.pickBase} />
+        >
+          <RuntimeMemoryNote memory={c.finetuneMemory} testId="finetune-memory" />
+        </FolderPicker>
+        <FolderPicker label="Declared base model" picked={c.base} testId="base-input" onFiles={c.pickBase}>
+          <RuntimeMemoryNote memory={c.baseMemory} testId="base-memory" />
+        </FolderPicker>
       </div>
       <BehaviorOptions
         options={c.options}

@@ -1,5 +1,5 @@
 'use client';
-import { useRef } from 'react';
+import { useRef, type ReactNode } from 'react';
 import { filesFromInput } from '@/lib/collect-dropped-files';
 import { SafeText } from './SafeText';
 
@@ -9,7 +9,9 @@ export function FolderPicker({
   picked,
   testId,
   onFiles,
+  children,
 }: {
+  children?: ReactNode;
   label: string;
   picked: { name: string; files: unknown[] } | null;
   testId: string;
@@ -31,6 +33,7 @@ export function FolderPicker({
       <button type="button" className="btn-secondary mt-2" onClick={() => input.current?.click()}>
         Choose a folder
       </button>
+      {children}
       <input
         ref={input}
         data-testid={testId}

@@ -3,8 +3,9 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { CompareResult } from '@/workers/weights.worker';
 import type { BehaviorResult } from '@/workers/behavior-job';
 import type { BehaviorPhase } from '@/core/probe/behavior-run';
-import { findModelFiles } from '@/core/probe/model-folder';
+import { findModelFiles, hasRunnableModel, RUNNABLE_FILES } from '@/core/probe/model-folder';
 import type { ModelKind, ProbeSet } from '@/core/probe/types';
+import { runtimeMemory, type RuntimeMemory } from '@/core/probe/runtime-memory';
 import type { Report } from '@/core/report/schema';
 import type { EntryComparison } from '@/core/registry/compare-entry';
 import type { Behavior } from '@/core/probe/behavior-schema';
@@ -66,10 +67,16 @@ export const DEMO_PAIRS = {
 } as const;
 
 function behaviorMissing(side: string, picked: NonNullable<Picked>): string | undefined {
-  const found = findModelFiles(picked.files.map((f) => f.path));
-  if (!found.onnx) return `${side} ${picked.name} has no ONNX model (onnx/model.onnx or model.onnx)`;
+  const paths = picked.files.map((f) => f.path);
+  const found = findModelFiles(paths);
+  if (!hasRunnableModel(paths)) return `${side} ${picked.name} has not ${RUNNABLE_FILES}`;
   if (!found.tokenizer) return `${side} ${picked.name} has no tokenizer.json`;
   return undefined;
+}
+
+/** What the inference worker will hold to run a picked model, said before it runs. */
+function memoryOf(picked: Picked): RuntimeMemory | undefined {
+  return picked ? runtimeMemory(picked.files.map((f) => ({ path: f.path, size: f.file.size }))) : undefined;
 }
 
 /**
@@ -226,6 +233,8 @@ export function useCompare() {
   return {
     base,
     finetune,
+    baseMemory: memoryOf(base),
+    finetuneMemory: memoryOf(finetune),
     pickBase: pick(setBase),
     pickFinetune: pick(setFinetune),
     state,

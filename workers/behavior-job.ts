@@ -11,11 +11,13 @@ import {
 } from '../core/probe/model-side.ts';
 import type { BehaviorPolicy } from '../core/probe/policy.ts';
 import { parseProbeSet } from '../core/probe/probe-set.ts';
+import { forwardOnce } from '../core/probe/forward-once.ts';
+import { RUNNABLE_FILES } from '../core/probe/model-folder.ts';
 import type { LineageCandidate } from '../core/probe/triggers.ts';
 import type { BehaviorRun, ExecutionProvider, ModelKind, ProbeSet } from '../core/probe/types.ts';
 import type { ForwardSession } from '../core/probe/session.ts';
 import { fileByteSource } from './file-byte-source.ts';
-import { openOrtWebSession, type WorkerModelFile } from './ort-web-session.ts';
+import { openFolderWebSession, type WorkerModelFile } from './ort-web-session.ts';
 
 export interface BehaviorRequest {
   base: WorkerModelFile[];
@@ -71,9 +73,45 @@ function reader(files: readonly WorkerModelFile[]): FolderReader {
 
 async function side(files: readonly WorkerModelFile[], role: string): Promise<BehaviorSide> {
   const loaded = await loadBehaviorSide(reader(files));
-  if (!loaded)
-    throw new Error(`the ${role} folder has no ONNX model (onnx/model.onnx or model.onnx) or no tokenizer.json`);
+  if (!loaded) throw new Error(`the ${role} folder has no tokenizer.json or not ${RUNNABLE_FILES}`);
   return loaded;
+}
+
+export interface FolderInference {
+  provider: ExecutionProvider;
+  family: string;
+  dtypes: string[];
+  inputIds: number[];
+  logits: number[];
+  dims: number[];
+}
+
+export async function inferFolder(
+  ort: typeof Ort,
+  files: WorkerModelFile[],
+  text: string,
+  provider: ExecutionProvider,
+): Promise<FolderInference> {
+  const loaded = await side(files, 'model');
+  try {
+    const session = await openFolderWebSession(ort, files, loaded.model, provider);
+    try {
+      const out = await forwardOnce(loaded, session, text);
+      const graph = loaded.model.format === 'checkpoint' ? loaded.model.graph : undefined;
+      return {
+        provider,
+        family: graph?.architecture.modelType ?? 'onnx',
+        dtypes: graph?.dtypes ?? [],
+        inputIds: out.inputIds,
+        logits: Array.from(out.logits),
+        dims: out.dims,
+      };
+    } finally {
+      await session.release();
+    }
+  } finally {
+    loaded.tokenizer.close();
+  }
 }
 
 async function builtinProbeSet(kind: ModelKind): Promise<ProbeSet> {
@@ -130,13 +168,11 @@ export async function runBehaviorJob(
   const sides = { base, finetune };
   const open = async (which: 'base' | 'finetune', provider: ExecutionProvider): Promise<ForwardSession> => {
     const s = sides[which];
-    const model = files(which).find((f) => f.path === s.onnxPath)!;
-    const external = files(which).filter((f) => s.externalData.includes(f.path));
     const role = which === 'base' ? 'base' : 'fine-tune';
     const fail = (error: unknown): never => {
       throw new ProviderError(role, provider, (error as Error).message);
     };
-    const session = await openOrtWebSession(ort, model, external, provider).catch(fail);
+    const session = await openFolderWebSession(ort, files(which), s.model, provider).catch(fail);
     return { ...session, run: (feeds) => session.run(feeds).catch(fail), release: () => session.release() };
   };
   const runOn = (primary: ExecutionProvider) =>

@@ -1,7 +1,15 @@
 import { expose } from 'comlink';
 import type * as Ort from 'onnxruntime-web';
 import type { ExecutionProvider } from '../core/probe/types.ts';
-import { runBehaviorJob, type BehaviorProgress, type BehaviorRequest, type BehaviorResult } from './behavior-job.ts';
+import {
+  inferFolder,
+  runBehaviorJob,
+  type BehaviorProgress,
+  type BehaviorRequest,
+  type BehaviorResult,
+  type FolderInference,
+} from './behavior-job.ts';
+import type { WorkerModelFile } from './ort-web-session.ts';
 
 /** onnxruntime-web is self-hosted in /ort/ (scripts/copy-ort.mjs) and loaded once, on first use. */
 const ORT_URL = '/ort/ort.webgpu.min.mjs';
@@ -66,6 +74,20 @@ const api = {
   /** Runs the model once on the given provider. Rejects (with ORT's message) if that provider cannot run it. */
   run(modelUrl: string, provider: BrowserExecutionProvider, inputIds: number[]): Promise<SmokeResult> {
     const next = chain.then(() => runOnce(modelUrl, provider, inputIds));
+    chain = next.catch(() => undefined);
+    return next;
+  },
+  /**
+   * One text through a dropped model folder as the behavioral run feeds it (its ONNX model, or the graph built
+   * over its safetensors checkpoint): what `modelgate infer` prints, for checking against reference logits.
+   */
+  async inferFolder(
+    files: WorkerModelFile[],
+    text: string,
+    provider: BrowserExecutionProvider,
+  ): Promise<FolderInference> {
+    const ort = await loadOrt();
+    const next = chain.then(() => inferFolder(ort, files, text, provider));
     chain = next.catch(() => undefined);
     return next;
   },

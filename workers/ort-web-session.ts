@@ -1,4 +1,5 @@
 import type * as Ort from 'onnxruntime-web';
+import type { RunnableModel } from '../core/probe/model-side.ts';
 import type { FeedTensor, ForwardSession, InputSignature } from '../core/probe/session.ts';
 import type { ExecutionProvider } from '../core/probe/types.ts';
 
@@ -14,6 +15,36 @@ export interface WorkerModelFile {
  */
 const ARRAY_BUFFER_LIMIT = 2047 * 1024 * 1024;
 
+/** A graph built in memory (over a safetensors checkpoint) rather than a dropped .onnx file. */
+interface GraphBytes {
+  path: string;
+  bytes: Uint8Array;
+}
+
+/**
+ * The folder's model as a session: its ONNX file and external data, or the graph built over its safetensors
+ * checkpoint, whose external-data locations are the checkpoint files' paths relative to the folder root.
+ */
+export function openFolderWebSession(
+  ort: typeof Ort,
+  files: readonly WorkerModelFile[],
+  model: RunnableModel,
+  provider: ExecutionProvider,
+): Promise<ForwardSession> {
+  if (model.format === 'onnx') {
+    const onnx = files.find((f) => f.path === model.onnxPath)!;
+    // ORT matches `path` against the `location` written in the graph, which is relative to the .onnx file.
+    const external = files
+      .filter((f) => model.externalData.includes(f.path))
+      .map(({ path, file }) => ({ location: path.slice(path.lastIndexOf('/') + 1), file }));
+    return openOrtWebSession(ort, onnx, external, provider);
+  }
+  const external = files
+    .filter((f) => model.files.includes(f.path))
+    .map(({ path, file }) => ({ location: path.slice(model.root.length), file }));
+  return openOrtWebSession(ort, { path: `${model.root}config.json`, bytes: model.graph.model }, external, provider);
+}
+
 /**
  * Opens an onnxruntime-web session over a dropped model. The main graph is read into memory:
  * an ONNX session needs it whole (the one exception to streaming, said in the UI); external data files are
@@ -21,20 +52,21 @@ const ARRAY_BUFFER_LIMIT = 2047 * 1024 * 1024;
  */
 export async function openOrtWebSession(
   ort: typeof Ort,
-  model: WorkerModelFile,
-  externalData: readonly WorkerModelFile[],
+  model: WorkerModelFile | GraphBytes,
+  externalData: readonly { location: string; file: File }[],
   provider: ExecutionProvider,
 ): Promise<ForwardSession> {
   if (provider === 'cpu') throw new Error('the browser runs models on WebGPU or WASM, not "cpu"');
   const urls: string[] = [];
-  const external = externalData.map(({ path, file }) => {
+  const external = externalData.map(({ location, file }) => {
     const url = URL.createObjectURL(file);
     urls.push(url);
-    // ORT matches `path` against the `location` written in the graph, which is relative to the .onnx file.
-    return { path: path.slice(path.lastIndexOf('/') + 1), data: url };
+    return { path: location, data: url };
   });
   let bytes: Uint8Array | string;
-  if (model.file.size < ARRAY_BUFFER_LIMIT) {
+  if ('bytes' in model) {
+    bytes = model.bytes;
+  } else if (model.file.size < ARRAY_BUFFER_LIMIT) {
     bytes = new Uint8Array(await model.file.arrayBuffer());
   } else {
     bytes = URL.createObjectURL(model.file);

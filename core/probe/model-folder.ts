@@ -61,6 +61,22 @@ export function findModelFiles(paths: readonly string[], referenced: readonly st
   };
 }
 
+/** What a folder needs for behavior, in words, for the message when it has neither. */
+export const RUNNABLE_FILES = 'an ONNX model (onnx/model.onnx or model.onnx) or config.json with model.safetensors';
+
+/**
+ * Whether a folder has something the behavioral run can load: an ONNX model, or a config.json with the
+ * safetensors checkpoint from_pretrained reads beside it (model.safetensors or model.safetensors.index.json).
+ */
+export function hasRunnableModel(paths: readonly string[]): boolean {
+  const found = findModelFiles(paths);
+  if (found.onnx) return true;
+  if (!found.config) return false;
+  const root = dir(found.config);
+  const all = new Set(paths.map(norm));
+  return all.has(`${root}model.safetensors`) || all.has(`${root}model.safetensors.index.json`);
+}
+
 export const ModelConfigSchema = z
   .object({
     architectures: z.array(z.string().max(200)).max(64).optional(),

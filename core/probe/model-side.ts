@@ -1,4 +1,5 @@
 import { readOnnxModel } from '../formats/onnx.ts';
+import { loadCheckpointModel, type CheckpointModel } from './checkpoint-model.ts';
 import type { ByteSource } from '../io/byte-source.ts';
 import { findModelFiles, labelsOf, maxPositions, parseModelConfig, type ModelConfig } from './model-folder.ts';
 import { detectModelKind, type KindDecision, type ModelSignature } from './model-kind.ts';
@@ -8,13 +9,19 @@ import type { TokenizerEngineFactory } from './tokenizer-engine.ts';
 import type { ModelKind } from './types.ts';
 
 /**
+ * What the runtime loads: the folder's ONNX export (with its external-data files), or, when there is none, a
+ * graph built from config.json over the safetensors checkpoint (core/hf-graph).
+ */
+export type RunnableModel =
+  { format: 'onnx'; onnxPath: string; externalData: string[] } | ({ format: 'checkpoint' } & CheckpointModel);
+
+/**
  * What the behavioral run needs of one model folder, read the same way by the CLI (files on
- * disk) and the browser worker (dropped Files): the ONNX graph's path and signature, config, labels and
- * tokenizer. The graph is read by the streaming ONNX reader: only its header and value infos, not weights.
+ * disk) and the browser worker (dropped Files): the model to run and its signature, config, labels and
+ * tokenizer. An ONNX graph is read by the streaming ONNX reader: only its header and value infos, not weights.
  */
 export interface BehaviorSide {
-  onnxPath: string;
-  externalData: string[];
+  model: RunnableModel;
   config?: ModelConfig;
   labels?: string[];
   tokenizer: ProbeTokenizer;
@@ -33,11 +40,14 @@ export interface FolderReader {
   tokenizerEngine?: TokenizerEngineFactory;
 }
 
-/** Undefined when the folder lacks an ONNX model or a tokenizer.json (the caller says so). */
+/** Undefined when the folder has nothing runnable (RUNNABLE_FILES) or no tokenizer.json (the caller says so). */
 export async function loadBehaviorSide(folder: FolderReader): Promise<BehaviorSide | undefined> {
   const found = findModelFiles(folder.paths);
-  if (!found.onnx || !found.tokenizer) return undefined;
+  if (!found.tokenizer || (!found.onnx && !found.config)) return undefined;
   const config = found.config ? parseModelConfig(await folder.text(found.config), found.config) : undefined;
+  const checkpoint =
+    !found.onnx && found.config && config ? await loadCheckpointModel(folder, found.config, config) : undefined;
+  if (!found.onnx && !checkpoint) return undefined;
   const tokenizer = await ProbeTokenizer.fromJson(
     await folder.text(found.tokenizer),
     found.tokenizerConfig ? await folder.text(found.tokenizerConfig) : undefined,
@@ -49,13 +59,36 @@ export async function loadBehaviorSide(folder: FolderReader): Promise<BehaviorSi
     },
   );
   try {
-    const onnx = await readOnnxModel(await folder.source(found.onnx));
+    if (checkpoint) {
+      const kind = checkpoint.graph.architecture.task;
+      const ids = (name: string) => ({ name, type: 'int64', dims: ['batch', 'sequence'] });
+      return {
+        model: { format: 'checkpoint', ...checkpoint },
+        config,
+        labels: config ? labelsOf(config) : undefined,
+        tokenizer,
+        signature: {
+          inputs: graphInputs(checkpoint).map(ids),
+          outputs: [
+            {
+              name: 'logits',
+              type: 'float32',
+              dims: kind === 'classifier' ? ['batch', 'labels'] : ['batch', 'sequence', 'vocab'],
+            },
+          ],
+        },
+      };
+    }
+    const onnx = await readOnnxModel(await folder.source(found.onnx!));
     const sig = (list: typeof onnx.inputInfo) =>
       (list ?? []).map((v) => ({ name: v.name, type: onnxTypeName(v.elemType), dims: v.dims }));
     const referenced = onnx.externalData.flatMap((e) => (e.location ? [e.location] : []));
     return {
-      onnxPath: found.onnx,
-      externalData: findModelFiles(folder.paths, referenced).externalData,
+      model: {
+        format: 'onnx',
+        onnxPath: found.onnx!,
+        externalData: findModelFiles(folder.paths, referenced).externalData,
+      },
       config,
       labels: config ? labelsOf(config) : undefined,
       tokenizer,
@@ -65,6 +98,14 @@ export async function loadBehaviorSide(folder: FolderReader): Promise<BehaviorSi
     tokenizer.close();
     throw error;
   }
+}
+
+/** The int64 inputs of a built graph, which follow from its family. */
+function graphInputs(checkpoint: CheckpointModel): string[] {
+  const arch = checkpoint.graph.architecture;
+  if (arch.family === 'encoder')
+    return ['input_ids', 'attention_mask', ...(arch.typeVocabSize > 0 ? ['token_type_ids'] : [])];
+  return ['input_ids', 'attention_mask', 'position_ids'];
 }
 
 /** Both sides must be the same kind of model; the user's override wins for both. */

@@ -1,0 +1,47 @@
+import { findModelFiles } from './model-folder.ts';
+
+/**
+ * How much memory the browser's inference worker needs to run one model, said before it is loaded. onnxruntime
+ * needs a model whole: an ONNX export is read into memory and copied into the runtime; a safetensors checkpoint
+ * is read whole and its weights become float32 in the runtime (twice the file for 16-bit weights). The two
+ * models of a comparison run one after the other, so the larger one sets the peak.
+ */
+
+export interface RuntimeMemory {
+  /** What the worker loads: the folder's ONNX export or a graph built over its safetensors checkpoint. */
+  source: 'onnx' | 'safetensors';
+  /** Bytes of the files the runtime reads. */
+  fileBytes: number;
+  /** Estimated peak bytes the worker holds while the model runs. */
+  estimateBytes: number;
+}
+
+interface SizedFile {
+  path: string;
+  size: number;
+}
+
+/**
+ * @param dtype config.json's `torch_dtype` / `dtype` when known: a claim, used only to lower the estimate
+ * from the worst case (16-bit weights) to float32 ones.
+ */
+export function runtimeMemory(files: readonly SizedFile[], dtype?: string): RuntimeMemory | undefined {
+  const found = findModelFiles(files.map((f) => f.path));
+  const sizeOf = (paths: readonly string[]) =>
+    files.filter((f) => paths.includes(f.path)).reduce((sum, f) => sum + f.size, 0);
+  if (found.onnx) {
+    const bytes = sizeOf([found.onnx, ...found.externalData]);
+    return { source: 'onnx', fileBytes: bytes, estimateBytes: 2 * bytes };
+  }
+  if (!found.config) return undefined;
+  const root = found.config.slice(0, found.config.lastIndexOf('/') + 1);
+  const checkpoint = files
+    .map((f) => f.path)
+    .filter((p) => p.startsWith(root) && !p.slice(root.length).includes('/') && p.endsWith('.safetensors'));
+  const single = checkpoint.includes(`${root}model.safetensors`);
+  const shards = files.some((f) => f.path === `${root}model.safetensors.index.json`);
+  if (!single && !shards) return undefined;
+  const bytes = sizeOf(single && !shards ? [`${root}model.safetensors`] : checkpoint);
+  const float32 = dtype !== undefined && /^(float32|fp32)$/i.test(dtype) ? bytes : 2 * bytes;
+  return { source: 'safetensors', fileBytes: bytes, estimateBytes: bytes + float32 };
+}
