@@ -72,7 +72,8 @@ function reader(files: readonly WorkerModelFile[]): FolderReader {
 }
 
 async function side(files: readonly WorkerModelFile[], role: string): Promise<BehaviorSide> {
-  const loaded = await loadBehaviorSide(reader(files));
+  // onnxruntime-web has no bfloat16 kernels (not even Cast): BF16 weights are converted to float32 here.
+  const loaded = await loadBehaviorSide(reader(files), { convertBf16: true });
   if (!loaded) throw new Error(`the ${role} folder has no tokenizer.json or not ${RUNNABLE_FILES}`);
   return loaded;
 }
@@ -81,31 +82,27 @@ export interface FolderInference {
   provider: ExecutionProvider;
   family: string;
   dtypes: string[];
-  inputIds: number[];
-  logits: number[];
-  dims: number[];
+  /** One per text, in order. */
+  items: { inputIds: number[]; logits: number[]; dims: number[] }[];
 }
 
 export async function inferFolder(
   ort: typeof Ort,
   files: WorkerModelFile[],
-  text: string,
+  texts: readonly string[],
   provider: ExecutionProvider,
 ): Promise<FolderInference> {
   const loaded = await side(files, 'model');
   try {
     const session = await openFolderWebSession(ort, files, loaded.model, provider);
     try {
-      const out = await forwardOnce(loaded, session, text);
+      const items = [];
+      for (const text of texts) {
+        const out = await forwardOnce(loaded, session, text);
+        items.push({ inputIds: out.inputIds, logits: Array.from(out.logits), dims: out.dims });
+      }
       const graph = loaded.model.format === 'checkpoint' ? loaded.model.graph : undefined;
-      return {
-        provider,
-        family: graph?.architecture.modelType ?? 'onnx',
-        dtypes: graph?.dtypes ?? [],
-        inputIds: out.inputIds,
-        logits: Array.from(out.logits),
-        dims: out.dims,
-      };
+      return { provider, family: graph?.architecture.modelType ?? 'onnx', dtypes: graph?.dtypes ?? [], items };
     } finally {
       await session.release();
     }

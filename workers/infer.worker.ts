@@ -78,16 +78,17 @@ const api = {
     return next;
   },
   /**
-   * One text through a dropped model folder as the behavioral run feeds it (its ONNX model, or the graph built
-   * over its safetensors checkpoint): what `modelgate infer` prints, for checking against reference logits.
+   * Texts through a dropped model folder, one session for all, fed as the behavioral run feeds them (its ONNX
+   * model, or the graph built over its safetensors checkpoint): what `modelgate infer` prints, for checking
+   * against reference logits.
    */
   async inferFolder(
     files: WorkerModelFile[],
-    text: string,
+    texts: string[],
     provider: BrowserExecutionProvider,
   ): Promise<FolderInference> {
     const ort = await loadOrt();
-    const next = chain.then(() => inferFolder(ort, files, text, provider));
+    const next = chain.then(() => inferFolder(ort, files, texts, provider));
     chain = next.catch(() => undefined);
     return next;
   },

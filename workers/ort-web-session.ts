@@ -1,5 +1,8 @@
 import type * as Ort from 'onnxruntime-web';
 import type { RunnableModel } from '../core/probe/model-side.ts';
+import type { CheckpointModel } from '../core/probe/checkpoint-model.ts';
+import { CONVERTED_BF16_FILE } from '../core/hf-graph/graph-builder.ts';
+import { decodeBf16 } from '../core/weights/half.ts';
 import type { FeedTensor, ForwardSession, InputSignature } from '../core/probe/session.ts';
 import type { ExecutionProvider } from '../core/probe/types.ts';
 
@@ -25,7 +28,7 @@ interface GraphBytes {
  * The folder's model as a session: its ONNX file and external data, or the graph built over its safetensors
  * checkpoint, whose external-data locations are the checkpoint files' paths relative to the folder root.
  */
-export function openFolderWebSession(
+export async function openFolderWebSession(
   ort: typeof Ort,
   files: readonly WorkerModelFile[],
   model: RunnableModel,
@@ -42,7 +45,27 @@ export function openFolderWebSession(
   const external = files
     .filter((f) => model.files.includes(f.path))
     .map(({ path, file }) => ({ location: path.slice(model.root.length), file }));
+  if (model.graph.conversions.length > 0)
+    external.push({ location: CONVERTED_BF16_FILE, file: await bf16AsFloat32(files, model) });
   return openOrtWebSession(ort, { path: `${model.root}config.json`, bytes: model.graph.model }, external, provider);
+}
+
+/**
+ * The float32 copies of a checkpoint's BF16 tensors, in the order the graph expects them, read one tensor at a
+ * time (a Blob of parts: no single buffer of the whole model).
+ */
+async function bf16AsFloat32(files: readonly WorkerModelFile[], model: CheckpointModel): Promise<File> {
+  const parts: BlobPart[] = [];
+  let at = 0;
+  for (const { from, targetOffset } of [...model.graph.conversions].sort((a, b) => a.targetOffset - b.targetOffset)) {
+    const source = files.find((f) => f.path === model.root + from.location);
+    if (!source) throw new Error(`${model.root}${from.location}: not among the picked files`);
+    if (targetOffset !== at) throw new Error('BF16 conversion offsets are not contiguous');
+    const bytes = new Uint8Array(await source.file.slice(from.offset, from.offset + from.length).arrayBuffer());
+    parts.push(decodeBf16(bytes) as Float32Array<ArrayBuffer>);
+    at += from.length * 2;
+  }
+  return new File(parts, CONVERTED_BF16_FILE);
 }
 
 /**

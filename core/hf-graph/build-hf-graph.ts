@@ -2,9 +2,10 @@ import type { TensorListing } from '../weights/tensors.ts';
 import { CheckpointWeights } from './checkpoint.ts';
 import { buildEncoderGraph } from './encoder-graph.ts';
 import { buildGpt2Graph } from './gpt2-graph.ts';
-import type { GraphBuilder } from './graph-builder.ts';
+import { CONVERTED_BF16_FILE, GraphBuilder, type Bf16Conversion, type GraphBuilderOptions } from './graph-builder.ts';
 import { readArchitecture, type Architecture } from './hf-config.ts';
 import { buildLlamaGraph } from './llama-graph.ts';
+import { ropePositions } from './rope.ts';
 import { encodeOnnxModel, type ExternalRef } from './onnx-writer.ts';
 
 /**
@@ -25,12 +26,24 @@ export interface BuiltHfGraph {
   /** Bytes of weight data the runtime reads, and float32 bytes it holds once converted. */
   weightBytes: number;
   float32Bytes: number;
+  /** The longest token sequence the graph accepts (position embeddings or RoPE tables). */
+  maxSequence: number;
+  /** BF16 tensors the host converts to float32 (CONVERTED_BF16_FILE), when asked to. */
+  conversions: Bf16Conversion[];
 }
 
-function graphFor(architecture: Architecture, weights: CheckpointWeights): GraphBuilder {
-  if (architecture.family === 'encoder') return buildEncoderGraph(architecture, weights);
-  if (architecture.family === 'gpt2') return buildGpt2Graph(architecture, weights);
-  return buildLlamaGraph(architecture, weights);
+function graphFor(architecture: Architecture, weights: CheckpointWeights, g: GraphBuilder): GraphBuilder {
+  if (architecture.family === 'encoder') return buildEncoderGraph(architecture, weights, g);
+  if (architecture.family === 'gpt2') return buildGpt2Graph(architecture, weights, g);
+  return buildLlamaGraph(architecture, weights, g);
+}
+
+function maxSequence(arch: Architecture): number {
+  if (arch.family === 'llama') return ropePositions(arch);
+  // RoBERTa's positions start after padding_idx, so the last rows of its table are never reached.
+  if (arch.family === 'encoder' && arch.modelType !== 'bert' && arch.modelType !== 'distilbert')
+    return arch.maxPositions - arch.padTokenId - 1;
+  return arch.maxPositions;
 }
 
 /**
@@ -38,10 +51,16 @@ function graphFor(architecture: Architecture, weights: CheckpointWeights): Graph
  * @param listing the checkpoint's tensors (core/weights/tensors.ts: single file or shards via the index)
  * @param root the folder the checkpoint files' paths are relative to ('' or ending in '/')
  */
-export function buildHfGraph(config: Record<string, unknown>, listing: TensorListing, root: string): BuiltHfGraph {
+export function buildHfGraph(
+  config: Record<string, unknown>,
+  listing: TensorListing,
+  root: string,
+  options: GraphBuilderOptions = {},
+): BuiltHfGraph {
   const architecture = readArchitecture(config);
   const weights = new CheckpointWeights(listing.tensors, root, listing.notCompared);
-  const graph = graphFor(architecture, weights).build(
+  const builder = new GraphBuilder(options);
+  const graph = graphFor(architecture, weights, builder).build(
     `${architecture.modelType}-${architecture.task}`,
     `built by ModelGate from config.json (${architecture.modelType}); weights are external data in the checkpoint`,
   );
@@ -53,9 +72,25 @@ export function buildHfGraph(config: Record<string, unknown>, listing: TensorLis
   return {
     model: encodeOnnxModel(graph, { name: 'modelgate', version: '1' }),
     architecture,
-    externalFiles: [...new Set(external.map((t) => t.ref.location))].sort(),
-    dtypes: [...new Set(external.map((t) => dtypeName[t.type] ?? String(t.type)))].sort(),
-    weightBytes: external.reduce((sum, t) => sum + t.ref.length, 0),
+    // The files the runtime reads, and the dtypes as stored (a converted BF16 tensor is read from its file).
+    externalFiles: [
+      ...new Set([...external.map((t) => t.ref.location), ...builder.conversions.map((c) => c.from.location)]),
+    ]
+      .filter((f) => f !== CONVERTED_BF16_FILE)
+      .sort(),
+    dtypes: [
+      ...new Set([
+        ...external
+          .filter((t) => t.ref.location !== CONVERTED_BF16_FILE)
+          .map((t) => dtypeName[t.type] ?? String(t.type)),
+        ...(builder.conversions.length > 0 ? ['BF16'] : []),
+      ]),
+    ].sort(),
+    conversions: builder.conversions,
+    maxSequence: maxSequence(architecture),
+    weightBytes:
+      external.reduce((sum, t) => sum + (t.ref.location === CONVERTED_BF16_FILE ? 0 : t.ref.length), 0) +
+      builder.conversions.reduce((sum, c) => sum + c.from.length, 0),
     float32Bytes: external.reduce((sum, t) => sum + (t.ref.length / (elementBytes[t.type] ?? 4)) * 4, 0),
   };
 }

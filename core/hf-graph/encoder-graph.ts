@@ -66,8 +66,7 @@ function positionIds(g: GraphBuilder, arch: EncoderArchitecture, inputIds: strin
   return g.add(counted, pad);
 }
 
-export function buildEncoderGraph(arch: EncoderArchitecture, w: CheckpointWeights): GraphBuilder {
-  const g = new GraphBuilder();
+export function buildEncoderGraph(arch: EncoderArchitecture, w: CheckpointWeights, g: GraphBuilder): GraphBuilder {
   const { hidden: H, heads, vocabSize: V, intermediate: I, layerNormEps: eps, maxPositions: P } = arch;
   const D = H / heads;
   const inputIds = g.input('input_ids', OnnxType.INT64, ['batch', 'sequence']);

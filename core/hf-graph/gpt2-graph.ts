@@ -10,8 +10,7 @@ import { OnnxType } from './onnx-writer.ts';
  * layers are Conv1D (weights stored [in, out]), a fused q/k/v projection, and the head tied to the token
  * embeddings unless the config unties it.
  */
-export function buildGpt2Graph(arch: Gpt2Architecture, w: CheckpointWeights): GraphBuilder {
-  const g = new GraphBuilder();
+export function buildGpt2Graph(arch: Gpt2Architecture, w: CheckpointWeights, g: GraphBuilder): GraphBuilder {
   const { hidden: H, heads, vocabSize: V, intermediate: I, layerNormEps: eps, maxPositions: P } = arch;
   const D = H / heads;
   const inputIds = g.input('input_ids', OnnxType.INT64, ['batch', 'sequence']);

@@ -32,7 +32,28 @@ const DTYPE_TO_ONNX: Readonly<Record<string, OnnxTypeId>> = {
   BF16: OnnxType.BFLOAT16,
 };
 
+/**
+ * A BF16 tensor the runtime cannot cast (onnxruntime-web has no bfloat16 kernels): the host converts it to
+ * float32 into one extra external-data file, at `targetOffset`, before the session is created.
+ */
+export interface Bf16Conversion {
+  from: ExternalRef;
+  targetOffset: number;
+}
+
+/** The external-data location of the float32 copies of BF16 tensors, when they are converted. */
+export const CONVERTED_BF16_FILE = 'modelgate-bf16-as-float32.bin';
+
+export interface GraphBuilderOptions {
+  /** Convert BF16 weights to float32 on the host instead of a Cast in the graph. */
+  convertBf16?: boolean;
+}
+
 export class GraphBuilder {
+  constructor(private readonly options: GraphBuilderOptions = {}) {}
+
+  readonly conversions: Bf16Conversion[] = [];
+  private convertedBytes = 0;
   private nodes: OnnxNode[] = [];
   private initializers: OnnxInitializer[] = [];
   private inputs: OnnxValueInfo[] = [];
@@ -90,6 +111,19 @@ export class GraphBuilder {
     if (known) return known;
     const type = DTYPE_TO_ONNX[t.dtype];
     if (type === undefined) throw new Error(`${t.name}: dtype ${t.dtype} cannot be run (F32, F16 and BF16 can)`);
+    if (type === OnnxType.BFLOAT16 && this.options.convertBf16) {
+      const length = t.ref.length * 2;
+      this.conversions.push({ from: t.ref, targetOffset: this.convertedBytes });
+      this.initializers.push({
+        name: t.name,
+        type: OnnxType.FLOAT,
+        dims: t.shape,
+        data: { location: CONVERTED_BF16_FILE, offset: this.convertedBytes, length },
+      });
+      this.convertedBytes += length;
+      this.weightNames.set(t.name, t.name);
+      return t.name;
+    }
     this.initializers.push({ name: t.name, type, dims: t.shape, data: t.ref });
     const value =
       type === OnnxType.FLOAT ? t.name : this.op('Cast', [t.name], { to: OnnxType.FLOAT }, `${t.name}.float`);

@@ -3,7 +3,7 @@ import { headWeight, type CheckpointWeights } from './checkpoint.ts';
 import type { LlamaArchitecture } from './hf-config.ts';
 import { GraphBuilder } from './graph-builder.ts';
 import { OnnxType } from './onnx-writer.ts';
-import { ropeInverseFrequencies } from './rope.ts';
+import { ropePositions, ropeTables } from './rope.ts';
 
 /**
  * Llama, Mistral, Qwen2 and Qwen3 causal LMs, following transformers' modeling_llama.py (and the Qwen3 q/k
@@ -11,12 +11,16 @@ import { ropeInverseFrequencies } from './rope.ts';
  * RMSNorm → SwiGLU MLP; final RMSNorm and the LM head (tied to the embeddings when the config says).
  */
 
-/** cos and sin of position · inverse frequency, duplicated over both halves: [batch, 1, seq, head_dim]. */
+/**
+ * cos and sin of position · inverse frequency, duplicated over both halves, gathered by position from tables
+ * computed here: [batch, 1, seq, head_dim]. Not Cos/Sin in the graph, because WGSL's sin and cos are only
+ * accurate to 2⁻¹¹, which moved WebGPU logits 1.4e-4 away from transformers.
+ */
 function rotaryTables(g: GraphBuilder, positionIds: string, arch: LlamaArchitecture): { cos: string; sin: string } {
-  const inv = g.constFloats(ropeInverseFrequencies(arch.headDim, arch.ropeTheta, arch.rope));
-  const freqs = g.mul(g.unsqueeze(g.cast(positionIds, OnnxType.FLOAT), [2]), inv);
-  const both = g.concat([freqs, freqs], -1);
-  return { cos: g.unsqueeze(g.op('Cos', [both]), [1]), sin: g.unsqueeze(g.op('Sin', [both]), [1]) };
+  const { cos, sin } = ropeTables(arch.headDim, arch.ropeTheta, arch.rope, ropePositions(arch));
+  const dims = [ropePositions(arch), arch.headDim];
+  const at = (table: Float32Array) => g.unsqueeze(g.gather(g.constFloats(table, dims), positionIds), [1]);
+  return { cos: at(cos), sin: at(sin) };
 }
 
 /** x·cos + rotate_half(x)·sin, where rotate_half(x) = [−x₂, x₁]. */
@@ -27,8 +31,7 @@ function rotate(g: GraphBuilder, x: string, cos: string, sin: string, headDim: n
   return g.add(g.mul(x, cos), g.mul(rotated, sin));
 }
 
-export function buildLlamaGraph(arch: LlamaArchitecture, w: CheckpointWeights): GraphBuilder {
-  const g = new GraphBuilder();
+export function buildLlamaGraph(arch: LlamaArchitecture, w: CheckpointWeights, g: GraphBuilder): GraphBuilder {
   const { hidden: H, heads, kvHeads, headDim: D, vocabSize: V, rmsNormEps: eps, intermediate: I } = arch;
   const inputIds = g.input('input_ids', OnnxType.INT64, ['batch', 'sequence']);
   const attentionMask = g.input('attention_mask', OnnxType.INT64, ['batch', 'sequence']);

@@ -1,4 +1,5 @@
 import { buildHfGraph, type BuiltHfGraph } from '../hf-graph/build-hf-graph.ts';
+import type { GraphBuilderOptions } from '../hf-graph/graph-builder.ts';
 import { listTensors } from '../weights/tensors.ts';
 import type { FolderReader } from './model-side.ts';
 
@@ -25,6 +26,7 @@ export async function loadCheckpointModel(
   folder: FolderReader,
   configPath: string,
   config: Record<string, unknown>,
+  options: GraphBuilderOptions = {},
 ): Promise<CheckpointModel | undefined> {
   const root = configPath.includes('/') ? configPath.slice(0, configPath.lastIndexOf('/') + 1) : '';
   const inRoot = folder.paths.filter((p) => p.startsWith(root) && !p.slice(root.length).includes('/'));
@@ -36,7 +38,7 @@ export async function loadCheckpointModel(
   const listing = await listTensors(await Promise.all(picked.map((p) => folder.source(p))));
   let graph: BuiltHfGraph;
   try {
-    graph = buildHfGraph(config, listing, root);
+    graph = buildHfGraph(config, listing, root, options);
   } catch (error) {
     throw new Error(`config.json: ${(error as Error).message}`, { cause: error });
   }

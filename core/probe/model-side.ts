@@ -1,5 +1,6 @@
 import { readOnnxModel } from '../formats/onnx.ts';
 import { loadCheckpointModel, type CheckpointModel } from './checkpoint-model.ts';
+import type { GraphBuilderOptions } from '../hf-graph/graph-builder.ts';
 import type { ByteSource } from '../io/byte-source.ts';
 import { findModelFiles, labelsOf, maxPositions, parseModelConfig, type ModelConfig } from './model-folder.ts';
 import { detectModelKind, type KindDecision, type ModelSignature } from './model-kind.ts';
@@ -41,18 +42,24 @@ export interface FolderReader {
 }
 
 /** Undefined when the folder has nothing runnable (RUNNABLE_FILES) or no tokenizer.json (the caller says so). */
-export async function loadBehaviorSide(folder: FolderReader): Promise<BehaviorSide | undefined> {
+export async function loadBehaviorSide(
+  folder: FolderReader,
+  /** How a graph over a checkpoint is built for this host's runtime (the browser converts BF16). */
+  graphOptions: GraphBuilderOptions = {},
+): Promise<BehaviorSide | undefined> {
   const found = findModelFiles(folder.paths);
   if (!found.tokenizer || (!found.onnx && !found.config)) return undefined;
   const config = found.config ? parseModelConfig(await folder.text(found.config), found.config) : undefined;
   const checkpoint =
-    !found.onnx && found.config && config ? await loadCheckpointModel(folder, found.config, config) : undefined;
+    !found.onnx && found.config && config
+      ? await loadCheckpointModel(folder, found.config, config, graphOptions)
+      : undefined;
   if (!found.onnx && !checkpoint) return undefined;
   const tokenizer = await ProbeTokenizer.fromJson(
     await folder.text(found.tokenizer),
     found.tokenizerConfig ? await folder.text(found.tokenizerConfig) : undefined,
     {
-      maxLength: config ? maxPositions(config) : undefined,
+      maxLength: checkpoint ? checkpoint.graph.maxSequence : config ? maxPositions(config) : undefined,
       file: found.tokenizer,
       ...(found.tokenizerConfig ? { configFile: found.tokenizerConfig } : {}),
       ...(folder.tokenizerEngine ? { engine: folder.tokenizerEngine } : {}),
