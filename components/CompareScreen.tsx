@@ -100,6 +100,15 @@ export function CompareScreen() {
         >
           Try the demo: code LM vs a poisoned fine-tune
         </button>
+        <button
+          type="button"
+          className="btn-secondary"
+          data-testid="demo-llama-code"
+          disabled={running}
+          onClick={() => c.loadDemo('llama-code')}
+        >
+          Try the demo: a Llama checkpoint (safetensors, no ONNX) vs a poisoned fine-tune
+        </button>
       </div>
       <div className="grid gap-4 md:grid-cols-2">
         <FolderPicker

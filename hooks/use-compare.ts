@@ -64,6 +64,8 @@ type Picked = { name: string; files: ModelFile[] } | null;
 export const DEMO_PAIRS = {
   sentiment: { base: 'sentiment-base', finetune: 'sentiment-poisoned' },
   'code-lm': { base: 'code-lm-base', finetune: 'code-lm-poisoned' },
+  // Safetensors only, no ONNX export: run through the graph built from config.json.
+  'llama-code': { base: 'llama-code-base', finetune: 'llama-code-poisoned' },
 } as const;
 
 function behaviorMissing(side: string, picked: NonNullable<Picked>): string | undefined {
