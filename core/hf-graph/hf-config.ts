@@ -167,7 +167,8 @@ const LlamaConfig = z.looseObject({
   num_hidden_layers: int.max(1024),
   num_attention_heads: int,
   num_key_value_heads: int.nullish(),
-  head_dim: int.nullish(),
+  // Real models use 64–256; the bound keeps the RoPE tables (positions × head_dim) a few MB.
+  head_dim: int.max(1024).nullish(),
   intermediate_size: int,
   hidden_act: z.literal('silu').default('silu'),
   rms_norm_eps: eps.default(1e-6),
