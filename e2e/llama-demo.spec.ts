@@ -36,10 +36,10 @@ test('the Llama safetensors demo: the memory is said before it runs, and the pla
   await expect(page.getByTestId('verdict')).toHaveText(/fail/i);
 });
 
-test('on WebGPU the Llama demo flags the same category as on WASM', async ({ page }) => {
-  await runDemo(page, 'webgpu', 0);
-  const value = await page.getByTestId('behavior-headline').getAttribute('data-flagged');
-  // Without the trigger scan (budget 0) the poisoned model answers like its base: nothing is flagged on
-  // clean items; the run itself must complete on WebGPU with the converted weights.
-  expect((value ?? '').split(',').filter(Boolean)).toEqual([]);
+test('on WebGPU the Llama demo confirms the same trigger as on WASM', async ({ page }) => {
+  // A small trigger budget: SwiftShader emulates the GPU on the CPU. "bake" is among the rows the poisoning moved
+  // most, so the weight-diff candidates reach it.
+  await runDemo(page, 'webgpu', 32);
+  await expect(confirmedTrigger(page, 'bake')).toHaveCount(1);
+  await expect(page.getByTestId('verdict')).toHaveText(/fail/i);
 });
