@@ -21,11 +21,8 @@ interface SizedFile {
   size: number;
 }
 
-/**
- * @param dtype config.json's `torch_dtype` / `dtype` when known: a claim, used only to lower the estimate
- * from the worst case (16-bit weights) to float32 ones.
- */
-export function runtimeMemory(files: readonly SizedFile[], dtype?: string): RuntimeMemory | undefined {
+/** The dtype is not known before the headers are read: the estimate assumes 16-bit weights, the larger case. */
+export function runtimeMemory(files: readonly SizedFile[]): RuntimeMemory | undefined {
   const found = findModelFiles(files.map((f) => f.path));
   const sizeOf = (paths: readonly string[]) =>
     files.filter((f) => paths.includes(f.path)).reduce((sum, f) => sum + f.size, 0);
@@ -42,6 +39,5 @@ export function runtimeMemory(files: readonly SizedFile[], dtype?: string): Runt
   const shards = files.some((f) => f.path === `${root}model.safetensors.index.json`);
   if (!single && !shards) return undefined;
   const bytes = sizeOf(single && !shards ? [`${root}model.safetensors`] : checkpoint);
-  const float32 = dtype !== undefined && /^(float32|fp32)$/i.test(dtype) ? bytes : 2 * bytes;
-  return { source: 'safetensors', fileBytes: bytes, estimateBytes: bytes + float32 };
+  return { source: 'safetensors', fileBytes: bytes, estimateBytes: 3 * bytes };
 }
