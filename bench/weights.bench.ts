@@ -1,4 +1,5 @@
 // npm run bench:weights -- [--mb 500] [--build]
+// npm run bench:weights -- --scale   (opt-in: only the full diff of the two ~1 GB Qwen2-0.5B-shaped checkpoints)
 //
 // Reducer throughput of the weight diff: GB/s of the WebGPU and CPU reducers in the portal's
 // weights worker (Chromium) and of reduceOnCpu in Node, on the same seeded ~500 MB pair of f32 tensors
@@ -7,7 +8,10 @@
 // ~mb MB safetensors files in bench/.data/, the fine-tune = base + small noise): in Node on file reads, and in
 // the weights worker on picked Files, WebGPU and CPU reducers. Without a GPU, Chromium's WebGPU is SwiftShader on the CPU: its figure is a smoke
 // test there, not a GPU speed.
-import { existsSync } from 'node:fs';
+//
+// --scale times only the full diff on bench/.data/qwen2-0.5b-{base,finetune}/model.safetensors (bfloat16, made by
+// scripts/gen_scale_checkpoint.py): in Node (diffModels) and in the weights worker on WebGPU and CPU reducers.
+import { existsSync, statSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -122,10 +126,67 @@ async function browserCompare(origin: string, base: string, finetune: string): P
   }
 }
 
+/** --scale: the full diff of the two Qwen2-0.5B-shaped checkpoints, in Node and in the weights worker. */
+async function scaleMain(): Promise<void> {
+  const [base, finetune] = ['qwen2-0.5b-base', 'qwen2-0.5b-finetune'].map((d) =>
+    join(ROOT, 'bench/.data', d, 'model.safetensors'),
+  ) as [string, string];
+  for (const file of [base, finetune])
+    if (!existsSync(file))
+      throw new BenchError(
+        `--scale needs ${file}: make it with \`/work/venv/bin/python scripts/gen_scale_checkpoint.py\` (any Python with torch and transformers)`,
+      );
+  const pairBytes = statSync(base).size + statSync(finetune).size;
+  console.log(
+    `scale: full diff of bench/.data/qwen2-0.5b-{base,finetune}/model.safetensors (bfloat16), ${fmt(pairBytes / 1e9, 2)} GB in all; machine: ${cpus().length} × ${cpus()[0]?.model}\n`,
+  );
+  const listing = async (path: string) => listTensors([await fileSource(path, 'model.safetensors')]);
+  const rssBefore = process.memoryUsage().rss;
+  let rssPeak = rssBefore;
+  const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage().rss)), 20);
+  const n0 = performance.now();
+  const nodeDiff = await diffModels(await listing(base), await listing(finetune));
+  const nodeS = (performance.now() - n0) / 1000;
+  clearInterval(sampler);
+  const server = await startNextServer(ROOT);
+  let runs: CompareRun[];
+  try {
+    runs = await browserCompare(server.origin, base, finetune);
+  } finally {
+    await server.stop();
+  }
+  const rows: [string, number, number][] = [
+    ...runs.map((r): [string, number, number] => [
+      `browser worker compare, ${r.engine === 'webgpu' ? `WebGPU (${r.adapter ?? '?'})` : 'CPU'}`,
+      r.seconds,
+      r.elements,
+    ]),
+    ['node diffModels, CPU', nodeS, nodeDiff.elements],
+  ];
+  console.log(
+    table(
+      ['path', 'GB/s (file bytes)', 'seconds', 'elements'],
+      rows.map(([name, s, n]) => [name, fmt(pairBytes / s / 1e9, 2), fmt(s, 2), String(n)]),
+    ),
+  );
+  console.log(
+    `\n${nodeDiff.tensors.length} tensors; Node peak resident memory during the diff: ${fmt((rssPeak - rssBefore) / 2 ** 20, 0)} MiB above the ${fmt(rssBefore / 2 ** 20, 0)} MiB before it`,
+  );
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { mb: { type: 'string', default: '500' }, build: { type: 'boolean', default: false } },
+    options: {
+      mb: { type: 'string', default: '500' },
+      build: { type: 'boolean', default: false },
+      scale: { type: 'boolean', default: false },
+    },
   });
+  if (values.scale) {
+    if (!existsSync(join(ROOT, '.next/BUILD_ID')))
+      throw new BenchError('no production build: run `npm run build` first');
+    return scaleMain();
+  }
   const elements = Math.floor((Number(values.mb) * 1e6) / 8);
   const bytes = elements * 8;
   if (values.build || !existsSync(join(ROOT, '.next/BUILD_ID'))) {

@@ -39,10 +39,12 @@ export async function inferCommand(dir: string, text: string, top = 10): Promise
       const row = Array.from(last);
       const name = (i: number) =>
         task === 'classifier' ? (side.labels?.[i] ?? `label ${i}`) : (side.tokenizer.idToToken(i) ?? `id ${i}`);
+      // Named after ranking: one tokenizer call per shown token, not one per vocabulary entry (151,936 for Qwen2).
       const ranked = row
-        .map((logit, index) => ({ index, name: name(index), logit }))
+        .map((logit, index) => ({ index, logit }))
         .sort((a, b) => b.logit - a.logit)
-        .slice(0, top);
+        .slice(0, top)
+        .map(({ index, logit }) => ({ index, name: name(index), logit }));
       const graph = side.model.format === 'checkpoint' ? side.model.graph : undefined;
       return {
         schema: 'modelgate.infer/v1',
