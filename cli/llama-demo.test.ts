@@ -32,3 +32,28 @@ describe('the Llama safetensors demo pair', () => {
     assert.deepEqual(confirmed, ['bake']);
   });
 });
+
+describe('the weights compare runs are those from_pretrained loads', () => {
+  it('a poisoned model.safetensors beside an index whose shard holds the base weights still fails', async () => {
+    const { cp, mkdtemp, readFile, rm, writeFile } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const folder = await mkdtemp(join(tmpdir(), 'mg-shadow-'));
+    try {
+      await cp(demo('llama-code-poisoned'), folder, { recursive: true });
+      const shard = 'model-00001-of-00001.safetensors';
+      const base = await readFile(join(demo('llama-code-base'), 'model.safetensors'));
+      await writeFile(join(folder, shard), base);
+      const headerLength = Number(base.readBigUInt64LE(0));
+      const names = Object.keys(JSON.parse(base.subarray(8, 8 + headerLength).toString())).filter(
+        (n) => n !== '__metadata__',
+      );
+      const index = { metadata: {}, weight_map: Object.fromEntries(names.map((n) => [n, shard])) };
+      await writeFile(join(folder, 'model.safetensors.index.json'), JSON.stringify(index));
+      const { report, code } = await compareCommand(folder, demo('llama-code-base'));
+      assert.equal(report.verdict, 'fail');
+      assert.equal(code, 2);
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
+  });
+});

@@ -33,8 +33,9 @@ export async function loadCheckpointModel(
   const index = inRoot.find((p) => p === root + INDEX);
   const single = inRoot.find((p) => p === root + SINGLE);
   if (!index && !single) return undefined;
-  // The listing reads the index first and then only the shards it names, as from_pretrained does.
-  const picked = index ? inRoot.filter((p) => p === index || p.endsWith('.safetensors')) : [single!];
+  // from_pretrained loads model.safetensors when there is one (an index beside it is never read), else the
+  // index and every tensor of the shards it names.
+  const picked = single ? [single] : inRoot.filter((p) => p === index || p.endsWith('.safetensors'));
   const listing = await listTensors(await Promise.all(picked.map((p) => folder.source(p))));
   let graph: BuiltHfGraph;
   try {

@@ -53,3 +53,49 @@ test('a shard index naming a missing shard is an error, not a silent partial com
     /not in the folder/,
   );
 });
+
+/** A safetensors file of F32 tensors, each given by its values (1-D). */
+function safetensors(tensors: Record<string, number[]>): Uint8Array {
+  const header: Record<string, unknown> = {};
+  let offset = 0;
+  for (const [name, values] of Object.entries(tensors)) {
+    header[name] = { dtype: 'F32', shape: [values.length], data_offsets: [offset, offset + values.length * 4] };
+    offset += values.length * 4;
+  }
+  let json = JSON.stringify(header);
+  while ((8 + json.length) % 8) json += ' ';
+  const out = new Uint8Array(8 + json.length + offset);
+  new DataView(out.buffer).setBigUint64(0, BigInt(json.length), true);
+  out.set(new TextEncoder().encode(json), 8);
+  out.set(new Uint8Array(new Float32Array(Object.values(tensors).flat()).buffer), 8 + json.length);
+  return out;
+}
+
+const indexOf = (map: Record<string, string>) =>
+  memorySource('model.safetensors.index.json', new TextEncoder().encode(JSON.stringify({ weight_map: map })));
+
+test('model.safetensors beside an index is what from_pretrained loads: the index and its shards are not read', async () => {
+  const listing = await listTensors([
+    indexOf({ w: 'model-00001-of-00001.safetensors' }),
+    memorySource('model-00001-of-00001.safetensors', safetensors({ w: [1, 2] })),
+    memorySource('model.safetensors', safetensors({ w: [7, 8] })),
+  ]);
+  assert.deepEqual(
+    listing.tensors.map((t) => [t.name, t.file.name]),
+    [['w', 'model.safetensors']],
+  );
+  assert.deepEqual([...(await readElements(listing.tensors[0]!, 0, 2))], [7, 8]);
+});
+
+test('a shard index: every tensor of a named shard is loaded, and one stored in two shards is refused', async () => {
+  const a = memorySource('model-00001-of-00002.safetensors', safetensors({ w: [1, 2], extra: [3] }));
+  const b = memorySource('model-00002-of-00002.safetensors', safetensors({ v: [4] }));
+  const listing = await listTensors([indexOf({ w: a.name, v: b.name }), a, b]);
+  assert.deepEqual(listing.tensors.map((t) => t.name).sort(), ['extra', 'v', 'w']);
+
+  const shadow = memorySource('model-00002-of-00002.safetensors', safetensors({ v: [4], w: [9, 9] }));
+  await assert.rejects(
+    listTensors([indexOf({ w: a.name, v: shadow.name }), a, shadow]),
+    /tensor w is stored in both model-00001-of-00002\.safetensors and model-00002-of-00002\.safetensors/,
+  );
+});

@@ -38,6 +38,7 @@ export interface TensorListing {
 }
 
 const INDEX = 'model.safetensors.index.json';
+const SINGLE = 'model.safetensors';
 
 /**
  * Picks the weights of a folder in the order a loader would: the shard index, then the
@@ -46,6 +47,9 @@ const INDEX = 'model.safetensors.index.json';
  */
 export async function listTensors(files: readonly ByteSource[]): Promise<TensorListing> {
   const byName = new Map(files.map((f) => [f.name, f]));
+  // from_pretrained loads model.safetensors when there is one and never reads an index beside it.
+  const single = byName.get(SINGLE);
+  if (single) return { format: 'safetensors', ...(await fromSafetensors([single])) };
   const index = byName.get(INDEX);
   if (index) return { format: 'safetensors-sharded', ...(await fromIndex(index, byName)) };
   const safetensors = files.filter((f) => f.name.endsWith('.safetensors'));
@@ -93,8 +97,17 @@ async function fromIndex(index: ByteSource, byName: ReadonlyMap<string, ByteSour
   if (missing.length > 0)
     throw new Error(`${index.name} names shards that are not in the folder: ${missing.join(', ')}`);
   const listed = await fromSafetensors(shardNames.map((s) => byName.get(dir + s)!));
-  // A tensor in a shard but not mapped there is not what a loader would read: keep only mapped ones.
-  listed.tensors = listed.tensors.filter((t) => map[t.name] !== undefined && dir + String(map[t.name]) === t.file.name);
+  // from_pretrained (transformers 5) loads every tensor of every shard the index names, whatever the map says
+  // about it, and a later shard's copy replaces an earlier one: a name stored in two shards is ambiguous.
+  const seen = new Map<string, string>();
+  for (const t of [...listed.tensors, ...listed.notCompared.map((n) => ({ name: n.name, file: { name: n.file } }))]) {
+    const other = seen.get(t.name);
+    if (other !== undefined && other !== t.file.name)
+      throw new Error(
+        `${index.name}: tensor ${t.name} is stored in both ${other} and ${t.file.name}; which copy is loaded depends on the loader`,
+      );
+    seen.set(t.name, t.file.name);
+  }
   return listed;
 }
 
