@@ -69,6 +69,67 @@ describe('reading config.json', () => {
     );
   });
 
+  it('refuses what transformers would build differently from the keys the graph reads', () => {
+    const gpt2 = {
+      model_type: 'gpt2',
+      architectures: ['GPT2LMHeadModel'],
+      vocab_size: 16,
+      n_embd: 8,
+      n_layer: 2,
+      n_head: 2,
+      n_positions: 8,
+    };
+    // transformers' attribute_map: a generic key wins over the native one.
+    assert.throws(
+      () => readArchitecture({ ...gpt2, num_hidden_layers: 1 }),
+      /num_hidden_layers \(1\) and n_layer \(2\) disagree/,
+    );
+    const aliased = readArchitecture({ ...gpt2, num_hidden_layers: 2, hidden_size: 8 });
+    assert.equal(aliased.layers, 2);
+    const alone = readArchitecture({ ...gpt2, n_layer: undefined, num_hidden_layers: 3 });
+    assert.equal(alone.layers, 3, 'the generic key alone is read');
+    const distil = {
+      model_type: 'distilbert',
+      architectures: ['DistilBertForSequenceClassification'],
+      vocab_size: 16,
+      dim: 8,
+      n_layers: 2,
+      n_heads: 2,
+      hidden_dim: 12,
+      max_position_embeddings: 8,
+    };
+    assert.throws(
+      () => readArchitecture({ ...distil, num_attention_heads: 4 }),
+      /num_attention_heads \(4\) and n_heads \(2\)/,
+    );
+    // Sliding layers the graph would not build.
+    assert.throws(
+      () => readArchitecture({ ...llama, layer_types: ['sliding_attention'], sliding_window: 2 }),
+      /layer_types \[sliding_attention\]/,
+    );
+    assert.doesNotThrow(() => readArchitecture({ ...llama, layer_types: ['full_attention'] }));
+    // A legacy rope_scaling that disagrees with rope_parameters.
+    assert.throws(
+      () =>
+        readArchitecture({
+          ...llama,
+          rope_parameters: { rope_type: 'default', rope_theta: 10000 },
+          rope_scaling: { rope_type: 'linear', factor: 4 },
+        }),
+      /rope_scaling and rope_parameters disagree/,
+    );
+    // mlp_bias is LlamaMLP's alone.
+    const qwen = readArchitecture({
+      ...llama,
+      model_type: 'qwen2',
+      architectures: ['Qwen2ForCausalLM'],
+      mlp_bias: true,
+    });
+    assert.equal(qwen.family === 'llama' && qwen.mlpBias, false);
+    const withBias = readArchitecture({ ...llama, mlp_bias: true });
+    assert.equal(withBias.family === 'llama' && withBias.mlpBias, true);
+  });
+
   it('reads RoPE settings as transformers 4 and 5 write them', () => {
     const v4 = readArchitecture({ ...llama, rope_theta: 500000, rope_scaling: { type: 'linear', factor: 2 } });
     const v5 = readArchitecture({ ...llama, rope_parameters: { rope_type: 'linear', factor: 2, rope_theta: 500000 } });

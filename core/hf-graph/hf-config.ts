@@ -185,6 +185,51 @@ const LlamaConfig = z.looseObject({
   pretraining_tp: z.literal(1).nullish(),
 });
 
+/**
+ * transformers maps generic names onto GPT-2's and DistilBERT's own keys (their configs' attribute_map), and a
+ * generic key in config.json then wins. When both spellings are present and disagree, the model transformers
+ * builds is not the one the native key describes: refused rather than guessed.
+ */
+const ATTRIBUTE_MAPS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  gpt2: {
+    hidden_size: 'n_embd',
+    max_position_embeddings: 'n_positions',
+    num_attention_heads: 'n_head',
+    num_hidden_layers: 'n_layer',
+  },
+  distilbert: { hidden_size: 'dim', num_attention_heads: 'n_heads', num_hidden_layers: 'n_layers' },
+};
+
+function withAliases(config: Record<string, unknown>, modelType: string): Record<string, unknown> {
+  const map = ATTRIBUTE_MAPS[modelType];
+  if (!map) return config;
+  const out = { ...config };
+  for (const [alias, native] of Object.entries(map)) {
+    if (!(alias in config)) continue;
+    if (config[native] !== undefined && config[native] !== config[alias])
+      throw new Error(
+        `config.json: ${alias} (${String(config[alias])}) and ${native} (${String(config[native])}) disagree; transformers would build the model ${alias} describes`,
+      );
+    out[native] = config[alias];
+  }
+  return out;
+}
+
+/**
+ * Per-layer attention types (transformers 5's `layer_types`): only full attention everywhere, or Mistral's
+ * sliding window everywhere, are built; any other mix is refused.
+ */
+function checkLayerTypes(config: Record<string, unknown>, modelType: string): void {
+  const types = config['layer_types'];
+  if (types === undefined || types === null) return;
+  if (!Array.isArray(types)) throw new Error('config.json: layer_types is not a list');
+  const allowed = modelType === 'mistral' ? ['full_attention', 'sliding_attention'] : ['full_attention'];
+  const other = types.find((t) => !allowed.includes(String(t)));
+  const mixed = new Set(types.map(String)).size > 1;
+  if (other !== undefined || mixed)
+    throw new UnsupportedModelError(`layer_types [${[...new Set(types.map(String))].join(', ')}] for ${modelType}`);
+}
+
 function parse<T extends z.ZodType>(schema: T, config: unknown, modelType: string): z.infer<T> {
   const parsed = schema.safeParse(config);
   if (!parsed.success) {
@@ -210,6 +255,16 @@ function labelCount(config: Record<string, unknown>): number {
 }
 
 export function ropeOf(c: z.infer<typeof LlamaConfig>): { theta: number; scaling: RopeScaling } {
+  // transformers 5 lets a legacy rope_scaling override rope_parameters: when both are there, they must agree.
+  if (c.rope_parameters && c.rope_scaling) {
+    const type = (x: typeof c.rope_scaling) => x?.rope_type ?? x?.type ?? 'default';
+    const keys = ['factor', 'low_freq_factor', 'high_freq_factor', 'original_max_position_embeddings'] as const;
+    const same =
+      type(c.rope_parameters) === type(c.rope_scaling) &&
+      keys.every((k) => c.rope_parameters![k] === c.rope_scaling![k]);
+    if (!same)
+      throw new Error('config.json: rope_scaling and rope_parameters disagree; transformers 5 would use rope_scaling');
+  }
   const p = c.rope_parameters ?? c.rope_scaling ?? undefined;
   const theta = c.rope_parameters?.rope_theta ?? c.rope_theta ?? 10000;
   const type = p?.rope_type ?? p?.type ?? 'default';
@@ -277,7 +332,7 @@ export function readArchitecture(config: Record<string, unknown>): Architecture 
     }
     case 'distilbert': {
       if (task !== 'classifier') throw new UnsupportedModelError(`${modelType} as a ${task}`);
-      const c = parse(DistilBertConfig, config, modelType);
+      const c = parse(DistilBertConfig, withAliases(config, modelType), modelType);
       divides('dim / n_heads', c.dim, c.n_heads);
       return {
         family: 'encoder',
@@ -299,7 +354,7 @@ export function readArchitecture(config: Record<string, unknown>): Architecture 
     }
     case 'gpt2': {
       if (task !== 'causal-lm') throw new UnsupportedModelError(`${modelType} as a ${task}`);
-      const c = parse(Gpt2Config, config, modelType);
+      const c = parse(Gpt2Config, withAliases(config, modelType), modelType);
       divides('n_embd / n_head', c.n_embd, c.n_head);
       return {
         family: 'gpt2',
@@ -319,6 +374,7 @@ export function readArchitecture(config: Record<string, unknown>): Architecture 
     }
     default: {
       if (task !== 'causal-lm') throw new UnsupportedModelError(`${modelType} as a ${task}`);
+      checkLayerTypes(config, modelType);
       const c = parse(LlamaConfig, config, modelType);
       const kvHeads = c.num_key_value_heads ?? c.num_attention_heads;
       divides('num_attention_heads / num_key_value_heads', c.num_attention_heads, kvHeads);
@@ -349,7 +405,8 @@ export function readArchitecture(config: Record<string, unknown>): Architecture 
         rope: rope.scaling,
         qkvBias: qwen2 || attentionBias,
         outputBias: !qwen2 && attentionBias,
-        mlpBias: c.mlp_bias,
+        // Only LlamaMLP reads mlp_bias; the Mistral and Qwen MLPs have no biases whatever the config says.
+        mlpBias: modelType === 'llama' && c.mlp_bias,
         qkNorm: modelType === 'qwen3',
         tiedEmbeddings: c.tie_word_embeddings,
         ...(mistral && c.sliding_window ? { slidingWindow: c.sliding_window } : {}),

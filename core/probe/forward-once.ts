@@ -16,7 +16,14 @@ export interface ForwardOnce {
 }
 
 export async function forwardOnce(side: BehaviorSide, session: ForwardSession, text: string): Promise<ForwardOnce> {
-  const inputIds = side.tokenizer.encode(text);
+  // Longer than the model's positions is refused by length, naming the limit, before the runtime sees it.
+  const inputIds = side.tokenizer.encodeChecked(text, 'the text');
+  const vocab = side.config?.vocab_size;
+  const outside = vocab === undefined ? undefined : inputIds.find((id) => id >= vocab);
+  if (outside !== undefined)
+    throw new Error(
+      `tokenizer.json: token id ${outside} is outside the model's vocabulary (config.json vocab_size ${vocab})`,
+    );
   if (inputIds.length === 0) throw Object.assign(new Error('the text encodes to no tokens'), { usage: true });
   const { feeds } = encodeBatch([inputIds], session, side.tokenizer.padId());
   const { logits, dims } = await session.run(feeds);
