@@ -167,10 +167,18 @@ export class GraphBuilder {
   gather = (data: string, indices: string, axis = 0) => this.op('Gather', [data, indices], { axis });
   concat = (parts: readonly string[], axis: number) => this.op('Concat', parts, { axis });
 
-  /** x · Wᵀ + b for a PyTorch nn.Linear weight stored [out, in]. */
+  /**
+   * x · Wᵀ + b for a PyTorch nn.Linear weight stored [out, in]: a Gemm with transB over x flattened to 2-D, so the
+   * weight is used as stored. MatMul would need a Transpose, which onnxruntime folds into a second float32 copy
+   * of every weight: twice the memory, which a 0.5B model in the browser's 4 GiB WASM heap cannot afford.
+   */
   linear(x: string, weight: CheckpointTensor, bias?: CheckpointTensor): string {
-    const y = this.matmul(x, this.transpose(this.weight(weight), [1, 0]));
-    return bias ? this.add(y, this.weight(bias)) : y;
+    const [out, inFeatures] = weight.shape as [number, number];
+    const flat = this.reshape(x, [-1, inFeatures]);
+    const inputs = [flat, this.weight(weight), ...(bias ? [this.weight(bias)] : [])];
+    const y = this.op('Gemm', inputs, { transB: 1 });
+    const lead = this.op('Slice', [this.op('Shape', [x]), this.constInts([0]), this.constInts([-1])]);
+    return this.op('Reshape', [y, this.concat([lead, this.constInts([out])], 0)]);
   }
 
   /** x · W + b for a GPT-2 Conv1D weight stored [in, out]. */
