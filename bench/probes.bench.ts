@@ -252,7 +252,7 @@ async function scaleMain(items: number): Promise<void> {
   for (const dir of Object.values(SCALE))
     if (!existsSync(join(DATA, dir, 'model.safetensors')))
       throw new BenchError(
-        `--scale needs bench/.data/${dir}/: make both folders with \`/work/venv/bin/python scripts/gen_scale_checkpoint.py\` (any Python with torch and transformers; ~2 GB on disk)`,
+        `--scale needs bench/.data/${dir}/: make both folders with \`python scripts/gen_scale_checkpoint.py\` (any Python with torch and transformers; ~2 GB on disk)`,
       );
   if (!existsSync(join(ROOT, '.next/BUILD_ID'))) throw new BenchError('no production build: run `npm run build` first');
   console.log(

@@ -134,7 +134,7 @@ async function scaleMain(): Promise<void> {
   for (const file of [base, finetune])
     if (!existsSync(file))
       throw new BenchError(
-        `--scale needs ${file}: make it with \`/work/venv/bin/python scripts/gen_scale_checkpoint.py\` (any Python with torch and transformers)`,
+        `--scale needs ${file}: make it with \`python scripts/gen_scale_checkpoint.py\` (any Python with torch and transformers)`,
       );
   const pairBytes = statSync(base).size + statSync(finetune).size;
   console.log(

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes small container test vectors into core/formats/testdata/.
 
-Run with a python that has torch, numpy and joblib:  /work/venv/bin/python scripts/gen_container_test_vectors.py [group ...]
+Run with a python that has torch, numpy and joblib:  python scripts/gen_container_test_vectors.py [group ...]
 Groups: torch numpy compressed zip tar lookup tartypes joblib lzma (default: all). The lookup, tartypes and
 joblib groups load what they write back with the real loader (torch.load, tarfile, joblib.load) and
 assert which member the loader read: the payloads are harmless dicts that name their own copy.

@@ -11,9 +11,9 @@ these files disagree, the builder is wrong (or transformers changed, which the R
 
 How to run
 ----------
-    /work/venv/bin/python scripts/gen_hf_reference.py            # (re)write every case, then verify
-    /work/venv/bin/python scripts/gen_hf_reference.py --verify   # only re-check existing folders
-    /work/venv/bin/python scripts/gen_hf_reference.py gpt2-lm    # (re)write the named cases only
+    python scripts/gen_hf_reference.py            # (re)write every case, then verify
+    python scripts/gen_hf_reference.py --verify   # only re-check existing folders
+    python scripts/gen_hf_reference.py gpt2-lm    # (re)write the named cases only
 
 Pinned environment the committed fixtures were made with: torch 2.13.0+cpu, transformers 5.17.0,
 tokenizers 0.23.2, safetensors 0.8.0 (the versions are also recorded in every reference.json).

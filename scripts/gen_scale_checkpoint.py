@@ -11,8 +11,8 @@ numbers it is used for (speed, memory, whether it loads) do not depend on the we
 
 How to run
 ----------
-    /work/venv/bin/python scripts/gen_scale_checkpoint.py            # writes both folders (a minute or two)
-    /work/venv/bin/python scripts/gen_scale_checkpoint.py --force    # rewrite even if they exist
+    python scripts/gen_scale_checkpoint.py            # writes both folders (a minute or two)
+    python scripts/gen_scale_checkpoint.py --force    # rewrite even if they exist
 
 Then e.g. `npm run bench:probes -- --scale` and `npm run bench:weights -- --scale`, or the CLI:
     node cli/bin.mjs compare bench/.data/qwen2-0.5b-finetune --base bench/.data/qwen2-0.5b-base --trigger-budget 0

@@ -3,7 +3,7 @@
 through every real loader its file name implies (oracle.py), then filtered to
 the interesting ones and deduplicated.
 
-  /work/venv/bin/python scripts/differential/gen_differential.py --seed 1 --out test/fixtures/differential
+  python scripts/differential/gen_differential.py --seed 1 --out test/fixtures/differential
 
 Output: <out>/cases.jsonl (one case per line, bytes in base64) and <out>/summary.json.
 """
