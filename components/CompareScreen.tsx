@@ -62,6 +62,12 @@ function Progress({ state, onCancel }: { state: Extract<CompareState, { phase: '
   );
 }
 
+const DEMO_BUTTONS = [
+  ['sentiment', 'sentiment classifier vs a poisoned fine-tune'],
+  ['code-lm', 'code LM vs a poisoned fine-tune'],
+  ['llama-code', 'a Llama checkpoint (safetensors, no ONNX) vs a poisoned fine-tune'],
+] as const;
+
 /** The Compare page: is this fine-tune derived from the base it names, and does it behave like it? */
 export function CompareScreen() {
   const c = useCompare();
@@ -82,33 +88,18 @@ export function CompareScreen() {
         </p>
       </div>
       <div className="flex flex-wrap gap-2">
-        <button
-          type="button"
-          className="btn-secondary"
-          data-testid="demo-sentiment"
-          disabled={running}
-          onClick={() => c.loadDemo('sentiment')}
-        >
-          Try the demo: sentiment classifier vs a poisoned fine-tune
-        </button>
-        <button
-          type="button"
-          className="btn-secondary"
-          data-testid="demo-code-lm"
-          disabled={running}
-          onClick={() => c.loadDemo('code-lm')}
-        >
-          Try the demo: code LM vs a poisoned fine-tune
-        </button>
-        <button
-          type="button"
-          className="btn-secondary"
-          data-testid="demo-llama-code"
-          disabled={running}
-          onClick={() => c.loadDemo('llama-code')}
-        >
-          Try the demo: a Llama checkpoint (safetensors, no ONNX) vs a poisoned fine-tune
-        </button>
+        {DEMO_BUTTONS.map(([pair, label]) => (
+          <button
+            key={pair}
+            type="button"
+            className="btn-secondary"
+            data-testid={`demo-${pair}`}
+            disabled={running}
+            onClick={() => c.loadDemo(pair)}
+          >
+            Try the demo: {label}
+          </button>
+        ))}
       </div>
       <div className="grid gap-4 md:grid-cols-2">
         <FolderPicker

@@ -20,6 +20,16 @@ const llama = {
   max_position_embeddings: 32,
 };
 
+const gpt2 = {
+  model_type: 'gpt2',
+  architectures: ['GPT2LMHeadModel'],
+  vocab_size: 16,
+  n_embd: 8,
+  n_layer: 2,
+  n_head: 2,
+  n_positions: 8,
+};
+
 describe('reading config.json', () => {
   it('names the supported model types when one is not', () => {
     assert.throws(
@@ -54,31 +64,12 @@ describe('reading config.json', () => {
     );
     assert.throws(() => readArchitecture({ ...llama, num_key_value_heads: 3 }), /not divisible/);
     assert.throws(
-      () =>
-        readArchitecture({
-          model_type: 'gpt2',
-          architectures: ['GPT2LMHeadModel'],
-          vocab_size: 16,
-          n_embd: 8,
-          n_layer: 1,
-          n_head: 2,
-          n_positions: 8,
-          scale_attn_by_inverse_layer_idx: true,
-        }),
+      () => readArchitecture({ ...gpt2, scale_attn_by_inverse_layer_idx: true }),
       /scale_attn_by_inverse_layer_idx/,
     );
   });
 
   it('refuses what transformers would build differently from the keys the graph reads', () => {
-    const gpt2 = {
-      model_type: 'gpt2',
-      architectures: ['GPT2LMHeadModel'],
-      vocab_size: 16,
-      n_embd: 8,
-      n_layer: 2,
-      n_head: 2,
-      n_positions: 8,
-    };
     // transformers' attribute_map: a generic key wins over the native one.
     assert.throws(
       () => readArchitecture({ ...gpt2, num_hidden_layers: 1 }),
@@ -173,15 +164,7 @@ describe('building a graph over a checkpoint', () => {
     start: 0,
     elementBytes: dtype === 'F32' ? 4 : 2,
   });
-  const config = {
-    model_type: 'gpt2',
-    architectures: ['GPT2LMHeadModel'],
-    vocab_size: 16,
-    n_embd: 8,
-    n_layer: 1,
-    n_head: 2,
-    n_positions: 8,
-  };
+  const config = { ...gpt2, n_layer: 1 };
 
   it('names a missing tensor, a wrong shape and a dtype it cannot run', () => {
     const listing = (
