@@ -11,7 +11,11 @@ export function RuntimeMemoryNote({ memory, testId }: { memory: RuntimeMemory | 
   return (
     <p className="mt-1 text-sm text-slate-700" data-testid={testId} data-estimate-bytes={memory.estimateBytes}>
       Behavior runs {source}. The runtime holds a model whole: up to {formatBytes(memory.estimateBytes)} of memory while
-      it runs{memory.source === 'safetensors' ? ' (the file, and its weights as float32)' : ''}.
+      it runs
+      {memory.source === 'safetensors'
+        ? ' (its weights as float32, held three times while the runtime loads them)'
+        : ''}
+      .
     </p>
   );
 }

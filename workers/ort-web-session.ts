@@ -42,8 +42,9 @@ export async function openFolderWebSession(
       .map(({ path, file }) => ({ location: path.slice(path.lastIndexOf('/') + 1), file }));
     return openOrtWebSession(ort, onnx, external, provider);
   }
+  const runtime = new Set(model.graph.runtimeFiles.map((f) => model.root + f));
   const external = files
-    .filter((f) => model.files.includes(f.path))
+    .filter((f) => runtime.has(f.path))
     .map(({ path, file }) => ({ location: path.slice(model.root.length), file }));
   if (model.graph.conversions.length > 0)
     external.push({ location: CONVERTED_BF16_FILE, file: await bf16AsFloat32(files, model) });

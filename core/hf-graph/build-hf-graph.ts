@@ -19,8 +19,13 @@ export interface BuiltHfGraph {
   /** ModelProto bytes: nodes and small constants only. */
   model: Uint8Array;
   architecture: Architecture;
-  /** Checkpoint files the graph's external data lives in, relative to the folder root. */
+  /** Checkpoint files the graph reads, relative to the folder root (directly, or to convert BF16 from). */
   externalFiles: string[];
+  /**
+   * The files the runtime itself must be handed: those external data points into. A checkpoint whose BF16
+   * tensors were all converted is read only for the conversion; handing it over too would load it again.
+   */
+  runtimeFiles: string[];
   /** Storage dtypes of the weights used (F32, F16, BF16). */
   dtypes: string[];
   /** Bytes of weight data the runtime reads, and float32 bytes it holds once converted. */
@@ -86,6 +91,7 @@ export function buildHfGraph(
         ...(builder.conversions.length > 0 ? ['BF16'] : []),
       ]),
     ].sort(),
+    runtimeFiles: [...new Set(external.map((t) => t.ref.location))].filter((f) => f !== CONVERTED_BF16_FILE).sort(),
     conversions: builder.conversions,
     maxSequence: maxSequence(architecture),
     weightBytes:

@@ -64,7 +64,7 @@ describe('the memory said before a model runs', () => {
       { path: 'config.json', size: 1 },
       { path: 'model.safetensors', size: 1000 },
     ];
-    assert.equal(runtimeMemory(files)?.estimateBytes, 3000, 'the file and its weights as float32 (16-bit: twice)');
+    assert.equal(runtimeMemory(files)?.estimateBytes, 6000, 'float32 weights (twice 16-bit ones) held three times');
     assert.equal(runtimeMemory([{ path: 'config.json', size: 1 }]), undefined);
   });
 });
