@@ -61,6 +61,25 @@ function bigProbeSet(file: string, n: number): string {
   return out;
 }
 
+/** Picks both folders and the probe file on the Compare page and starts a run with the trigger scan off. */
+async function startComparison(
+  page: Page,
+  origin: string,
+  finetune: string,
+  base: string,
+  probes: string,
+  provider: string,
+): Promise<void> {
+  await page.goto(`${origin}/compare`);
+  await page.getByTestId('finetune-input').setInputFiles(finetune);
+  await page.getByTestId('base-input').setInputFiles(base);
+  await page.getByText('Behavior options').click();
+  await page.getByTestId('probe-file').setInputFiles(probes);
+  await page.getByTestId('provider').selectOption(provider);
+  await page.getByTestId('trigger-budget').fill('0');
+  await page.getByTestId('run-compare').click();
+}
+
 interface Rate {
   base: number;
   finetune: number;
@@ -73,14 +92,14 @@ async function browserRate(
   probes: string,
   provider: string,
 ): Promise<Rate> {
-  await page.goto(`${origin}/compare`);
-  await page.getByTestId('finetune-input').setInputFiles(join(ROOT, 'public/demo', pair.finetune));
-  await page.getByTestId('base-input').setInputFiles(join(ROOT, 'public/demo', pair.base));
-  await page.getByText('Behavior options').click();
-  await page.getByTestId('probe-file').setInputFiles(probes);
-  await page.getByTestId('provider').selectOption(provider);
-  await page.getByTestId('trigger-budget').fill('0');
-  await page.getByTestId('run-compare').click();
+  await startComparison(
+    page,
+    origin,
+    join(ROOT, 'public/demo', pair.finetune),
+    join(ROOT, 'public/demo', pair.base),
+    probes,
+    provider,
+  );
   const facts = page.getByTestId('behavior-run-facts');
   const error = page.getByTestId('compare-error');
   await Promise.race([facts.waitFor({ timeout: 900_000 }), error.waitFor({ timeout: 900_000 })]);
@@ -182,14 +201,7 @@ async function scaleRun(origin: string, probes: string, provider: string, timeou
         )
         .catch(() => undefined);
     }, 5000);
-    await page.goto(`${origin}/compare`);
-    await page.getByTestId('finetune-input').setInputFiles(join(DATA, SCALE.finetune));
-    await page.getByTestId('base-input').setInputFiles(join(DATA, SCALE.base));
-    await page.getByText('Behavior options').click();
-    await page.getByTestId('probe-file').setInputFiles(probes);
-    await page.getByTestId('provider').selectOption(provider);
-    await page.getByTestId('trigger-budget').fill('0');
-    await page.getByTestId('run-compare').click();
+    await startComparison(page, origin, join(DATA, SCALE.finetune), join(DATA, SCALE.base), probes, provider);
     const facts = page.getByTestId('behavior-run-facts');
     const error = page.getByTestId('compare-error');
     const skipped = page.getByTestId('behavior-skipped');

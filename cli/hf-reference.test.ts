@@ -32,7 +32,7 @@ const Reference = z.object({
 });
 
 /** Largest absolute difference relative to the largest reference magnitude. */
-export function relativeError(got: ArrayLike<number>, want: readonly number[]): number {
+function relativeError(got: ArrayLike<number>, want: readonly number[]): number {
   assert.equal(got.length, want.length, 'logit vector lengths differ');
   let diff = 0;
   let scale = 0;

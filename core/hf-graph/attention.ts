@@ -37,8 +37,8 @@ export function scaledDotProduct(
   return g.matmul(g.op('Softmax', [g.add(scores, mask)], { axis: -1 }), v);
 }
 
-/** The sequence length as a scalar, and 0..S-1, from input_ids' shape. */
-function positions(g: GraphBuilder, inputIds: string): string {
+/** 0..S−1 as int64 [seq], from input_ids' shape: absolute positions, and the rows and columns of a causal mask. */
+export function sequencePositions(g: GraphBuilder, inputIds: string): string {
   const length = g.op('Squeeze', [
     g.op('Slice', [g.op('Shape', [inputIds]), g.constInts([1]), g.constInts([2])]),
     g.constInts([0]),
@@ -57,7 +57,7 @@ export function paddingMask(g: GraphBuilder, attentionMask: string): string {
  * j ≤ i, j is not padding, and i − j < window.
  */
 export function causalMask(g: GraphBuilder, inputIds: string, attentionMask: string, window?: number): string {
-  const r = positions(g, inputIds);
+  const r = sequencePositions(g, inputIds);
   const rows = g.unsqueeze(r, [1]);
   const cols = g.unsqueeze(r, [0]);
   let allowed = g.cast(g.op('LessOrEqual', [cols, rows]), OnnxType.FLOAT);
@@ -67,9 +67,4 @@ export function causalMask(g: GraphBuilder, inputIds: string, attentionMask: str
   }
   const keep = g.cast(g.unsqueeze(attentionMask, [1, 2]), OnnxType.FLOAT);
   return g.mul(g.sub(g.scalar(1), g.mul(allowed, keep)), g.scalar(MASKED));
-}
-
-/** 0..S-1 as int64 [seq], for absolute position embeddings. */
-export function sequencePositions(g: GraphBuilder, inputIds: string): string {
-  return positions(g, inputIds);
 }

@@ -28,9 +28,6 @@ export interface BuiltHfGraph {
   runtimeFiles: string[];
   /** Storage dtypes of the weights used (F32, F16, BF16). */
   dtypes: string[];
-  /** Bytes of weight data the runtime reads, and float32 bytes it holds once converted. */
-  weightBytes: number;
-  float32Bytes: number;
   /** The longest token sequence the graph accepts (position embeddings or RoPE tables). */
   maxSequence: number;
   /** BF16 tensors the host converts to float32 (CONVERTED_BF16_FILE), when asked to. */
@@ -72,7 +69,6 @@ export function buildHfGraph(
   const external = graph.initializers.flatMap((t) =>
     t.data instanceof Uint8Array ? [] : [{ ...t, ref: t.data as ExternalRef }],
   );
-  const elementBytes = { 1: 4, 10: 2, 16: 2 } as Record<number, number>;
   const dtypeName = { 1: 'F32', 10: 'F16', 16: 'BF16' } as Record<number, string>;
   return {
     model: encodeOnnxModel(graph, { name: 'modelgate', version: '1' }),
@@ -94,9 +90,5 @@ export function buildHfGraph(
     runtimeFiles: [...new Set(external.map((t) => t.ref.location))].filter((f) => f !== CONVERTED_BF16_FILE).sort(),
     conversions: builder.conversions,
     maxSequence: maxSequence(architecture),
-    weightBytes:
-      external.reduce((sum, t) => sum + (t.ref.location === CONVERTED_BF16_FILE ? 0 : t.ref.length), 0) +
-      builder.conversions.reduce((sum, c) => sum + c.from.length, 0),
-    float32Bytes: external.reduce((sum, t) => sum + (t.ref.length / (elementBytes[t.type] ?? 4)) * 4, 0),
   };
 }

@@ -59,11 +59,6 @@ export class CheckpointWeights {
   optional(name: string, shape: readonly number[]): CheckpointTensor | undefined {
     return this.has(name) ? this.get(name, shape) : undefined;
   }
-
-  /** Every dtype among the tensors a graph used, for the report ("BF16", "F16, F32"). */
-  static dtypes(used: readonly CheckpointTensor[]): string[] {
-    return [...new Set(used.map((t) => t.dtype))].sort();
-  }
 }
 
 /**

@@ -254,7 +254,7 @@ function labelCount(config: Record<string, unknown>): number {
   return typeof n === 'number' && Number.isInteger(n) && n > 0 ? n : 2;
 }
 
-export function ropeOf(c: z.infer<typeof LlamaConfig>): { theta: number; scaling: RopeScaling } {
+function ropeOf(c: z.infer<typeof LlamaConfig>): { theta: number; scaling: RopeScaling } {
   // transformers 5 lets a legacy rope_scaling override rope_parameters: when both are there, they must agree.
   if (c.rope_parameters && c.rope_scaling) {
     const type = (x: typeof c.rope_scaling) => x?.rope_type ?? x?.type ?? 'default';
