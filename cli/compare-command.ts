@@ -14,19 +14,24 @@ import { TokenizerBudgetError } from '../core/probe/tokenizer-engine.ts';
 import { BoundedJsonError } from '../core/util/bounded-json.ts';
 import { workerTokenizerEngine } from './tokenize-worker-node.ts';
 import type { Report } from '../core/report/schema.ts';
-import { diffModels } from '../core/weights/diff.ts';
-import { buildLineage, rowCandidates, TRIGGER_ROWS_PER_TENSOR } from '../core/weights/lineage.ts';
+import { compareWeights } from '../core/weights/compare-weights.ts';
+import type { ByteSource } from '../core/io/byte-source.ts';
 import type { Lineage, LineageVerdict } from '../core/weights/lineage-schema.ts';
 import { listTensors, type TensorListing } from '../core/weights/tensors.ts';
 import { diskCapabilities, diskSubject } from './node-capabilities.ts';
 import { openFolderSession } from './onnx-session-node.ts';
 import { collectFiles } from './walk-node.ts';
 
-/** 0 identical or derived, 1 partially derived (review the replaced layers), 2 unrelated. */
+/**
+ * 0 identical, a quantization of the base, or derived; 1 partially derived (review the replaced layers) or
+ * unverified (nothing could be compared); 2 unrelated.
+ */
 export const LINEAGE_EXIT: Record<LineageVerdict, number> = {
   identical: 0,
+  quantized: 0,
   derived: 0,
   'partially-derived': 1,
+  unverified: 1,
   unrelated: 2,
 };
 
@@ -49,10 +54,10 @@ export interface CompareOptions {
   log?: (line: string) => void;
 }
 
-async function listFolder(path: string): Promise<{ name: string; listing: TensorListing }> {
+async function listFolder(path: string): Promise<{ name: string; sources: ByteSource[]; listing: TensorListing }> {
   const { name, files } = await collectFiles([path]);
   const sources = await Promise.all(files.map((f) => fileSource(f.diskPath, f.modelPath)));
-  return { name, listing: await listTensors(sources) };
+  return { name, sources, listing: await listTensors(sources) };
 }
 
 /** A mistake in the user's input: main.ts maps it to the usage exit code (64), not an internal error. */
@@ -189,8 +194,8 @@ export async function weightLineage(
       throw Object.assign(new Error(`${side.name}: no safetensors or GGUF weights found`), { usage: true });
     }
   }
-  const diff = await diffModels(base.listing, finetune.listing, { topRows: TRIGGER_ROWS_PER_TENSOR });
-  return { lineage: buildLineage(diff), candidates: rowCandidates(diff) };
+  const { lineage, candidates } = await compareWeights(base.sources, finetune.sources);
+  return { lineage, candidates };
 }
 
 /** The weight and behavior comparisons with a base folder, as capabilities of a verification. */

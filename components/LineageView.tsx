@@ -4,6 +4,11 @@ import type { Lineage } from '@/core/weights/lineage-schema';
 const VERDICT = {
   // Not green: only the verdict card is, so a good lineage never reads as "safe" beside a failed scan.
   identical: ['Identical', 'The weights are the same as the base (up to rounding).', 'border-slate-400 bg-white'],
+  quantized: [
+    'Quantization of the base',
+    'Every quantized value is the base’s own value rounded to its block’s grid, within the type’s error band.',
+    'border-slate-400 bg-white',
+  ],
   derived: ['Derived', 'A real fine-tune: every layer stays close to the base.', 'border-slate-400 bg-white'],
   'partially-derived': [
     'Partially derived',
@@ -14,6 +19,11 @@ const VERDICT = {
     'Unrelated',
     'These weights do not come from the named base: the base_model claim is false.',
     'border-red-600 bg-red-50',
+  ],
+  unverified: [
+    'Could not verify',
+    'No weight could be compared with the base, so nothing is known about where they come from.',
+    'border-amber-500 bg-amber-50',
   ],
 } as const;
 

@@ -7,8 +7,8 @@ with zero scales, one with negative scales, one with a subnormal d, the rest mod
 gguf-py can quantize, one block made by gguf-py's own `quantize`. Writes `<type>.blocks` (raw block bytes) and
 `<type>.f32` (what `gguf.quants.dequantize` returns, float32 little-endian) and `manifest.json`.
 
-The manifest also holds, for a sample of elements, the rounding grid: `step`, the distance between adjacent
-levels, measured with gguf-py by setting the (sub-)block minimum to zero, moving that one element's code to the
+The manifest also holds, for a sample of elements, the rounding grid: `step`, the signed change of the value
+when the code goes up by one (negative where the scale is), measured with gguf-py by setting the (sub-)block minimum to zero, moving that one element's code to the
 next level in the bytes and dequantizing again; and `edge`, -1/+1 where the code is the lowest/highest of its
 range. The generator asserts that only that element changed and that gguf-py's value is step × (code − offset),
 so the bit positions it edits are the ones gguf-py reads.
@@ -161,7 +161,7 @@ def grid_sample(qtype, name, block, e):
     scale = (float(after[e]) - float(before[e])) / delta
     assert float(before[e]) == scale * level, (name, e, before[e], scale, level)
     assert np.float32(scale) == scale
-    return abs(scale), -1 if level == low else 1 if level == high else 0
+    return scale, -1 if level == low else 1 if level == high else 0
 
 
 def sample_elements(rng, name, block, elements):

@@ -1,8 +1,6 @@
 import { expose, type ProxyOrClone } from 'comlink';
 import { reduceOnCpu, type PairStats } from '@/core/weights/pair-stats';
-import { listTensors } from '@/core/weights/tensors';
-import { diffModels } from '@/core/weights/diff';
-import { buildLineage, rowCandidates, TRIGGER_ROWS_PER_TENSOR } from '@/core/weights/lineage';
+import { compareWeights } from '@/core/weights/compare-weights';
 import type { Lineage } from '@/core/weights/lineage-schema';
 import { fileByteSource } from './file-byte-source';
 import { syntheticPair } from '@/core/weights/synthetic-pair';
@@ -106,22 +104,19 @@ const api = {
     onProgress?: ProxyOrClone<(done: number, total: number, tensor: string) => void>,
   ): Promise<CompareResult> {
     const gpu = useGpu ? await gpuReducer() : null;
-    const list = (files: { path: string; file: File }[]) =>
-      listTensors(files.map((f) => fileByteSource(f.file, f.path)));
-    const [baseListing, ftListing] = await Promise.all([list(base), list(finetune)]);
+    const sources = (files: { path: string; file: File }[]) => files.map((f) => fileByteSource(f.file, f.path));
     const started = performance.now();
-    const diff = await diffModels(baseListing, ftListing, {
+    const { lineage, candidates, elements } = await compareWeights(sources(base), sources(finetune), {
       reducer: gpu ?? reduceOnCpu,
-      topRows: TRIGGER_ROWS_PER_TENSOR,
       onTensor: (done, total, name) => void onProgress?.(done, total, name),
     });
     return {
-      lineage: buildLineage(diff),
-      candidates: rowCandidates(diff),
+      lineage,
+      candidates,
       engine: gpu ? 'webgpu' : 'cpu',
       ...(gpu ? { adapter: gpu.adapter } : {}),
       seconds: (performance.now() - started) / 1000,
-      elements: diff.elements,
+      elements,
     };
   },
   dispose(): void {

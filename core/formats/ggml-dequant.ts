@@ -32,7 +32,7 @@ function f16At(bytes: Uint8Array, at: number): number {
 function put(sink: Sink, i: number, dl: number, code: number, offset: number, ml: number, maxCode: number): void {
   sink.values[i] = dl * (code - offset) - ml;
   if (!sink.step) return;
-  sink.step[i] = Math.abs(dl);
+  sink.step[i] = dl;
   sink.edge![i] = code === 0 ? -1 : code === maxCode ? 1 : 0;
 }
 
@@ -234,8 +234,9 @@ export function dequantize(typeName: string, blocks: Uint8Array, elements: numbe
 }
 
 /**
- * The values plus, per element, the distance between adjacent levels of its (sub-)block (`step` = |dl|) and
- * whether its stored code is the lowest (−1) or highest (+1) of the type's code range, else 0 (`edge`).
+ * The values plus, per element, the change of its value when its code goes up by one (`step` = dl, negative
+ * where the (sub-)block scale is: the lowest code is then the highest value) and whether its stored code is the
+ * lowest (−1) or highest (+1) of the type's code range, else 0 (`edge`).
  */
 export function dequantizeWithGrid(
   typeName: string,

@@ -211,6 +211,39 @@ async function readTensorInfo(c: GgufCursor): Promise<GgufTensorInfo> {
   return { name, type, typeName: info.name, dims, offset, infoOffset, byteSize: ggmlByteSize(info, dims) };
 }
 
+/**
+ * The strings of a STRING-array metadata value (tokenizer.ggml.tokens, tokenizer.ggml.merges), read again from
+ * the key's offset: the header keeps only the array's type and length. Undefined when the key is absent or not
+ * an array of strings; a FormatError when it holds more than `maxItems` strings or `maxBytes` of text.
+ */
+export async function readGgufStringArray(
+  source: ByteSource,
+  header: GgufHeader,
+  key: string,
+  limits: { maxItems: number; maxBytes: number },
+): Promise<string[] | undefined> {
+  const kv = header.kvs.find((k) => k.key === key);
+  if (!kv || kv.type !== T_ARRAY || kv.arrayType !== T_STRING) return undefined;
+  if ((kv.arrayLength ?? 0) > limits.maxItems)
+    throw new FormatError(`${key} holds ${kv.arrayLength} strings, more than ${limits.maxItems}`, kv.offset);
+  const c = new GgufCursor(new WindowReader(source));
+  c.le = header.littleEndian;
+  c.v1 = header.version === 1;
+  c.pos = kv.offset;
+  await c.string(MAX_KEY_BYTES, 'key', true);
+  await c.u32(); // ARRAY
+  await c.u32(); // STRING
+  const length = await c.count('array length', c.v1 ? 4 : 8);
+  const out: string[] = [];
+  let bytes = 0;
+  for (let i = 0; i < length; i++) {
+    const s = await c.string(limits.maxBytes - bytes, `${key}[${i}]`, true);
+    bytes += s.length;
+    out.push(s.text ?? '');
+  }
+  return out;
+}
+
 /** Sequential little/big-endian reads over a WindowReader, with GGUF's version-dependent widths. */
 class GgufCursor {
   pos = 0;

@@ -1,5 +1,15 @@
 import { EMPTY_STATS, mergeStats, reduceOnCpu, type PairReducer, type PairStats } from './pair-stats.ts';
-import { elementCount, readElements, type NotCompared, type TensorListing, type WeightTensor } from './tensors.ts';
+import {
+  elementCount,
+  readElements,
+  readWithGrid,
+  type DecodedElements,
+  type NotCompared,
+  type TensorListing,
+  type WeightTensor,
+} from './tensors.ts';
+import type { Dequantize } from './dequantize-hook.ts';
+import { countOffGrid } from './quantization-grid.ts';
 import { RowTracker, type RowChange } from './row-change.ts';
 import { appendedRows, hasTokenRows, vocabularyRows } from './token-matrix.ts';
 
@@ -35,6 +45,11 @@ export interface TensorDiff {
   rmsChange: number;
   /** For 2-D embedding / output matrices: the rows that moved most. */
   topRows?: RowChange[];
+  /**
+   * When exactly one side is stored quantized (GGUF blocks): its ggml type, and how many elements are not the
+   * other side's value rounded to the quantized side's grid (quantization-grid.ts).
+   */
+  quantization?: { type: string; offGrid: number };
 }
 
 export interface ModelDiff {
@@ -60,6 +75,8 @@ export interface DiffOptions {
   topRows?: number;
   /** The vocabulary's row count (diffModels finds it): matrices with that many rows have their rows ranked. */
   vocabRows?: number;
+  /** Decodes GGUF blocks where no grid is needed (both sides quantized); core's CPU decoder when absent. */
+  dequantize?: Dequantize;
   onTensor?: (done: number, total: number, name: string) => void;
 }
 
@@ -87,6 +104,7 @@ export async function diffModels(
   finetune: TensorListing,
   options: DiffOptions = {},
 ): Promise<ModelDiff> {
+  if (base.naming !== finetune.naming) return unmatchedNaming(base, finetune);
   const ftByName = new Map(finetune.tensors.map((t) => [t.name, t]));
   const baseNames = new Set(base.tensors.map((t) => t.name));
   const out: ModelDiff = {
@@ -118,6 +136,23 @@ export async function diffModels(
   return out;
 }
 
+/**
+ * A GGUF listing whose architecture has no name table (names stay llama.cpp's) shares no names with a
+ * Hugging Face checkpoint: nothing is compared, and every tensor says why, rather than all of them looking absent.
+ */
+function unmatchedNaming(base: TensorListing, finetune: TensorListing): ModelDiff {
+  const reason = 'GGUF architecture without a name table: its tensor names cannot be matched with the other model';
+  const unnamed = [base, finetune].filter((l) => l.naming === 'llama.cpp');
+  return {
+    tensors: [],
+    onlyInBase: [],
+    onlyInFinetune: [],
+    shapeMismatches: [],
+    notCompared: unnamed.flatMap((l) => l.tensors.map((t) => ({ name: t.name, file: t.file.name, reason }))),
+    elements: 0,
+  };
+}
+
 /** Streams one pair; chunks end on row boundaries when rows are tracked, so each row sits in one chunk. */
 export async function diffTensor(base: WeightTensor, ft: WeightTensor, options: DiffOptions = {}): Promise<TensorDiff> {
   const reducer = options.reducer ?? reduceOnCpu;
@@ -126,15 +161,24 @@ export async function diffTensor(base: WeightTensor, ft: WeightTensor, options: 
   const tracked = hasTokenRows(base.name, base.shape, options.vocabRows ?? 0);
   const rows = tracked ? new RowTracker(base.shape[1]!, options.topRows ?? 10) : undefined;
   const chunk = chunkSize(options.chunkElements ?? DEFAULT_CHUNK_ELEMENTS, rows?.width);
+  const quantized = !base.blocks !== !ft.blocks ? (base.blocks ? base : ft) : undefined;
   let stats = EMPTY_STATS;
+  let offGrid = 0;
   for (let from = 0; from < total; from += chunk) {
     const n = Math.min(chunk, total - from);
-    const [b, f] = await Promise.all([readElements(base, from, n), readElements(ft, from, n)]);
-    stats = mergeStats(stats, await reducer(b, f, changedAbove));
-    rows?.add(from, b, f);
+    const read = (t: WeightTensor): Promise<DecodedElements> =>
+      t === quantized
+        ? readWithGrid(t, from, n)
+        : readElements(t, from, n, options.dequantize).then((values) => ({ values }));
+    const [b, f] = await Promise.all([read(base), read(ft)]);
+    const [plain, rounded] = quantized === ft ? [b!, f!] : [f!, b!];
+    if (rounded.grid) offGrid += countOffGrid(plain.values, { values: rounded.values, grid: rounded.grid });
+    stats = mergeStats(stats, await reducer(b!.values, f!.values, changedAbove));
+    rows?.add(from, b!.values, f!.values);
   }
   const diff = statsToDiff(base.name, base.shape, stats);
   if (rows) diff.topRows = rows.top();
+  if (quantized) diff.quantization = { type: quantized.dtype, offGrid };
   return diff;
 }
 

@@ -26,6 +26,26 @@ export const LINEAGE_CODES = {
     explanation:
       'They are stored in a type the comparison does not read (quantized GGUF blocks, integer tensors, ONNX initializers), so the verdict rests on the other tensors.',
   },
+  'MG-LIN-005': {
+    severity: 'medium',
+    title: 'Some tensors use a quantization the comparison does not read',
+    explanation:
+      'They are stored in a GGUF quantization type that is not dequantized (for example the IQ types), so nothing is known about how they relate to the base: they could carry any change.',
+    remedy:
+      'Compare a quantization in a supported type (Q8_0, Q4_0, Q4_1, Q5_0, Q5_1, Q2_K … Q6_K), or the unquantized model.',
+  },
+  'MG-LIN-006': {
+    severity: 'medium',
+    title: 'The quantized weights are not a rounding of the base',
+    explanation:
+      'A quantization rounds every weight of the base to its block’s nearest level. Here values sit off their grid, or further from the base than the type’s measured error band: the weights were changed before quantization, so this is not only a quantization of the named base.',
+  },
+  'MG-LIN-007': {
+    severity: 'medium',
+    title: 'The GGUF tokenizer differs from the base’s',
+    explanation:
+      'The token strings or merges stored in the GGUF file (tokenizer.ggml.*) are not those of the base’s tokenizer.json: the same ids would mean other text, which a quantization never changes.',
+  },
 } satisfies Record<string, CatalogEntry>;
 
 export type LineageCode = keyof typeof LINEAGE_CODES;

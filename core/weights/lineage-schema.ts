@@ -1,9 +1,26 @@
 import { z } from 'zod';
 
 /** The Report's `lineage`. Non-finite figures (a zero base tensor) are null. */
-export const LineageVerdictSchema = z.enum(['identical', 'derived', 'partially-derived', 'unrelated']);
+export const LineageVerdictSchema = z.enum([
+  'identical',
+  'quantized',
+  'derived',
+  'partially-derived',
+  'unrelated',
+  'unverified',
+]);
 
 const figure = z.number().nullable();
+
+/** A GGUF file's tokenizer.ggml.* metadata against the base's tokenizer.json. */
+export const GgufTokenizerComparisonSchema = z.object({
+  /** 'same' when token strings (by id) and merges agree; 'different'; 'not-compared' with the reason. */
+  result: z.enum(['same', 'different', 'not-compared']),
+  detail: z.string().max(2000),
+  tokens: z.number().int().nonnegative().optional(),
+  differingTokens: z.number().int().nonnegative().optional(),
+});
+export type GgufTokenizerComparison = z.infer<typeof GgufTokenizerComparisonSchema>;
 
 export const LineageTensorSchema = z.object({
   name: z.string().max(1000),
@@ -32,6 +49,27 @@ export const LineageSchema = z.object({
     .array(z.object({ name: z.string(), file: z.string(), reason: z.string() }))
     .max(100_000)
     .optional(),
+  /** GGUF quantized tensors: per ggml type, and whether the file is a quantization of the base. */
+  quantization: z
+    .object({
+      ofTheBase: z.boolean(),
+      unsupported: z.number().int().nonnegative(),
+      types: z
+        .array(
+          z.object({
+            type: z.string().max(40),
+            tensors: z.number().int().nonnegative(),
+            elements: z.number().int().nonnegative(),
+            largestError: figure,
+            errorLimit: figure,
+            offGrid: z.number().int().nonnegative(),
+          }),
+        )
+        .max(64),
+    })
+    .optional(),
+  /** A GGUF file's tokenizer metadata against the base's tokenizer.json. */
+  ggufTokenizer: GgufTokenizerComparisonSchema.optional(),
   /** Rows of embedding / output matrices that moved most: token ids for the trigger scan. */
   candidates: z
     .array(z.object({ tensor: z.string().max(1000), row: z.number().int().nonnegative(), relChange: figure }))

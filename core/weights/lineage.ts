@@ -2,10 +2,13 @@ import type { ModelDiff } from './diff.ts';
 import { isHeadLayer } from './head-layer.ts';
 import { layerEvidence, layerOf } from './layer-evidence.ts';
 import type { Lineage, LineageVerdict } from './lineage-schema.ts';
+import { describeTypes, quantizationOutcome, type QuantizationOutcome } from './quantization-outcome.ts';
+import { CONVERTER_COMPUTED_REASON } from './tensors.ts';
 
 /**
- * Lineage verdict from a ModelDiff: identical, derived (possibly with a new task head or added tokens),
- * partially derived (a block that is not the head was replaced, or the structure differs) or unrelated.
+ * Lineage verdict from a ModelDiff: identical, quantized (a GGUF quantization of the base), derived (possibly
+ * with a new task head or added tokens), partially derived (a block that is not the head was replaced, or the
+ * structure differs), unrelated, or unverified (no tensor could be compared).
  * Which layer counts as replaced: layer-evidence.ts. Thresholds and where they come from: README.md here.
  */
 
@@ -46,6 +49,8 @@ export interface LineageOutcome {
   newHead: string[];
   /** Rows appended to the token matrices (the most over matrices: input and output share the vocabulary). */
   addedTokens: number;
+  /** When quantized tensors were compared or skipped: per type, and whether it is a quantization of the base. */
+  quantization?: QuantizationOutcome;
 }
 
 export function lineageVerdict(diff: ModelDiff): LineageOutcome {
@@ -61,14 +66,20 @@ export function lineageVerdict(diff: ModelDiff): LineageOutcome {
   const newHead = changed.filter(isHeadLayer);
   const body = changed.filter((l) => !isHeadLayer(l));
   const addedTokens = Math.max(0, ...(diff.appendedRows ?? []).map((r) => r.finetuneRows - r.baseRows));
+  const quantization = quantizationOutcome(diff, IDENTICAL_MAX_REL);
   const outcome = (verdict: LineageVerdict, changedLayers: string[], heads = newHead): LineageOutcome => ({
     verdict,
     changedLayers,
     replacedShare,
     newHead: heads,
     addedTokens,
+    ...(quantization ? { quantization } : {}),
   });
+  // Nothing compared because nothing could be read is not evidence of another model.
+  if (total === 0 && diff.notCompared.some((n) => n.reason !== CONVERTER_COMPUTED_REASON))
+    return outcome('unverified', []);
   if (total === 0 || replacedShare >= UNRELATED_MIN_SHARE) return outcome('unrelated', changed, []);
+  if (quantization?.ofTheBase) return outcome('quantized', []);
   if (body.length > 0) return outcome('partially-derived', body);
   if (newHead.length > 0 || addedTokens > 0) return outcome('derived', []);
   if (diff.tensors.every((t) => t.relChange <= IDENTICAL_MAX_REL)) return outcome('identical', []);
@@ -80,10 +91,11 @@ const finite = (x: number): number | null => (Number.isFinite(x) ? x : null);
 /** The Report's `lineage` record. */
 export function buildLineage(diff: ModelDiff): Lineage {
   const outcome = lineageVerdict(diff);
-  const { verdict, changedLayers, newHead, addedTokens } = outcome;
+  const { verdict, changedLayers, newHead, addedTokens, quantization } = outcome;
   return {
     verdict,
     summary: summarize(outcome, diff),
+    ...(quantization ? { quantization } : {}),
     tensors: diff.tensors.map((t) => ({
       name: t.name,
       relChange: finite(t.relChange),
@@ -127,18 +139,35 @@ function summarize(outcome: LineageOutcome, diff: ModelDiff): string {
   const extra = diff.shapeMismatches.length + diff.onlyInBase.length + diff.onlyInFinetune.length;
   const structure = extra > 0 ? ` ${extra} tensor(s) differ in name or shape.` : '';
   const expected = expectedChanges(outcome);
-  switch (verdict) {
-    case 'identical':
-      return `All ${n} tensors are the same up to rounding (median relative change ${rel}).`;
-    case 'derived':
-      return expected
-        ? `Derived (${expected}): the other tensors stay close to the base (median relative change ${rel}, median cosine ${cos}).`
-        : `All ${n} tensors stay close to the base (median relative change ${rel}, median cosine ${cos}).`;
-    case 'partially-derived':
-      return `Derived from the base except ${layers.length ? layers.join(', ') : 'its structure'}: replaced or re-initialized (${(share * 100).toFixed(0)}% of compared parameters).${structure}${expected ? ` Also ${expected}.` : ''}`;
-    case 'unrelated':
-      return n === 0
-        ? 'No tensor of the base has the same name and shape in this model: it is not derived from it.'
-        : `Not derived from the base: ${(share * 100).toFixed(0)}% of compared parameters point elsewhere (median cosine ${cos}).${structure}`;
+  return mainSummary() + quantizationNote(outcome);
+  function mainSummary(): string {
+    switch (verdict) {
+      case 'unverified':
+        return `No tensor could be compared: ${[...new Set(diff.notCompared.map((n) => n.reason))].join('; ')}.`;
+      case 'quantized':
+        return `Quantization of the base: ${describeTypes(outcome.quantization!.types)}. Every quantized value is the base's value rounded to its block's grid; the other tensors are the same up to rounding.`;
+      case 'identical':
+        return `All ${n} tensors are the same up to rounding (median relative change ${rel}).`;
+      case 'derived':
+        return expected
+          ? `Derived (${expected}): the other tensors stay close to the base (median relative change ${rel}, median cosine ${cos}).`
+          : `All ${n} tensors stay close to the base (median relative change ${rel}, median cosine ${cos}).`;
+      case 'partially-derived':
+        return `Derived from the base except ${layers.length ? layers.join(', ') : 'its structure'}: replaced or re-initialized (${(share * 100).toFixed(0)}% of compared parameters).${structure}${expected ? ` Also ${expected}.` : ''}`;
+      case 'unrelated':
+        return n === 0
+          ? 'No tensor of the base has the same name and shape in this model: it is not derived from it.'
+          : `Not derived from the base: ${(share * 100).toFixed(0)}% of compared parameters point elsewhere (median cosine ${cos}).${structure}`;
+    }
   }
+}
+
+/** What a quantized file's types say when the verdict is not "quantized": the reader learns why not. */
+function quantizationNote({ verdict, quantization }: LineageOutcome): string {
+  if (!quantization || verdict === 'quantized' || verdict === 'unverified') return '';
+  const unsupported =
+    quantization.unsupported > 0 ? ` ${quantization.unsupported} tensor(s) use a quantization that is not read.` : '';
+  const types =
+    quantization.types.length > 0 ? ` Not a plain quantization of the base: ${describeTypes(quantization.types)}.` : '';
+  return types + unsupported;
 }

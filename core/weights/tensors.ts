@@ -1,10 +1,14 @@
 import type { ByteSource } from '../io/byte-source.ts';
 import { readSafetensorsHeader } from '../formats/safetensors.ts';
 import { readGgufHeader } from '../formats/gguf.ts';
+import { GGML_TYPES } from '../formats/ggml-types.ts';
 import { isJsonObject, parseStrictJson } from '../formats/strict-json.ts';
 import { readOnnxModel, type OnnxInitializer, type OnnxModel } from '../formats/onnx.ts';
 import { FormatError } from '../formats/format-error.ts';
 import { DECODERS } from './half.ts';
+import { DEQUANTIZED_TYPES, dequantize as dequantizeOnCpu, dequantizeWithGrid } from '../formats/ggml-dequant.ts';
+import type { Dequantize } from './dequantize-hook.ts';
+import { CONVERTER_COMPUTED, huggingFaceName, MAPPED_ARCHITECTURES, permutedHeads, storedRow } from './gguf-names.ts';
 
 /**
  * Tensor listing over a model folder. Only headers are read here; data is read later in
@@ -20,9 +24,21 @@ export interface WeightTensor {
   file: ByteSource;
   /** Absolute byte offset of the first element in `file`. */
   start: number;
-  /** Bytes per element; tensors with a dtype outside DECODERS are in `notCompared` instead. */
+  /** Bytes per element (0 for quantized blocks); tensors with a dtype decoded by neither are in `notCompared`. */
   elementBytes: number;
+  /** GGUF quantized blocks (`dtype` names the ggml type): decoded by core/formats/ggml-dequant.ts or a WGSL twin. */
+  blocks?: { elements: number; bytes: number };
+  /**
+   * Rows of this many per attention head stored in llama.cpp's interleaved order (gguf-names.ts permutedHeads):
+   * reads return Hugging Face's row order.
+   */
+  headDim?: number;
 }
+
+/** Reason prefixes of `notCompared` that the lineage reads: a quantization it cannot decode, a converter's tensor. */
+export const UNSUPPORTED_QUANTIZATION = 'unsupported quantization';
+export const CONVERTER_COMPUTED_REASON =
+  'computed by the GGUF converter from the config; the checkpoint has no such tensor';
 
 export interface NotCompared {
   name: string;
@@ -33,6 +49,11 @@ export interface NotCompared {
 export interface TensorListing {
   /** Which weight files were read: 'safetensors', 'safetensors-sharded', 'gguf', 'onnx' or 'none'. */
   format: string;
+  /**
+   * 'llama.cpp' when the names are GGUF's own because the architecture has no name table: such a listing is
+   * compared only with another one named the same way.
+   */
+  naming?: 'llama.cpp';
   tensors: WeightTensor[];
   notCompared: NotCompared[];
 }
@@ -111,37 +132,149 @@ async function fromIndex(index: ByteSource, byName: ReadonlyMap<string, ByteSour
   return listed;
 }
 
-async function fromGguf(file: ByteSource): Promise<Found> {
+async function fromGguf(file: ByteSource): Promise<Found & Pick<TensorListing, 'naming'>> {
   const header = await readGgufHeader(file);
-  const out: Found = { tensors: [], notCompared: [] };
+  const metadata = new Map(header.kvs.map((kv) => [kv.key, kv.value]));
+  const architecture = String(metadata.get('general.architecture') ?? '');
+  const mapped = MAPPED_ARCHITECTURES.has(architecture);
+  const heads = attentionHeads(metadata, architecture);
+  const out: Found & Pick<TensorListing, 'naming'> = {
+    tensors: [],
+    notCompared: [],
+    ...(mapped ? {} : { naming: 'llama.cpp' }),
+  };
   for (const t of header.tensors) {
-    const decoder = DECODERS[t.typeName];
-    if (!decoder) {
-      out.notCompared.push({
-        name: t.name,
-        file: file.name,
-        reason: `GGUF type ${t.typeName} (quantized) is not compared`,
-      });
+    const skip = (reason: string) => out.notCompared.push({ name: t.name, file: file.name, reason });
+    if (CONVERTER_COMPUTED.has(t.name)) {
+      skip(CONVERTER_COMPUTED_REASON);
+      continue;
+    }
+    const name = mapped ? huggingFaceName(t.name) : t.name;
+    if (name === undefined) {
+      skip(`GGUF tensor name not in the ${architecture} name table`);
       continue;
     }
     const shape = t.dims.map(Number).reverse();
     const start = header.dataStart + Number(t.offset);
-    out.tensors.push({ name: t.name, dtype: t.typeName, shape, file, start, elementBytes: decoder.bytes });
+    const block = ggufBlock(t.typeName);
+    if (!block) {
+      skip(`${UNSUPPORTED_QUANTIZATION}: GGUF type ${t.typeName} is not dequantized`);
+      continue;
+    }
+    const headCount = heads && permutedHeads(architecture, t.name, heads);
+    const headDim = headCount ? permutedHeadDim(t.name, shape, headCount) : undefined;
+    out.tensors.push({ name, dtype: t.typeName, shape, file, start, ...block, ...(headDim ? { headDim } : {}) });
   }
   return out;
+}
+
+/** How a GGUF tensor type is read: 16/32-bit floats element by element, quantized types block by block. */
+function ggufBlock(typeName: string): Pick<WeightTensor, 'elementBytes' | 'blocks'> | undefined {
+  const float = DECODERS[typeName];
+  if (float) return { elementBytes: float.bytes };
+  const block = [...GGML_TYPES.values()].find((t) => t.name === typeName)?.block;
+  return DEQUANTIZED_TYPES.has(typeName) && block ? { elementBytes: 0, blocks: block } : undefined;
+}
+
+function attentionHeads(
+  metadata: ReadonlyMap<string, unknown>,
+  architecture: string,
+): { query: number; keyValue: number } | undefined {
+  const query = Number(metadata.get(`${architecture}.attention.head_count`));
+  const keyValue = Number(metadata.get(`${architecture}.attention.head_count_kv`) ?? query);
+  return query > 0 && keyValue > 0 ? { query, keyValue } : undefined;
+}
+
+/** Rows per head of a permuted Q/K tensor; the permutation pairs rows, so a head must hold an even count. */
+function permutedHeadDim(name: string, shape: readonly number[], heads: number): number {
+  const rows = shape[0] ?? 0;
+  const headDim = rows / heads;
+  if (!Number.isInteger(headDim) || headDim % 2 !== 0)
+    throw new Error(`GGUF tensor ${name}: ${rows} rows do not split into ${heads} heads of an even size`);
+  return headDim;
 }
 
 export function elementCount(shape: readonly number[]): number {
   return shape.reduce((a, b) => a * b, 1);
 }
 
-/** Elements [from, from + count) as Float32, decoded from the storage dtype. */
-export async function readElements(tensor: WeightTensor, from: number, count: number): Promise<Float32Array> {
-  const bytes = await tensor.file.read(tensor.start + from * tensor.elementBytes, count * tensor.elementBytes);
-  if (bytes.byteLength !== count * tensor.elementBytes) {
-    throw new Error(`${tensor.file.name}: tensor '${tensor.name}' runs past the end of the file`);
+/** Decoded elements; `grid` (quantized tensors only) is each element's level spacing and code-range end (−1/0/+1). */
+export interface DecodedElements {
+  values: Float32Array;
+  grid?: { step: Float32Array; edge: Int8Array };
+}
+
+/** Elements [from, from + count) as Float32, in Hugging Face's row order, decoded from the storage dtype. */
+export async function readElements(
+  tensor: WeightTensor,
+  from: number,
+  count: number,
+  dequantize?: Dequantize,
+): Promise<Float32Array> {
+  return (await readDecoded(tensor, from, count, { dequantize })).values;
+}
+
+/** The same elements with their quantization grid, decoded on the CPU (the grid is only for quantized tensors). */
+export function readWithGrid(tensor: WeightTensor, from: number, count: number): Promise<DecodedElements> {
+  return readDecoded(tensor, from, count, { grid: true });
+}
+
+interface DecodeOptions {
+  grid?: boolean;
+  dequantize?: Dequantize;
+}
+
+async function readDecoded(t: WeightTensor, from: number, count: number, o: DecodeOptions): Promise<DecodedElements> {
+  if (!t.headDim) return readStored(t, from, count, o);
+  // A permuted tensor's rows only move within their head: read the heads that hold the range, then reorder.
+  const width = t.shape.length > 1 ? elementCount(t.shape.slice(1)) : 1;
+  const span = t.headDim * width;
+  const start = Math.floor(from / span) * span;
+  const end = Math.min(elementCount(t.shape), Math.ceil((from + count) / span) * span);
+  const stored = await readStored(t, start, end - start, o);
+  const pick = <A extends Float32Array | Int8Array>(a: A, out: A): A => {
+    for (let e = from; e < from + count;) {
+      const row = Math.floor(e / width);
+      const rowEnd = Math.min((row + 1) * width, from + count);
+      const src = (storedRow(row, t.headDim!) - start / width) * width + (e - row * width);
+      out.set(a.subarray(src, src + rowEnd - e), e - from);
+      e = rowEnd;
+    }
+    return out;
+  };
+  const values = pick(stored.values, new Float32Array(count));
+  if (!stored.grid) return { values };
+  return {
+    values,
+    grid: { step: pick(stored.grid.step, new Float32Array(count)), edge: pick(stored.grid.edge, new Int8Array(count)) },
+  };
+}
+
+/** Elements [from, from + count) in storage order; quantized tensors are read in whole blocks and trimmed. */
+async function readStored(t: WeightTensor, from: number, count: number, o: DecodeOptions): Promise<DecodedElements> {
+  if (!t.blocks) {
+    const bytes = await readExactly(t, t.start + from * t.elementBytes, count * t.elementBytes);
+    return { values: DECODERS[t.dtype]!.decode(bytes) };
   }
-  return DECODERS[tensor.dtype]!.decode(bytes);
+  const per = t.blocks.elements;
+  const first = Math.floor(from / per) * per;
+  const end = Math.ceil((from + count) / per) * per;
+  const bytes = await readExactly(t, t.start + (first / per) * t.blocks.bytes, ((end - first) / per) * t.blocks.bytes);
+  const trim = <A extends Float32Array | Int8Array>(a: A): A => a.subarray(from - first, from - first + count) as A;
+  if (o.grid) {
+    const decoded = dequantizeWithGrid(t.dtype, bytes, end - first);
+    return { values: trim(decoded.values), grid: { step: trim(decoded.step), edge: trim(decoded.edge) } };
+  }
+  const values = o.dequantize
+    ? await o.dequantize(t.dtype, bytes, end - first)
+    : dequantizeOnCpu(t.dtype, bytes, end - first);
+  return { values: trim(values) };
+}
+
+async function readExactly(t: WeightTensor, at: number, length: number): Promise<Uint8Array> {
+  const bytes = await t.file.read(at, length);
+  if (bytes.byteLength !== length) throw new Error(`${t.file.name}: tensor '${t.name}' runs past the end of the file`);
+  return bytes;
 }
 
 /** TensorProto.DataType → dtype name of DECODERS, for the types the diff compares. */
