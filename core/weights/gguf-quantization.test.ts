@@ -1,0 +1,151 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import { z } from 'zod';
+import { memorySource, type ByteSource } from '../io/byte-source.ts';
+import { compareWeights } from './compare-weights.ts';
+import { lineageCheck } from './lineage-check.ts';
+import { LineageSchema } from './lineage-schema.ts';
+import { QUANTIZATION_BANDS } from './quantization-bands.ts';
+
+/**
+ * GGUF quantizations of a Llama checkpoint, written by gguf-py through the converter's own name table and Q/K
+ * permutation (scripts/gen_gguf_fixtures.py), against the checkpoint in safetensors. The oracle for every
+ * figure is numpy over gguf-py's dequantizer (expected.json): the TypeScript diff must find the same relative
+ * error per tensor, which it can only do if names, permutation and blocks are all read right.
+ */
+
+const DIR = new URL('../../test/fixtures/gguf-quant/', import.meta.url);
+const Expected = z.object({
+  files: z.record(
+    z.string(),
+    z.object({
+      type: z.string(),
+      tensors: z
+        .record(z.string(), z.object({ type: z.string(), relError: z.number(), cosine: z.number() }))
+        .optional(),
+    }),
+  ),
+});
+const EXPECTED = Expected.parse(JSON.parse(readFileSync(new URL('expected.json', DIR), 'utf8')));
+
+function source(path: string, name = path): ByteSource {
+  return memorySource(name, new Uint8Array(readFileSync(new URL(path, DIR))));
+}
+
+const BASE = readdirSync(new URL('base/', DIR)).map((f) => source(`base/${f}`, f));
+
+async function compare(file: string, bytes?: Uint8Array) {
+  const gguf = bytes ? memorySource(file, bytes) : source(file);
+  const { lineage } = await compareWeights(BASE, [gguf]);
+  LineageSchema.parse(lineage);
+  return { lineage, ...lineageCheck(lineage) };
+}
+
+const QUANTIZED_TYPES = Object.keys(QUANTIZATION_BANDS);
+
+for (const type of QUANTIZED_TYPES) {
+  test(`base-${type}.gguf is a quantization of the base, tensor by tensor as numpy measures it`, async () => {
+    const file = `base-${type}.gguf`;
+    const { lineage, check, findings } = await compare(file);
+    assert.equal(lineage.verdict, 'quantized', lineage.summary);
+    assert.equal(check.status, 'pass');
+    assert.deepEqual(findings, []);
+    assert.deepEqual(
+      lineage.quantization?.types.map((t) => [t.type, t.offGrid]),
+      [[type, 0]],
+    );
+    assert.equal(lineage.ggufTokenizer?.result, 'same', lineage.ggufTokenizer?.detail);
+    const expected = EXPECTED.files[file]!.tensors!;
+    assert.equal(lineage.tensors.length, Object.keys(expected).length);
+    for (const t of lineage.tensors) {
+      const want = expected[t.name]!;
+      // f32 decoding vs numpy's float64 sums: agreement to 1e-6 of the error, or 1e-9 absolute for exact copies.
+      assert.ok(
+        Math.abs(t.relChange! - want.relError) <= 1e-6 * want.relError + 1e-9,
+        `${t.name}: ${t.relChange} vs ${want.relError}`,
+      );
+    }
+  });
+}
+
+for (const type of ['Q8_0', 'Q4_K', 'Q6_K']) {
+  test(`finetune-${type}.gguf (a light fine-tune, then quantized) is derived, not a quantization: values off the grid`, async () => {
+    const { lineage, check, findings } = await compare(`finetune-${type}.gguf`);
+    assert.equal(lineage.verdict, 'derived', lineage.summary);
+    assert.ok(lineage.quantization!.types[0]!.offGrid > 0);
+    assert.match(lineage.summary, /Not a plain quantization of the base/);
+    assert.deepEqual(
+      findings.map((f) => f.code),
+      ['MG-LIN-006'],
+    );
+    assert.equal(check.status, 'review');
+  });
+
+  test(`other-${type}.gguf (another model, same type) is different weights: unrelated`, async () => {
+    const { lineage, check } = await compare(`other-${type}.gguf`);
+    assert.equal(lineage.verdict, 'unrelated', lineage.summary);
+    assert.equal(check.status, 'fail');
+  });
+}
+
+test('the light fine-tune of Q4_K stays inside the Q4_K error band: only the grid tells it apart', () => {
+  const errors = Object.values(EXPECTED.files['finetune-Q4_K.gguf']!.tensors!)
+    .filter((t) => t.type === 'Q4_K')
+    .map((t) => t.relError);
+  assert.ok(Math.max(...errors) < QUANTIZATION_BANDS.Q4_K!.limit, `${Math.max(...errors)}`);
+});
+
+test('a GGUF file in a quantization that is not decoded says so and is reviewed, never called a quantization', async () => {
+  const { lineage, check, findings } = await compare('base-IQ4_NL.gguf');
+  assert.notEqual(lineage.verdict, 'quantized');
+  assert.ok(lineage.notCompared!.some((n) => /unsupported quantization: GGUF type IQ4_NL/.test(n.reason)));
+  assert.ok(findings.some((f) => f.code === 'MG-LIN-005'));
+  assert.equal(check.status, 'review');
+});
+
+test('a GGUF tokenizer with swapped token strings is named, and the quantization is reviewed', async () => {
+  const { lineage, check, findings } = await compare('base-Q8_0-bad-tokenizer.gguf');
+  assert.equal(lineage.verdict, 'quantized');
+  assert.equal(lineage.ggufTokenizer?.result, 'different');
+  assert.equal(lineage.ggufTokenizer?.differingTokens, 2);
+  assert.ok(findings.some((f) => f.code === 'MG-LIN-007'));
+  assert.equal(check.status, 'review');
+});
+
+test('a GGUF architecture without a name table compares nothing: unverified, an error, not unrelated', async () => {
+  const bytes = new Uint8Array(readFileSync(new URL('base-Q8_0.gguf', DIR)));
+  // general.architecture "llama" → "gemma": same length, so every offset stays valid.
+  const at = Buffer.from(bytes).indexOf(Buffer.from('general.architecture'));
+  const value = Buffer.from(bytes).indexOf(Buffer.from('llama'), at);
+  bytes.set(Buffer.from('gemma'), value);
+  const { lineage, check } = await compare('renamed.gguf', bytes);
+  assert.equal(lineage.verdict, 'unverified', lineage.summary);
+  assert.equal(check.status, 'error');
+  assert.match(lineage.summary, /name table/);
+});
+
+test('without the Q/K permutation undone, the attention weights of a llama GGUF would not match', async () => {
+  const bytes = new Uint8Array(readFileSync(new URL('base-Q8_0.gguf', DIR)));
+  // llama → qwen2 keeps the names (both mapped) but drops the permutation (qwen2 is stored unpermuted).
+  const text = Buffer.from(bytes);
+  const at = text.indexOf(Buffer.from('general.architecture'));
+  const value = text.indexOf(Buffer.from('llama'), at);
+  const renamed = new Uint8Array([
+    ...bytes.subarray(0, value - 8),
+    ...lengthPrefixed('qwen2'),
+    ...bytes.subarray(value + 5),
+  ]);
+  const { lineage } = await compare('unpermuted.gguf', renamed);
+  const qk = lineage.tensors.filter((t) => /[qk]_proj/.test(t.name));
+  assert.equal(qk.length, 2);
+  for (const t of qk) assert.ok(t.cosine! < 0.5, `${t.name}: cosine ${t.cosine}`);
+  assert.notEqual(lineage.verdict, 'quantized');
+});
+
+function lengthPrefixed(s: string): Uint8Array {
+  const out = new Uint8Array(8 + s.length);
+  new DataView(out.buffer).setBigUint64(0, BigInt(s.length), true);
+  out.set(Buffer.from(s), 8);
+  return out;
+}
