@@ -1,3 +1,4 @@
+import { FormatError } from '../formats/format-error.ts';
 import { GGML_TYPES } from '../formats/ggml-types.ts';
 
 /**
@@ -229,8 +230,8 @@ export interface DequantChunk {
 
 /**
  * Splits `elements` elements stored in `byteLength` bytes of `typeName` blocks into chunks of whole blocks,
- * each at most `maxElements`. Throws unless the bytes are exactly those blocks: a truncated or padded
- * tensor is not decoded.
+ * each at most `maxElements`. Throws FormatError, as the CPU decoder does, unless the bytes are exactly those
+ * blocks: a truncated or padded tensor is not decoded.
  */
 export function dequantChunks(
   typeName: string,
@@ -240,11 +241,11 @@ export function dequantChunks(
 ): DequantChunk[] {
   const block = blockLayout(typeName);
   if (!Number.isSafeInteger(elements) || elements < 0 || elements % block.elements !== 0) {
-    throw new Error(`${elements} elements are not whole ${typeName} blocks of ${block.elements}`);
+    throw new FormatError(`${elements} elements are not whole ${typeName} blocks of ${block.elements}`);
   }
   const blockCount = elements / block.elements;
   if (byteLength !== blockCount * block.bytes) {
-    throw new Error(`${blockCount} ${typeName} blocks take ${blockCount * block.bytes} bytes, not ${byteLength}`);
+    throw new FormatError(`${blockCount} ${typeName} blocks take ${blockCount * block.bytes} bytes, not ${byteLength}`);
   }
   const blocksPerChunk = Math.floor(maxElements / block.elements);
   if (blocksPerChunk < 1) throw new Error(`a chunk of ${maxElements} elements holds no ${typeName} block`);
