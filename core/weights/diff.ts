@@ -1,5 +1,6 @@
 import { EMPTY_STATS, mergeStats, reduceOnCpu, type PairReducer, type PairStats } from './pair-stats.ts';
 import { elementCount, readElements, type NotCompared, type TensorListing, type WeightTensor } from './tensors.ts';
+import type { Dequantize } from './dequantize-hook.ts';
 import { RowTracker, type RowChange } from './row-change.ts';
 import { appendedRows, hasTokenRows, vocabularyRows } from './token-matrix.ts';
 
@@ -54,6 +55,8 @@ export interface ModelDiff {
 
 export interface DiffOptions {
   reducer?: PairReducer;
+  /** Decodes GGUF quantized blocks (the worker passes its WGSL decoder); core's CPU decoder when absent. */
+  dequantize?: Dequantize;
   chunkElements?: number;
   changedAbove?: number;
   /** How many rows to keep per embedding / output matrix. */
