@@ -50,6 +50,7 @@ export interface DequantizeSelfTestResult {
   /** max |gpu − cpu| over the elements (0 without a GPU; Infinity where only one of them is NaN). */
   maxAbsDiff: number;
   adapter: string | null;
+  ms: { cpu: number; gpu: number | null };
 }
 
 /** max |a − b|, counting two NaNs as equal and one NaN as an infinite difference. */
@@ -142,11 +143,17 @@ const api = {
    */
   async dequantizeSelfTest(typeName: string, blocks: Uint8Array, elements: number): Promise<DequantizeSelfTestResult> {
     if (!hasWgslDecoder(typeName)) throw new Error(`no WGSL decoder for ggml type ${typeName}`);
-    const cpu = dequantize(typeName, blocks, elements);
+    const [cpu, cpuMs] = await timed(async () => dequantize(typeName, blocks, elements));
     const gpu = await gpuReducer();
-    if (!gpu) return { gpu: null, cpu, maxAbsDiff: 0, adapter: null };
-    const values = await gpuDequantizer(gpu)(typeName, blocks, elements);
-    return { gpu: values, cpu, maxAbsDiff: maxAbsDifference(values, cpu), adapter: gpu.adapter };
+    if (!gpu) return { gpu: null, cpu, maxAbsDiff: 0, adapter: null, ms: { cpu: cpuMs, gpu: null } };
+    const [values, gpuMs] = await timed(() => gpuDequantizer(gpu)(typeName, blocks, elements));
+    return {
+      gpu: values,
+      cpu,
+      maxAbsDiff: maxAbsDifference(values, cpu),
+      adapter: gpu.adapter,
+      ms: { cpu: cpuMs, gpu: gpuMs },
+    };
   },
 
   /**
