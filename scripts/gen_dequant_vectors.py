@@ -33,7 +33,7 @@ def bits(at, shift, width):
 
 
 # Where each element's code lives, low bits first: (byte offset in the block, bit shift, width), from the
-# block_* layouts of ggml-common.h. `offset` is what the code's level is measured from.
+# block_* layouts of ggml-common.h.
 def q8_0(e):
     return bits(2 + e, 0, 8)
 
@@ -99,8 +99,9 @@ def write_code(block, where, code):
 def read_level(name, block, e):
     locate, (low, high), _, _ = TYPES[name]
     code = read_code(block, locate(e))
-    # The lowest level is stored as code 0, except in Q8_0 (two's complement: code 0x80).
-    return code - 256 if low == -128 and code >= 128 else code if low == -128 else code + low
+    if low == -128:  # Q8_0: a two's-complement int8
+        return code - 256 if code >= 128 else code
+    return code + low  # elsewhere code 0 is the lowest level
 
 
 def write_level(name, block, e, level):

@@ -105,10 +105,14 @@ for (const [typeName, bytes, elements] of [
   ['Q8_0', 33, 32],
   ['Q8_0', 35, 32],
   ['Q8_0', 68, 32],
+  ['Q8_0', 17, 16],
+  ['Q4_0', 9, 16],
   ['Q4_K', 144, 255],
   ['Q6_K', 210, 0],
   ['Q5_0', 22, -32],
   ['Q5_0', 22, 32.5],
+  ['Q5_0', 22, NaN],
+  ['Q5_0', 22, Infinity],
 ] as const) {
   test(`${typeName}: ${bytes} bytes for ${elements} elements is refused with a FormatError naming the type`, () => {
     for (const decode of [dequantize, dequantizeWithGrid]) {

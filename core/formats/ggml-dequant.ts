@@ -2,11 +2,11 @@
  * Dequantization of ggml block-quantized tensors (GGUF) to Float32, following the block layouts of llama.cpp
  * (ggml-common.h `block_*`, ggml-quants.c `dequantize_row_*`). Every element is `dl·level − ml`: `dl` the
  * (sub-)block scale, `level` its stored code minus the type's offset, `ml` the (sub-)block minimum (0 for the
- * symmetric types). Arithmetic is rounded to float32 at the same steps as ggml, so results are bit-identical to it.
+ * symmetric types). Results are bit-identical to ggml's float32 arithmetic (see `put`).
  * Little-endian; blocks are read byte by byte, so any byte offset works.
  */
 import { FormatError } from './format-error.ts';
-import { GGML_TYPES, type GgmlType } from './ggml-types.ts';
+import { GGML_TYPES } from './ggml-types.ts';
 import { f16BitsToF32 } from '../weights/half.ts';
 
 /** Where decoded elements go: values always; the rounding grid only when a caller asked for it. */
@@ -19,18 +19,18 @@ interface Sink {
 /** Decodes the block at byte offset `at` into elements `first`… of `sink`. */
 type BlockDecoder = (bytes: Uint8Array, at: number, first: number, sink: Sink) => void;
 
-const fround = Math.fround;
-
 function f16At(bytes: Uint8Array, at: number): number {
   return f16BitsToF32(bytes[at]! | (bytes[at + 1]! << 8));
 }
 
 /**
- * Element `i` from its code: float32 `dl·(code − offset)` then `− ml`, each product and difference rounded
- * as ggml rounds it (a separate rounding per operation, no fused multiply-add).
+ * Element `i` from its code. An f16 scale (11 significant bits) times a sub-block scale and a level has at most 24
+ * significant bits, so `dl` and `dl·level` are exact in float32, in ggml as here; only subtracting the minimum
+ * rounds, once, as in ggml with or without fused multiply-add. JS subtracts in double and the Float32Array store
+ * rounds that to float32: for one subtraction of float32 operands this equals float32 arithmetic.
  */
 function put(sink: Sink, i: number, dl: number, code: number, offset: number, ml: number, maxCode: number): void {
-  sink.values[i] = fround(fround(dl * (code - offset)) - ml);
+  sink.values[i] = dl * (code - offset) - ml;
   if (!sink.step) return;
   sink.step[i] = Math.abs(dl);
   sink.edge![i] = code === 0 ? -1 : code === maxCode ? 1 : 0;
@@ -101,8 +101,8 @@ const decodeQ2_K: BlockDecoder = (bytes, at, first, sink) => {
   const dmin = f16At(bytes, at + 82);
   for (let sub = 0; sub < 16; sub++) {
     const scales = bytes[at + sub]!;
-    const dl = fround(d * (scales & 0x0f));
-    const ml = fround(dmin * (scales >> 4));
+    const dl = d * (scales & 0x0f);
+    const ml = dmin * (scales >> 4);
     for (let e = sub * 16; e < sub * 16 + 16; e++) put(sink, first + e, dl, twoBitCode(bytes, at + 16, e), 0, ml, 3);
   }
 };
@@ -124,7 +124,7 @@ function q3kScale(bytes: Uint8Array, scalesAt: number, j: number): number {
 const decodeQ3_K: BlockDecoder = (bytes, at, first, sink) => {
   const d = f16At(bytes, at + 108);
   for (let sub = 0; sub < 16; sub++) {
-    const dl = fround(d * q3kScale(bytes, at + 96, sub));
+    const dl = d * q3kScale(bytes, at + 96, sub);
     for (let e = sub * 16; e < sub * 16 + 16; e++) {
       const code = twoBitCode(bytes, at + 32, e) | (highBit(bytes, at, e) << 2);
       put(sink, first + e, dl, code, 4, 0, 7);
@@ -148,8 +148,8 @@ function kQuantDecoder(fifthBit: boolean): BlockDecoder {
     const dmin = f16At(bytes, at + 2);
     for (let sub = 0; sub < 8; sub++) {
       const { scale, min } = scaleMinK4(bytes, at + 4, sub);
-      const dl = fround(d * scale);
-      const ml = fround(dmin * min);
+      const dl = d * scale;
+      const ml = dmin * min;
       for (let e = sub * 32; e < sub * 32 + 32; e++) {
         const high = fifthBit ? highBit(bytes, at + 16, e) : 0;
         put(sink, first + e, dl, kNibble(bytes, at + nibblesAt, e) | (high << 4), 0, ml, maxCode);
@@ -166,7 +166,7 @@ function kQuantDecoder(fifthBit: boolean): BlockDecoder {
 const decodeQ6_K: BlockDecoder = (bytes, at, first, sink) => {
   const d = f16At(bytes, at + 208);
   for (let sub = 0; sub < 16; sub++) {
-    const dl = fround(d * ((bytes[at + 192 + sub]! << 24) >> 24));
+    const dl = d * ((bytes[at + 192 + sub]! << 24) >> 24);
     for (let e = sub * 16; e < sub * 16 + 16; e++) {
       const byte = bytes[at + (e >> 7) * 64 + (e & 63)]!;
       const low = (e >> 6) & 1 ? byte >> 4 : byte & 0x0f;
@@ -175,35 +175,41 @@ const decodeQ6_K: BlockDecoder = (bytes, at, first, sink) => {
   }
 };
 
-const DECODERS: ReadonlyMap<string, BlockDecoder> = new Map([
-  ['Q8_0', decodeQ8_0],
-  ['Q4_0', legacyDecoder({ hasMin: false, fifthBit: false })],
-  ['Q4_1', legacyDecoder({ hasMin: true, fifthBit: false })],
-  ['Q5_0', legacyDecoder({ hasMin: false, fifthBit: true })],
-  ['Q5_1', legacyDecoder({ hasMin: true, fifthBit: true })],
-  ['Q2_K', decodeQ2_K],
-  ['Q3_K', decodeQ3_K],
-  ['Q4_K', kQuantDecoder(false)],
-  ['Q5_K', kQuantDecoder(true)],
-  ['Q6_K', decodeQ6_K],
-]);
-
-/** ggml type names this module decodes. */
-export const DEQUANTIZED_TYPES: ReadonlySet<string> = new Set(DECODERS.keys());
-
-const TYPES_BY_NAME: ReadonlyMap<string, GgmlType> = new Map([...GGML_TYPES.values()].map((t) => [t.name, t]));
-
 interface Plan {
   decoder: BlockDecoder;
   block: { elements: number; bytes: number };
 }
 
+/** Block shapes come from GGML_TYPES, the table the GGUF validator checks tensor spans with. */
+function planOf(name: string, decoder: BlockDecoder): [string, Plan] {
+  const block = [...GGML_TYPES.values()].find((t) => t.name === name)?.block;
+  if (!block) throw new Error(`GGML_TYPES has no block shape for ${name}`);
+  return [name, { decoder, block }];
+}
+
+const PLANS: ReadonlyMap<string, Plan> = new Map([
+  planOf('Q8_0', decodeQ8_0),
+  planOf('Q4_0', legacyDecoder({ hasMin: false, fifthBit: false })),
+  planOf('Q4_1', legacyDecoder({ hasMin: true, fifthBit: false })),
+  planOf('Q5_0', legacyDecoder({ hasMin: false, fifthBit: true })),
+  planOf('Q5_1', legacyDecoder({ hasMin: true, fifthBit: true })),
+  planOf('Q2_K', decodeQ2_K),
+  planOf('Q3_K', decodeQ3_K),
+  planOf('Q4_K', kQuantDecoder(false)),
+  planOf('Q5_K', kQuantDecoder(true)),
+  planOf('Q6_K', decodeQ6_K),
+]);
+
+/** ggml type names this module decodes. */
+export const DEQUANTIZED_TYPES: ReadonlySet<string> = new Set(PLANS.keys());
+
 /** The decoder and block shape of `typeName`, after checking that `blocks` holds exactly `elements` elements. */
 function plan(typeName: string, blocks: Uint8Array, elements: number): Plan {
-  const decoder = DECODERS.get(typeName);
-  const block = TYPES_BY_NAME.get(typeName)?.block;
-  if (!decoder || !block) throw new FormatError(`ggml type ${typeName} cannot be dequantized`);
-  if (!Number.isSafeInteger(elements) || elements < 0 || elements % block.elements !== 0) {
+  const checked = PLANS.get(typeName);
+  if (!checked) throw new FormatError(`ggml type ${typeName} cannot be dequantized`);
+  const { block } = checked;
+  // NaN and fractions fail here; negative or absurd counts fail the byte-length check below.
+  if (elements % block.elements !== 0) {
     throw new FormatError(
       `${typeName}: ${elements} elements is not a whole number of ${block.elements}-element blocks`,
     );
@@ -212,7 +218,7 @@ function plan(typeName: string, blocks: Uint8Array, elements: number): Plan {
   if (blocks.byteLength !== expected) {
     throw new FormatError(`${typeName}: ${blocks.byteLength} bytes for ${elements} elements, expected ${expected}`);
   }
-  return { decoder, block };
+  return checked;
 }
 
 function decodeInto({ decoder, block }: Plan, blocks: Uint8Array, elements: number, sink: Sink): void {
