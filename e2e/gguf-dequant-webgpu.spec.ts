@@ -193,3 +193,10 @@ test('a call larger than one dispatch (the diff chunk) is decoded chunk by chunk
   });
   expectBitExact(result, elements);
 });
+
+test('a type without a WGSL decoder is refused, not reported as a GPU result', async ({ page }) => {
+  await startWorker(page);
+  // IQ2_XXS: a GGUF type with a known block (256 elements in 66 bytes) that neither decoder handles.
+  const result = await agreement(page, { type: 'IQ2_XXS', elements: 256, blocks: new Array<number>(66).fill(0) });
+  expect(result.error).toContain('no WGSL decoder for ggml type IQ2_XXS');
+});
