@@ -9,8 +9,11 @@ import {
   workgroupsFor,
 } from '@/core/weights/wgsl-reduce';
 
-/** A PairReducer on WebGPU, plus what the UI shows about it. */
-export type GpuPairReducer = PairReducer & { readonly adapter: string; dispose(): void };
+/**
+ * A PairReducer on WebGPU, plus what the UI shows about it and its device, which the WGSL decoder
+ * (gpu-dequant.ts) shares so that a worker holds one device.
+ */
+export type GpuPairReducer = PairReducer & { readonly adapter: string; readonly device: GPUDevice; dispose(): void };
 
 /**
  * 8M elements (32 MiB a side) per dispatch: within the default maxStorageBufferBindingSize (128 MiB) and
@@ -113,6 +116,7 @@ export async function createGpuReducer(): Promise<GpuPairReducer | null> {
   };
   return Object.assign(reduce, {
     adapter: describe(adapter),
+    device,
     dispose() {
       for (const b of [baseBuf, ftBuf, partialBuf, readBuf, paramBuf]) b.destroy();
       device.destroy();

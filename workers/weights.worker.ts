@@ -6,6 +6,9 @@ import { fileByteSource } from './file-byte-source';
 import { syntheticPair } from '@/core/weights/synthetic-pair';
 import { relativeDifferences } from '@/core/weights/wgsl-reduce';
 import { createGpuReducer, type GpuPairReducer } from './gpu-reducer';
+import { createGpuDequantizer, type GpuDequantize } from './gpu-dequant';
+import { dequantize } from '@/core/formats/ggml-dequant';
+import { hasWgslDecoder } from '@/core/weights/wgsl-dequant';
 
 export interface CompareResult {
   lineage: Lineage;
@@ -23,6 +26,45 @@ let gpuReady: Promise<GpuPairReducer | null> | undefined;
 function gpuReducer(): Promise<GpuPairReducer | null> {
   gpuReady ??= createGpuReducer().catch(() => null);
   return gpuReady;
+}
+
+/** The WGSL decoder on a reducer's device: created with the reducer, dropped with it (a lost device). */
+const dequantizers = new WeakMap<GpuPairReducer, GpuDequantize>();
+
+function gpuDequantizer(gpu: GpuPairReducer): GpuDequantize {
+  let decoder = dequantizers.get(gpu);
+  if (!decoder) {
+    decoder = createGpuDequantizer(gpu.device, dequantize);
+    dequantizers.set(gpu, decoder);
+  }
+  return decoder;
+}
+
+export interface DequantizeSelfTestResult {
+  /** The WGSL decoder's values, null where WebGPU is missing. */
+  gpu: Float32Array | null;
+  /** core's CPU decoder's values (core/formats/ggml-dequant.ts). */
+  cpu: Float32Array;
+  /** max |gpu − cpu| over the elements (0 without a GPU; Infinity where only one of them is NaN). */
+  maxAbsDiff: number;
+  adapter: string | null;
+  ms: { cpu: number; gpu: number | null };
+}
+
+/** max |a − b|, counting two NaNs as equal and one NaN as an infinite difference. */
+function maxAbsDifference(a: Float32Array, b: Float32Array): number {
+  if (a.length !== b.length) return Infinity;
+  let most = 0;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    if (Number.isNaN(x) || Number.isNaN(y)) {
+      if (Number.isNaN(x) !== Number.isNaN(y)) return Infinity;
+      continue;
+    }
+    most = Math.max(most, x === y ? 0 : Math.abs(x - y));
+  }
+  return most;
 }
 
 export interface SelfTestResult {
@@ -94,6 +136,25 @@ const api = {
   },
 
   /**
+   * Decodes the same ggml blocks with the WGSL decoder and core's CPU one, so the UI and e2e can show they
+   * agree. A type without a WGSL decoder is refused: the GPU side would be the CPU decoder again.
+   */
+  async dequantizeSelfTest(typeName: string, blocks: Uint8Array, elements: number): Promise<DequantizeSelfTestResult> {
+    if (!hasWgslDecoder(typeName)) throw new Error(`no WGSL decoder for ggml type ${typeName}`);
+    const [cpu, cpuMs] = await timed(async () => dequantize(typeName, blocks, elements));
+    const gpu = await gpuReducer();
+    if (!gpu) return { gpu: null, cpu, maxAbsDiff: 0, adapter: null, ms: { cpu: cpuMs, gpu: null } };
+    const [values, gpuMs] = await timed(() => gpuDequantizer(gpu)(typeName, blocks, elements));
+    return {
+      gpu: values,
+      cpu,
+      maxAbsDiff: maxAbsDifference(values, cpu),
+      adapter: gpu.adapter,
+      ms: { cpu: cpuMs, gpu: gpuMs },
+    };
+  },
+
+  /**
    * streams both models tensor by tensor (core/weights) through the WebGPU reducer when asked
    * and available, else the CPU one, and returns the lineage. Reads bounded chunks; never a whole model.
    */
@@ -108,6 +169,7 @@ const api = {
     const started = performance.now();
     const { lineage, candidates, elements } = await compareWeights(sources(base), sources(finetune), {
       reducer: gpu ?? reduceOnCpu,
+      ...(gpu ? { dequantize: gpuDequantizer(gpu) } : {}),
       onTensor: (done, total, name) => void onProgress?.(done, total, name),
     });
     return {

@@ -75,7 +75,10 @@ export interface DiffOptions {
   topRows?: number;
   /** The vocabulary's row count (diffModels finds it): matrices with that many rows have their rows ranked. */
   vocabRows?: number;
-  /** Decodes GGUF blocks where no grid is needed (both sides quantized); core's CPU decoder when absent. */
+  /**
+   * Decodes GGUF blocks where no grid is needed (the worker passes its WGSL decoder); core's CPU decoder when
+   * absent. Against an unquantized side the CPU decodes the blocks with their grid (quantization-grid.ts).
+   */
   dequantize?: Dequantize;
   onTensor?: (done: number, total: number, name: string) => void;
 }
