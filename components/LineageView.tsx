@@ -1,4 +1,5 @@
 import { SafeText } from './SafeText';
+import { QuantizationView } from './QuantizationView';
 import type { Lineage } from '@/core/weights/lineage-schema';
 
 const VERDICT = {
@@ -46,6 +47,7 @@ export function LineageView({ lineage }: { lineage: Lineage }) {
           </p>
         )}
       </section>
+      <QuantizationView lineage={lineage} />
       <section>
         <h2 className="mb-2 text-lg font-semibold">Change per tensor (‖fine-tune − base‖ / ‖base‖)</h2>
         <table className="w-full text-left text-sm" data-testid="lineage-tensors">

@@ -107,19 +107,20 @@ export async function diffModels(
   finetune: TensorListing,
   options: DiffOptions = {},
 ): Promise<ModelDiff> {
-  if (base.naming !== finetune.naming) return unmatchedNaming(base, finetune);
   const ftByName = new Map(finetune.tensors.map((t) => [t.name, t]));
   const baseNames = new Set(base.tensors.map((t) => t.name));
   const out: ModelDiff = {
     tensors: [],
-    onlyInBase: base.tensors.filter((t) => !ftByName.has(t.name)).map((t) => t.name),
-    onlyInFinetune: finetune.tensors.filter((t) => !baseNames.has(t.name)).map((t) => t.name),
+    // A tensor the other side holds in a type it cannot decode is not compared, not absent.
+    onlyInBase: base.tensors.filter((t) => !ftByName.has(t.name) && !unread(finetune, t.name)).map((t) => t.name),
+    onlyInFinetune: finetune.tensors.filter((t) => !baseNames.has(t.name) && !unread(base, t.name)).map((t) => t.name),
     shapeMismatches: [],
     appendedRows: [],
     notCompared: [...base.notCompared, ...finetune.notCompared],
     elements: 0,
   };
   const pairs = base.tensors.filter((t) => ftByName.has(t.name));
+  if (pairs.length === 0 && base.naming !== finetune.naming) return unmatchedNaming(base, finetune);
   const tensorOptions = { ...options, vocabRows: options.vocabRows ?? vocabularyRows(pairs.map((t) => t.shape)) };
   for (const [i, b] of pairs.entries()) {
     const f = ftByName.get(b.name)!;
@@ -139,9 +140,11 @@ export async function diffModels(
   return out;
 }
 
+const unread = (listing: TensorListing, name: string): boolean => listing.notCompared.some((n) => n.name === name);
+
 /**
- * A GGUF listing whose architecture has no name table (names stay llama.cpp's) shares no names with a
- * Hugging Face checkpoint: nothing is compared, and every tensor says why, rather than all of them looking absent.
+ * A GGUF listing whose architecture has no name table keeps its own names; when they share none with the other
+ * model's, nothing is compared and every tensor says why, rather than all of them looking absent (unrelated).
  */
 function unmatchedNaming(base: TensorListing, finetune: TensorListing): ModelDiff {
   const reason = 'GGUF architecture without a name table: its tensor names cannot be matched with the other model';

@@ -96,12 +96,13 @@ test('the light fine-tune of Q4_K stays inside the Q4_K error band: only the gri
   assert.ok(Math.max(...errors) < QUANTIZATION_BANDS.Q4_K!.limit, `${Math.max(...errors)}`);
 });
 
-test('a GGUF file in a quantization that is not decoded says so and is reviewed, never called a quantization', async () => {
+test('a GGUF file in a quantization that is not decoded says so: unverified, never a quantization or a replaced layer', async () => {
   const { lineage, check, findings } = await compare('base-IQ4_NL.gguf');
-  assert.notEqual(lineage.verdict, 'quantized');
+  assert.equal(lineage.verdict, 'unverified', lineage.summary);
+  assert.deepEqual(lineage.onlyInBase, []);
   assert.ok(lineage.notCompared!.some((n) => /unsupported quantization: GGUF type IQ4_NL/.test(n.reason)));
   assert.ok(findings.some((f) => f.code === 'MG-LIN-005'));
-  assert.equal(check.status, 'review');
+  assert.equal(check.status, 'error');
 });
 
 test('a GGUF tokenizer with swapped token strings is named, and the quantization is reviewed', async () => {

@@ -80,6 +80,8 @@ export function lineageVerdict(diff: ModelDiff): LineageOutcome {
     return outcome('unverified', []);
   if (total === 0 || replacedShare >= UNRELATED_MIN_SHARE) return outcome('unrelated', changed, []);
   if (quantization?.ofTheBase) return outcome('quantized', []);
+  // Tensors in a quantization that is not read could hold any change: no positive verdict over them.
+  if (quantization && quantization.unsupported > 0) return outcome('unverified', []);
   if (body.length > 0) return outcome('partially-derived', body);
   if (newHead.length > 0 || addedTokens > 0) return outcome('derived', []);
   if (diff.tensors.every((t) => t.relChange <= IDENTICAL_MAX_REL)) return outcome('identical', []);

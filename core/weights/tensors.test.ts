@@ -31,19 +31,28 @@ function gguf(tensors: { name: string; dims: number[]; type: number; data: Uint8
   return new Uint8Array(parts);
 }
 
-test('GGUF: F32 tensors are read with their shape reversed, quantized ones listed as not compared', async () => {
+test('GGUF: F32 tensors are read with their shape reversed, quantized ones by block, unread types listed', async () => {
   const f32 = new Uint8Array(new Float32Array([1, 2, 3, 4, 5, 6]).buffer);
+  const q8 = new Uint8Array(34);
+  q8.set([0x00, 0x3c]); // d = 1.0 (f16)
+  q8.set([1, 2, 0xff], 2); // elements 0, 1, 2 = 1, 2, -1
   const bytes = gguf([
     { name: 'w', dims: [3, 2], type: 0, data: f32 },
-    { name: 'q', dims: [32], type: 8, data: new Uint8Array(34) },
+    { name: 'q', dims: [32], type: 8, data: q8 },
+    { name: 'iq', dims: [32], type: 20, data: new Uint8Array(18) },
   ]);
   const listing = await listTensors([memorySource('model.gguf', bytes)]);
   assert.deepEqual(
-    listing.tensors.map((t) => [t.name, t.shape]),
-    [['w', [2, 3]]],
+    listing.tensors.map((t) => [t.name, t.dtype, t.shape]),
+    [
+      ['w', 'F32', [2, 3]],
+      ['q', 'Q8_0', [32]],
+    ],
   );
   assert.deepEqual([...(await readElements(listing.tensors[0]!, 2, 3))], [3, 4, 5]);
-  assert.match(listing.notCompared[0]!.reason, /Q8_0/);
+  // Elements 1…2 of a 32-element block: the whole block is read and trimmed.
+  assert.deepEqual([...(await readElements(listing.tensors[1]!, 1, 2))], [2, -1]);
+  assert.match(listing.notCompared[0]!.reason, /unsupported quantization: GGUF type IQ4_NL/);
 });
 
 test('a shard index naming a missing shard is an error, not a silent partial compare', async () => {

@@ -144,7 +144,9 @@ async function fromGguf(file: ByteSource): Promise<Found & Pick<TensorListing, '
     ...(mapped ? {} : { naming: 'llama.cpp' }),
   };
   for (const t of header.tensors) {
-    const skip = (reason: string) => out.notCompared.push({ name: t.name, file: file.name, reason });
+    // Named as the other model names it where the table knows the tensor, so it is "not compared", not "absent".
+    const skip = (reason: string) =>
+      out.notCompared.push({ name: (mapped && huggingFaceName(t.name)) || t.name, file: file.name, reason });
     if (CONVERTER_COMPUTED.has(t.name)) {
       skip(CONVERTER_COMPUTED_REASON);
       continue;
