@@ -13,7 +13,7 @@
 // scripts/gen_scale_checkpoint.py): in Node (diffModels) and in the weights worker on WebGPU and CPU reducers.
 import { existsSync, statSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { chromium } from 'playwright';
@@ -23,6 +23,8 @@ import { diffModels } from '../core/weights/diff.ts';
 import { listTensors } from '../core/weights/tensors.ts';
 import { fileSource } from '../core/io/byte-source-node.ts';
 import { ensureSafetensorsPair } from './safetensors-writer.ts';
+import { ensureQ8Gguf } from './gguf-writer.ts';
+import { compareWeights } from '../core/weights/compare-weights.ts';
 import { syntheticPair } from '../core/weights/synthetic-pair.ts';
 import { CHROMIUM_PATH } from './browser-page.ts';
 import { startNextServer } from './next-server.ts';
@@ -70,8 +72,12 @@ interface CompareRun {
   elements: number;
 }
 
-/** The full diff in the weights worker, on the two generated files picked as Files, on each reducer. */
+/**
+ * The full diff in the weights worker, on the two generated files picked as Files, on each reducer. The
+ * fine-tune is named by its extension: `model.safetensors`, or `model.gguf` for a GGUF file.
+ */
 async function browserCompare(origin: string, base: string, finetune: string): Promise<CompareRun[]> {
+  const finetuneName = finetune.endsWith('.gguf') ? 'model.gguf' : 'model.safetensors';
   const browser = await chromium.launch({
     ...(existsSync(CHROMIUM_PATH) ? { executablePath: CHROMIUM_PATH } : {}),
     args: ['--no-sandbox', '--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader'],
@@ -92,12 +98,13 @@ async function browserCompare(origin: string, base: string, finetune: string): P
     const runs: CompareRun[] = [];
     for (const useGpu of [true, false]) {
       const reply = await page.evaluate(
-        (gpu) =>
+        ([gpu, ftName]) =>
           new Promise<{ result?: CompareRun; error?: string }>((resolve) => {
             // No named inner functions: tsx's __name helper does not exist in the page.
-            const files = ['bench-base', 'bench-ft'].map((id) => [
-              { path: 'model.safetensors', file: (document.getElementById(id) as HTMLInputElement).files![0]! },
-            ]);
+            const files = [
+              ['bench-base', 'model.safetensors'],
+              ['bench-ft', ftName],
+            ].map(([id, path]) => [{ path, file: (document.getElementById(id!) as HTMLInputElement).files![0]! }]);
             const worker = new Worker('/workers/weights.worker.js', { type: 'module' });
             const id = 'bench-compare';
             worker.onerror = (event) => resolve({ error: `worker failed: ${event.message}` });
@@ -115,7 +122,7 @@ async function browserCompare(origin: string, base: string, finetune: string): P
               argumentList: [files[0], files[1], gpu].map((value) => ({ type: 'RAW', value })),
             });
           }),
-        useGpu,
+        [useGpu, finetuneName] as const,
       );
       if (!reply.result) throw new BenchError(`the weights worker's compare failed: ${reply.error}`);
       runs.push(reply.result);
@@ -265,6 +272,53 @@ async function main(): Promise<void> {
   console.log(
     `
 Node peak resident memory during the diff: ${fmt((rssPeak - rssBefore) / 2 ** 20, 0)} MiB above the ${fmt(rssBefore / 2 ** 20, 0)} MiB before it, for ${fmt(pairBytes / 2 ** 20, 0)} MiB of weights`,
+  );
+  await ggufCase(pair, { node: nodeDiffS, browser: runs });
+}
+
+/**
+ * The base against its own Q8_0 GGUF (bench/gguf-writer.ts): the dequantizing, grid-testing path of the diff,
+ * timed beside the safetensors pair of the same elements (the baseline of the same run).
+ */
+async function ggufCase(
+  pair: { base: string; bytes: number },
+  baseline: { node: number; browser: CompareRun[] },
+): Promise<void> {
+  const gguf = join(dirname(pair.base), '..', `base-${fmt(pair.bytes / 1e6, 0)}mb-q8_0`, 'model.gguf');
+  const ggufBytes = await ensureQ8Gguf(pair.base, gguf, console.log);
+  const sources = async (path: string, name: string) => [await fileSource(path, name)];
+  const n0 = performance.now();
+  const node = await compareWeights(await sources(pair.base, 'model.safetensors'), await sources(gguf, 'model.gguf'));
+  const nodeS = (performance.now() - n0) / 1000;
+  const server = await startNextServer(ROOT);
+  let runs: CompareRun[];
+  try {
+    runs = await browserCompare(server.origin, pair.base, gguf);
+  } finally {
+    await server.stop();
+  }
+  const same = (r: CompareRun) => baseline.browser.find((b) => b.engine === r.engine);
+  const rows: [string, number, number | undefined][] = [
+    ...runs.map((r): [string, number, number | undefined] => [
+      `browser worker compare, ${r.engine === 'webgpu' ? `WebGPU (${r.adapter ?? '?'})` : 'CPU'}`,
+      r.seconds,
+      same(r)?.seconds,
+    ]),
+    ['node compareWeights, CPU', nodeS, baseline.node],
+  ];
+  console.log(
+    `\nGGUF: the base (${fmt(pair.bytes / 1e6, 0)} MB f32) against its Q8_0 GGUF (${fmt(ggufBytes / 1e6, 0)} MB): lineage ${node.lineage.verdict}, ${node.elements} elements\n`,
+  );
+  console.log(
+    table(
+      ['path', 'seconds', 'safetensors pair, seconds', '× safetensors'],
+      rows.map(([name, s, b]) => [
+        name,
+        fmt(s, 2),
+        b === undefined ? '—' : fmt(b, 2),
+        b === undefined ? '—' : fmt(s / b, 2),
+      ]),
+    ),
   );
 }
 
