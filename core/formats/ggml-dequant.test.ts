@@ -23,11 +23,7 @@ const Manifest = z.object({
       blocks: FileRef,
       values: FileRef,
       grid: z.array(
-        z.tuple([
-          z.number().int().nonnegative(),
-          z.number(),
-          z.union([z.literal(-1), z.literal(0), z.literal(1)]),
-        ]),
+        z.tuple([z.number().int().nonnegative(), z.number(), z.union([z.literal(-1), z.literal(0), z.literal(1)])]),
       ),
     }),
   ),

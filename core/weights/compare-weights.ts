@@ -4,7 +4,9 @@ import { compareGgufTokenizer } from './gguf-tokenizer.ts';
 import { buildLineage, rowCandidates, TRIGGER_ROWS_PER_TENSOR } from './lineage.ts';
 import type { Lineage } from './lineage-schema.ts';
 import { listTensors } from './tensors.ts';
-import { MAX_JSON_BYTES } from '../util/bounded-json.ts';
+import { MAX_JSON_BYTES, parseBoundedJson } from '../util/bounded-json.ts';
+import { readGgufHeader } from '../formats/gguf.ts';
+import { compareGgufMetadata } from './gguf-metadata.ts';
 
 export interface WeightComparison {
   lineage: Lineage;
@@ -28,10 +30,19 @@ export async function compareWeights(
   const diff = await diffModels(baseListing, modelListing, { topRows: TRIGGER_ROWS_PER_TENSOR, ...options });
   const lineage = buildLineage(diff);
   const gguf = ggufAgainstCheckpoint(base, model);
-  if (gguf)
-    lineage.ggufTokenizer = await compareGgufTokenizer(gguf.file, await tokenizerText(gguf.other)).catch(
-      (error: unknown) => ({ result: 'not-compared' as const, detail: (error as Error).message.slice(0, 500) }),
+  if (gguf) {
+    const notCompared = (error: unknown) => ({
+      result: 'not-compared' as const,
+      detail: (error as Error).message.slice(0, 500),
+    });
+    lineage.ggufTokenizer = await compareGgufTokenizer(gguf.file, await jsonText(gguf.other, 'tokenizer.json')).catch(
+      notCompared,
     );
+    lineage.ggufMetadata = await ggufMetadata(gguf.file, gguf.other).catch((error: unknown) => ({
+      ...notCompared(error),
+      differences: [],
+    }));
+  }
   return { lineage, candidates: rowCandidates(diff), elements: diff.elements };
 }
 
@@ -48,8 +59,37 @@ function ggufAgainstCheckpoint(
   return undefined;
 }
 
-async function tokenizerText(files: readonly ByteSource[]): Promise<{ name: string; text: string } | undefined> {
-  const file = files.find((f) => f.name === 'tokenizer.json' || f.name.endsWith('/tokenizer.json'));
+async function ggufMetadata(gguf: ByteSource, base: readonly ByteSource[]) {
+  const [header, config, tokenizerConfig, jinja] = await Promise.all([
+    readGgufHeader(gguf),
+    jsonText(base, 'config.json'),
+    jsonText(base, 'tokenizer_config.json'),
+    jsonText(base, 'chat_template.jinja'),
+  ]);
+  return compareGgufMetadata(gguf, header, {
+    ...(config ? { config } : {}),
+    ...chatTemplateOf(tokenizerConfig, jinja),
+  });
+}
+
+/** transformers 5 reads chat_template.jinja first, then tokenizer_config.json's `chat_template` string. */
+function chatTemplateOf(
+  tokenizerConfig: { name: string; text: string } | undefined,
+  jinja: { text: string } | undefined,
+): { chatTemplate?: string } {
+  if (jinja) return { chatTemplate: jinja.text };
+  if (!tokenizerConfig) return {};
+  const parsed = parseBoundedJson(tokenizerConfig.text, tokenizerConfig.name, { maxBytes: MAX_JSON_BYTES });
+  const template = (parsed as { chat_template?: unknown } | null)?.chat_template;
+  return typeof template === 'string' ? { chatTemplate: template } : {};
+}
+
+/** A top-level file of the folder (or of its one subfolder) as text, read up to the JSON bound. */
+async function jsonText(
+  files: readonly ByteSource[],
+  name: string,
+): Promise<{ name: string; text: string } | undefined> {
+  const file = files.find((f) => f.name === name || f.name.endsWith(`/${name}`));
   if (!file) return undefined;
   // One byte past the bound is enough for the parser to name the file as too large.
   const bytes = await file.read(0, Math.min(file.size, MAX_JSON_BYTES + 1));

@@ -150,3 +150,21 @@ function lengthPrefixed(s: string): Uint8Array {
   out.set(Buffer.from(s), 8);
   return out;
 }
+
+test('the fixtures carry the base’s hyperparameters: compared and the same', async () => {
+  const { lineage } = await compare('base-Q6_K.gguf');
+  assert.equal(lineage.ggufMetadata?.result, 'same', lineage.ggufMetadata?.detail);
+});
+
+test('another rope base in the GGUF metadata is named and reviewed, though the weights are the base’s', async () => {
+  const bytes = new Uint8Array(readFileSync(new URL('base-Q8_0.gguf', DIR)));
+  const key = Buffer.from(bytes).indexOf(Buffer.from('llama.rope.freq_base'));
+  const valueAt = key + 'llama.rope.freq_base'.length + 4; // after the u32 value type (FLOAT32)
+  new DataView(bytes.buffer).setFloat32(valueAt, 500000, true);
+  const { lineage, check, findings } = await compare('rope.gguf', bytes);
+  assert.equal(lineage.verdict, 'quantized');
+  assert.equal(lineage.ggufMetadata?.result, 'different');
+  assert.match(lineage.ggufMetadata!.detail, /llama\.rope\.freq_base is 500000, the base has 10000/);
+  assert.ok(findings.some((f) => f.code === 'MG-LIN-008'));
+  assert.equal(check.status, 'review');
+});

@@ -47,9 +47,16 @@ export function lineageCheck(lineage: Lineage): { check: Check; findings: Findin
   findings.push(...quantizationFindings(lineage));
   if (lineage.ggufTokenizer?.result === 'different')
     findings.push(makeFinding(LINEAGE_CODES, 'MG-LIN-007', { detail: lineage.ggufTokenizer.detail }));
+  if (lineage.ggufMetadata?.result === 'different')
+    findings.push(
+      makeFinding(LINEAGE_CODES, 'MG-LIN-008', {
+        detail: lineage.ggufMetadata.detail,
+        evidence: { differences: lineage.ggufMetadata.differences },
+      }),
+    );
   // A pass with weights unread, off their grid or under another tokenizer is not earned: review instead.
   const status = STATUS[lineage.verdict];
-  const reviewed = status === 'pass' && findings.some((f) => /^MG-LIN-00[567]$/.test(f.code)) ? 'review' : status;
+  const reviewed = status === 'pass' && findings.some((f) => /^MG-LIN-00[5-8]$/.test(f.code)) ? 'review' : status;
   return { check: { id: 'lineage', status: reviewed, summary: lineage.summary }, findings };
 }
 

@@ -46,6 +46,12 @@ export const LINEAGE_CODES = {
     explanation:
       'The token strings or merges stored in the GGUF file (tokenizer.ggml.*) are not those of the base’s tokenizer.json: the same ids would mean other text, which a quantization never changes.',
   },
+  'MG-LIN-008': {
+    severity: 'medium',
+    title: 'The GGUF hyperparameters or chat template differ from the base’s',
+    explanation:
+      'llama.cpp computes with the values in the GGUF metadata (head counts, rope base, norm epsilon, context length) and applies the file’s own chat template. Values other than the base’s config make another model out of the same weights, and another template changes every chat prompt.',
+  },
 } satisfies Record<string, CatalogEntry>;
 
 export type LineageCode = keyof typeof LINEAGE_CODES;

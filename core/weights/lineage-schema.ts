@@ -22,6 +22,14 @@ export const GgufTokenizerComparisonSchema = z.object({
 });
 export type GgufTokenizerComparison = z.infer<typeof GgufTokenizerComparisonSchema>;
 
+/** A GGUF file's hyperparameters and chat template (what llama.cpp computes with) against the base's config. */
+export const GgufMetadataComparisonSchema = z.object({
+  result: z.enum(['same', 'different', 'not-compared']),
+  detail: z.string().max(4000),
+  differences: z.array(z.string().max(500)).max(64),
+});
+export type GgufMetadataComparison = z.infer<typeof GgufMetadataComparisonSchema>;
+
 export const LineageTensorSchema = z.object({
   name: z.string().max(1000),
   relChange: figure,
@@ -70,6 +78,8 @@ export const LineageSchema = z.object({
     .optional(),
   /** A GGUF file's tokenizer metadata against the base's tokenizer.json. */
   ggufTokenizer: GgufTokenizerComparisonSchema.optional(),
+  /** A GGUF file's hyperparameters and chat template against the base's config.json and tokenizer config. */
+  ggufMetadata: GgufMetadataComparisonSchema.optional(),
   /** Rows of embedding / output matrices that moved most: token ids for the trigger scan. */
   candidates: z
     .array(z.object({ tensor: z.string().max(1000), row: z.number().int().nonnegative(), relChange: figure }))

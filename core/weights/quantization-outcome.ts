@@ -1,7 +1,7 @@
 import type { ModelDiff, TensorDiff } from './diff.ts';
 import { MAX_OFF_GRID_SHARE } from './quantization-grid.ts';
 import { QUANTIZATION_BANDS } from './quantization-bands.ts';
-import { UNSUPPORTED_QUANTIZATION } from './tensors.ts';
+import { CONVERTER_COMPUTED_REASON, UNSUPPORTED_QUANTIZATION } from './tensors.ts';
 
 /** Per ggml type: how its tensors compare with the base's (the Report's `lineage.quantization.types`). */
 export interface QuantizedTypeSummary {
@@ -37,9 +37,11 @@ export function quantizationOutcome(diff: ModelDiff, identicalMaxRel: number): Q
   const structureSame =
     diff.onlyInBase.length + diff.onlyInFinetune.length + diff.shapeMismatches.length === 0 &&
     (diff.appendedRows ?? []).length === 0;
+  // Anything left unread (besides what the converter computes) could hold a change: no claim over it.
+  const unread = diff.notCompared.filter((n) => n.reason !== CONVERTER_COMPUTED_REASON).length;
   const ofTheBase =
     quantized.length > 0 &&
-    unsupported === 0 &&
+    unread === 0 &&
     structureSame &&
     diff.tensors.every((t) => (t.quantization ? onGridWithinBand(t) : t.relChange <= identicalMaxRel));
   return { types, ofTheBase, unsupported };

@@ -108,3 +108,12 @@ test('a shard index: every tensor of a named shard is loaded, and one stored in 
     /tensor w is stored in both model-00001-of-00002\.safetensors and model-00002-of-00002\.safetensors/,
   );
 });
+
+test('GGUF: a tensor stored twice is refused, not compared through whichever copy comes last', async () => {
+  const f32 = new Uint8Array(new Float32Array([1, 2]).buffer);
+  const bytes = gguf([
+    { name: 'w', dims: [2], type: 0, data: f32 },
+    { name: 'w', dims: [2], type: 0, data: f32 },
+  ]);
+  await assert.rejects(listTensors([memorySource('model.gguf', bytes)]), /tensor w is stored twice/);
+});

@@ -134,6 +134,11 @@ async function fromIndex(index: ByteSource, byName: ReadonlyMap<string, ByteSour
 
 async function fromGguf(file: ByteSource): Promise<Found & Pick<TensorListing, 'naming'>> {
   const header = await readGgufHeader(file);
+  // Two tensors of one name: which one a loader uses is its choice, so the comparison would be a guess.
+  if (header.duplicateTensors.length > 0)
+    throw new Error(
+      `${file.name}: tensor ${header.duplicateTensors[0]!.name} is stored twice; which copy is loaded depends on the loader`,
+    );
   const metadata = new Map(header.kvs.map((kv) => [kv.key, kv.value]));
   const architecture = String(metadata.get('general.architecture') ?? '');
   const mapped = MAPPED_ARCHITECTURES.has(architecture);
