@@ -7,7 +7,7 @@
  */
 import { FormatError } from './format-error.ts';
 import { GGML_TYPES } from './ggml-types.ts';
-import { f16BitsToF32 } from '../weights/half.ts';
+import { f16BitsToF32 } from './f16.ts';
 
 /** Where decoded elements go: values always; the rounding grid only when a caller asked for it. */
 interface Sink {

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decodeBf16, decodeF16, decodeF32, f16BitsToF32 } from './half.ts';
+import { decodeBf16, decodeF16, decodeF32 } from './half.ts';
+import { f16BitsToF32 } from '../formats/f16.ts';
 
 const u16 = (...bits: number[]): Uint8Array => new Uint8Array(new Uint16Array(bits).buffer);
 

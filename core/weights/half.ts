@@ -5,17 +5,9 @@
  * and Node platform ModelGate runs on), so typed-array views are read without swapping.
  */
 
-let f16Table: Float32Array | undefined;
+import { f16BitsToF32 } from '../formats/f16.ts';
 
-/** Exact binary16 → binary32 for one bit pattern: subnormals, infinities and NaN included. */
-export function f16BitsToF32(bits: number): number {
-  const sign = bits & 0x8000 ? -1 : 1;
-  const exponent = (bits >> 10) & 0x1f;
-  const fraction = bits & 0x3ff;
-  if (exponent === 0) return sign * fraction * 2 ** -24;
-  if (exponent === 0x1f) return fraction ? NaN : sign * Infinity;
-  return sign * (1 + fraction / 1024) * 2 ** (exponent - 15);
-}
+let f16Table: Float32Array | undefined;
 
 /** All 65,536 values once (256 KiB): a table lookup beats bit twiddling per element in JS. */
 function table(): Float32Array {
