@@ -33,8 +33,8 @@ type Decoded = Awaited<ReturnType<Dequantize>>;
 
 /**
  * Elements per dispatch: the diff's chunk (1M elements, 4 MiB of f32), so one diff chunk is one dispatch
- * and one readback. Values, steps and edges take 4 bytes an element each: ~12 MiB of outputs plus as much
- * to read them back and ~4 MiB of blocks, all below the reducer's 8M-element chunk.
+ * and one readback. Values, steps and edges take 4 bytes an element each: 12 MiB of outputs, as much to read
+ * them back and ~1 MiB of blocks (Q8_0, the largest per element), ~25 MiB in all.
  */
 const CHUNK_ELEMENTS = DEFAULT_CHUNK_ELEMENTS;
 
