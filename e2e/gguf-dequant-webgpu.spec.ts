@@ -6,7 +6,8 @@ import { WGSL_DEQUANT_TYPES } from '../core/weights/wgsl-dequant';
 
 /**
  * The weights worker's WGSL decoder (workers/gpu-dequant.ts) against core's CPU decoder and gguf-py, on the
- * committed blocks of every type (test/fixtures/gguf-dequant, written by scripts/gen_dequant_vectors.py).
+ * committed blocks of every type (test/fixtures/gguf-dequant, written by scripts/gen_dequant_vectors.py):
+ * values and the rounding grid (step and edge of each element) the weight diff tests a base against.
  *
  * Equality is bit for bit, not within a tolerance: each product the shaders compute (an f16 scale times
  * small integers) is exact in f32 and at most one sum rounds, and WGSL rounds + − × correctly, so every
@@ -23,6 +24,8 @@ const Manifest = z.object({
       elements: z.number().int().positive(),
       blocks: z.object({ file: z.string() }),
       values: z.object({ file: z.string() }),
+      /** Sampled [index, step, edge] as gguf-py shows them. */
+      grid: z.array(z.tuple([z.number().int().nonnegative(), z.number(), z.number().int()])),
     }),
   ),
 });
@@ -38,7 +41,14 @@ interface Agreement {
   /** Elements whose f32 bits differ between GPU and CPU, and between GPU and `expectedBits` when given. */
   cpuMismatches: number;
   oracleMismatches: number;
+  /** Elements whose step (f32 bits) or edge differ between GPU and CPU, and sampled ones from gguf-py's. */
+  gridMismatches: number;
+  gridOracleMismatches: number;
+  /** What the worker itself counted of the same (its own comparison, checked against the page's). */
+  workerGridMismatches: number;
   firstMismatch: string | null;
+  /** Elements at each end of the code range on the GPU: −1 and +1 edges. */
+  edges: { low: number; high: number };
   nonFinite: number;
 }
 
@@ -80,9 +90,16 @@ async function startWorker(page: Page): Promise<void> {
  */
 async function agreement(
   page: Page,
-  input: { type: string; elements: number; blocks?: number[]; expected?: number[]; big?: { blockBytes: number } },
+  input: {
+    type: string;
+    elements: number;
+    blocks?: number[];
+    expected?: number[];
+    expectedGrid?: [number, number, number][];
+    big?: { blockBytes: number };
+  },
 ): Promise<Agreement> {
-  return page.evaluate(async ({ type, elements, blocks, expected, big }) => {
+  return page.evaluate(async ({ type, elements, blocks, expected, expectedGrid, big }) => {
     const call = (window as unknown as { callWeightsWorker: (m: string, a: unknown[]) => Promise<unknown> })
       .callWeightsWorker;
     let bytes = Uint8Array.from(blocks ?? []);
@@ -103,35 +120,55 @@ async function agreement(
       }
     }
     try {
+      type Decoded = { values: Float32Array; step: Float32Array; edge: Int8Array };
       const r = (await call('dequantizeSelfTest', [type, bytes, elements])) as {
-        gpu: Float32Array | null;
-        cpu: Float32Array;
+        gpu: Decoded | null;
+        cpu: Decoded;
         maxAbsDiff: number;
+        gridMismatches: number;
         adapter: string | null;
       };
-      const cpuBits = new Uint32Array(r.cpu.buffer, r.cpu.byteOffset, r.cpu.length);
-      const gpuBits = r.gpu ? new Uint32Array(r.gpu.buffer, r.gpu.byteOffset, r.gpu.length) : new Uint32Array(0);
+      const bits = (a: Float32Array | undefined) =>
+        a ? new Uint32Array(a.buffer, a.byteOffset, a.length) : new Uint32Array(0);
+      const cpuBits = bits(r.cpu.values);
+      const gpuBits = bits(r.gpu?.values);
+      const cpuStep = bits(r.cpu.step);
+      const gpuStep = bits(r.gpu?.step);
       let cpuMismatches = 0;
       let oracleMismatches = 0;
+      let gridMismatches = 0;
       let firstMismatch: string | null = null;
       for (let i = 0; i < cpuBits.length; i++) {
         const cpuDiffers = gpuBits[i] !== cpuBits[i];
         const oracleDiffers = expected !== undefined && gpuBits[i] !== expected[i];
+        const gridDiffers = gpuStep[i] !== cpuStep[i] || r.gpu?.edge[i] !== r.cpu.edge[i];
         if (cpuDiffers) cpuMismatches++;
         if (oracleDiffers) oracleMismatches++;
-        if ((cpuDiffers || oracleDiffers) && firstMismatch === null) {
-          firstMismatch = `element ${i}: gpu ${r.gpu?.[i]} cpu ${r.cpu[i]} gguf-py bits ${expected?.[i]}`;
+        if (gridDiffers) gridMismatches++;
+        if ((cpuDiffers || oracleDiffers || gridDiffers) && firstMismatch === null) {
+          firstMismatch =
+            `element ${i}: gpu ${r.gpu?.values[i]} cpu ${r.cpu.values[i]} gguf-py bits ${expected?.[i]}; ` +
+            `step gpu ${r.gpu?.step[i]} cpu ${r.cpu.step[i]}; edge gpu ${r.gpu?.edge[i]} cpu ${r.cpu.edge[i]}`;
         }
       }
+      // gguf-py's sampled grid: a zero step is −0 or 0 with its scale's sign, so steps compare as numbers.
+      const gridOracleMismatches = (expectedGrid ?? []).filter(
+        ([i, step, edge]) => r.gpu?.step[i] !== step || r.gpu?.edge[i] !== edge,
+      ).length;
+      const gpuEdges = Array.from(r.gpu?.edge ?? []);
       return {
         adapter: r.adapter,
         gpuRan: r.gpu !== null,
-        elements: r.cpu.length,
+        elements: r.cpu.values.length,
         maxAbsDiff: r.maxAbsDiff,
         cpuMismatches,
         oracleMismatches,
+        gridMismatches,
+        gridOracleMismatches,
+        workerGridMismatches: r.gridMismatches,
         firstMismatch,
-        nonFinite: Array.from(r.cpu).filter((v) => !Number.isFinite(v)).length,
+        edges: { low: gpuEdges.filter((e) => e === -1).length, high: gpuEdges.filter((e) => e === 1).length },
+        nonFinite: Array.from(r.cpu.values).filter((v) => !Number.isFinite(v)).length,
       };
     } catch (error) {
       return { error: String(error) } as Agreement;
@@ -148,11 +185,16 @@ function expectBitExact(result: Agreement, elements: number): void {
   expect(result.cpuMismatches).toBe(0);
   expect(result.oracleMismatches).toBe(0);
   expect(result.maxAbsDiff).toBe(0);
+  expect(result.gridMismatches).toBe(0);
+  expect(result.gridOracleMismatches).toBe(0);
+  expect(result.workerGridMismatches).toBe(0);
 }
 
 const u32Words = (bytes: Uint8Array) => Array.from(new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4));
 
-test('the WGSL decoder equals the CPU decoder and gguf-py bit for bit on every type, on WebGPU', async ({ page }) => {
+test('the WGSL decoder equals the CPU decoder and gguf-py bit for bit on every type, grid included, on WebGPU', async ({
+  page,
+}) => {
   expect(MANIFEST.types.map((t) => t.type).sort()).toEqual([...WGSL_DEQUANT_TYPES].sort());
   await startWorker(page);
   for (const vector of MANIFEST.types) {
@@ -161,9 +203,16 @@ test('the WGSL decoder equals the CPU decoder and gguf-py bit for bit on every t
       elements: vector.elements,
       blocks: Array.from(fixture(vector.blocks.file)),
       expected: u32Words(fixture(vector.values.file)),
+      expectedGrid: vector.grid,
     });
-    console.log(`${vector.type}: ${result.elements} elements on ${result.adapter}, maxAbsDiff ${result.maxAbsDiff}`);
+    console.log(
+      `${vector.type}: ${result.elements} elements on ${result.adapter}, maxAbsDiff ${result.maxAbsDiff}, ` +
+        `edges ${result.edges.low} low / ${result.edges.high} high`,
+    );
     expectBitExact(result, vector.elements);
+    // Both ends of the code range occur, so a wrong highest code or edge sign would show as a mismatch.
+    expect(result.edges.low).toBeGreaterThan(0);
+    expect(result.edges.high).toBeGreaterThan(0);
   }
 });
 
@@ -199,4 +248,51 @@ test('a type without a WGSL decoder is refused, not reported as a GPU result', a
   // IQ2_XXS: a GGUF type with a known block (256 elements in 66 bytes) that neither decoder handles.
   const result = await agreement(page, { type: 'IQ2_XXS', elements: 256, blocks: new Array<number>(66).fill(0) });
   expect(result.error).toContain('no WGSL decoder for ggml type IQ2_XXS');
+});
+
+/** The gguf-quant fixtures: a Llama checkpoint in safetensors (`base/`) and GGUF files made from it. */
+const GGUF_QUANT = 'test/fixtures/gguf-quant';
+const base64 = (path: string) => readFileSync(path).toString('base64');
+
+/** The worker's `compare` on WebGPU of the checkpoint with one GGUF file: what it says of the lineage. */
+async function compareWithBase(page: Page, gguf: string) {
+  const files = ['config.json', 'generation_config.json', 'model.safetensors', 'tokenizer.json'].map((name) => ({
+    path: name,
+    data: base64(`${GGUF_QUANT}/base/${name}`),
+  }));
+  return page.evaluate(
+    async ({ files, gguf }) => {
+      const call = (window as unknown as { callWeightsWorker: (m: string, a: unknown[]) => Promise<unknown> })
+        .callWeightsWorker;
+      const file = (path: string, data: string) => ({
+        path,
+        file: new File([Uint8Array.from(atob(data), (c) => c.charCodeAt(0))], path.split('/').pop()!),
+      });
+      const r = (await call('compare', [
+        files.map((f) => file(f.path, f.data)),
+        [file(gguf.path, gguf.data)],
+        true,
+      ])) as {
+        engine: string;
+        adapter?: string;
+        lineage: { verdict: string; quantization?: { types: { type: string; offGrid: number }[] } };
+      };
+      return { engine: r.engine, adapter: r.adapter, verdict: r.lineage.verdict, types: r.lineage.quantization?.types };
+    },
+    { files, gguf: { path: gguf, data: base64(`${GGUF_QUANT}/${gguf}`) } },
+  );
+}
+
+test('the weight diff on WebGPU tests a GGUF against its base on the WGSL-decoded grid', async ({ page }) => {
+  await startWorker(page);
+  const quantized = await compareWithBase(page, 'base-Q4_K.gguf');
+  expect(quantized.engine).toBe('webgpu');
+  expect(quantized.adapter).toContain('swiftshader');
+  expect(quantized.verdict).toBe('quantized');
+  expect(quantized.types).toEqual([expect.objectContaining({ type: 'Q4_K', offGrid: 0 })]);
+  const finetuned = await compareWithBase(page, 'finetune-Q4_K.gguf');
+  expect(finetuned.engine).toBe('webgpu');
+  expect(finetuned.verdict).toBe('derived');
+  expect(finetuned.types).toHaveLength(1);
+  expect(finetuned.types![0]!.offGrid).toBeGreaterThan(0);
 });

@@ -12,15 +12,29 @@ import {
   type WgslDequantType,
 } from '@/core/weights/wgsl-dequant';
 
-/** core's CPU decoder (core/formats/ggml-dequant.ts `dequantize`), for what the shaders do not decode. */
-export type CpuDequantize = (typeName: string, blocks: Uint8Array, elements: number) => Float32Array;
+/**
+ * core's CPU decoder (core/formats/ggml-dequant.ts `dequantize` and `dequantizeWithGrid`), for what the shaders
+ * do not decode.
+ */
+export interface CpuDequantize {
+  dequantize(typeName: string, blocks: Uint8Array, elements: number): Float32Array;
+  dequantizeWithGrid(
+    typeName: string,
+    blocks: Uint8Array,
+    elements: number,
+  ): { values: Float32Array; step: Float32Array; edge: Int8Array };
+}
 
 /** A Dequantize on WebGPU. Its buffers live on the device it was given and go with it. */
 export type GpuDequantize = Dequantize & { dispose(): void };
 
+/** What one call returns: the values and, when asked, the grid. */
+type Decoded = Awaited<ReturnType<Dequantize>>;
+
 /**
  * Elements per dispatch: the diff's chunk (1M elements, 4 MiB of f32), so one diff chunk is one dispatch
- * and one readback, and the buffers stay ~9 MiB, below the reducer's 8M-element chunk.
+ * and one readback. Values, steps and edges take 4 bytes an element each: 12 MiB of outputs, as much to read
+ * them back and ~1 MiB of blocks (Q8_0, the largest per element), ~25 MiB in all.
  */
 const CHUNK_ELEMENTS = DEFAULT_CHUNK_ELEMENTS;
 
@@ -28,7 +42,7 @@ const CHUNK_ELEMENTS = DEFAULT_CHUNK_ELEMENTS;
  * Creates the WGSL decoder on `device` (the reducer's: one device per worker). Pipelines are compiled on a
  * type's first use; buffers are created once and calls are serialised because they share them. Types without
  * a shader, and chunks whose scale fields are NaN or infinite (see wgsl-dequant.ts), are decoded by `cpu`,
- * so the result is always what the CPU decoder gives.
+ * so the result, grid included, is always what the CPU decoder gives.
  */
 export function createGpuDequantizer(device: GPUDevice, cpu: CpuDequantize): GpuDequantize {
   let lost = false;
@@ -36,11 +50,9 @@ export function createGpuDequantizer(device: GPUDevice, cpu: CpuDequantize): Gpu
     lost = true;
   });
   const layout = device.createBindGroupLayout({
-    entries: (['read-only-storage', 'storage', 'uniform', 'storage'] as const).map((type, binding) => ({
-      binding,
-      visibility: GPUShaderStage.COMPUTE,
-      buffer: { type },
-    })),
+    entries: (['read-only-storage', 'storage', 'uniform', 'storage', 'storage', 'storage'] as const).map(
+      (type, binding) => ({ binding, visibility: GPUShaderStage.COMPUTE, buffer: { type } }),
+    ),
   });
   const pipelineLayout = device.createPipelineLayout({ bindGroupLayouts: [layout] });
   const pipelines = new Map<WgslDequantType, Promise<GPUComputePipeline>>();
@@ -54,30 +66,43 @@ export function createGpuDequantizer(device: GPUDevice, cpu: CpuDequantize): Gpu
     return pipeline;
   };
 
-  const valueBytes = CHUNK_ELEMENTS * 4;
+  // Values, steps and edges are 4 bytes an element each; they are read back through one buffer, in that order.
+  const arrayBytes = CHUNK_ELEMENTS * 4;
   const storageDst = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST;
+  const storageSrc = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC;
   const blockBuf = device.createBuffer({ size: maxChunkBytes(CHUNK_ELEMENTS), usage: storageDst });
-  const valueBuf = device.createBuffer({ size: valueBytes, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC });
+  const valueBuf = device.createBuffer({ size: arrayBytes, usage: storageSrc });
   const paramBuf = device.createBuffer({
     size: DEQUANT_PARAMS_BYTES,
     usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
   });
   const flagBuf = device.createBuffer({ size: 4, usage: storageDst | GPUBufferUsage.COPY_SRC });
-  const readBuf = device.createBuffer({ size: valueBytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+  const stepBuf = device.createBuffer({ size: arrayBytes, usage: storageSrc });
+  const edgeBuf = device.createBuffer({ size: arrayBytes, usage: storageSrc });
+  const readBuf = device.createBuffer({
+    size: 3 * arrayBytes,
+    usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+  });
   const flagRead = device.createBuffer({ size: 4, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
   const bindGroup = device.createBindGroup({
     layout,
-    entries: [blockBuf, valueBuf, paramBuf, flagBuf].map((buffer, binding) => ({ binding, resource: { buffer } })),
+    entries: [blockBuf, valueBuf, paramBuf, flagBuf, stepBuf, edgeBuf].map((buffer, binding) => ({
+      binding,
+      resource: { buffer },
+    })),
   });
 
-  /** Decodes one chunk into `out` at its element offset; false when a scale was NaN or infinite. */
-  async function decodeChunk(pipeline: GPUComputePipeline, blocks: Uint8Array, chunk: DequantChunk, out: Float32Array) {
+  /**
+   * Decodes one chunk into `out` (and its grid when `out.grid` is there) at its element offset; false when a
+   * scale was NaN or infinite.
+   */
+  async function decodeChunk(pipeline: GPUComputePipeline, blocks: Uint8Array, chunk: DequantChunk, out: Decoded) {
     device.queue.writeBuffer(
       blockBuf,
       0,
       paddedUpload(blocks.subarray(chunk.byteOffset, chunk.byteOffset + chunk.byteLength)),
     );
-    device.queue.writeBuffer(paramBuf, 0, new Uint32Array([chunk.elements, 0, 0, 0]));
+    device.queue.writeBuffer(paramBuf, 0, new Uint32Array([chunk.elements, out.grid ? 1 : 0, 0, 0]));
     device.queue.writeBuffer(flagBuf, 0, new Uint32Array([0]));
     const encoder = device.createCommandEncoder();
     const pass = encoder.beginComputePass();
@@ -86,12 +111,20 @@ export function createGpuDequantizer(device: GPUDevice, cpu: CpuDequantize): Gpu
     pass.dispatchWorkgroups(Math.ceil(chunk.elements / DEQUANT_WORKGROUP_SIZE));
     pass.end();
     const bytes = chunk.elements * 4;
-    encoder.copyBufferToBuffer(valueBuf, 0, readBuf, 0, bytes);
+    const sources = out.grid ? [valueBuf, stepBuf, edgeBuf] : [valueBuf];
+    sources.forEach((source, k) => encoder.copyBufferToBuffer(source, 0, readBuf, k * bytes, bytes));
     encoder.copyBufferToBuffer(flagBuf, 0, flagRead, 0, 4);
     device.queue.submit([encoder.finish()]);
-    await Promise.all([readBuf.mapAsync(GPUMapMode.READ, 0, bytes), flagRead.mapAsync(GPUMapMode.READ)]);
+    const readBytes = sources.length * bytes;
+    await Promise.all([readBuf.mapAsync(GPUMapMode.READ, 0, readBytes), flagRead.mapAsync(GPUMapMode.READ)]);
     try {
-      out.set(new Float32Array(readBuf.getMappedRange(0, bytes)), chunk.elementOffset);
+      const read = readBuf.getMappedRange(0, readBytes);
+      out.values.set(new Float32Array(read, 0, chunk.elements), chunk.elementOffset);
+      if (out.grid) {
+        out.grid.step.set(new Float32Array(read, bytes, chunk.elements), chunk.elementOffset);
+        // −1, 0 and +1 as i32 words: Int8Array.set keeps each word's value.
+        out.grid.edge.set(new Int32Array(read, 2 * bytes, chunk.elements), chunk.elementOffset);
+      }
       return new Uint32Array(flagRead.getMappedRange())[0] === 0;
     } finally {
       readBuf.unmap();
@@ -99,29 +132,47 @@ export function createGpuDequantizer(device: GPUDevice, cpu: CpuDequantize): Gpu
     }
   }
 
-  async function decodeAll(typeName: string, blocks: Uint8Array, elements: number): Promise<Float32Array> {
-    if (!hasWgslDecoder(typeName)) return cpu(typeName, blocks, elements);
+  /** The CPU's decoding of one chunk, into `out` at its element offset. */
+  function decodeChunkOnCpu(typeName: string, blocks: Uint8Array, chunk: DequantChunk, out: Decoded) {
+    const bytes = blocks.subarray(chunk.byteOffset, chunk.byteOffset + chunk.byteLength);
+    if (!out.grid) {
+      out.values.set(cpu.dequantize(typeName, bytes, chunk.elements), chunk.elementOffset);
+      return;
+    }
+    const { values, step, edge } = cpu.dequantizeWithGrid(typeName, bytes, chunk.elements);
+    out.values.set(values, chunk.elementOffset);
+    out.grid.step.set(step, chunk.elementOffset);
+    out.grid.edge.set(edge, chunk.elementOffset);
+  }
+
+  async function decodeAll(typeName: string, blocks: Uint8Array, elements: number, withGrid: boolean) {
+    if (!hasWgslDecoder(typeName)) {
+      if (!withGrid) return { values: cpu.dequantize(typeName, blocks, elements) };
+      const { values, step, edge } = cpu.dequantizeWithGrid(typeName, blocks, elements);
+      return { values, grid: { step, edge } };
+    }
     const chunks = dequantChunks(typeName, blocks.length, elements, CHUNK_ELEMENTS);
     if (lost) throw new Error('the WebGPU device was lost');
     const pipeline = await pipelineFor(typeName);
-    const out = new Float32Array(elements);
+    const out: Decoded = {
+      values: new Float32Array(elements),
+      ...(withGrid ? { grid: { step: new Float32Array(elements), edge: new Int8Array(elements) } } : {}),
+    };
     for (const chunk of chunks) {
-      if (await decodeChunk(pipeline, blocks, chunk, out)) continue;
-      const bytes = blocks.subarray(chunk.byteOffset, chunk.byteOffset + chunk.byteLength);
-      out.set(cpu(typeName, bytes, chunk.elements), chunk.elementOffset);
+      if (!(await decodeChunk(pipeline, blocks, chunk, out))) decodeChunkOnCpu(typeName, blocks, chunk, out);
     }
     return out;
   }
 
   let chain: Promise<unknown> = Promise.resolve();
-  const decode: Dequantize = (typeName, blocks, elements) => {
-    const next = chain.then(() => decodeAll(typeName, blocks, elements));
+  const decode: Dequantize = (typeName, blocks, elements, withGrid) => {
+    const next = chain.then(() => decodeAll(typeName, blocks, elements, withGrid));
     chain = next.catch(() => undefined);
     return next;
   };
   return Object.assign(decode, {
     dispose() {
-      for (const b of [blockBuf, valueBuf, paramBuf, flagBuf, readBuf, flagRead]) b.destroy();
+      for (const b of [blockBuf, valueBuf, paramBuf, flagBuf, stepBuf, edgeBuf, readBuf, flagRead]) b.destroy();
     },
   });
 }

@@ -7,7 +7,7 @@ import { syntheticPair } from '@/core/weights/synthetic-pair';
 import { relativeDifferences } from '@/core/weights/wgsl-reduce';
 import { createGpuReducer, type GpuPairReducer } from './gpu-reducer';
 import { createGpuDequantizer, type GpuDequantize } from './gpu-dequant';
-import { dequantize } from '@/core/formats/ggml-dequant';
+import { dequantize, dequantizeWithGrid } from '@/core/formats/ggml-dequant';
 import { hasWgslDecoder } from '@/core/weights/wgsl-dequant';
 
 export interface CompareResult {
@@ -34,19 +34,28 @@ const dequantizers = new WeakMap<GpuPairReducer, GpuDequantize>();
 function gpuDequantizer(gpu: GpuPairReducer): GpuDequantize {
   let decoder = dequantizers.get(gpu);
   if (!decoder) {
-    decoder = createGpuDequantizer(gpu.device, dequantize);
+    decoder = createGpuDequantizer(gpu.device, { dequantize, dequantizeWithGrid });
     dequantizers.set(gpu, decoder);
   }
   return decoder;
 }
 
+/** Decoded elements with their rounding grid (core/formats/ggml-dequant.ts `dequantizeWithGrid`). */
+export interface DecodedWithGrid {
+  values: Float32Array;
+  step: Float32Array;
+  edge: Int8Array;
+}
+
 export interface DequantizeSelfTestResult {
-  /** The WGSL decoder's values, null where WebGPU is missing. */
-  gpu: Float32Array | null;
-  /** core's CPU decoder's values (core/formats/ggml-dequant.ts). */
-  cpu: Float32Array;
-  /** max |gpu − cpu| over the elements (0 without a GPU; Infinity where only one of them is NaN). */
+  /** The WGSL decoder's values and grid, null where WebGPU is missing. */
+  gpu: DecodedWithGrid | null;
+  /** core's CPU decoder's values and grid (core/formats/ggml-dequant.ts). */
+  cpu: DecodedWithGrid;
+  /** max |gpu − cpu| over the values (0 without a GPU; Infinity where only one of them is NaN). */
   maxAbsDiff: number;
+  /** Elements whose step bits or edge differ between GPU and CPU (0 without a GPU). */
+  gridMismatches: number;
   adapter: string | null;
   ms: { cpu: number; gpu: number | null };
 }
@@ -65,6 +74,16 @@ function maxAbsDifference(a: Float32Array, b: Float32Array): number {
     most = Math.max(most, x === y ? 0 : Math.abs(x - y));
   }
   return most;
+}
+
+/** Elements whose step differs in its f32 bits (so −0 ≠ +0, NaN = NaN of the same bits) or whose edge differs. */
+function gridMismatches(a: DecodedWithGrid, b: DecodedWithGrid): number {
+  if (a.step.length !== b.step.length || a.edge.length !== b.edge.length) return Infinity;
+  const bitsA = new Uint32Array(a.step.buffer, a.step.byteOffset, a.step.length);
+  const bitsB = new Uint32Array(b.step.buffer, b.step.byteOffset, b.step.length);
+  let differ = 0;
+  for (let i = 0; i < bitsA.length; i++) if (bitsA[i] !== bitsB[i] || a.edge[i] !== b.edge[i]) differ++;
+  return differ;
 }
 
 export interface SelfTestResult {
@@ -136,19 +155,22 @@ const api = {
   },
 
   /**
-   * Decodes the same ggml blocks with the WGSL decoder and core's CPU one, so the UI and e2e can show they
-   * agree. A type without a WGSL decoder is refused: the GPU side would be the CPU decoder again.
+   * Decodes the same ggml blocks, values and grid, with the WGSL decoder and core's CPU one, so the UI and e2e
+   * can show they agree. A type without a WGSL decoder is refused: the GPU side would be the CPU decoder again.
    */
   async dequantizeSelfTest(typeName: string, blocks: Uint8Array, elements: number): Promise<DequantizeSelfTestResult> {
     if (!hasWgslDecoder(typeName)) throw new Error(`no WGSL decoder for ggml type ${typeName}`);
-    const [cpu, cpuMs] = await timed(async () => dequantize(typeName, blocks, elements));
+    const [cpu, cpuMs] = await timed(async () => dequantizeWithGrid(typeName, blocks, elements));
     const gpu = await gpuReducer();
-    if (!gpu) return { gpu: null, cpu, maxAbsDiff: 0, adapter: null, ms: { cpu: cpuMs, gpu: null } };
-    const [values, gpuMs] = await timed(() => gpuDequantizer(gpu)(typeName, blocks, elements));
+    if (!gpu) return { gpu: null, cpu, maxAbsDiff: 0, gridMismatches: 0, adapter: null, ms: { cpu: cpuMs, gpu: null } };
+    const [decoded, gpuMs] = await timed(() => gpuDequantizer(gpu)(typeName, blocks, elements, true));
+    if (!decoded.grid) throw new Error('the WGSL decoder returned no grid');
+    const fromGpu = { values: decoded.values, ...decoded.grid };
     return {
-      gpu: values,
+      gpu: fromGpu,
       cpu,
-      maxAbsDiff: maxAbsDifference(values, cpu),
+      maxAbsDiff: maxAbsDifference(fromGpu.values, cpu.values),
+      gridMismatches: gridMismatches(fromGpu, cpu),
       adapter: gpu.adapter,
       ms: { cpu: cpuMs, gpu: gpuMs },
     };

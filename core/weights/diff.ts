@@ -174,7 +174,7 @@ export async function diffTensor(base: WeightTensor, ft: WeightTensor, options: 
     const n = Math.min(chunk, total - from);
     const read = (t: WeightTensor): Promise<DecodedElements> =>
       t === quantized
-        ? readWithGrid(t, from, n)
+        ? readWithGrid(t, from, n, options.dequantize)
         : readElements(t, from, n, options.dequantize).then((values) => ({ values }));
     const [b, f] = await Promise.all([read(base), read(ft)]);
     const [plain, rounded] = quantized === ft ? [b!, f!] : [f!, b!];

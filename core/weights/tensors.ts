@@ -221,9 +221,17 @@ export async function readElements(
   return (await readDecoded(tensor, from, count, { dequantize })).values;
 }
 
-/** The same elements with their quantization grid, decoded on the CPU (the grid is only for quantized tensors). */
-export function readWithGrid(tensor: WeightTensor, from: number, count: number): Promise<DecodedElements> {
-  return readDecoded(tensor, from, count, { grid: true });
+/**
+ * The same elements with their quantization grid (quantized tensors only), decoded by `dequantize` when given,
+ * else on the CPU.
+ */
+export function readWithGrid(
+  tensor: WeightTensor,
+  from: number,
+  count: number,
+  dequantize?: Dequantize,
+): Promise<DecodedElements> {
+  return readDecoded(tensor, from, count, { grid: true, dequantize });
 }
 
 interface DecodeOptions {
@@ -268,14 +276,21 @@ async function readStored(t: WeightTensor, from: number, count: number, o: Decod
   const end = Math.ceil((from + count) / per) * per;
   const bytes = await readExactly(t, t.start + (first / per) * t.blocks.bytes, ((end - first) / per) * t.blocks.bytes);
   const trim = <A extends Float32Array | Int8Array>(a: A): A => a.subarray(from - first, from - first + count) as A;
-  if (o.grid) {
-    const decoded = dequantizeWithGrid(t.dtype, bytes, end - first);
-    return { values: trim(decoded.values), grid: { step: trim(decoded.step), edge: trim(decoded.edge) } };
-  }
-  const values = o.dequantize
-    ? await o.dequantize(t.dtype, bytes, end - first)
-    : dequantizeOnCpu(t.dtype, bytes, end - first);
-  return { values: trim(values) };
+  const n = end - first;
+  const grid = o.grid === true;
+  const decoded = o.dequantize ? await o.dequantize(t.dtype, bytes, n, grid) : decodeOnCpu(t.dtype, bytes, n, grid);
+  // Fail closed: a hook that drops the grid or elements would leave values unread or the grid uncounted.
+  const lengths = [decoded.values, ...(grid ? [decoded.grid?.step, decoded.grid?.edge] : [])].map((a) => a?.length);
+  if (lengths.some((l) => l !== n)) throw new Error(`tensor '${t.name}': the decoder returned ${lengths} of ${n}`);
+  if (!grid) return { values: trim(decoded.values) };
+  const { step, edge } = decoded.grid!;
+  return { values: trim(decoded.values), grid: { step: trim(step), edge: trim(edge) } };
+}
+
+function decodeOnCpu(typeName: string, bytes: Uint8Array, elements: number, grid: boolean): DecodedElements {
+  if (!grid) return { values: dequantizeOnCpu(typeName, bytes, elements) };
+  const { values, step, edge } = dequantizeWithGrid(typeName, bytes, elements);
+  return { values, grid: { step, edge } };
 }
 
 async function readExactly(t: WeightTensor, at: number, length: number): Promise<Uint8Array> {
