@@ -9,7 +9,7 @@ import {
   type WeightTensor,
 } from './tensors.ts';
 import type { Dequantize } from './dequantize-hook.ts';
-import { countOffGrid } from './quantization-grid.ts';
+import { countNotRounded, countOffGrid } from './quantization-grid.ts';
 import { RowTracker, type RowChange } from './row-change.ts';
 import { appendedRows, hasTokenRows, vocabularyRows } from './token-matrix.ts';
 
@@ -50,6 +50,11 @@ export interface TensorDiff {
    * other side's value rounded to the quantized side's grid (quantization-grid.ts).
    */
   quantization?: { type: string; offGrid: number };
+  /**
+   * When neither side is stored quantized: how many elements are not one side's value rounded to the other's
+   * dtype (quantization-grid.ts countNotRounded). A GGUF file's unquantized tensors must be such a rounding.
+   */
+  rounding?: { notRounded: number };
 }
 
 export interface ModelDiff {
@@ -170,6 +175,7 @@ export async function diffTensor(base: WeightTensor, ft: WeightTensor, options: 
   const quantized = !base.blocks !== !ft.blocks ? (base.blocks ? base : ft) : undefined;
   let stats = EMPTY_STATS;
   let offGrid = 0;
+  let notRounded = 0;
   for (let from = 0; from < total; from += chunk) {
     const n = Math.min(chunk, total - from);
     const read = (t: WeightTensor): Promise<DecodedElements> =>
@@ -179,12 +185,14 @@ export async function diffTensor(base: WeightTensor, ft: WeightTensor, options: 
     const [b, f] = await Promise.all([read(base), read(ft)]);
     const [plain, rounded] = quantized === ft ? [b!, f!] : [f!, b!];
     if (rounded.grid) offGrid += countOffGrid(plain.values, { values: rounded.values, grid: rounded.grid });
+    else if (!quantized) notRounded += countNotRounded(b!.values, base.dtype, f!.values, ft.dtype);
     stats = mergeStats(stats, await reducer(b!.values, f!.values, changedAbove));
     rows?.add(from, b!.values, f!.values);
   }
   const diff = statsToDiff(base.name, base.shape, stats);
   if (rows) diff.topRows = rows.top();
   if (quantized) diff.quantization = { type: quantized.dtype, offGrid };
+  else diff.rounding = { notRounded };
   return diff;
 }
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { countOffGrid, STEP_SLACK } from './quantization-grid.ts';
+import { countNotRounded, countOffGrid, STEP_SLACK } from './quantization-grid.ts';
 import { quantizationOutcome } from './quantization-outcome.ts';
 import { QUANTIZATION_BANDS } from './quantization-bands.ts';
 import type { ModelDiff, TensorDiff } from './diff.ts';
@@ -76,6 +76,31 @@ test('an unquantized tensor beside quantized ones must be the same up to roundin
   const base = quantized('Q8_0', { relChange: 0.008, offGrid: 0 });
   assert.equal(quantizationOutcome(diffOf([base, { ...plain, relChange: 1e-3 }]), 5e-3)!.ofTheBase, true);
   assert.equal(quantizationOutcome(diffOf([base, plain]), 5e-3)!.ofTheBase, false);
+});
+
+test('an unquantized tensor is the other side rounded to its dtype, element by element', () => {
+  const bf16 = Float32Array.of(0.0234375, -1.5, 3.0517578125e-5, 0);
+  // F32 and F16 hold these BF16 values exactly; an F16 value within half an F16 ulp is a rounding too.
+  assert.equal(countNotRounded(bf16, 'BF16', Float32Array.from(bf16), 'F32'), 0);
+  assert.equal(countNotRounded(Float32Array.of(0.1), 'F32', Float32Array.of(Math.fround(0.0999755859375)), 'F16'), 0);
+  // One element moved by a few F16 ulps (an edited row, a changed norm) is not.
+  const edited = Float32Array.from(bf16);
+  edited[0] = 0.0234375 + 8 * 2 ** -16; // one BF16 ulp: neither side rounds to the other
+  assert.equal(countNotRounded(bf16, 'BF16', edited, 'F16'), 1);
+  assert.equal(countNotRounded(Float32Array.of(70000), 'F32', Float32Array.of(Infinity), 'F16'), 1);
+});
+
+test('an unquantized tensor whose values are not a rounding rules out "a quantization of the base", even within 5e-3', () => {
+  const plain: TensorDiff = {
+    ...quantized('Q8_0', { relChange: 1e-3, offGrid: 0 }),
+    name: 'model.embed_tokens.weight',
+  };
+  delete plain.quantization;
+  const base = quantized('Q8_0', { relChange: 0.008, offGrid: 0 });
+  const of = (notRounded: number) =>
+    quantizationOutcome(diffOf([base, { ...plain, rounding: { notRounded } }]), 5e-3)!.ofTheBase;
+  assert.equal(of(0), true);
+  assert.equal(of(256), false, 'one edited row of 256 elements');
 });
 
 test('a tensor missing from one side, or a type skipped as unsupported, rules out "a quantization of the base"', () => {

@@ -52,3 +52,35 @@ export function countOffGrid(
   }
   return off;
 }
+
+/** Half a unit in the last place of |x| in a float type with `mantissa` stored bits and `minExp` smallest normal. */
+function halfUlp(x: number, mantissa: number, minExp: number): number {
+  const a = Math.abs(x);
+  const exp = a > 0 ? Math.max(Math.floor(Math.log2(a)), minExp) : minExp;
+  return 2 ** (exp - mantissa - 1);
+}
+
+/** Is `stored` what `x` rounds to in `dtype` (F32, F16, BF16)? Unknown dtypes hold values exactly. */
+function roundsTo(x: number, stored: number, dtype: string): boolean {
+  if (x === stored) return true;
+  if (dtype === 'F16') return Math.abs(x) <= 65504 && Math.abs(stored - x) <= halfUlp(x, 10, -14);
+  if (dtype === 'BF16') return Math.abs(stored - x) <= halfUlp(x, 7, -126);
+  return false;
+}
+
+/**
+ * How many elements of two unquantized tensors are neither side's value rounded to the other side's dtype.
+ * A converter that copies a tensor unquantized (norms and biases in F32, an F16 token embedding) only rounds each
+ * value; an edit of a few rows or one norm element stays far inside a relative-change tolerance, but not this.
+ */
+export function countNotRounded(a: Float32Array, aDtype: string, b: Float32Array, bDtype: string): number {
+  let off = 0;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    if (x === y || roundsTo(x, y, bDtype) || roundsTo(y, x, aDtype)) continue;
+    if (Number.isNaN(x) && Number.isNaN(y)) continue;
+    off++;
+  }
+  return off;
+}

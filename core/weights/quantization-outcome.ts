@@ -43,8 +43,14 @@ export function quantizationOutcome(diff: ModelDiff, identicalMaxRel: number): Q
     quantized.length > 0 &&
     unread === 0 &&
     structureSame &&
-    diff.tensors.every((t) => (t.quantization ? onGridWithinBand(t) : t.relChange <= identicalMaxRel));
+    diff.tensors.every((t) => (t.quantization ? onGridWithinBand(t) : roundedCopy(t, identicalMaxRel)));
   return { types, ofTheBase, unsupported };
+}
+
+/** An unquantized tensor of a quantized file: the base's values rounded to its dtype (a tolerance hides edits). */
+function roundedCopy(t: TensorDiff, identicalMaxRel: number): boolean {
+  const rounded = t.rounding ? t.rounding.notRounded <= MAX_OFF_GRID_SHARE * t.count : true;
+  return rounded && t.relChange <= identicalMaxRel;
 }
 
 function onGridWithinBand(t: TensorDiff): boolean {
