@@ -266,6 +266,15 @@ def main():
         ocfg, osd, otok = load_base(base_dir)
         write(case("honest-outlier"), ocfg, osd, otok, "Q4_K")
 
+    # Structure: output.weight dropped (llama.cpp then reuses token_embd as the output: tied), and an optional
+    # bias llama.cpp's llama graph loads (blk.N.attn_output.bias).
+    if want("drop-output"):
+        write(case("drop-output"), cfg, {k: v for k, v in sd.items() if k != "lm_head.weight"}, tok, "Q4_K")
+    if want("extra-bias"):
+        bias = np.zeros(cfg["hidden_size"], dtype=np.float32)
+        bias[5] = 3.0
+        write(case("extra-bias"), cfg, sd, tok, "Q4_K", extra=[("blk.0.attn_output.bias", bias, None)])
+
     # 4. Two GGUF files in the folder: which one is verified?
     if want("two-files"):
         write(f"{OUT}/two-files/a-model.gguf", cfg, sd, tok, "Q4_K")
