@@ -172,7 +172,10 @@ export async function diffTensor(base: WeightTensor, ft: WeightTensor, options: 
   const tracked = hasTokenRows(base.name, base.shape, options.vocabRows ?? 0);
   const rows = tracked ? new RowTracker(base.shape[1]!, options.topRows ?? 10) : undefined;
   const chunk = chunkSize(options.chunkElements ?? DEFAULT_CHUNK_ELEMENTS, rows?.width);
-  const quantized = !base.blocks !== !ft.blocks ? (base.blocks ? base : ft) : undefined;
+  // Only a GGUF model is held to "a conversion of the base": quantized blocks to their grid, other tensors to a
+  // rounding of the base's values. A GGUF base against a checkpoint says nothing of the kind.
+  const gguf = isGguf(ft) && !isGguf(base);
+  const quantized = gguf && ft.blocks && !base.blocks ? ft : undefined;
   let stats = EMPTY_STATS;
   let offGrid = 0;
   let notRounded = 0;
@@ -183,18 +186,19 @@ export async function diffTensor(base: WeightTensor, ft: WeightTensor, options: 
         ? readWithGrid(t, from, n, options.dequantize)
         : readElements(t, from, n, options.dequantize).then((values) => ({ values }));
     const [b, f] = await Promise.all([read(base), read(ft)]);
-    const [plain, rounded] = quantized === ft ? [b!, f!] : [f!, b!];
-    if (rounded.grid) offGrid += countOffGrid(plain.values, { values: rounded.values, grid: rounded.grid });
-    else if (!quantized) notRounded += countNotRounded(b!.values, base.dtype, f!.values, ft.dtype);
+    if (quantized && f!.grid) offGrid += countOffGrid(b!.values, { values: f!.values, grid: f!.grid }, ft.dtype);
+    else if (gguf) notRounded += countNotRounded(b!.values, base.dtype, f!.values, ft.dtype);
     stats = mergeStats(stats, await reducer(b!.values, f!.values, changedAbove));
     rows?.add(from, b!.values, f!.values);
   }
   const diff = statsToDiff(base.name, base.shape, stats);
   if (rows) diff.topRows = rows.top();
   if (quantized) diff.quantization = { type: quantized.dtype, offGrid };
-  else diff.rounding = { notRounded };
+  else if (gguf) diff.rounding = { notRounded };
   return diff;
 }
+
+const isGguf = (t: WeightTensor): boolean => t.file.name.endsWith('.gguf');
 
 function chunkSize(elements: number, rowWidth: number | undefined): number {
   if (!rowWidth) return Math.max(1, elements);

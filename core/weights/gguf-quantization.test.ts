@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { z } from 'zod';
 import { memorySource, type ByteSource } from '../io/byte-source.ts';
+import { readGgufHeader } from '../formats/gguf.ts';
 import { compareWeights } from './compare-weights.ts';
 import { lineageCheck } from './lineage-check.ts';
 import { LineageSchema } from './lineage-schema.ts';
@@ -167,4 +168,23 @@ test('another rope base in the GGUF metadata is named and reviewed, though the w
   assert.match(lineage.ggufMetadata!.detail, /llama\.rope\.freq_base is 500000, the base has 10000/);
   assert.ok(findings.some((f) => f.code === 'MG-LIN-008'));
   assert.equal(check.status, 'review');
+});
+
+test('one element of an unquantized GGUF tensor moved, far inside 5e-3 overall, is not a rounding of the base', async () => {
+  const bytes = new Uint8Array(readFileSync(new URL('base-Q8_0.gguf', DIR)));
+  const header = await readGgufHeader(memorySource('base-Q8_0.gguf', bytes));
+  const norm = header.tensors.find((t) => t.name === 'output_norm.weight')!;
+  const at = header.dataStart + Number(norm.offset);
+  const view = new DataView(bytes.buffer, bytes.byteOffset);
+  view.setFloat32(at, view.getFloat32(at, true) * 1.05, true);
+  const { lineage, check, findings } = await compare('norm.gguf', bytes);
+  assert.notEqual(lineage.verdict, 'quantized', lineage.summary);
+  assert.ok(findings.some((f) => f.code === 'MG-LIN-006'));
+  assert.equal(check.status, 'review');
+});
+
+test('a GGUF file as the base of a checkpoint is not held to "a conversion of the base"', async () => {
+  const { lineage } = await compareWeights([source('base-Q8_0.gguf')], BASE);
+  assert.equal(lineage.quantization, undefined);
+  assert.equal(lineageCheck(lineage).findings.length, 0);
 });

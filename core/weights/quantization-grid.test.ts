@@ -5,12 +5,20 @@ import { quantizationOutcome } from './quantization-outcome.ts';
 import { QUANTIZATION_BANDS } from './quantization-bands.ts';
 import type { ModelDiff, TensorDiff } from './diff.ts';
 
-/** One element on a grid of step `step` at level value `v`, clamped to `edge`: is base value `x` off it? */
-function off(x: number, v: number, step: number, edge = 0): number {
-  return countOffGrid(Float32Array.of(x), {
-    values: Float32Array.of(v),
-    grid: { step: Float32Array.of(step), edge: Int8Array.of(edge) },
-  });
+/**
+ * A 32-value sub-block (Q4_K's, Q8_0's) whose base values spread over [-0.1, 0.1]; every value sits on its level
+ * except element 0, which is `x` at level `v` with step `step` and code-range end `edge`.
+ */
+function off(x: number, v: number, step: number, edge = 0, type = 'Q4_K'): number {
+  const base = Float32Array.from({ length: 32 }, (_, i) => -0.1 + (0.2 * i) / 31);
+  const values = Float32Array.from(base);
+  base[0] = x;
+  values[0] = v;
+  return countOffGrid(
+    base,
+    { values, grid: { step: new Float32Array(32).fill(step), edge: Int8Array.of(edge, ...new Int8Array(31)) } },
+    type,
+  );
 }
 
 test('a base value within half a step of its level is on the grid; past half a step (and the slack) it is off', () => {
@@ -20,25 +28,50 @@ test('a base value within half a step of its level is on the grid; past half a s
   assert.equal(off(0.1 - 0.01 * 0.7, 0.1, 0.01), 1);
 });
 
-test('a clamped level accepts values beyond it on its open side only', () => {
-  // Highest code, positive scale: values above the top level were clamped to it.
-  assert.equal(off(0.5, 0.1, 0.01, 1), 0);
-  assert.equal(off(-0.5, 0.1, 0.01, 1), 1);
-  // Lowest code, positive scale: values below.
-  assert.equal(off(-0.5, -0.1, 0.01, -1), 0);
-  assert.equal(off(0.5, -0.1, 0.01, -1), 1);
+test('a clamped level accepts values beyond it on its open side only, within the type’s reach', () => {
+  // Q4_K: up to 8.5 steps past the top level, here 0.02 = 2 steps.
+  assert.equal(off(0.12, 0.1, 0.01, 1), 0);
+  assert.equal(off(-0.12, -0.1, 0.01, -1), 0);
+  assert.equal(off(-0.12, 0.1, 0.01, 1), 1, 'wrong side');
+  assert.equal(off(0.2, 0.1, 0.01, 1), 1, 'ten steps past the top level');
+  // Q8_0 never clamps (its scale is the block's largest magnitude over 127): two steps past is off.
+  const q8 = 0.1 / 127;
+  assert.equal(off(0.1 + 0.4 * q8, 0.1, q8, 1, 'Q8_0'), 0);
+  assert.equal(off(0.1 + 2 * q8, 0.1, q8, 1, 'Q8_0'), 1);
 });
 
 test('with a negative scale the lowest code is the highest value, so its open side is above', () => {
-  assert.equal(off(0.5, 0.1, -0.01, -1), 0);
-  assert.equal(off(-0.5, 0.1, -0.01, -1), 1);
-  assert.equal(off(-0.5, -0.1, -0.01, 1), 0);
+  assert.equal(off(0.12, 0.1, -0.01, -1), 0);
+  assert.equal(off(-0.12, 0.1, -0.01, -1), 1);
+  assert.equal(off(-0.12, -0.1, -0.01, 1), 0);
 });
 
-test('the value slack covers an f16 minimum far from zero, and no more', () => {
-  // |v| · 2⁻¹⁰ on a level of 100 is ≈ 0.098: a value 0.09 away on a 0.001 step is tolerated, 0.2 away is not.
-  assert.equal(off(100.09, 100, 0.001), 0);
-  assert.equal(off(100.2, 100, 0.001), 1);
+test('a step the sub-block’s values could not have produced puts it off the grid, however close the value', () => {
+  // Q4_K's spread here is 0.2 (with 0): an honest step is at most 2.28 × 0.2 / 15 ≈ 0.03. A step of 1 would let
+  // any edit sit within half a step.
+  assert.equal(off(0.1, 0.1, 1), 32, 'every value of the sub-block');
+  assert.equal(off(0.1, 0.1, 0.025), 0);
+});
+
+test('a tiny step cannot zero a sub-block through its clamped ends: the reach is in steps', () => {
+  // Q6_K's reach is 32.5 steps: with a step of 1e-4, a value 0.1 past its clamped level is off.
+  assert.equal(off(0.1, 0.0032, 1e-4, 1, 'Q6_K'), 1);
+});
+
+test('a sub-block whose scale rounded to 0 holds its values within 1.5 spreads of its level', () => {
+  assert.equal(off(0.1, -0.1, 0), 0, 'one spread');
+  assert.equal(off(0.1, -0.25, 0), 1, 'past 1.5 spreads (0.35 > 0.3)');
+});
+
+test('a type without a grid description counts every value off', () => {
+  assert.equal(
+    countOffGrid(
+      Float32Array.of(1),
+      { values: Float32Array.of(1), grid: { step: Float32Array.of(1), edge: Int8Array.of(0) } },
+      'IQ4_NL',
+    ),
+    1,
+  );
 });
 
 function quantized(type: string, f: { relChange: number; offGrid: number; count?: number }): TensorDiff {
@@ -66,8 +99,7 @@ test('a quantization of the base: on the grid and within the band; either one br
   const of = (t: TensorDiff) => quantizationOutcome(diffOf([t]), 5e-3)!.ofTheBase;
   assert.equal(of(quantized('Q4_K', { relChange: limit * 0.9, offGrid: 0 })), true);
   assert.equal(of(quantized('Q4_K', { relChange: limit * 1.1, offGrid: 0 })), false, 'error beyond the band');
-  assert.equal(of(quantized('Q4_K', { relChange: limit * 0.5, offGrid: 2 })), false, 'two in a million off the grid');
-  assert.equal(of(quantized('Q4_K', { relChange: limit * 0.5, offGrid: 1 })), true, 'one in a million is tolerated');
+  assert.equal(of(quantized('Q4_K', { relChange: limit * 0.5, offGrid: 1 })), false, 'one value off the grid');
 });
 
 test('an unquantized tensor beside quantized ones must be the same up to rounding', () => {
