@@ -188,3 +188,21 @@ test('a GGUF file as the base of a checkpoint is not held to "a conversion of th
   assert.equal(lineage.quantization, undefined);
   assert.equal(lineageCheck(lineage).findings.length, 0);
 });
+
+test('an all-F16 GGUF conversion is identical when every value rounds from the base, and reviewed when one does not', async () => {
+  const lineageDir = new URL('../../test/fixtures/lineage/', import.meta.url);
+  const read = (path: string) => new Uint8Array(readFileSync(new URL(path, lineageDir)));
+  const base = [memorySource('model.safetensors', read('base/model.safetensors'))];
+  const bytes = read('base-gguf/model.gguf');
+  const honest = await compareWeights(base, [memorySource('model.gguf', bytes)]);
+  assert.equal(honest.lineage.verdict, 'identical', honest.lineage.summary);
+  assert.deepEqual(lineageCheck(honest.lineage).findings, []);
+  const header = await readGgufHeader(memorySource('model.gguf', bytes));
+  const first = header.tensors[0]!;
+  const at = header.dataStart + Number(first.offset);
+  const view = new DataView(bytes.buffer, bytes.byteOffset);
+  view.setUint16(at, view.getUint16(at, true) + 2, true); // two F16 ulps: no rounding of the base gives it
+  const edited = await compareWeights(base, [memorySource('model.gguf', bytes)]);
+  assert.equal(edited.lineage.verdict, 'identical', edited.lineage.summary);
+  assert.ok(lineageCheck(edited.lineage).findings.some((f) => f.code === 'MG-LIN-006'));
+});

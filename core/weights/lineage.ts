@@ -79,7 +79,7 @@ export function lineageVerdict(diff: ModelDiff): LineageOutcome {
   if (total === 0 && diff.notCompared.some((n) => n.reason !== CONVERTER_COMPUTED_REASON))
     return outcome('unverified', []);
   if (total === 0 || replacedShare >= UNRELATED_MIN_SHARE) return outcome('unrelated', changed, []);
-  if (quantization?.ofTheBase) return outcome('quantized', []);
+  if (quantization?.ofTheBase) return outcome(quantization.types.length > 0 ? 'quantized' : 'identical', []);
   // Tensors in a quantization that is not read could hold any change: no positive verdict over them.
   if (quantization && quantization.unsupported > 0) return outcome('unverified', []);
   if (body.length > 0) return outcome('partially-derived', body);

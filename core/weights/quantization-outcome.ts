@@ -17,7 +17,10 @@ export interface QuantizedTypeSummary {
 
 export interface QuantizationOutcome {
   types: QuantizedTypeSummary[];
-  /** Every tensor is the base rounded to its grid within its type's band, and nothing else differs. */
+  /**
+   * Every tensor is the base's value rounded to its grid (within its type's band) or to its stored float type,
+   * and nothing else differs: a quantization of the base, or with no quantized tensor a conversion (F16, BF16).
+   */
   ofTheBase: boolean;
   /** Tensors stored in a quantization the diff does not decode. */
   unsupported: number;
@@ -27,7 +30,9 @@ export interface QuantizationOutcome {
 export function quantizationOutcome(diff: ModelDiff, identicalMaxRel: number): QuantizationOutcome | undefined {
   const quantized = diff.tensors.filter((t) => t.quantization);
   const unsupported = diff.notCompared.filter((n) => n.reason.startsWith(UNSUPPORTED_QUANTIZATION)).length;
-  if (quantized.length === 0 && unsupported === 0) return undefined;
+  // A GGUF model's unquantized tensors carry `rounding`: an all-F16 GGUF file is held to "a conversion" too.
+  const converted = diff.tensors.some((t) => t.rounding);
+  if (quantized.length === 0 && unsupported === 0 && !converted) return undefined;
   const types = [...new Set(quantized.map((t) => t.quantization!.type))].sort().map((type) =>
     summarize(
       type,
@@ -40,7 +45,6 @@ export function quantizationOutcome(diff: ModelDiff, identicalMaxRel: number): Q
   // Anything left unread (besides what the converter computes) could hold a change: no claim over it.
   const unread = diff.notCompared.filter((n) => n.reason !== CONVERTER_COMPUTED_REASON).length;
   const ofTheBase =
-    quantized.length > 0 &&
     unread === 0 &&
     structureSame &&
     diff.tensors.every((t) => (t.quantization ? onGridWithinBand(t) : roundedCopy(t, identicalMaxRel)));
