@@ -26,6 +26,7 @@ export async function compareWeights(
   model: readonly ByteSource[],
   options: DiffOptions = {},
 ): Promise<WeightComparison> {
+  for (const files of [base, model]) refuseAmbiguousGguf(files);
   const [baseListing, modelListing] = await Promise.all([listTensors(base), listTensors(model)]);
   const diff = await diffModels(baseListing, modelListing, { topRows: TRIGGER_ROWS_PER_TENSOR, ...options });
   const lineage = buildLineage(diff);
@@ -47,6 +48,18 @@ export async function compareWeights(
 }
 
 const isGguf = (f: ByteSource): boolean => f.name.endsWith('.gguf');
+
+/**
+ * Which weights a user of a GGUF folder runs is the file they pick: with several GGUF files, or GGUF beside
+ * safetensors weights, comparing one of them would vouch for a file nobody compared.
+ */
+export function refuseAmbiguousGguf(files: readonly ByteSource[]): void {
+  const gguf = files.filter(isGguf).map((f) => f.name);
+  if (gguf.length > 1)
+    throw new Error(`several GGUF files (${gguf.slice(0, 5).join(', ')}): compare each in a folder of its own`);
+  if (gguf.length === 1 && files.some((f) => f.name.endsWith('.safetensors')))
+    throw new Error(`${gguf[0]} sits beside safetensors weights: compare the GGUF file in a folder of its own`);
+}
 
 /** The GGUF file of whichever side is a GGUF model, and the other side's files; undefined unless exactly one is. */
 function ggufAgainstCheckpoint(

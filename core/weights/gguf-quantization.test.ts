@@ -206,3 +206,15 @@ test('an all-F16 GGUF conversion is identical when every value rounds from the b
   assert.equal(edited.lineage.verdict, 'identical', edited.lineage.summary);
   assert.ok(lineageCheck(edited.lineage).findings.some((f) => f.code === 'MG-LIN-006'));
 });
+
+test('several GGUF files, or GGUF beside safetensors, are refused: the file compared must be the one used', async () => {
+  const empty = (name: string) => memorySource(name, new Uint8Array(0));
+  await assert.rejects(
+    compareWeights(BASE, [empty('a.gguf'), empty('b.gguf')]),
+    /several GGUF files \(a\.gguf, b\.gguf\)/,
+  );
+  await assert.rejects(
+    compareWeights(BASE, [empty('a.gguf'), empty('model.safetensors')]),
+    /a\.gguf sits beside safetensors weights/,
+  );
+});
