@@ -11,7 +11,9 @@ import { LineageSchema } from '../weights/lineage-schema.ts';
 import { listTensors, type TensorListing } from '../weights/tensors.ts';
 import { AdapterConfigSchema } from './adapter-config.ts';
 import { isAdapterFolder } from './adapter-folder.ts';
+import { pairMisfit } from './adapter-fit.ts';
 import { buildAdapterLineage } from './adapter-lineage.ts';
+import { mergedLora } from './merge-plan.ts';
 import { classifyAdapterTensors } from './adapter-tensors.ts';
 import { loraScale } from './lora-scale.ts';
 import { readAdapter, type AdapterReading } from './read-adapter.ts';
@@ -218,5 +220,38 @@ describe('lineage of an adapter against the base it names', () => {
     assert.equal(isAdapterFolder(['adapter_config.json', 'adapter_model.safetensors', 'tokenizer.json']), true);
     assert.equal(isAdapterFolder(['adapter_config.json', 'model.safetensors', 'config.json']), false);
     assert.equal(isAdapterFolder(['config.json', 'model.safetensors']), false);
+  });
+});
+
+describe('fan_in_fan_out (GPT-2 Conv1D stores W as [in, out])', () => {
+  /** A float32 tensor in memory, row-major. */
+  const tensor = (name: string, shape: number[], values: number[]) => ({
+    name,
+    dtype: 'F32',
+    shape,
+    file: memorySource(name, new Uint8Array(Float32Array.from(values).buffer)),
+    start: 0,
+    elementBytes: 4,
+  });
+  // A [1, 2] (r = 1, in = 2), B [3, 1] (out = 3): B·A is [3, 2] = [[1, 2], [2, 4], [3, 6]].
+  const pair = {
+    module: 'h.0.attn.c_attn',
+    baseName: 'h.0.attn.c_attn.weight',
+    a: tensor('a', [1, 2], [1, 2]),
+    b: tensor('b', [3, 1], [1, 2, 3]),
+  };
+
+  it('the fit reads in-features from the first dimension', () => {
+    assert.equal(pairMisfit(pair, tensor('w', [2, 3], [0, 0, 0, 0, 0, 0]), true), undefined);
+    assert.match(pairMisfit(pair, tensor('w', [2, 3], [0, 0, 0, 0, 0, 0]), false) ?? '', /in-features/);
+    assert.equal(pairMisfit(pair, tensor('w', [3, 2], [0, 0, 0, 0, 0, 0]), false), undefined);
+  });
+
+  it('the merge adds scale·(B·A)ᵀ', async () => {
+    // W [in = 2, out = 3] = 0, scale 2: W + 2·(B·A)ᵀ = [[2, 4, 6], [4, 8, 12]].
+    const merged = await mergedLora(tensor('w', [2, 3], [0, 0, 0, 0, 0, 0]), pair, 2, true);
+    assert.deepEqual([...merged], [2, 4, 6, 4, 8, 12]);
+    const plain = await mergedLora(tensor('w', [3, 2], [1, 1, 1, 1, 1, 1]), pair, 2, false);
+    assert.deepEqual([...plain], [3, 5, 5, 9, 7, 13]);
   });
 });
