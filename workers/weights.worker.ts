@@ -5,6 +5,9 @@ import { diffModels } from '@/core/weights/diff';
 import { buildLineage, rowCandidates, TRIGGER_ROWS_PER_TENSOR } from '@/core/weights/lineage';
 import type { Lineage } from '@/core/weights/lineage-schema';
 import { fileByteSource } from './file-byte-source';
+import { isAdapterFolder } from '@/core/adapters/adapter-folder';
+import { readAdapterFolder } from '@/core/adapters/adapter-folder-reader';
+import { buildAdapterLineage } from '@/core/adapters/adapter-lineage';
 import { syntheticPair } from '@/core/weights/synthetic-pair';
 import { relativeDifferences } from '@/core/weights/wgsl-reduce';
 import { createGpuReducer, type GpuPairReducer } from './gpu-reducer';
@@ -108,8 +111,19 @@ const api = {
     const gpu = useGpu ? await gpuReducer() : null;
     const list = (files: { path: string; file: File }[]) =>
       listTensors(files.map((f) => fileByteSource(f.file, f.path)));
-    const [baseListing, ftListing] = await Promise.all([list(base), list(finetune)]);
     const started = performance.now();
+    if (isAdapterFolder(finetune.map((f) => f.path))) {
+      // A PEFT adapter is its own diff: its fit to the base and its footprint (core/adapters).
+      const byPath = new Map(finetune.map((f) => [f.path, f.file]));
+      const reading = await readAdapterFolder({
+        paths: finetune.map((f) => f.path),
+        source: async (p) => fileByteSource(byPath.get(p)!, p),
+      });
+      const lineage = await buildAdapterLineage(reading, await list(base));
+      const seconds = (performance.now() - started) / 1000;
+      return { lineage, candidates: [], engine: 'cpu', seconds, elements: 0 };
+    }
+    const [baseListing, ftListing] = await Promise.all([list(base), list(finetune)]);
     const diff = await diffModels(baseListing, ftListing, {
       reducer: gpu ?? reduceOnCpu,
       topRows: TRIGGER_ROWS_PER_TENSOR,
