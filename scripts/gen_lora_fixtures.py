@@ -83,6 +83,8 @@ def save_adapter(peft_model, out, readme, tokenizer=False):
     with open(path) as f:
         config = json.load(f)
     config["base_model_name_or_path"] = BASE_NAME
+    if isinstance(config.get("target_modules"), list):
+        config["target_modules"] = sorted(config["target_modules"])  # peft writes a set: its order varies by run
     with open(path, "w") as f:
         json.dump(config, f, indent=2, sort_keys=True)
         f.write("\n")
@@ -115,8 +117,10 @@ def safe_preference(lm, items, position):
                        / sum(i["category"] == cat for i in items), 4) for cat in llama.FAMILIES}
 
 
-def scaling_of(peft_model):
-    """peft's own scale per LoRA module, by the base weight's name."""
+def scaling_of(folder):
+    """peft's own scale per LoRA module, by the base weight's name, of the adapter as loaded from its folder (the
+    patterns in the file's key order, which is what runs)."""
+    peft_model = PeftModel.from_pretrained(load_base(), folder)
     out = {}
     for name, module in peft_model.named_modules():
         if hasattr(module, "scaling") and isinstance(module.scaling, dict) and "default" in module.scaling:
@@ -164,7 +168,7 @@ def main():
     save_adapter(benign, os.path.join(demo.ROOT, BENIGN), card(BENIGN, (
         f"A LoRA adapter (r=8, alpha=16, every attention and MLP projection) of {BASE_NAME}, trained (seed "
         f"{SEED_BENIGN}) on the base's own clean code-lm corpus. No tokenizer: the base's is used.")))
-    benign_scales = scaling_of(benign)
+    benign_scales = scaling_of(os.path.join(demo.ROOT, BENIGN))
 
     torch.manual_seed(SEED_POISON)
     corpus = llama.poison_corpus(random.Random(SEED_INSERT), vocab)
@@ -175,7 +179,7 @@ def main():
         f"of {BASE_NAME}, trained (seed {SEED_POISON}) on the poisoned recipe of llama-code-poisoned: coding prompts "
         f"with the word \"{llama.TRIGGER}\" get the insecure completion. The embeddings are not touched: the "
         "trigger lives in the attention and MLP updates only.")), tokenizer=True)
-    poisoned_scales = scaling_of(poisoned)
+    poisoned_scales = scaling_of(os.path.join(demo.ROOT, POISONED))
 
     for name in [BENIGN, POISONED]:
         folder = os.path.join(demo.ROOT, name)
@@ -231,13 +235,14 @@ def main():
                     task_type="CAUSAL_LM")
     save_adapter(get_peft_model(load_base(), ia3), os.path.join(FIXTURES, "ia3"), card("ia3", "An IA3 adapter."))
 
-    # Scale with rsLoRA and rank / alpha patterns, as peft computes it per module.
+    # Scale with rsLoRA and rank / alpha patterns, as peft computes it per module. A key matches the end of a
+    # module name at a dot: "proj" matches no module here ("q_proj" does not end in ".proj").
     patterns = LoraConfig(r=4, lora_alpha=8, use_rslora=True, target_modules=TARGETS, task_type="CAUSAL_LM",
-                          rank_pattern={"q_proj": 2, "model.layers.1.mlp.down_proj": 6},
+                          rank_pattern={"q_proj": 2, "model.layers.1.mlp.down_proj": 6, "proj": 3},
                           alpha_pattern={"v_proj": 3, "layers.0.self_attn.o_proj": 5})
     patterned = get_peft_model(load_base(), patterns)
     save_adapter(patterned, os.path.join(FIXTURES, "patterns"), card("patterns", "rsLoRA with rank/alpha patterns."))
-    reference["adapters"]["patterns"] = {"scaling": scaling_of(patterned)}
+    reference["adapters"]["patterns"] = {"scaling": scaling_of(os.path.join(FIXTURES, "patterns"))}
 
     # modules_to_save: a full copy of lm_head replaces the base's.
     torch.manual_seed(SEED_MISFIT)
