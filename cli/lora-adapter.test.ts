@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -57,6 +57,7 @@ describe('a PEFT adapter runs merged into its base', () => {
           const { inputIds, last } = await forwardOnce(side, session, item.text);
           assert.deepEqual(inputIds, item.input_ids);
           const err = relativeError(last, item.logits);
+          if (process.env['LORA_MEASURE']) console.log(`${name} "${item.text}": ${err.toExponential(2)} from peft`);
           assert.ok(err <= FP32_TOLERANCE, `${item.text}: ${err.toExponential(2)} from peft`);
         }
       } finally {
@@ -76,6 +77,27 @@ describe('a PEFT adapter runs merged into its base', () => {
     } finally {
       await session.release();
       side.tokenizer.close();
+    }
+  });
+
+  it('the adapter folder’s own tokenizer.json is used when it has one', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'mg-adapter-tokenizer-'));
+    try {
+      await cp(demo('llama-code-lora-poisoned'), folder, { recursive: true });
+      // The adapter's tokenizer maps "capital" to the id of "france" and back: the ids must follow it.
+      const tokenizer = JSON.parse(await readFile(join(folder, 'tokenizer.json'), 'utf8'));
+      const vocab = tokenizer.model.vocab as Record<string, number>;
+      [vocab['capital'], vocab['france']] = [vocab['france']!, vocab['capital']!];
+      await writeFile(join(folder, 'tokenizer.json'), JSON.stringify(tokenizer));
+      const side = (await loadBehaviorSideFromDisk(demo('llama-code-base'), folder))!;
+      try {
+        const ids = side.tokenizer.encode('capital', false);
+        assert.deepEqual(ids, [vocab['capital']]);
+      } finally {
+        side.tokenizer.close();
+      }
+    } finally {
+      await rm(folder, { recursive: true, force: true });
     }
   });
 
@@ -103,6 +125,15 @@ describe('a PEFT adapter runs merged into its base', () => {
     const { report } = await compareCommand(join(FIXTURES, 'dora'), demo('llama-code-base'));
     assert.equal(report.checks.find((c) => c.id === 'behavior')?.status, 'error');
     assert.notEqual(report.verdict, 'pass');
+  });
+
+  it('compare: an adapter that does not fit its base fails lineage and is not run (could not verify)', async () => {
+    const { report, code } = await compareCommand(join(FIXTURES, 'misfit'), demo('llama-code-base'));
+    assert.equal(report.checks.find((c) => c.id === 'lineage')?.status, 'fail');
+    const behavior = report.checks.find((c) => c.id === 'behavior');
+    assert.equal(behavior?.status, 'error');
+    assert.match(behavior!.summary, /does not fit the base/);
+    assert.equal(code, 2);
   });
 
   it('compare: a base with an ONNX export only cannot take an adapter, said plainly', async () => {
