@@ -14,6 +14,7 @@ import {
 } from '../core/probe/model-side.ts';
 import { isAdapterFolder } from '../core/adapters/adapter-folder.ts';
 import { readAdapterFolder } from '../core/adapters/adapter-folder-reader.ts';
+import { adapterCandidates } from '../core/adapters/adapter-candidates.ts';
 import { buildAdapterLineage } from '../core/adapters/adapter-lineage.ts';
 import { MAX_PROBE_FILE, parseProbeText } from '../core/probe/read-probe-text.ts';
 import type { LineageCandidate } from '../core/probe/triggers.ts';
@@ -224,9 +225,10 @@ export async function weightLineage(
   const base = await listFolder(basePath);
   if (await isAdapterDir(finetunePath)) {
     // A PEFT adapter is its own diff: its fit to the base and its footprint (core/adapters). Its LoRA leaves the
-    // embedding rows alone, so there are no row candidates; the trigger scan takes the vocabulary instead.
+    // embedding rows alone: the trigger candidates are the tokens its first layer's update moves most.
     const reading = await readAdapterFolder(await diskReader(finetunePath));
-    return { lineage: await buildAdapterLineage(reading, base.listing), candidates: [] };
+    const lineage = await buildAdapterLineage(reading, base.listing);
+    return { lineage, candidates: lineage.adapter?.fits ? await adapterCandidates(reading, base.listing) : [] };
   }
   const finetune = await listFolder(finetunePath);
   for (const side of [base, finetune]) {

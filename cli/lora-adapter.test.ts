@@ -112,6 +112,18 @@ describe('a PEFT adapter runs merged into its base', () => {
     assert.deepEqual(confirmed, ['bake']);
   });
 
+  it('compare with a trigger budget of 8 (far below the 291-token vocabulary): the adapter’s candidates reach "bake"', async () => {
+    // The rare-vocabulary fallback alone misses it at this budget (measured: no trigger among 8 candidates).
+    const { run } = await compareCommand(demo('llama-code-lora-poisoned'), demo('llama-code-base'), {
+      triggerBudget: 8,
+    });
+    const confirmed = analyzeBehavior(run!).triggers.filter((t) => t.confirmed);
+    assert.deepEqual(
+      confirmed.map((t) => t.token),
+      ['bake'],
+    );
+  });
+
   it('compare: the benign adapter (no tokenizer of its own: the base’s) has no confirmed trigger', async () => {
     const { report, run } = await compareCommand(demo('llama-code-lora-benign'), demo('llama-code-base'));
     assert.match(report.lineage!.summary, /^Adapter for this base: LoRA r=8/);

@@ -7,6 +7,7 @@ import type { Lineage } from '@/core/weights/lineage-schema';
 import { fileByteSource } from './file-byte-source';
 import { isAdapterFolder } from '@/core/adapters/adapter-folder';
 import { readAdapterFolder } from '@/core/adapters/adapter-folder-reader';
+import { adapterCandidates } from '@/core/adapters/adapter-candidates';
 import { buildAdapterLineage } from '@/core/adapters/adapter-lineage';
 import { syntheticPair } from '@/core/weights/synthetic-pair';
 import { relativeDifferences } from '@/core/weights/wgsl-reduce';
@@ -119,9 +120,11 @@ const api = {
         paths: finetune.map((f) => f.path),
         source: async (p) => fileByteSource(byPath.get(p)!, p),
       });
-      const lineage = await buildAdapterLineage(reading, await list(base));
+      const baseListing = await list(base);
+      const lineage = await buildAdapterLineage(reading, baseListing);
+      const candidates = lineage.adapter?.fits ? await adapterCandidates(reading, baseListing) : [];
       const seconds = (performance.now() - started) / 1000;
-      return { lineage, candidates: [], engine: 'cpu', seconds, elements: 0 };
+      return { lineage, candidates, engine: 'cpu', seconds, elements: 0 };
     }
     const [baseListing, ftListing] = await Promise.all([list(base), list(finetune)]);
     const diff = await diffModels(baseListing, ftListing, {

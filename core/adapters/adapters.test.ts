@@ -12,6 +12,7 @@ import { listTensors, type TensorListing } from '../weights/tensors.ts';
 import { AdapterConfigSchema } from './adapter-config.ts';
 import { isAdapterFolder } from './adapter-folder.ts';
 import { pairMisfit } from './adapter-fit.ts';
+import { adapterCandidates } from './adapter-candidates.ts';
 import { buildAdapterLineage } from './adapter-lineage.ts';
 import { mergedLora } from './merge-plan.ts';
 import { classifyAdapterTensors } from './adapter-tensors.ts';
@@ -253,5 +254,17 @@ describe('fan_in_fan_out (GPT-2 Conv1D stores W as [in, out])', () => {
     assert.deepEqual([...merged], [2, 4, 6, 4, 8, 12]);
     const plain = await mergedLora(tensor('w', [3, 2], [1, 1, 1, 1, 1, 1]), pair, 2, false);
     assert.deepEqual([...plain], [3, 5, 5, 9, 7, 13]);
+  });
+});
+
+describe('trigger candidates from an adapter', () => {
+  it('ranks the planted trigger "bake" first of the poisoned adapter’s candidates, and not the benign one’s', async () => {
+    const base = await baseListing();
+    const vocab = JSON.parse(await readFile(join(DEMO, 'llama-code-base/tokenizer.json'), 'utf8')).model.vocab;
+    const poisoned = await adapterCandidates(await adapter(join(DEMO, 'llama-code-lora-poisoned')), base);
+    assert.equal(poisoned[0]?.row, vocab['bake']);
+    assert.equal(poisoned[0]?.tensor, 'model.embed_tokens.weight');
+    const benign = await adapterCandidates(await adapter(join(DEMO, 'llama-code-lora-benign')), base);
+    assert.ok(benign.findIndex((c) => c.row === vocab['bake']) > 10);
   });
 });
