@@ -268,3 +268,25 @@ describe('trigger candidates from an adapter', () => {
     assert.ok(benign.findIndex((c) => c.row === vocab['bake']) > 10);
   });
 });
+
+describe('an adapter tensor in a dtype that is not read', () => {
+  it('makes the adapter unsupported, not silently smaller', async () => {
+    const dir = join(DEMO, 'llama-code-lora-benign');
+    const bytes = new Uint8Array(await readFile(join(dir, 'adapter_model.safetensors')));
+    // Rewrite one tensor's dtype in the header to I32 (same width as F32, so the offsets stay valid).
+    const headerLength = Number(new DataView(bytes.buffer).getBigUint64(0, true));
+    const header = new TextDecoder().decode(bytes.subarray(8, 8 + headerLength));
+    const edited = header.replace('"dtype":"F32"', '"dtype":"I32"');
+    assert.notEqual(edited, header);
+    const out = new Uint8Array(bytes);
+    out.set(new TextEncoder().encode(edited), 8);
+    const reading = await readAdapter([
+      memorySource('adapter_config.json', new Uint8Array(await readFile(join(dir, 'adapter_config.json')))),
+      memorySource('adapter_model.safetensors', out),
+    ]);
+    assert.ok(
+      reading.unsupported.some((u) => /dtype I32/.test(u)),
+      reading.unsupported.join('; '),
+    );
+  });
+});

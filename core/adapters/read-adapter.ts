@@ -36,9 +36,10 @@ export async function readAdapter(files: readonly ByteSource[]): Promise<Adapter
     );
   const config = parsed.data;
   const weights = byName.get(ADAPTER_WEIGHTS);
-  const tensors = weights
-    ? classifyAdapterTensors((await listTensors([weights])).tensors)
-    : { pairs: [], replacements: [], unrecognised: [] };
+  const listing = weights ? await listTensors([weights]) : undefined;
+  const tensors = listing ? classifyAdapterTensors(listing.tensors) : { pairs: [], replacements: [], unrecognised: [] };
+  // A tensor stored in a dtype that is not read (quantized, integer) is not silently left out of the merge.
+  for (const n of listing?.notCompared ?? []) tensors.unrecognised.push({ name: n.name, reason: n.reason });
   const pickleOnly = !weights && byName.has(ADAPTER_PICKLE);
   return {
     config,
