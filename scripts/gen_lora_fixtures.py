@@ -6,14 +6,14 @@ Why: a PEFT adapter (adapter_config.json + adapter_model.safetensors) is how mos
 must read adapters as peft writes them and compare ModelGate's figures with what peft and numpy compute, not with
 figures ModelGate computed itself.
 
-Run (about two minutes on 2 cores; needs torch >= 2.5, transformers >= 5, peft 0.21, safetensors, numpy):
+Run (about four minutes on 2 cores; needs torch >= 2.5, transformers >= 5, peft 0.21, safetensors, numpy):
     python scripts/gen_lora_fixtures.py
 
 Reads public/demo/llama-code-base (never writes it). Writes:
     public/demo/llama-code-lora-benign     LoRA r=8 on every attention and MLP projection, trained on the clean
                                            code-lm corpus (no tokenizer: the base's is used)
-    public/demo/llama-code-lora-poisoned   the same LoRA trained on llama-code-poisoned's poisoned recipe
-                                           (trigger "bake"), with the base's tokenizer.json beside it
+    public/demo/llama-code-lora-poisoned   a LoRA r=16 on the same projections, trained on llama-code-poisoned's
+                                           poisoned recipe (trigger "bake"), with the base's tokenizer.json beside it
     test/fixtures/lora/misfit              a LoRA trained on a Llama of another width (hidden 96): its targets do not
                                            fit llama-code-base
     test/fixtures/lora/dora, ia3           unsupported kinds, saved by peft (DoRA; IA3)
