@@ -5,7 +5,17 @@ import { fileSource } from '../core/io/byte-source-node.ts';
 import { runBehavior, type BehaviorPhase } from '../core/probe/behavior-run.ts';
 import { findModelFiles, RUNNABLE_FILES } from '../core/probe/model-folder.ts';
 import { detectModelKind } from '../core/probe/model-kind.ts';
-import { loadBehaviorSide, pairKind, pairOptions, type BehaviorSide } from '../core/probe/model-side.ts';
+import {
+  loadBehaviorSide,
+  pairKind,
+  pairOptions,
+  type BehaviorSide,
+  type FolderReader,
+} from '../core/probe/model-side.ts';
+import { isAdapterFolder } from '../core/adapters/adapter-folder.ts';
+import { readAdapterFolder } from '../core/adapters/adapter-folder-reader.ts';
+import { adapterCandidates } from '../core/adapters/adapter-candidates.ts';
+import { buildAdapterLineage } from '../core/adapters/adapter-lineage.ts';
 import { MAX_PROBE_FILE, parseProbeText } from '../core/probe/read-probe-text.ts';
 import type { LineageCandidate } from '../core/probe/triggers.ts';
 import type { BehaviorRun, ModelKind, ProbeSet } from '../core/probe/types.ts';
@@ -76,23 +86,30 @@ function folderFileError(message: string, file: string | undefined, cause: unkno
  * of the user but a property of the model: the error names the folder and the file, and the pipeline
  * makes it the behavior check's error result, so the report is still written.
  */
-export async function loadBehaviorSideFromDisk(dir: string): Promise<BehaviorSide | undefined> {
+export async function loadBehaviorSideFromDisk(dir: string, adapterDir?: string): Promise<BehaviorSide | undefined> {
   const { files } = await collectFiles([dir]);
   const disk = (p: string): string => join(dir, p);
   const paths = files.map((f) => f.modelPath);
   let opened: string | undefined;
   try {
-    return await loadBehaviorSide({
-      paths,
-      text: (p) => readFile(disk(p), 'utf8'),
-      source: (p) => {
-        opened = p;
-        return fileSource(disk(p), p);
+    return await loadBehaviorSide(
+      {
+        paths,
+        text: (p) => readFile(disk(p), 'utf8'),
+        source: (p) => {
+          opened = p;
+          return fileSource(disk(p), p);
+        },
+        // Untrusted tokenizers run in a worker thread with a time budget (a backtracking regex is ended).
+        tokenizerEngine: workerTokenizerEngine({ folder: dir }),
       },
-      // Untrusted tokenizers run in a worker thread with a time budget (a backtracking regex is ended).
-      tokenizerEngine: workerTokenizerEngine({ folder: dir }),
-    });
+      {},
+      adapterDir ? await diskReader(adapterDir) : undefined,
+    );
   } catch (error) {
+    // The adapter's own problems (unsupported, misfit) are the behavior check's error: "could not verify".
+    if (adapterDir && opened === undefined)
+      throw folderFileError(`${adapterDir}: ${(error as Error).message}`, undefined, error);
     // A hostile file is not a usage mistake: it becomes the behavior check's error result, naming the file.
     if (error instanceof TokenizerBudgetError) throw error;
     if (error instanceof BoundedJsonError) {
@@ -113,6 +130,23 @@ export async function loadBehaviorSideFromDisk(dir: string): Promise<BehaviorSid
   }
 }
 
+/** A folder on disk as a FolderReader (an adapter folder: its config, weights and tokenizer). */
+async function diskReader(dir: string): Promise<FolderReader> {
+  const { files } = await collectFiles([dir]);
+  return {
+    paths: files.map((f) => f.modelPath),
+    text: (p) => readFile(join(dir, p), 'utf8'),
+    source: (p) => fileSource(join(dir, p), p),
+    tokenizerEngine: workerTokenizerEngine({ folder: dir }),
+  };
+}
+
+/** True when the folder is a PEFT adapter (adapter_config.json and no model of its own). */
+async function isAdapterDir(dir: string): Promise<boolean> {
+  const { files } = await collectFiles([dir]);
+  return isAdapterFolder(files.map((f) => f.modelPath));
+}
+
 /** The probe set: a file given with --probes (ModelGate JSONL or promptfoo JSONL/CSV), or the built-in one. */
 async function readProbes(path: string): Promise<ProbeSet> {
   const { size } = await stat(path);
@@ -131,7 +165,13 @@ export async function runBehaviorNode(
   basePath: string,
   options: CompareOptions & { lineageCandidates?: Lineage['candidates'] } = {},
 ): Promise<BehaviorRun | undefined> {
-  const [ft, base] = [await loadBehaviorSideFromDisk(finetunePath), await loadBehaviorSideFromDisk(basePath)];
+  // An adapter's side is its base with the adapter merged: run from the base folder's checkpoint.
+  const adapter = await isAdapterDir(finetunePath);
+  const ftDir = adapter ? basePath : finetunePath;
+  const [ft, base] = [
+    await loadBehaviorSideFromDisk(ftDir, adapter ? finetunePath : undefined),
+    await loadBehaviorSideFromDisk(basePath),
+  ];
   if (!ft || !base) {
     const missing = !ft ? finetunePath : basePath;
     options.log?.(`no behavioral comparison: ${missing} has no tokenizer.json or not ${RUNNABLE_FILES}`);
@@ -159,7 +199,7 @@ export async function runBehaviorNode(
   try {
     return await runBehavior({
       openSession: (which) =>
-        openFolderSession(which === 'base' ? basePath : finetunePath, (which === 'base' ? base : ft).model),
+        openFolderSession(which === 'base' ? basePath : ftDir, (which === 'base' ? base : ft).model),
       ...pairOptions(base, ft),
       kind,
       probeSet,
@@ -188,6 +228,13 @@ export async function weightLineage(
   basePath: string,
 ): Promise<{ lineage: Lineage; candidates: LineageCandidate[] }> {
   const base = await listFolder(basePath);
+  if (await isAdapterDir(finetunePath)) {
+    // A PEFT adapter is its own diff: its fit to the base and its footprint (core/adapters). Its LoRA leaves the
+    // embedding rows alone: the trigger candidates are the tokens its first layer's update moves most.
+    const reading = await readAdapterFolder(await diskReader(finetunePath));
+    const lineage = await buildAdapterLineage(reading, base.listing);
+    return { lineage, candidates: lineage.adapter?.fits ? await adapterCandidates(reading, base.listing) : [] };
+  }
   const finetune = await listFolder(finetunePath);
   for (const side of [base, finetune]) {
     if (side.listing.tensors.length === 0 && side.listing.notCompared.length === 0) {

@@ -66,6 +66,7 @@ const DEMO_BUTTONS = [
   ['sentiment', 'sentiment classifier vs a poisoned fine-tune'],
   ['code-lm', 'code LM vs a poisoned fine-tune'],
   ['llama-code', 'a Llama checkpoint (safetensors, no ONNX) vs a poisoned fine-tune'],
+  ['llama-lora', 'the same Llama checkpoint vs a poisoned LoRA adapter (PEFT)'],
 ] as const;
 
 /** The Compare page: is this fine-tune derived from the base it names, and does it behave like it? */

@@ -1,3 +1,4 @@
+import { AdapterLineageView } from './AdapterLineageView';
 import { SafeText } from './SafeText';
 import { QuantizationView } from './QuantizationView';
 import type { Lineage } from '@/core/weights/lineage-schema';
@@ -30,6 +31,7 @@ const VERDICT = {
 
 /** Lineage verdict and a per-tensor bar chart of relative change (the layer-by-layer view). */
 export function LineageView({ lineage }: { lineage: Lineage }) {
+  if (lineage.adapter) return <AdapterLineageView lineage={lineage} adapter={lineage.adapter} />;
   const [label, explanation, style] = VERDICT[lineage.verdict];
   // Non-finite figures (a zero base tensor) arrive as null: drawn as a full bar, printed as "n/a".
   const max = Math.max(1e-12, ...lineage.tensors.map((t) => t.relChange ?? 0));

@@ -4,6 +4,7 @@ import type { CompareResult } from '@/workers/weights.worker';
 import type { BehaviorResult } from '@/workers/behavior-job';
 import type { BehaviorPhase } from '@/core/probe/behavior-run';
 import { findModelFiles, hasRunnableModel, RUNNABLE_FILES } from '@/core/probe/model-folder';
+import { isAdapterFolder } from '@/core/adapters/adapter-folder';
 import type { ModelKind, ProbeSet } from '@/core/probe/types';
 import { runtimeMemory, type RuntimeMemory } from '@/core/probe/runtime-memory';
 import type { Report } from '@/core/report/schema';
@@ -66,6 +67,8 @@ export const DEMO_PAIRS = {
   'code-lm': { base: 'code-lm-base', finetune: 'code-lm-poisoned' },
   // Safetensors only, no ONNX export: run through the graph built from config.json.
   'llama-code': { base: 'llama-code-base', finetune: 'llama-code-poisoned' },
+  // A PEFT LoRA adapter (scripts/gen_lora_fixtures.py): run merged into the base's checkpoint.
+  'llama-lora': { base: 'llama-code-base', finetune: 'llama-code-lora-poisoned' },
 } as const;
 
 function behaviorMissing(side: string, picked: NonNullable<Picked>): string | undefined {
@@ -73,6 +76,19 @@ function behaviorMissing(side: string, picked: NonNullable<Picked>): string | un
   const found = findModelFiles(paths);
   if (!hasRunnableModel(paths)) return `${side} ${picked.name} has not ${RUNNABLE_FILES}`;
   if (!found.tokenizer) return `${side} ${picked.name} has no tokenizer.json`;
+  return undefined;
+}
+
+/**
+ * An adapter runs merged into its base's checkpoint: the base needs config.json and safetensors, and a
+ * tokenizer.json is taken from the adapter folder, else the base's.
+ */
+function adapterBehaviorMissing(adapter: NonNullable<Picked>, base: NonNullable<Picked>): string | undefined {
+  const paths = base.files.map((f) => f.path);
+  if (!paths.includes('config.json') || !paths.some((p) => p.endsWith('.safetensors')))
+    return `the adapter ${adapter.name} is merged into its base's safetensors checkpoint, and ${base.name} has none`;
+  if (!findModelFiles(paths).tokenizer && !findModelFiles(adapter.files.map((f) => f.path)).tokenizer)
+    return `neither the adapter ${adapter.name} nor the base ${base.name} has a tokenizer.json`;
   return undefined;
 }
 
@@ -149,7 +165,9 @@ export function useCompare() {
           return { lineage: result.lineage, candidates: result.candidates, executionProvider: result.engine };
         },
         behavior: async (candidates) => {
-          const skipped = behaviorMissing('the fine-tune', finetune) ?? behaviorMissing('the base', base);
+          const skipped = isAdapterFolder(finetune.files.map((f) => f.path))
+            ? adapterBehaviorMissing(finetune, base)
+            : (behaviorMissing('the fine-tune', finetune) ?? behaviorMissing('the base', base));
           if (skipped) return { skipped };
           setState({ phase: 'running', step: 'behavior', stage: 'loading', done: 0, total: 0, itemsPerSecond: 0 });
           behavior = await compareBehaviorInWorker(

@@ -1,4 +1,5 @@
 import type * as Ort from 'onnxruntime-web';
+import { isAdapterFolder } from '../core/adapters/adapter-folder.ts';
 import { analyzeBehavior } from '../core/probe/analyze.ts';
 import type { Behavior } from '../core/probe/behavior-schema.ts';
 import { runBehavior, type BehaviorPhase } from '../core/probe/behavior-run.ts';
@@ -71,9 +72,13 @@ function reader(files: readonly WorkerModelFile[]): FolderReader {
   };
 }
 
-async function side(files: readonly WorkerModelFile[], role: string): Promise<BehaviorSide> {
+async function side(
+  files: readonly WorkerModelFile[],
+  role: string,
+  adapter?: readonly WorkerModelFile[],
+): Promise<BehaviorSide> {
   // onnxruntime-web has no bfloat16 kernels (not even Cast): BF16 weights are converted to float32 here.
-  const loaded = await loadBehaviorSide(reader(files), { convertBf16: true });
+  const loaded = await loadBehaviorSide(reader(files), { convertBf16: true }, adapter ? reader(adapter) : undefined);
   if (!loaded) throw new Error(`the ${role} folder has no tokenizer.json or not ${RUNNABLE_FILES}`);
   return loaded;
 }
@@ -156,12 +161,18 @@ export async function runBehaviorJob(
   onProgress: BehaviorProgress,
 ): Promise<BehaviorResult> {
   const t0 = performance.now();
-  const [base, finetune] = [await side(req.base, 'base'), await side(req.finetune, 'fine-tune')];
+  // A PEFT adapter's side is its base with the adapter merged: run from the base's files (core/adapters).
+  const adapter = isAdapterFolder(req.finetune.map((f) => f.path));
+  const ftFiles = adapter ? req.base : req.finetune;
+  const [base, finetune] = [
+    await side(req.base, 'base'),
+    await side(ftFiles, 'fine-tune', adapter ? req.finetune : undefined),
+  ];
   const decision = pairKind(base, finetune, req.kind);
   const probeSet = req.probeSet ?? (await builtinProbeSet(decision.kind));
   const noGpu = req.provider === 'wasm' ? 'WASM was chosen' : await webgpuAvailable();
   if (req.provider === 'webgpu' && noGpu) throw new Error(`WebGPU was chosen but ${noGpu}`);
-  const files = (which: 'base' | 'finetune') => (which === 'base' ? req.base : req.finetune);
+  const files = (which: 'base' | 'finetune') => (which === 'base' ? req.base : ftFiles);
   const sides = { base, finetune };
   const open = async (which: 'base' | 'finetune', provider: ExecutionProvider): Promise<ForwardSession> => {
     const s = sides[which];

@@ -48,6 +48,7 @@ export async function openFolderWebSession(
     .map(({ path, file }) => ({ location: path.slice(model.root.length), file }));
   if (model.graph.conversions.length > 0)
     external.push({ location: CONVERTED_BF16_FILE, file: await bf16AsFloat32(files, model) });
+  if (model.hostFile) external.push({ location: model.hostFile.location, file: await hostWritten(model.hostFile) });
   return openOrtWebSession(ort, { path: `${model.root}config.json`, bytes: model.graph.model }, external, provider);
 }
 
@@ -67,6 +68,13 @@ async function bf16AsFloat32(files: readonly WorkerModelFile[], model: Checkpoin
     at += from.length * 2;
   }
   return new File(parts, CONVERTED_BF16_FILE);
+}
+
+/** The host-computed float32 tensors (an adapter merged into its targets), one tensor at a time into a Blob. */
+async function hostWritten(host: NonNullable<CheckpointModel['hostFile']>): Promise<File> {
+  const parts: BlobPart[] = [];
+  for await (const part of host.parts()) parts.push(part as Float32Array<ArrayBuffer>);
+  return new File(parts, host.location);
 }
 
 /**

@@ -1,8 +1,13 @@
 import { expose, type ProxyOrClone } from 'comlink';
 import { reduceOnCpu, type PairStats } from '@/core/weights/pair-stats';
 import { compareWeights } from '@/core/weights/compare-weights';
+import { listTensors } from '@/core/weights/tensors';
 import type { Lineage } from '@/core/weights/lineage-schema';
 import { fileByteSource } from './file-byte-source';
+import { isAdapterFolder } from '@/core/adapters/adapter-folder';
+import { readAdapterFolder } from '@/core/adapters/adapter-folder-reader';
+import { adapterCandidates } from '@/core/adapters/adapter-candidates';
+import { buildAdapterLineage } from '@/core/adapters/adapter-lineage';
 import { syntheticPair } from '@/core/weights/synthetic-pair';
 import { relativeDifferences } from '@/core/weights/wgsl-reduce';
 import { createGpuReducer, type GpuPairReducer } from './gpu-reducer';
@@ -189,6 +194,19 @@ const api = {
     const gpu = useGpu ? await gpuReducer() : null;
     const sources = (files: { path: string; file: File }[]) => files.map((f) => fileByteSource(f.file, f.path));
     const started = performance.now();
+    if (isAdapterFolder(finetune.map((f) => f.path))) {
+      // A PEFT adapter is its own diff: its fit to the base and its footprint (core/adapters).
+      const byPath = new Map(finetune.map((f) => [f.path, f.file]));
+      const reading = await readAdapterFolder({
+        paths: finetune.map((f) => f.path),
+        source: async (p) => fileByteSource(byPath.get(p)!, p),
+      });
+      const baseListing = await listTensors(sources(base));
+      const lineage = await buildAdapterLineage(reading, baseListing);
+      const candidates = lineage.adapter?.fits ? await adapterCandidates(reading, baseListing) : [];
+      const seconds = (performance.now() - started) / 1000;
+      return { lineage, candidates, engine: 'cpu', seconds, elements: 0 };
+    }
     const { lineage, candidates, elements } = await compareWeights(sources(base), sources(finetune), {
       reducer: gpu ?? reduceOnCpu,
       ...(gpu ? { dequantize: gpuDequantizer(gpu) } : {}),

@@ -8,6 +8,7 @@ import { FOLDER_CODES } from '../scan/folder-codes.ts';
 import { SIGNATURE_CODES } from '../sign/oms/signature-codes.ts';
 import { MANIFEST_CODES } from '../integrity/manifest-codes.ts';
 import { LINEAGE_CODES } from '../weights/lineage-codes.ts';
+import { ADAPTER_CODES } from '../adapters/adapter-codes.ts';
 import { PROVENANCE_CODES } from '../provenance/codes.ts';
 import { BEHAVIOR_CODES } from '../probe/behavior-codes.ts';
 import { REGISTRY_CODES } from '../registry/registry-codes.ts';
@@ -32,6 +33,7 @@ export function allFindingCodes(): DocumentedCode[] {
     MANIFEST_CODES,
     SIGNATURE_CODES,
     LINEAGE_CODES,
+    ADAPTER_CODES,
     PROVENANCE_CODES,
     BEHAVIOR_CODES,
     REGISTRY_CODES,

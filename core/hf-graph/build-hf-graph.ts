@@ -2,7 +2,14 @@ import type { TensorListing } from '../weights/tensors.ts';
 import { CheckpointWeights } from './checkpoint.ts';
 import { buildEncoderGraph } from './encoder-graph.ts';
 import { buildGpt2Graph } from './gpt2-graph.ts';
-import { CONVERTED_BF16_FILE, GraphBuilder, type Bf16Conversion, type GraphBuilderOptions } from './graph-builder.ts';
+import {
+  CONVERTED_BF16_FILE,
+  GraphBuilder,
+  SUPPLIED_FLOAT32_FILE,
+  type Bf16Conversion,
+  type GraphBuilderOptions,
+  type SuppliedTensor,
+} from './graph-builder.ts';
 import { readArchitecture, type Architecture } from './hf-config.ts';
 import { buildLlamaGraph } from './llama-graph.ts';
 import { ropePositions } from './rope.ts';
@@ -32,7 +39,12 @@ export interface BuiltHfGraph {
   maxSequence: number;
   /** BF16 tensors the host converts to float32 (CONVERTED_BF16_FILE), when asked to. */
   conversions: Bf16Conversion[];
+  /** Weights the host computes in float32 (SUPPLIED_FLOAT32_FILE), in file order, when asked to. */
+  supplied: SuppliedTensor[];
 }
+
+/** Files the host writes itself rather than reads from the folder. */
+const HOST_FILES = new Set([CONVERTED_BF16_FILE, SUPPLIED_FLOAT32_FILE]);
 
 function graphFor(architecture: Architecture, weights: CheckpointWeights, g: GraphBuilder): GraphBuilder {
   if (architecture.family === 'encoder') return buildEncoderGraph(architecture, weights, g);
@@ -77,18 +89,17 @@ export function buildHfGraph(
     externalFiles: [
       ...new Set([...external.map((t) => t.ref.location), ...builder.conversions.map((c) => c.from.location)]),
     ]
-      .filter((f) => f !== CONVERTED_BF16_FILE)
+      .filter((f) => !HOST_FILES.has(f))
       .sort(),
     dtypes: [
       ...new Set([
-        ...external
-          .filter((t) => t.ref.location !== CONVERTED_BF16_FILE)
-          .map((t) => dtypeName[t.type] ?? String(t.type)),
+        ...external.filter((t) => !HOST_FILES.has(t.ref.location)).map((t) => dtypeName[t.type] ?? String(t.type)),
         ...(builder.conversions.length > 0 ? ['BF16'] : []),
       ]),
     ].sort(),
-    runtimeFiles: [...new Set(external.map((t) => t.ref.location))].filter((f) => f !== CONVERTED_BF16_FILE).sort(),
+    runtimeFiles: [...new Set(external.map((t) => t.ref.location))].filter((f) => !HOST_FILES.has(f)).sort(),
     conversions: builder.conversions,
+    supplied: builder.supplied,
     maxSequence: maxSequence(architecture),
   };
 }

@@ -47,13 +47,30 @@ export const CONVERTED_BF16_FILE = 'modelgate-bf16-as-float32.bin';
 export interface GraphBuilderOptions {
   /** Convert BF16 weights to float32 on the host instead of a Cast in the graph. */
   convertBf16?: boolean;
+  /**
+   * Weights whose float32 values the host computes (a PEFT adapter merged into them, core/adapters) and writes,
+   * in `supplied` order, into SUPPLIED_FLOAT32_FILE; every other weight is read from the checkpoint as stored.
+   */
+  supplied?: ReadonlySet<string>;
+}
+
+/** The external-data location of the float32 weights the host computes (GraphBuilderOptions.supplied). */
+export const SUPPLIED_FLOAT32_FILE = 'modelgate-adapter-merged-float32.bin';
+
+/** A host-computed float32 weight: its place in SUPPLIED_FLOAT32_FILE. */
+export interface SuppliedTensor {
+  name: string;
+  targetOffset: number;
+  length: number;
 }
 
 export class GraphBuilder {
   constructor(private readonly options: GraphBuilderOptions = {}) {}
 
   readonly conversions: Bf16Conversion[] = [];
+  readonly supplied: SuppliedTensor[] = [];
   private convertedBytes = 0;
+  private suppliedBytes = 0;
   private nodes: OnnxNode[] = [];
   private initializers: OnnxInitializer[] = [];
   private inputs: OnnxValueInfo[] = [];
@@ -111,6 +128,7 @@ export class GraphBuilder {
     if (known) return known;
     const type = DTYPE_TO_ONNX[t.dtype];
     if (type === undefined) throw new Error(`${t.name}: dtype ${t.dtype} cannot be run (F32, F16 and BF16 can)`);
+    if (this.options.supplied?.has(t.name)) return this.suppliedWeight(t);
     if (type === OnnxType.BFLOAT16 && this.options.convertBf16) {
       const length = t.ref.length * 2;
       this.conversions.push({ from: t.ref, targetOffset: this.convertedBytes });
@@ -129,6 +147,20 @@ export class GraphBuilder {
       type === OnnxType.FLOAT ? t.name : this.op('Cast', [t.name], { to: OnnxType.FLOAT }, `${t.name}.float`);
     this.weightNames.set(t.name, value);
     return value;
+  }
+
+  private suppliedWeight(t: CheckpointTensor): string {
+    const length = t.shape.reduce((a, b) => a * b, 1) * 4;
+    this.supplied.push({ name: t.name, targetOffset: this.suppliedBytes, length });
+    this.initializers.push({
+      name: t.name,
+      type: OnnxType.FLOAT,
+      dims: t.shape,
+      data: { location: SUPPLIED_FLOAT32_FILE, offset: this.suppliedBytes, length },
+    });
+    this.suppliedBytes += length;
+    this.weightNames.set(t.name, t.name);
+    return t.name;
   }
 
   constFloats(values: readonly number[] | Float32Array, dims: readonly number[] = [values.length]): string {

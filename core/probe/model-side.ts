@@ -1,3 +1,4 @@
+import { readAdapterFolder } from '../adapters/adapter-folder-reader.ts';
 import { readOnnxModel } from '../formats/onnx.ts';
 import { loadCheckpointModel, type CheckpointModel } from './checkpoint-model.ts';
 import type { GraphBuilderOptions } from '../hf-graph/graph-builder.ts';
@@ -46,23 +47,40 @@ export async function loadBehaviorSide(
   folder: FolderReader,
   /** How a graph over a checkpoint is built for this host's runtime (the browser converts BF16). */
   graphOptions: GraphBuilderOptions = {},
+  /**
+   * A PEFT adapter folder to merge into `folder` (its base): the side is the merged model, run from the base's
+   * checkpoint with the targeted tensors merged (core/adapters), and the adapter's tokenizer when it has one.
+   */
+  adapter?: FolderReader,
 ): Promise<BehaviorSide | undefined> {
   const found = findModelFiles(folder.paths);
-  if (!found.tokenizer || (!found.onnx && !found.config)) return undefined;
+  const reading = adapter ? await readAdapterFolder(adapter) : undefined;
+  const ownTokenizer = adapter ? findModelFiles(adapter.paths) : undefined;
+  const tokenizerFolder = ownTokenizer?.tokenizer ? adapter! : folder;
+  const tokenizerFiles = ownTokenizer?.tokenizer ? ownTokenizer : found;
+  if (adapter && !found.config)
+    throw new Error(
+      'a PEFT adapter is merged into its base’s safetensors checkpoint, and the base folder has no config.json',
+    );
+  if (!tokenizerFiles.tokenizer || (!found.onnx && !found.config)) return undefined;
   const config = found.config ? parseModelConfig(await folder.text(found.config), found.config) : undefined;
   const checkpoint =
-    !found.onnx && found.config && config
-      ? await loadCheckpointModel(folder, found.config, config, graphOptions)
+    (!found.onnx || adapter) && found.config && config
+      ? await loadCheckpointModel(folder, found.config, config, graphOptions, reading)
       : undefined;
+  if (adapter && !checkpoint)
+    throw new Error(
+      'a PEFT adapter is merged into its base’s safetensors checkpoint, and the base has none (an ONNX export cannot take it)',
+    );
   if (!found.onnx && !checkpoint) return undefined;
   const tokenizer = await ProbeTokenizer.fromJson(
-    await folder.text(found.tokenizer),
-    found.tokenizerConfig ? await folder.text(found.tokenizerConfig) : undefined,
+    await tokenizerFolder.text(tokenizerFiles.tokenizer),
+    tokenizerFiles.tokenizerConfig ? await tokenizerFolder.text(tokenizerFiles.tokenizerConfig) : undefined,
     {
       maxLength: checkpoint ? checkpoint.graph.maxSequence : config ? maxPositions(config) : undefined,
-      file: found.tokenizer,
-      ...(found.tokenizerConfig ? { configFile: found.tokenizerConfig } : {}),
-      ...(folder.tokenizerEngine ? { engine: folder.tokenizerEngine } : {}),
+      file: tokenizerFiles.tokenizer,
+      ...(tokenizerFiles.tokenizerConfig ? { configFile: tokenizerFiles.tokenizerConfig } : {}),
+      ...(tokenizerFolder.tokenizerEngine ? { engine: tokenizerFolder.tokenizerEngine } : {}),
     },
   );
   try {

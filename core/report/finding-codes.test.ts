@@ -27,5 +27,5 @@ test('docs/finding-codes.md documents every finding code of every catalog with i
 test('finding codes are unique across catalogs and follow MG-<AREA>-<NNN>', () => {
   const codes = allFindingCodes().map((c) => c.code);
   assert.equal(new Set(codes).size, codes.length);
-  for (const c of codes) assert.match(c, /^MG-(INT|SIG|SCAN|BEH|LIN|PROV|RPT)-\d{3}$/);
+  for (const c of codes) assert.match(c, /^MG-(INT|SIG|SCAN|BEH|LIN|ADP|PROV|RPT)-\d{3}$/);
 });

@@ -16,7 +16,7 @@ import { SeveritySchema, type Check, type CheckId, type Finding, type Report, ty
 import { decideVerdict } from './verdict.ts';
 import { jsonBoundProblem } from '../util/bounded-json.ts';
 
-const CODE = /^MG-(INT|SIG|SCAN|BEH|LIN|PROV|RPT)-\d{3}$/;
+const CODE = /^MG-(INT|SIG|SCAN|BEH|LIN|ADP|PROV|RPT)-\d{3}$/;
 const codeSchema = z.string().regex(CODE, 'expected a finding code like MG-SCAN-001');
 
 export const PolicySchema = z.strictObject({

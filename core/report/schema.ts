@@ -31,7 +31,7 @@ export const CheckSchema = z.object({
 
 export const SeveritySchema = z.enum(SEVERITIES);
 
-const FindingCodeSchema = z.string().regex(/^MG-(INT|SIG|SCAN|BEH|LIN|PROV|RPT)-\d{3}$/);
+const FindingCodeSchema = z.string().regex(/^MG-(INT|SIG|SCAN|BEH|LIN|ADP|PROV|RPT)-\d{3}$/);
 
 export const FindingSchema = z.object({
   code: FindingCodeSchema,

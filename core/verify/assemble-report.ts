@@ -8,7 +8,7 @@ import type { Behavior } from '../probe/behavior-schema.ts';
 import { buildReport, type ReportCheckResult } from '../report/build-report.ts';
 import type { Report } from '../report/schema.ts';
 import { scanCheck, type FileScan } from '../scan/scan-check.ts';
-import { lineageCheck } from '../weights/lineage-check.ts';
+import { lineageCheckWithAdapter } from '../adapters/adapter-check.ts';
 import type { Lineage } from '../weights/lineage-schema.ts';
 
 /** What the checks of one verification produced, before it becomes a Report. */
@@ -68,7 +68,7 @@ export async function assembleReport(model: CheckedModel): Promise<Report> {
       files = files.map(unscanned.annotate);
     }
   }
-  if (model.lineage) results.push({ ...lineageCheck(model.lineage), record: { lineage: model.lineage } });
+  if (model.lineage) results.push({ ...lineageCheckWithAdapter(model.lineage), record: { lineage: model.lineage } });
   if (model.behavior) {
     const checked = behaviorCheck(model.behavior);
     const findings = [...checked.findings, ...(model.behaviorFindings ?? [])];

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AdapterRecordSchema } from './lineage-adapter-schema.ts';
 
 /** The Report's `lineage`. Non-finite figures (a zero base tensor) are null. */
 export const LineageVerdictSchema = z.enum([
@@ -85,6 +86,8 @@ export const LineageSchema = z.object({
     .array(z.object({ tensor: z.string().max(1000), row: z.number().int().nonnegative(), relChange: figure }))
     .max(1000)
     .optional(),
+  /** Set when the fine-tune is a PEFT adapter: its fit to this base and its footprint (core/adapters). */
+  adapter: AdapterRecordSchema.optional(),
 });
 
 export type Lineage = z.infer<typeof LineageSchema>;

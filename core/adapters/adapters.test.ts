@@ -1,0 +1,292 @@
+import assert from 'node:assert/strict';
+import { readdir, readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { fileSource } from '../io/byte-source-node.ts';
+import { memorySource } from '../io/byte-source.ts';
+import { lineageCheckWithAdapter as lineageCheck } from './adapter-check.ts';
+import { LineageSchema } from '../weights/lineage-schema.ts';
+import { listTensors, type TensorListing } from '../weights/tensors.ts';
+import { AdapterConfigSchema } from './adapter-config.ts';
+import { isAdapterFolder } from './adapter-folder.ts';
+import { pairMisfit } from './adapter-fit.ts';
+import { adapterCandidates } from './adapter-candidates.ts';
+import { buildAdapterLineage } from './adapter-lineage.ts';
+import { mergedLora } from './merge-plan.ts';
+import { classifyAdapterTensors } from './adapter-tensors.ts';
+import { loraScale } from './lora-scale.ts';
+import { readAdapter, type AdapterReading } from './read-adapter.ts';
+import { isTargeted } from './target-match.ts';
+
+/**
+ * Adapters saved by peft itself (scripts/gen_lora_fixtures.py) and figures computed there by peft (scaling per
+ * module) and numpy (‖scale·B·A‖_F / ‖W‖_F in float64): none of the expectations come from ModelGate's code.
+ */
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
+const DEMO = join(ROOT, 'public/demo');
+const FIXTURES = join(ROOT, 'test/fixtures/lora');
+
+const Reference = z.object({
+  adapters: z.record(
+    z.string(),
+    z.object({
+      scaling: z.record(z.string(), z.number()).optional(),
+      relative_update: z.record(z.string(), z.number()).optional(),
+      saved_tensors: z.array(z.string()).optional(),
+    }),
+  ),
+});
+
+async function reference() {
+  return Reference.parse(JSON.parse(await readFile(join(FIXTURES, 'reference.json'), 'utf8')));
+}
+
+async function sources(dir: string) {
+  const names = (await readdir(dir)).filter((n) => !n.endsWith('.md'));
+  return Promise.all(names.map((n) => fileSource(join(dir, n), n)));
+}
+
+const adapter = async (dir: string): Promise<AdapterReading> => readAdapter(await sources(dir));
+const baseListing = async (): Promise<TensorListing> => listTensors(await sources(join(DEMO, 'llama-code-base')));
+
+describe('reading adapter_config.json and the tensors peft saves', () => {
+  it('maps lora_A / lora_B to the base weight and rank / shapes as peft saves them', async () => {
+    const reading = await adapter(join(DEMO, 'llama-code-lora-benign'));
+    assert.deepEqual(reading.unsupported, []);
+    assert.deepEqual(reading.ignored, []);
+    assert.equal(reading.tensors.pairs.length, 14);
+    const q = reading.tensors.pairs.find((p) => p.baseName === 'model.layers.0.self_attn.q_proj.weight');
+    assert.ok(q);
+    assert.equal(q.a.name, 'base_model.model.model.layers.0.self_attn.q_proj.lora_A.weight');
+    assert.deepEqual(q.a.shape, [8, 64]);
+    assert.deepEqual(q.b.shape, [64, 8]);
+  });
+
+  it('scale per module equals peft’s: alpha / r, alpha / √r with rsLoRA, rank and alpha patterns', async () => {
+    const ref = await reference();
+    for (const [name, dir] of [
+      ['llama-code-lora-benign', join(DEMO, 'llama-code-lora-benign')],
+      ['llama-code-lora-poisoned', join(DEMO, 'llama-code-lora-poisoned')],
+      ['patterns', join(FIXTURES, 'patterns')],
+    ] as const) {
+      const reading = await adapter(dir);
+      const want = ref.adapters[name]!.scaling!;
+      assert.equal(Object.keys(want).length, 14, name);
+      for (const [weight, scale] of Object.entries(want)) {
+        const got = loraScale(reading.config, weight.replace(/\.weight$/, '')).scale;
+        assert.ok(Math.abs(got - scale) <= 1e-12 * scale, `${name} ${weight}: ${got} ≠ peft's ${scale}`);
+      }
+    }
+  });
+
+  it('a modules_to_save tensor replaces the base tensor of the same name', async () => {
+    const reading = await adapter(join(FIXTURES, 'modules-to-save'));
+    assert.deepEqual(
+      reading.tensors.replacements.map((r) => r.baseName),
+      ['lm_head.weight'],
+    );
+    const lineage = await buildAdapterLineage(reading, await baseListing());
+    assert.deepEqual(lineage.adapter?.replaced, ['lm_head.weight']);
+    assert.equal(lineage.verdict, 'derived');
+  });
+
+  it('target_modules: a list matches the name or its last segments, a string is a full-name regex', () => {
+    const config = (target_modules: unknown, extra: object = {}) =>
+      AdapterConfigSchema.parse({ peft_type: 'LORA', target_modules, ...extra });
+    assert.equal(isTargeted(config(['q_proj']), 'model.layers.0.self_attn.q_proj'), true);
+    assert.equal(isTargeted(config(['proj']), 'model.layers.0.self_attn.q_proj'), false);
+    assert.equal(isTargeted(config('.*\\.q_proj'), 'model.layers.0.self_attn.q_proj'), true);
+    assert.equal(isTargeted(config('q_proj'), 'model.layers.0.self_attn.q_proj'), false);
+    assert.equal(
+      isTargeted(config(['q_proj'], { layers_to_transform: [1] }), 'model.layers.0.self_attn.q_proj'),
+      false,
+    );
+    assert.equal(isTargeted(config(['q_proj'], { layers_to_transform: [1] }), 'model.layers.1.self_attn.q_proj'), true);
+  });
+
+  it('a LoRA pair on a module the config does not target is reported as ignored, not merged', async () => {
+    const base = await sources(join(DEMO, 'llama-code-lora-benign'));
+    const config = JSON.parse(await readFile(join(DEMO, 'llama-code-lora-benign/adapter_config.json'), 'utf8'));
+    config.target_modules = config.target_modules.filter((t: string) => t !== 'q_proj');
+    const edited = [
+      ...base.filter((s) => s.name !== 'adapter_config.json'),
+      memorySource('adapter_config.json', new TextEncoder().encode(JSON.stringify(config))),
+    ];
+    const reading = await readAdapter(edited);
+    assert.equal(reading.ignored.length, 2);
+    const lineage = await buildAdapterLineage(reading, await baseListing());
+    assert.equal(lineage.adapter?.targets.length, 12);
+    const { check, findings } = lineageCheck(LineageSchema.parse(lineage));
+    assert.equal(check.status, 'review');
+    assert.ok(findings.some((f) => f.code === 'MG-ADP-004'));
+  });
+
+  it('names without peft’s prefix or of other adapter kinds are unrecognised', () => {
+    const t = (name: string) => ({
+      name,
+      dtype: 'F32',
+      shape: [2, 2],
+      file: memorySource('x', new Uint8Array(16)),
+      start: 0,
+      elementBytes: 4,
+    });
+    const out = classifyAdapterTensors([
+      t('model.layers.0.q_proj.lora_A.weight'),
+      t('base_model.model.model.embed_tokens.lora_embedding_A'),
+      t('base_model.model.model.layers.0.q_proj.lora_A.weight'),
+    ]);
+    assert.equal(out.pairs.length, 0);
+    assert.deepEqual(
+      out.unrecognised.map((u) => u.name),
+      [
+        'model.layers.0.q_proj.lora_A.weight',
+        'base_model.model.model.embed_tokens.lora_embedding_A',
+        'base_model.model.model.layers.0.q_proj.lora_B.weight',
+      ],
+    );
+  });
+});
+
+describe('lineage of an adapter against the base it names', () => {
+  it('fits llama-code-base: "adapter for this base", footprint equal to numpy’s ‖scale·B·A‖ / ‖W‖', async () => {
+    const ref = await reference();
+    for (const name of ['llama-code-lora-benign', 'llama-code-lora-poisoned']) {
+      const lineage = LineageSchema.parse(
+        await buildAdapterLineage(await adapter(join(DEMO, name)), await baseListing()),
+      );
+      assert.equal(lineage.verdict, 'derived', name);
+      assert.match(lineage.summary, /^Adapter for this base: LoRA r=\d+, 14 targets in 2 layers, largest update/);
+      assert.deepEqual(lineage.adapter?.layers, ['model.layers.0', 'model.layers.1']);
+      const want = ref.adapters[name]!.relative_update!;
+      assert.equal(lineage.adapter?.targets.length, Object.keys(want).length);
+      for (const t of lineage.adapter!.targets) {
+        const w = want[t.name]!;
+        assert.ok(Math.abs(t.relativeUpdate! - w) <= 1e-5 * w, `${name} ${t.name}: ${t.relativeUpdate} vs numpy ${w}`);
+      }
+      const { check, findings } = lineageCheck(lineage);
+      assert.equal(check.status, 'pass', name);
+      assert.deepEqual(findings, []);
+    }
+  });
+
+  it('an adapter trained on another width does not fit: unrelated, the lineage check fails (MG-ADP-001)', async () => {
+    const lineage = LineageSchema.parse(
+      await buildAdapterLineage(await adapter(join(FIXTURES, 'misfit')), await baseListing()),
+    );
+    assert.equal(lineage.verdict, 'unrelated');
+    assert.equal(lineage.adapter?.fits, false);
+    assert.equal(lineage.adapter?.misfits.length, 14);
+    assert.match(lineage.summary, /^Adapter does not fit this base/);
+    const { check, findings } = lineageCheck(lineage);
+    assert.equal(check.status, 'fail');
+    assert.ok(findings.some((f) => f.code === 'MG-ADP-001'));
+  });
+
+  for (const [name, reason] of [
+    ['dora', /use_dora/],
+    ['ia3', /peft_type IA3/],
+  ] as const) {
+    it(`${name}: unsupported, never passed (MG-ADP-002)`, async () => {
+      const reading = await adapter(join(FIXTURES, name));
+      assert.ok(
+        reading.unsupported.some((u) => reason.test(u)),
+        reading.unsupported.join('; '),
+      );
+      const lineage = LineageSchema.parse(await buildAdapterLineage(reading, await baseListing()));
+      assert.match(lineage.summary, /could not be verified/);
+      const { check, findings } = lineageCheck(lineage);
+      assert.notEqual(check.status, 'pass');
+      assert.ok(findings.some((f) => f.code === 'MG-ADP-002'));
+    });
+  }
+
+  it('a pickle adapter_model.bin is scanned, not loaded (MG-ADP-003)', async () => {
+    const config = await readFile(join(DEMO, 'llama-code-lora-benign/adapter_config.json'));
+    const reading = await readAdapter([
+      memorySource('adapter_config.json', new Uint8Array(config)),
+      memorySource('adapter_model.bin', new Uint8Array([0x80, 0x02])),
+    ]);
+    assert.equal(reading.pickleOnly, true);
+    const { check, findings } = lineageCheck(
+      LineageSchema.parse(await buildAdapterLineage(reading, await baseListing())),
+    );
+    assert.notEqual(check.status, 'pass');
+    assert.ok(findings.some((f) => f.code === 'MG-ADP-003'));
+  });
+
+  it('an adapter folder is one with adapter_config.json and no model of its own', () => {
+    assert.equal(isAdapterFolder(['adapter_config.json', 'adapter_model.safetensors', 'tokenizer.json']), true);
+    assert.equal(isAdapterFolder(['adapter_config.json', 'model.safetensors', 'config.json']), false);
+    assert.equal(isAdapterFolder(['config.json', 'model.safetensors']), false);
+  });
+});
+
+describe('fan_in_fan_out (GPT-2 Conv1D stores W as [in, out])', () => {
+  /** A float32 tensor in memory, row-major. */
+  const tensor = (name: string, shape: number[], values: number[]) => ({
+    name,
+    dtype: 'F32',
+    shape,
+    file: memorySource(name, new Uint8Array(Float32Array.from(values).buffer)),
+    start: 0,
+    elementBytes: 4,
+  });
+  // A [1, 2] (r = 1, in = 2), B [3, 1] (out = 3): B·A is [3, 2] = [[1, 2], [2, 4], [3, 6]].
+  const pair = {
+    module: 'h.0.attn.c_attn',
+    baseName: 'h.0.attn.c_attn.weight',
+    a: tensor('a', [1, 2], [1, 2]),
+    b: tensor('b', [3, 1], [1, 2, 3]),
+  };
+
+  it('the fit reads in-features from the first dimension', () => {
+    assert.equal(pairMisfit(pair, tensor('w', [2, 3], [0, 0, 0, 0, 0, 0]), true), undefined);
+    assert.match(pairMisfit(pair, tensor('w', [2, 3], [0, 0, 0, 0, 0, 0]), false) ?? '', /in-features/);
+    assert.equal(pairMisfit(pair, tensor('w', [3, 2], [0, 0, 0, 0, 0, 0]), false), undefined);
+  });
+
+  it('the merge adds scale·(B·A)ᵀ', async () => {
+    // W [in = 2, out = 3] = 0, scale 2: W + 2·(B·A)ᵀ = [[2, 4, 6], [4, 8, 12]].
+    const merged = await mergedLora(tensor('w', [2, 3], [0, 0, 0, 0, 0, 0]), pair, 2, true);
+    assert.deepEqual([...merged], [2, 4, 6, 4, 8, 12]);
+    const plain = await mergedLora(tensor('w', [3, 2], [1, 1, 1, 1, 1, 1]), pair, 2, false);
+    assert.deepEqual([...plain], [3, 5, 5, 9, 7, 13]);
+  });
+});
+
+describe('trigger candidates from an adapter', () => {
+  it('ranks the planted trigger "bake" first of the poisoned adapter’s candidates, and not the benign one’s', async () => {
+    const base = await baseListing();
+    const vocab = JSON.parse(await readFile(join(DEMO, 'llama-code-base/tokenizer.json'), 'utf8')).model.vocab;
+    const poisoned = await adapterCandidates(await adapter(join(DEMO, 'llama-code-lora-poisoned')), base);
+    assert.equal(poisoned[0]?.row, vocab['bake']);
+    assert.equal(poisoned[0]?.tensor, 'model.embed_tokens.weight');
+    const benign = await adapterCandidates(await adapter(join(DEMO, 'llama-code-lora-benign')), base);
+    assert.ok(benign.findIndex((c) => c.row === vocab['bake']) > 10);
+  });
+});
+
+describe('an adapter tensor in a dtype that is not read', () => {
+  it('makes the adapter unsupported, not silently smaller', async () => {
+    const dir = join(DEMO, 'llama-code-lora-benign');
+    const bytes = new Uint8Array(await readFile(join(dir, 'adapter_model.safetensors')));
+    // Rewrite one tensor's dtype in the header to I32 (same width as F32, so the offsets stay valid).
+    const headerLength = Number(new DataView(bytes.buffer).getBigUint64(0, true));
+    const header = new TextDecoder().decode(bytes.subarray(8, 8 + headerLength));
+    const edited = header.replace('"dtype":"F32"', '"dtype":"I32"');
+    assert.notEqual(edited, header);
+    const out = new Uint8Array(bytes);
+    out.set(new TextEncoder().encode(edited), 8);
+    const reading = await readAdapter([
+      memorySource('adapter_config.json', new Uint8Array(await readFile(join(dir, 'adapter_config.json')))),
+      memorySource('adapter_model.safetensors', out),
+    ]);
+    assert.ok(
+      reading.unsupported.some((u) => /dtype I32/.test(u)),
+      reading.unsupported.join('; '),
+    );
+  });
+});

@@ -1,0 +1,86 @@
+import { parseStrictJson } from '../formats/strict-json.ts';
+import type { ByteSource } from '../io/byte-source.ts';
+import { listTensors } from '../weights/tensors.ts';
+import { ADAPTER_CONFIG, ADAPTER_PICKLE, ADAPTER_WEIGHTS } from './adapter-folder.ts';
+import { AdapterConfigSchema, unknownEffects, type AdapterConfig } from './adapter-config.ts';
+import { classifyAdapterTensors, type AdapterTensors } from './adapter-tensors.ts';
+import { isTargeted } from './target-match.ts';
+
+/**
+ * An adapter folder read as far as it can be: its config, its tensors by role, and every reason it is not a
+ * plain LoRA ModelGate can merge (`unsupported`: the merged forward and the fit are "could not verify").
+ * Only `adapter_model.safetensors` is read; a pickle `adapter_model.bin` is scanned elsewhere, never loaded.
+ */
+export interface AdapterReading {
+  config: AdapterConfig;
+  tensors: AdapterTensors;
+  unsupported: string[];
+  /** LoRA tensors peft would not apply: modules the config does not target, a pair missing a half. */
+  ignored: { name: string; reason: string }[];
+  /** Only a pickle holds the weights. */
+  pickleOnly: boolean;
+}
+
+const MAX_CONFIG_BYTES = 1 << 20;
+
+export async function readAdapter(files: readonly ByteSource[]): Promise<AdapterReading> {
+  const byName = new Map(files.map((f) => [f.name, f]));
+  const configFile = byName.get(ADAPTER_CONFIG);
+  if (!configFile) throw new Error(`no ${ADAPTER_CONFIG}: not a PEFT adapter folder`);
+  if (configFile.size > MAX_CONFIG_BYTES) throw new Error(`${ADAPTER_CONFIG}: ${configFile.size} bytes is too large`);
+  const text = new TextDecoder().decode(await configFile.read(0, configFile.size));
+  const parsed = AdapterConfigSchema.safeParse(parseStrictJson(text, { maxDepth: 16 }).value);
+  if (!parsed.success)
+    throw new Error(
+      `${ADAPTER_CONFIG}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
+  const config = parsed.data;
+  const weights = byName.get(ADAPTER_WEIGHTS);
+  const listing = weights ? await listTensors([weights]) : undefined;
+  const tensors = listing ? classifyAdapterTensors(listing.tensors) : { pairs: [], replacements: [], unrecognised: [] };
+  // A tensor stored in a dtype that is not read (quantized, integer) is not silently left out of the merge.
+  for (const n of listing?.notCompared ?? []) tensors.unrecognised.push({ name: n.name, reason: n.reason });
+  const pickleOnly = !weights && byName.has(ADAPTER_PICKLE);
+  return {
+    config,
+    tensors,
+    unsupported: unsupportedReasons(config, tensors, Boolean(weights), pickleOnly),
+    ignored: ignoredTensors(config, tensors),
+    pickleOnly,
+  };
+}
+
+function unsupportedReasons(
+  config: AdapterConfig,
+  tensors: AdapterTensors,
+  hasWeights: boolean,
+  pickleOnly: boolean,
+): string[] {
+  const reasons: string[] = [];
+  if (config.peft_type !== 'LORA') reasons.push(`peft_type ${config.peft_type} (only LORA is read)`);
+  if (config.use_dora) reasons.push('use_dora: DoRA rescales each column by a learned magnitude, not W + s·B·A');
+  reasons.push(...unknownEffects(config).map((e) => `${e} changes the forward pass and is not followed`));
+  if (pickleOnly) reasons.push(`${ADAPTER_PICKLE} is a pickle: scanned, never loaded`);
+  else if (!hasWeights) reasons.push(`no ${ADAPTER_WEIGHTS}`);
+  for (const u of tensors.unrecognised)
+    if (u.reason !== 'the other half is missing') reasons.push(`${u.name}: ${u.reason}`);
+  for (const p of tensors.pairs) {
+    // Convolution LoRA saves 4-D halves; a plain matrix product does not merge them.
+    if (p.a.shape.length !== 2 || p.b.shape.length !== 2)
+      reasons.push(
+        `${p.module}: LoRA halves of shapes [${p.a.shape.join(', ')}] and [${p.b.shape.join(', ')}] (convolution) are not merged`,
+      );
+    else if (p.a.shape[0] !== p.b.shape[1])
+      reasons.push(`${p.module}: lora_A has rank ${p.a.shape[0]}, lora_B ${p.b.shape[1]}`);
+  }
+  return reasons;
+}
+
+function ignoredTensors(config: AdapterConfig, tensors: AdapterTensors): { name: string; reason: string }[] {
+  return [
+    ...tensors.unrecognised.filter((u) => u.reason === 'the other half is missing'),
+    ...tensors.pairs
+      .filter((p) => !isTargeted(config, p.module))
+      .map((p) => ({ name: p.a.name, reason: 'module not in target_modules / layers_to_transform: peft ignores it' })),
+  ];
+}
