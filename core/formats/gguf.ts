@@ -244,6 +244,34 @@ export async function readGgufStringArray(
   return out;
 }
 
+/**
+ * The integers of an INT32 or UINT32 array metadata value (tokenizer.ggml.token_type), read again from the key's
+ * offset. Undefined when the key is absent or not such an array; a FormatError past `maxItems`.
+ */
+export async function readGgufIntArray(
+  source: ByteSource,
+  header: GgufHeader,
+  key: string,
+  maxItems: number,
+): Promise<number[] | undefined> {
+  const kv = header.kvs.find((k) => k.key === key);
+  const INT32 = 5;
+  if (!kv || kv.type !== T_ARRAY || (kv.arrayType !== INT32 && kv.arrayType !== T_UINT32)) return undefined;
+  if ((kv.arrayLength ?? 0) > maxItems)
+    throw new FormatError(`${key} holds ${kv.arrayLength} values, more than ${maxItems}`, kv.offset);
+  const c = new GgufCursor(new WindowReader(source));
+  c.le = header.littleEndian;
+  c.v1 = header.version === 1;
+  c.pos = kv.offset;
+  await c.string(MAX_KEY_BYTES, 'key', true);
+  await c.u32(); // ARRAY
+  await c.u32(); // INT32 or UINT32
+  const length = await c.count('array length', 4);
+  const out: number[] = [];
+  for (let i = 0; i < length; i++) out.push(Number(await c.scalar(kv.arrayType)));
+  return out;
+}
+
 /** Sequential little/big-endian reads over a WindowReader, with GGUF's version-dependent widths. */
 class GgufCursor {
   pos = 0;

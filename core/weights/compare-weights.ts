@@ -73,14 +73,16 @@ function ggufAgainstCheckpoint(
 }
 
 async function ggufMetadata(gguf: ByteSource, base: readonly ByteSource[]) {
-  const [header, config, tokenizerConfig, jinja] = await Promise.all([
+  const [header, config, generationConfig, tokenizerConfig, jinja] = await Promise.all([
     readGgufHeader(gguf),
     jsonText(base, 'config.json'),
+    jsonText(base, 'generation_config.json'),
     jsonText(base, 'tokenizer_config.json'),
     jsonText(base, 'chat_template.jinja'),
   ]);
   return compareGgufMetadata(gguf, header, {
     ...(config ? { config } : {}),
+    ...(generationConfig ? { generationConfig } : {}),
     ...chatTemplateOf(tokenizerConfig, jinja),
   });
 }

@@ -62,7 +62,11 @@ function same(a: number, b: number): boolean {
 export async function compareGgufMetadata(
   source: ByteSource,
   header: GgufHeader,
-  base: { config?: { name: string; text: string }; chatTemplate?: string },
+  base: {
+    config?: { name: string; text: string };
+    generationConfig?: { name: string; text: string };
+    chatTemplate?: string;
+  },
 ): Promise<GgufMetadataComparison> {
   const metadata = new Map(header.kvs.map((kv) => [kv.key, kv.value]));
   const arch = String(metadata.get('general.architecture') ?? '');
@@ -72,6 +76,12 @@ export async function compareGgufMetadata(
   const differences = [
     ...HYPERPARAMETERS.flatMap((h) => hyperparameterDifference(h, metadata, arch, config)),
     ...chatTemplateDifference(header, base.chatTemplate),
+    ...specialTokenDifferences(metadata, [
+      config,
+      ...(base.generationConfig
+        ? [parseBoundedJson(base.generationConfig.text, base.generationConfig.name, { maxBytes: 4 << 20 }) as Json]
+        : []),
+    ]),
     ...(await ropeFactorDifferences(source, header, config)),
   ];
   return differences.length === 0
@@ -90,6 +100,21 @@ function hyperparameterDifference(h: Hyperparameter, m: ReadonlyMap<string, unkn
       : [`${key} is ${m.has(key) ? 'not a number' : 'missing'}, the base has ${expected}`];
   if (expected === undefined) return [`${key} is ${stored}, the base's config does not set it`];
   return same(stored, expected) ? [] : [`${key} is ${stored}, the base has ${expected}`];
+}
+
+/**
+ * The BOS token llama.cpp prepends and the EOS token it stops at: each must be one the base's config.json or
+ * generation_config.json names (either may list several EOS ids). Compared only where the base names any.
+ */
+function specialTokenDifferences(m: ReadonlyMap<string, unknown>, configs: readonly Json[]): string[] {
+  return (['bos', 'eos'] as const).flatMap((which) => {
+    const stored = num(m.get(`tokenizer.ggml.${which}_token_id`));
+    const named = configs
+      .flatMap((c) => [c[`${which}_token_id`]].flat())
+      .filter((v): v is number => typeof v === 'number');
+    if (stored === undefined || named.length === 0 || named.includes(stored)) return [];
+    return [`tokenizer.ggml.${which}_token_id is ${stored}, the base names ${[...new Set(named)].join(' or ')}`];
+  });
 }
 
 /** llama.cpp applies the file's own template; another one than the base's changes every chat prompt. */

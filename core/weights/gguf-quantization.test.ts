@@ -196,7 +196,11 @@ test('an all-F16 GGUF conversion is identical when every value rounds from the b
   const bytes = read('base-gguf/model.gguf');
   const honest = await compareWeights(base, [memorySource('model.gguf', bytes)]);
   assert.equal(honest.lineage.verdict, 'identical', honest.lineage.summary);
-  assert.deepEqual(lineageCheck(honest.lineage).findings, []);
+  // That folder has no tokenizer anywhere: said (MG-LIN-009), and nothing else.
+  assert.deepEqual(
+    lineageCheck(honest.lineage).findings.map((f) => f.code),
+    ['MG-LIN-009'],
+  );
   const header = await readGgufHeader(memorySource('model.gguf', bytes));
   const first = header.tensors[0]!;
   const at = header.dataStart + Number(first.offset);
@@ -217,4 +221,34 @@ test('several GGUF files, or GGUF beside safetensors, are refused: the file comp
     compareWeights(BASE, [empty('a.gguf'), empty('model.safetensors')]),
     /a\.gguf sits beside safetensors weights/,
   );
+});
+
+test('a base folder without tokenizer.json leaves the GGUF tokenizer unknown: reviewed, not passed', async () => {
+  const { lineage } = await compareWeights(
+    BASE.filter((f) => f.name !== 'tokenizer.json'),
+    [source('base-Q4_K.gguf')],
+  );
+  assert.equal(lineage.verdict, 'quantized');
+  const { check, findings } = lineageCheck(lineage);
+  assert.deepEqual(
+    findings.map((f) => f.code),
+    ['MG-LIN-009'],
+  );
+  assert.equal(check.status, 'review');
+});
+
+test('an ordinary token marked CONTROL, and an EOS id the base does not name, are differences', async () => {
+  const bytes = new Uint8Array(readFileSync(new URL('base-Q8_0.gguf', DIR)));
+  const header = await readGgufHeader(memorySource('base-Q8_0.gguf', bytes));
+  const types = header.kvs.find((k) => k.key === 'tokenizer.ggml.token_type')!;
+  // key (u64 length + bytes), value type, array type, array length, then one i32 per token: token 100 → CONTROL.
+  const first = types.offset + 8 + 'tokenizer.ggml.token_type'.length + 4 + 4 + 8;
+  const view = new DataView(bytes.buffer, bytes.byteOffset);
+  view.setInt32(first + 100 * 4, 3, true);
+  const eos = header.kvs.find((k) => k.key === 'tokenizer.ggml.eos_token_id')!;
+  view.setUint32(eos.offset + 8 + 'tokenizer.ggml.eos_token_id'.length + 4, 7, true);
+  const { lineage } = await compareWeights(BASE, [memorySource('special.gguf', bytes)]);
+  assert.equal(lineage.ggufTokenizer?.result, 'different');
+  assert.match(lineage.ggufTokenizer!.detail, /1 ordinary token\(s\) marked CONTROL/);
+  assert.match(lineage.ggufMetadata!.detail, /tokenizer\.ggml\.eos_token_id is 7, the base names 0/);
 });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ByteSource } from '../io/byte-source.ts';
-import { readGgufHeader, readGgufStringArray } from '../formats/gguf.ts';
+import { readGgufHeader, readGgufIntArray, readGgufStringArray } from '../formats/gguf.ts';
 import { MAX_JSON_BYTES, parseBoundedJson } from '../util/bounded-json.ts';
 import type { GgufTokenizerComparison } from './lineage-schema.ts';
 
@@ -38,8 +38,9 @@ export async function compareGgufTokenizer(
   const expected = tokensById(parsed.data);
   const differing = differingIds(expected, tokens);
   const merges = await mergesDiffer(gguf, header, parsed.data);
+  const control = await controlOutsideAddedTokens(gguf, header, parsed.data, tokens);
   const counts = `${tokens.length} tokens in ${gguf.name}, ${expected.length} in ${base.name}`;
-  if (differing.length === 0 && !merges)
+  if (differing.length === 0 && !merges && !control)
     return { result: 'same', detail: `Same token strings by id (${counts}) and merges.`, tokens: tokens.length };
   const examples = differing
     .slice(0, EXAMPLES)
@@ -49,12 +50,33 @@ export async function compareGgufTokenizer(
     detail: [
       differing.length > 0 ? `${differing.length} token id(s) differ (${counts}): ${examples.join(', ')}.` : '',
       merges ?? '',
+      control ?? '',
     ]
       .filter(Boolean)
       .join(' '),
     tokens: tokens.length,
     differingTokens: differing.length,
   };
+}
+
+/**
+ * A CONTROL token (type 3) is never produced from text: llama.cpp hides it from tokenization and rendering. The
+ * converter marks only added tokens so; an ordinary vocabulary token marked CONTROL would vanish from every input.
+ */
+async function controlOutsideAddedTokens(
+  gguf: ByteSource,
+  header: Awaited<ReturnType<typeof readGgufHeader>>,
+  json: z.infer<typeof TokenizerJson>,
+  tokens: readonly string[],
+): Promise<string | undefined> {
+  const CONTROL = 3;
+  const types = await readGgufIntArray(gguf, header, 'tokenizer.ggml.token_type', LIMITS.maxItems);
+  if (!types) return undefined;
+  const added = new Set((json.added_tokens ?? []).map((t) => t.id));
+  const marked = types.flatMap((type, id) => (type === CONTROL && !added.has(id) ? [id] : []));
+  if (marked.length === 0) return undefined;
+  const names = marked.slice(0, EXAMPLES).map((id) => `${id} ${JSON.stringify(tokens[id] ?? null)}`);
+  return `${marked.length} ordinary token(s) marked CONTROL in tokenizer.ggml.token_type: ${names.join(', ')}.`;
 }
 
 function tokensById(json: z.infer<typeof TokenizerJson>): (string | undefined)[] {

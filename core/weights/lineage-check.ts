@@ -47,6 +47,9 @@ export function lineageCheck(lineage: Lineage): { check: Check; findings: Findin
   findings.push(...quantizationFindings(lineage));
   if (lineage.ggufTokenizer?.result === 'different')
     findings.push(makeFinding(LINEAGE_CODES, 'MG-LIN-007', { detail: lineage.ggufTokenizer.detail }));
+  const unknown = [lineage.ggufTokenizer, lineage.ggufMetadata].filter((c) => c?.result === 'not-compared');
+  if (unknown.length > 0)
+    findings.push(makeFinding(LINEAGE_CODES, 'MG-LIN-009', { detail: unknown.map((c) => c!.detail).join('; ') }));
   if (lineage.ggufMetadata?.result === 'different')
     findings.push(
       makeFinding(LINEAGE_CODES, 'MG-LIN-008', {
@@ -56,7 +59,7 @@ export function lineageCheck(lineage: Lineage): { check: Check; findings: Findin
     );
   // A pass with weights unread, off their grid or under another tokenizer is not earned: review instead.
   const status = STATUS[lineage.verdict];
-  const reviewed = status === 'pass' && findings.some((f) => /^MG-LIN-00[5-8]$/.test(f.code)) ? 'review' : status;
+  const reviewed = status === 'pass' && findings.some((f) => /^MG-LIN-00[5-9]$/.test(f.code)) ? 'review' : status;
   return { check: { id: 'lineage', status: reviewed, summary: lineage.summary }, findings };
 }
 

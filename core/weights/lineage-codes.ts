@@ -52,6 +52,13 @@ export const LINEAGE_CODES = {
     explanation:
       'llama.cpp computes with the values in the GGUF metadata (head counts, rope base, norm epsilon, context length) and applies the file’s own chat template. Values other than the base’s config make another model out of the same weights, and another template changes every chat prompt.',
   },
+  'MG-LIN-009': {
+    severity: 'medium',
+    title: 'The GGUF tokenizer or metadata could not be compared with the base',
+    explanation:
+      'The base folder lacks what the comparison needs (tokenizer.json, config.json), or the GGUF file lacks its tokenizer, so whether the file runs the base’s tokenizer and hyperparameters is unknown.',
+    remedy: 'Compare against the base’s full folder, with config.json and tokenizer.json.',
+  },
 } satisfies Record<string, CatalogEntry>;
 
 export type LineageCode = keyof typeof LINEAGE_CODES;
