@@ -18,6 +18,8 @@ What it writes, and why each file is there:
 - `finetune-<Q8_0|Q4_K|Q6_K>.gguf`: the base after a short full fine-tune (Adam, lr 1e-4, 30 steps: a light touch whose error stays inside the quantization bands), then quantized.
 - `base-IQ4_NL.gguf`: a type the diff does not dequantize.
 - `base-Q8_0-bad-tokenizer.gguf`: the base's weights with two token strings swapped in tokenizer.ggml.tokens.
+- `demo-llama-code-Q8_0.gguf`, `demo-llama-code-Q4_0.gguf` (`--demo`): the portal's Llama demo base
+  (public/demo/llama-code-base) quantized, with `demo-expected.json`; its rows of 64 hold no k-quant block.
 - `expected.json`: for every GGUF file and tensor, the relative error ‖dequantized − base‖/‖base‖ and the
   cosine that numpy computes from gguf-py's dequantizer, after undoing the Q/K permutation.
 
@@ -162,14 +164,16 @@ def write_gguf(path, model, tok, type_name, swap_tokens=False):
     tokens = [t for t, _ in sorted(vocab.items(), key=lambda kv: kv[1])]
     if swap_tokens:
         tokens[100], tokens[101] = tokens[101], tokens[100]
-    merges = json.loads(tok.to_str())["model"]["merges"]
+    spec = json.loads(tok.to_str())
+    special = {t["id"] for t in spec.get("added_tokens", []) if t.get("special")}
     writer.add_tokenizer_model("gpt2")
     writer.add_tokenizer_pre("default")
     writer.add_token_list(tokens)
-    writer.add_token_types([3 if t == "<|endoftext|>" else 1 for t in tokens])
-    writer.add_token_merges([m if isinstance(m, str) else " ".join(m) for m in merges])
-    writer.add_bos_token_id(0)
-    writer.add_eos_token_id(0)
+    writer.add_token_types([3 if i in special else 1 for i in range(len(tokens))])
+    if "merges" in spec["model"]:
+        writer.add_token_merges([m if isinstance(m, str) else " ".join(m) for m in spec["model"]["merges"]])
+    writer.add_bos_token_id(cfg.bos_token_id if cfg.bos_token_id is not None else 0)
+    writer.add_eos_token_id(cfg.eos_token_id if cfg.eos_token_id is not None else 0)
     rng = np.random.default_rng(5)
     for name, _, w in gguf_tensors(model):
         if w.ndim == 1:
@@ -250,10 +254,32 @@ def bands(tok):
         print(f"| {type_name} | {dev[0]:.4f} – {dev[1]:.4f} | {val[0]:.4f} – {val[1]:.4f} |")
 
 
+DEMO = "public/demo/llama-code-base"
+
+
+def demo_quantizations():
+    """Q8_0 and Q4_0 of the Llama demo base (its 64-wide rows hold 32-element blocks, not 256-element k-quants)."""
+    model = LlamaForCausalLM.from_pretrained(DEMO, dtype=torch.float32)
+    tok = Tokenizer.from_file(f"{DEMO}/tokenizer.json")
+    out = {}
+    for type_name in ["Q8_0", "Q4_0"]:
+        path = f"{OUT}/demo-llama-code-{type_name}.gguf"
+        write_gguf(path, model, tok, type_name)
+        out[os.path.basename(path)] = {"sha256": sha256(path), "type": type_name, "tensors": measure(path, model)}
+        print(path, os.path.getsize(path), "bytes")
+    with open(f"{OUT}/demo-expected.json", "w") as f:
+        json.dump({"generator": "scripts/gen_gguf_fixtures.py --demo", "files": out}, f, indent=1, sort_keys=True)
+        f.write("\n")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--bands", action="store_true")
+    ap.add_argument("--demo", action="store_true", help="only the quantizations of the Llama demo base")
     args = ap.parse_args()
+    if args.demo:
+        demo_quantizations()
+        return
     tok = train_tokenizer()
     if args.bands:
         bands(tok)

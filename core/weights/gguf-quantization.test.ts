@@ -252,3 +252,25 @@ test('an ordinary token marked CONTROL, and an EOS id the base does not name, ar
   assert.match(lineage.ggufTokenizer!.detail, /1 ordinary token\(s\) marked CONTROL/);
   assert.match(lineage.ggufMetadata!.detail, /tokenizer\.ggml\.eos_token_id is 7, the base names 0/);
 });
+
+for (const type of ['Q8_0', 'Q4_0']) {
+  test(`the portal's Llama demo base in ${type} is recognised as its quantization`, async () => {
+    const demoDir = new URL('../../public/demo/llama-code-base/', import.meta.url);
+    const demo = readdirSync(demoDir).map((f) => memorySource(f, new Uint8Array(readFileSync(new URL(f, demoDir)))));
+    const file = `demo-llama-code-${type}.gguf`;
+    const { lineage } = await compareWeights(demo, [source(file)]);
+    const { check, findings } = lineageCheck(lineage);
+    assert.equal(lineage.verdict, 'quantized', lineage.summary);
+    assert.deepEqual(findings, []);
+    assert.equal(check.status, 'pass');
+    const expected = z
+      .object({
+        files: z.record(z.string(), z.object({ tensors: z.record(z.string(), z.object({ relError: z.number() })) })),
+      })
+      .parse(JSON.parse(readFileSync(new URL('demo-expected.json', DIR), 'utf8'))).files[file]!.tensors;
+    for (const t of lineage.tensors) {
+      const want = expected[t.name]!.relError;
+      assert.ok(Math.abs(t.relChange! - want) <= 1e-6 * want + 1e-9, `${t.name}: ${t.relChange} vs ${want}`);
+    }
+  });
+}
