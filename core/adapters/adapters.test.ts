@@ -290,3 +290,77 @@ describe('an adapter tensor in a dtype that is not read', () => {
     );
   });
 });
+
+describe('config and tensors peft reads differently from a naive reading', () => {
+  const dir = join(DEMO, 'llama-code-lora-benign');
+  const configOf = async () => JSON.parse(await readFile(join(dir, 'adapter_config.json'), 'utf8'));
+  const weights = async () => new Uint8Array(await readFile(join(dir, 'adapter_model.safetensors')));
+  const withConfig = async (config: object, tensors?: Uint8Array) =>
+    readAdapter([
+      memorySource('adapter_config.json', new TextEncoder().encode(JSON.stringify(config))),
+      memorySource('adapter_model.safetensors', tensors ?? (await weights())),
+    ]);
+
+  /** The safetensors file with extra F32 tensors (zeros) appended. */
+  function withTensors(bytes: Uint8Array, extra: Record<string, number[]>): Uint8Array {
+    const headerLength = Number(new DataView(bytes.buffer, bytes.byteOffset).getBigUint64(0, true));
+    const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLength)));
+    const data = bytes.subarray(8 + headerLength);
+    let end = data.length;
+    for (const [name, shape] of Object.entries(extra)) {
+      const size = shape.reduce((a, b) => a * b, 1) * 4;
+      header[name] = { dtype: 'F32', shape, data_offsets: [end, end + size] };
+      end += size;
+    }
+    let text = JSON.stringify(header);
+    text += ' '.repeat((8 - (text.length % 8)) % 8);
+    const encoded = new TextEncoder().encode(text);
+    const out = new Uint8Array(8 + encoded.length + end);
+    new DataView(out.buffer).setBigUint64(0, BigInt(encoded.length), true);
+    out.set(encoded, 8);
+    out.set(data, 8 + encoded.length);
+    return out;
+  }
+
+  it('a pattern key or target regex Python reads differently (\\Z, inline flags) makes the adapter unsupported', async () => {
+    const config = await configOf();
+    assert.deepEqual((await withConfig({ ...config, alpha_pattern: { 'q_proj|k_proj': 64 } })).unsupported, []);
+    for (const key of ['(q|k)_proj\\Z', '(?i:q_proj)', '(?P<p>q_proj)', '\\Aq_proj', '(?i)q_proj']) {
+      const reading = await withConfig({ ...config, alpha_pattern: { [key]: 64 } });
+      assert.ok(
+        reading.unsupported.some((u) => u.startsWith('alpha_pattern key')),
+        key,
+      );
+    }
+    const regex = await withConfig({ ...config, target_modules: 'model\\.layers\\.1\\..*_proj\\Z' });
+    assert.ok(regex.unsupported.some((u) => u.startsWith('target_modules')));
+  });
+
+  it('init_lora_weights that rewrites the base weight, exclude_modules and layers_pattern are unsupported', async () => {
+    const config = await configOf();
+    for (const extra of [
+      { init_lora_weights: 'pissa' },
+      { init_lora_weights: 'olora' },
+      { exclude_modules: ['q_proj'] },
+      { layers_pattern: 'layers' },
+    ]) {
+      const reading = await withConfig({ ...config, ...extra });
+      assert.ok(reading.unsupported.length > 0, JSON.stringify(extra));
+    }
+    assert.deepEqual((await withConfig({ ...config, init_lora_weights: 'gaussian' })).unsupported, []);
+  });
+
+  it('a targeted module’s own tensor under its plain name is ignored (peft loads it only under base_layer)', async () => {
+    const bytes = withTensors(await weights(), {
+      'base_model.model.model.layers.0.self_attn.q_proj.weight': [64, 64],
+      'base_model.model.model.layers.0.self_attn.k_proj.base_layer.bias': [32],
+      'base_model.model.model.norm.weight': [64],
+    });
+    const reading = await withConfig(await configOf(), bytes);
+    assert.deepEqual(reading.tensors.replacements.map((r) => r.baseName).sort(), [
+      'model.layers.0.self_attn.k_proj.bias',
+      'model.norm.weight',
+    ]);
+    assert.ok(reading.ignored.some((i) => i.name === 'base_model.model.model.layers.0.self_attn.q_proj.weight'));
+  });
+});
