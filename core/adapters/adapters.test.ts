@@ -364,3 +364,51 @@ describe('config and tensors peft reads differently from a naive reading', () =>
     assert.ok(reading.ignored.some((i) => i.name === 'base_model.model.model.layers.0.self_attn.q_proj.weight'));
   });
 });
+
+describe('the footprint of a rank above the update’s size', () => {
+  it('equals ‖scale·B·A‖_F formed directly, without r × r Grams', async () => {
+    const { loraUpdateNorm } = await import('./update-norm.ts');
+    const tensor = (name: string, shape: [number, number], values: number[]) => ({
+      name,
+      dtype: 'F32',
+      shape,
+      file: memorySource(name, new Uint8Array(new Float32Array(values).buffer)),
+      start: 0,
+      elementBytes: 4,
+    });
+    // A [r = 5, in = 2], B [out = 3, r = 5]: r² = 25 > out · in = 6.
+    const av = [1, 2, -1, 0.5, 3, -2, 0, 1, 2, 2];
+    const bv = [1, 0, 2, -1, 0.5, 0, 3, 1, 1, -2, 2, 2, 0, 1, 1];
+    let direct = 0;
+    for (let o = 0; o < 3; o++)
+      for (let i = 0; i < 2; i++) {
+        let x = 0;
+        for (let k = 0; k < 5; k++) x += bv[o * 5 + k]! * av[k * 2 + i]!;
+        direct += x * x;
+      }
+    const got = await loraUpdateNorm(tensor('a', [5, 2], av), tensor('b', [3, 5], bv), 0.5);
+    assert.ok(Math.abs(got - 0.5 * Math.sqrt(direct)) < 1e-9, `${got} vs ${0.5 * Math.sqrt(direct)}`);
+  });
+});
+
+describe('NaN in a LoRA half', () => {
+  it('makes the adapter unsupported (a valid record, never a crash) and the merge refuses it', async () => {
+    const dir = join(DEMO, 'llama-code-lora-benign');
+    const bytes = new Uint8Array(await readFile(join(dir, 'adapter_model.safetensors')));
+    const headerLength = Number(new DataView(bytes.buffer).getBigUint64(0, true));
+    const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLength)));
+    const name = 'base_model.model.model.layers.0.self_attn.q_proj.lora_B.weight';
+    assert.equal(header[name].dtype, 'F32');
+    new DataView(bytes.buffer).setFloat32(8 + headerLength + header[name].data_offsets[0], NaN, true);
+    const reading = await readAdapter([
+      memorySource('adapter_config.json', new Uint8Array(await readFile(join(dir, 'adapter_config.json')))),
+      memorySource('adapter_model.safetensors', bytes),
+    ]);
+    const lineage = LineageSchema.parse(await buildAdapterLineage(reading, await baseListing()));
+    assert.ok(lineage.adapter?.unsupported.some((u) => /non-finite/.test(u)));
+    assert.equal(lineageCheck(lineage).check.status, 'review');
+    const pair = reading.tensors.pairs.find((p) => p.b.name === name)!;
+    const base = (await baseListing()).tensors.find((t) => t.name === pair.baseName)!;
+    await assert.rejects(mergedLora(base, pair, 1, false), /non-finite/);
+  });
+});
