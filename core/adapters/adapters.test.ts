@@ -336,6 +336,12 @@ describe('config and tensors peft reads differently from a naive reading', () =>
     assert.ok(regex.unsupported.some((u) => u.startsWith('target_modules')));
   });
 
+  it('a config rank other than the saved halves’ (peft refuses the load) is unsupported', async () => {
+    const config = await configOf();
+    const reading = await withConfig({ ...config, r: 4 });
+    assert.ok(reading.unsupported.some((u) => /peft refuses/.test(u)));
+  });
+
   it('init_lora_weights that rewrites the base weight, exclude_modules and layers_pattern are unsupported', async () => {
     const config = await configOf();
     for (const extra of [

@@ -5,6 +5,7 @@ import { ADAPTER_CONFIG, ADAPTER_PICKLE, ADAPTER_WEIGHTS } from './adapter-folde
 import { AdapterConfigSchema, unknownEffects, type AdapterConfig } from './adapter-config.ts';
 import { classifyAdapterTensors, type AdapterTensors } from './adapter-tensors.ts';
 import { isTargeted } from './target-match.ts';
+import { loraScale } from './lora-scale.ts';
 
 /**
  * An adapter folder read as far as it can be: its config, its tensors by role, and every reason it is not a
@@ -130,6 +131,12 @@ function unsupportedReasons(
       );
     else if (p.a.shape[0] !== p.b.shape[1])
       reasons.push(`${p.module}: lora_A has rank ${p.a.shape[0]}, lora_B ${p.b.shape[1]}`);
+    else if (isTargeted(config, p.module) && loraScale(config, p.module).rank !== p.a.shape[0])
+      // peft builds the layer with the config's rank and refuses the saved halves (size mismatch); the scale
+      // alpha / r would be the config's, not the one the halves were trained with.
+      reasons.push(
+        `${p.module}: the config gives rank ${loraScale(config, p.module).rank}, the saved halves have ${p.a.shape[0]} (peft refuses to load it)`,
+      );
   }
   return reasons;
 }
