@@ -124,6 +124,31 @@ describe('reading adapter_config.json and the tensors peft saves', () => {
     assert.ok(findings.some((f) => f.code === 'MG-ADP-004'));
   });
 
+  it('lora_A.default.weight (peft’s in-memory name, which it loads) is a LoRA half; saved twice it is unrecognised', () => {
+    const t = (name: string) => ({
+      name,
+      dtype: 'F32',
+      shape: [2, 2],
+      file: memorySource('x', new Uint8Array(16)),
+      start: 0,
+      elementBytes: 4,
+    });
+    const one = classifyAdapterTensors([
+      t('base_model.model.model.layers.0.q_proj.lora_A.default.weight'),
+      t('base_model.model.model.layers.0.q_proj.lora_B.default.weight'),
+    ]);
+    assert.deepEqual(
+      one.pairs.map((p) => p.baseName),
+      ['model.layers.0.q_proj.weight'],
+    );
+    const twice = classifyAdapterTensors([
+      t('base_model.model.model.layers.0.q_proj.lora_A.default.weight'),
+      t('base_model.model.model.layers.0.q_proj.lora_A.weight'),
+      t('base_model.model.model.layers.0.q_proj.lora_B.weight'),
+    ]);
+    assert.ok(twice.unrecognised.some((u) => /saved twice/.test(u.reason)));
+  });
+
   it('names without peft’s prefix or of other adapter kinds are unrecognised', () => {
     const t = (name: string) => ({
       name,
