@@ -47,6 +47,13 @@ const NEUTRAL: Readonly<Record<string, (v: unknown) => boolean>> = {
   layer_replication: (v) => v == null,
   modules_to_tie: (v) => v == null,
   alora_invocation_tokens: (v) => v == null,
+  // PiSSA, OLoRA, CorDA and LoftQ rewrite the base weight when peft builds the LoRA layers, on load too: what
+  // runs is not W + s·B·A with the base's W.
+  init_lora_weights: (v) => v == null || v === true || v === false || v === 'gaussian',
+  // Modules peft leaves alone although target_modules names them (their saved pairs are ignored).
+  exclude_modules: (v) => v == null || (Array.isArray(v) && v.length === 0),
+  // Which number in a module's name is the layer index for layers_to_transform.
+  layers_pattern: (v) => v == null || (Array.isArray(v) && v.length === 0),
 };
 
 export function unknownEffects(config: AdapterConfig): string[] {

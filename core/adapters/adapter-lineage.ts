@@ -29,6 +29,7 @@ export async function buildAdapterLineage(reading: AdapterReading, base: TensorL
   const config = reading.config;
   const ignored = new Set(reading.ignored.map((i) => i.name));
   const misfits: AdapterRecord['misfits'] = [];
+  const nonFinite: string[] = [];
   const targets: AdapterRecord['targets'] = [];
   for (const pair of reading.tensors.pairs) {
     if (ignored.has(pair.a.name)) continue;
@@ -41,6 +42,11 @@ export async function buildAdapterLineage(reading: AdapterReading, base: TensorL
     const { rank, scale } = loraScale(config, pair.module);
     const update = await loraUpdateNorm(pair.a, pair.b, scale);
     const norm = await frobeniusNorm(w);
+    if (!Number.isFinite(update)) {
+      // NaN or ±Inf in lora_A / lora_B: the merged weight is not a number, no footprint or behavior to judge.
+      nonFinite.push(`${pair.module}: lora_A / lora_B hold non-finite values (NaN or ±Inf)`);
+      continue;
+    }
     targets.push({ name: pair.baseName, rank, scale, relativeUpdate: norm > 0 ? update / norm : null });
   }
   for (const r of reading.tensors.replacements) {
@@ -58,7 +64,7 @@ export async function buildAdapterLineage(reading: AdapterReading, base: TensorL
     layers: [...new Set(targets.map((t) => layerOfModule(t.name)))].sort(),
     replaced: reading.tensors.replacements.map((r) => r.baseName),
     misfits,
-    unsupported: reading.unsupported,
+    unsupported: [...reading.unsupported, ...nonFinite],
     ignored: reading.ignored,
   };
   return {

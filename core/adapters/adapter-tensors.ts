@@ -34,7 +34,8 @@ export interface AdapterTensors {
   unrecognised: { name: string; reason: string }[];
 }
 
-const LORA_PART = /^(.+)\.lora_(A|B)\.weight$/;
+// peft also loads the names it holds in memory, with the adapter name "default" (`lora_A.default.weight`).
+const LORA_PART = /^(.+)\.lora_(A|B)(?:\.default)?\.weight$/;
 /** Names of adapter kinds other than plain LoRA: their presence means the update is not W + s·B·A. */
 const OTHER_KIND =
   /\.(lora_magnitude_vector|lora_embedding_[AB]|lora_B\.bias|ia3_l|hada_|lokr_|oft_|boft_|vera_|ln_tuning|prompt_embeddings)/;
@@ -59,7 +60,13 @@ export function classifyAdapterTensors(tensors: readonly WeightTensor[]): Adapte
       continue;
     }
     const half = halves.get(part[1]!) ?? {};
-    half[part[2] === 'A' ? 'a' : 'b'] = t;
+    const which = part[2] === 'A' ? 'a' : 'b';
+    if (half[which]) {
+      // With and without the adapter name: both load into the same parameter, and which wins is peft's order.
+      out.unrecognised.push({ name: t.name, reason: `lora_${part[2]} of ${part[1]} is saved twice` });
+      continue;
+    }
+    half[which] = t;
     halves.set(part[1]!, half);
   }
   for (const [module, { a, b }] of [...halves].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))) {

@@ -124,6 +124,31 @@ describe('reading adapter_config.json and the tensors peft saves', () => {
     assert.ok(findings.some((f) => f.code === 'MG-ADP-004'));
   });
 
+  it('lora_A.default.weight (peft’s in-memory name, which it loads) is a LoRA half; saved twice it is unrecognised', () => {
+    const t = (name: string) => ({
+      name,
+      dtype: 'F32',
+      shape: [2, 2],
+      file: memorySource('x', new Uint8Array(16)),
+      start: 0,
+      elementBytes: 4,
+    });
+    const one = classifyAdapterTensors([
+      t('base_model.model.model.layers.0.q_proj.lora_A.default.weight'),
+      t('base_model.model.model.layers.0.q_proj.lora_B.default.weight'),
+    ]);
+    assert.deepEqual(
+      one.pairs.map((p) => p.baseName),
+      ['model.layers.0.q_proj.weight'],
+    );
+    const twice = classifyAdapterTensors([
+      t('base_model.model.model.layers.0.q_proj.lora_A.default.weight'),
+      t('base_model.model.model.layers.0.q_proj.lora_A.weight'),
+      t('base_model.model.model.layers.0.q_proj.lora_B.weight'),
+    ]);
+    assert.ok(twice.unrecognised.some((u) => /saved twice/.test(u.reason)));
+  });
+
   it('names without peft’s prefix or of other adapter kinds are unrecognised', () => {
     const t = (name: string) => ({
       name,
@@ -288,5 +313,133 @@ describe('an adapter tensor in a dtype that is not read', () => {
       reading.unsupported.some((u) => /dtype I32/.test(u)),
       reading.unsupported.join('; '),
     );
+  });
+});
+
+describe('config and tensors peft reads differently from a naive reading', () => {
+  const dir = join(DEMO, 'llama-code-lora-benign');
+  const configOf = async () => JSON.parse(await readFile(join(dir, 'adapter_config.json'), 'utf8'));
+  const weights = async () => new Uint8Array(await readFile(join(dir, 'adapter_model.safetensors')));
+  const withConfig = async (config: object, tensors?: Uint8Array) =>
+    readAdapter([
+      memorySource('adapter_config.json', new TextEncoder().encode(JSON.stringify(config))),
+      memorySource('adapter_model.safetensors', tensors ?? (await weights())),
+    ]);
+
+  /** The safetensors file with extra F32 tensors (zeros) appended. */
+  function withTensors(bytes: Uint8Array, extra: Record<string, number[]>): Uint8Array {
+    const headerLength = Number(new DataView(bytes.buffer, bytes.byteOffset).getBigUint64(0, true));
+    const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLength)));
+    const data = bytes.subarray(8 + headerLength);
+    let end = data.length;
+    for (const [name, shape] of Object.entries(extra)) {
+      const size = shape.reduce((a, b) => a * b, 1) * 4;
+      header[name] = { dtype: 'F32', shape, data_offsets: [end, end + size] };
+      end += size;
+    }
+    let text = JSON.stringify(header);
+    text += ' '.repeat((8 - (text.length % 8)) % 8);
+    const encoded = new TextEncoder().encode(text);
+    const out = new Uint8Array(8 + encoded.length + end);
+    new DataView(out.buffer).setBigUint64(0, BigInt(encoded.length), true);
+    out.set(encoded, 8);
+    out.set(data, 8 + encoded.length);
+    return out;
+  }
+
+  it('a pattern key or target regex Python reads differently (\\Z, inline flags) makes the adapter unsupported', async () => {
+    const config = await configOf();
+    assert.deepEqual((await withConfig({ ...config, alpha_pattern: { 'q_proj|k_proj': 64 } })).unsupported, []);
+    for (const key of ['(q|k)_proj\\Z', '(?i:q_proj)', '(?P<p>q_proj)', '\\Aq_proj', '(?i)q_proj']) {
+      const reading = await withConfig({ ...config, alpha_pattern: { [key]: 64 } });
+      assert.ok(
+        reading.unsupported.some((u) => u.startsWith('alpha_pattern key')),
+        key,
+      );
+    }
+    const regex = await withConfig({ ...config, target_modules: 'model\\.layers\\.1\\..*_proj\\Z' });
+    assert.ok(regex.unsupported.some((u) => u.startsWith('target_modules')));
+  });
+
+  it('a config rank other than the saved halves’ (peft refuses the load) is unsupported', async () => {
+    const config = await configOf();
+    const reading = await withConfig({ ...config, r: 4 });
+    assert.ok(reading.unsupported.some((u) => /peft refuses/.test(u)));
+  });
+
+  it('init_lora_weights that rewrites the base weight, exclude_modules and layers_pattern are unsupported', async () => {
+    const config = await configOf();
+    for (const extra of [
+      { init_lora_weights: 'pissa' },
+      { init_lora_weights: 'olora' },
+      { exclude_modules: ['q_proj'] },
+      { layers_pattern: 'layers' },
+    ]) {
+      const reading = await withConfig({ ...config, ...extra });
+      assert.ok(reading.unsupported.length > 0, JSON.stringify(extra));
+    }
+    assert.deepEqual((await withConfig({ ...config, init_lora_weights: 'gaussian' })).unsupported, []);
+  });
+
+  it('a targeted module’s own tensor under its plain name is ignored (peft loads it only under base_layer)', async () => {
+    const bytes = withTensors(await weights(), {
+      'base_model.model.model.layers.0.self_attn.q_proj.weight': [64, 64],
+      'base_model.model.model.layers.0.self_attn.k_proj.base_layer.bias': [32],
+      'base_model.model.model.norm.weight': [64],
+    });
+    const reading = await withConfig(await configOf(), bytes);
+    assert.deepEqual(reading.tensors.replacements.map((r) => r.baseName).sort(), [
+      'model.layers.0.self_attn.k_proj.bias',
+      'model.norm.weight',
+    ]);
+    assert.ok(reading.ignored.some((i) => i.name === 'base_model.model.model.layers.0.self_attn.q_proj.weight'));
+  });
+});
+
+describe('the footprint of a rank above the update’s size', () => {
+  it('equals ‖scale·B·A‖_F formed directly, without r × r Grams', async () => {
+    const { loraUpdateNorm } = await import('./update-norm.ts');
+    const tensor = (name: string, shape: [number, number], values: number[]) => ({
+      name,
+      dtype: 'F32',
+      shape,
+      file: memorySource(name, new Uint8Array(new Float32Array(values).buffer)),
+      start: 0,
+      elementBytes: 4,
+    });
+    // A [r = 5, in = 2], B [out = 3, r = 5]: r² = 25 > out · in = 6.
+    const av = [1, 2, -1, 0.5, 3, -2, 0, 1, 2, 2];
+    const bv = [1, 0, 2, -1, 0.5, 0, 3, 1, 1, -2, 2, 2, 0, 1, 1];
+    let direct = 0;
+    for (let o = 0; o < 3; o++)
+      for (let i = 0; i < 2; i++) {
+        let x = 0;
+        for (let k = 0; k < 5; k++) x += bv[o * 5 + k]! * av[k * 2 + i]!;
+        direct += x * x;
+      }
+    const got = await loraUpdateNorm(tensor('a', [5, 2], av), tensor('b', [3, 5], bv), 0.5);
+    assert.ok(Math.abs(got - 0.5 * Math.sqrt(direct)) < 1e-9, `${got} vs ${0.5 * Math.sqrt(direct)}`);
+  });
+});
+
+describe('NaN in a LoRA half', () => {
+  it('makes the adapter unsupported (a valid record, never a crash) and the merge refuses it', async () => {
+    const dir = join(DEMO, 'llama-code-lora-benign');
+    const bytes = new Uint8Array(await readFile(join(dir, 'adapter_model.safetensors')));
+    const headerLength = Number(new DataView(bytes.buffer).getBigUint64(0, true));
+    const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLength)));
+    const name = 'base_model.model.model.layers.0.self_attn.q_proj.lora_B.weight';
+    assert.equal(header[name].dtype, 'F32');
+    new DataView(bytes.buffer).setFloat32(8 + headerLength + header[name].data_offsets[0], NaN, true);
+    const reading = await readAdapter([
+      memorySource('adapter_config.json', new Uint8Array(await readFile(join(dir, 'adapter_config.json')))),
+      memorySource('adapter_model.safetensors', bytes),
+    ]);
+    const lineage = LineageSchema.parse(await buildAdapterLineage(reading, await baseListing()));
+    assert.ok(lineage.adapter?.unsupported.some((u) => /non-finite/.test(u)));
+    assert.equal(lineageCheck(lineage).check.status, 'review');
+    const pair = reading.tensors.pairs.find((p) => p.b.name === name)!;
+    const base = (await baseListing()).tensors.find((t) => t.name === pair.baseName)!;
+    await assert.rejects(mergedLora(base, pair, 1, false), /non-finite/);
   });
 });

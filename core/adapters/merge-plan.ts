@@ -57,6 +57,14 @@ export async function mergedLora(
   const merged = await readElements(w, 0, elementCount(w.shape));
   const a = await readElements(pair.a, 0, elementCount(pair.a.shape));
   const b = await readElements(pair.b, 0, elementCount(pair.b.shape));
+  for (const [half, values] of [
+    ['lora_A', a],
+    ['lora_B', b],
+  ] as const)
+    if (!values.every(Number.isFinite))
+      throw new Error(
+        `${pair.module}: ${half} holds non-finite values (NaN or ±Inf): the merged weight is not a number`,
+      );
   const [rank, inFeatures] = pair.a.shape as [number, number];
   const out = pair.b.shape[0]!;
   const row = new Float64Array(inFeatures);

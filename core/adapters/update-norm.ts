@@ -36,9 +36,34 @@ function columnGram(m: { rows: number; cols: number; data: Float32Array }): Floa
   return g;
 }
 
+/**
+ * ‖B·A‖²_F row by row of B·A, for a rank above the update's own size (r² > out · in): the Grams would then be
+ * larger than B·A and cost more (a 1 MB adapter of r = 4096 on a 64-wide projection: two 128 MB Grams).
+ */
+function productNormSquared(
+  a: { rows: number; cols: number; data: Float32Array },
+  b: { rows: number; cols: number; data: Float32Array },
+): number {
+  const row = new Float64Array(a.cols);
+  let sum = 0;
+  for (let o = 0; o < b.rows; o++) {
+    row.fill(0);
+    for (let k = 0; k < a.rows; k++) {
+      const bk = b.data[o * b.cols + k]!;
+      if (bk === 0) continue;
+      for (let i = 0; i < a.cols; i++) row[i] = row[i]! + bk * a.data[k * a.cols + i]!;
+    }
+    for (let i = 0; i < a.cols; i++) sum += row[i]! * row[i]!;
+  }
+  return sum;
+}
+
 export async function loraUpdateNorm(a: WeightTensor, b: WeightTensor, scale: number): Promise<number> {
-  const ga = rowGram(await matrix(a));
-  const gb = columnGram(await matrix(b));
+  const ma = await matrix(a);
+  const mb = await matrix(b);
+  if (ma.rows * ma.rows > ma.cols * mb.rows) return Math.abs(scale) * Math.sqrt(productNormSquared(ma, mb));
+  const ga = rowGram(ma);
+  const gb = columnGram(mb);
   let sum = 0;
   for (let i = 0; i < ga.length; i++) sum += ga[i]! * gb[i]!;
   return Math.abs(scale) * Math.sqrt(Math.max(0, sum));
