@@ -25,6 +25,7 @@ import { BoundedJsonError } from '../core/util/bounded-json.ts';
 import { workerTokenizerEngine } from './tokenize-worker-node.ts';
 import type { Report } from '../core/report/schema.ts';
 import { compareWeights } from '../core/weights/compare-weights.ts';
+import { adapterTokenizerDifference } from '../core/adapters/adapter-tokenizer.ts';
 import type { ByteSource } from '../core/io/byte-source.ts';
 import type { Lineage, LineageVerdict } from '../core/weights/lineage-schema.ts';
 import { listTensors, type TensorListing } from '../core/weights/tensors.ts';
@@ -231,8 +232,11 @@ export async function weightLineage(
   if (await isAdapterDir(finetunePath)) {
     // A PEFT adapter is its own diff: its fit to the base and its footprint (core/adapters). Its LoRA leaves the
     // embedding rows alone: the trigger candidates are the tokens its first layer's update moves most.
-    const reading = await readAdapterFolder(await diskReader(finetunePath));
+    const adapter = await diskReader(finetunePath);
+    const reading = await readAdapterFolder(adapter);
     const lineage = await buildAdapterLineage(reading, base.listing);
+    const tokenizerDiffers = await adapterTokenizerDifference(adapter, base.sources);
+    if (lineage.adapter && tokenizerDiffers) lineage.adapter.tokenizerDiffers = tokenizerDiffers;
     return { lineage, candidates: lineage.adapter?.fits ? await adapterCandidates(reading, base.listing) : [] };
   }
   const finetune = await listFolder(finetunePath);

@@ -8,6 +8,7 @@ import { isAdapterFolder } from '@/core/adapters/adapter-folder';
 import { readAdapterFolder } from '@/core/adapters/adapter-folder-reader';
 import { adapterCandidates } from '@/core/adapters/adapter-candidates';
 import { buildAdapterLineage } from '@/core/adapters/adapter-lineage';
+import { adapterTokenizerDifference } from '@/core/adapters/adapter-tokenizer';
 import { syntheticPair } from '@/core/weights/synthetic-pair';
 import { relativeDifferences } from '@/core/weights/wgsl-reduce';
 import { createGpuReducer, type GpuPairReducer } from './gpu-reducer';
@@ -197,12 +198,15 @@ const api = {
     if (isAdapterFolder(finetune.map((f) => f.path))) {
       // A PEFT adapter is its own diff: its fit to the base and its footprint (core/adapters).
       const byPath = new Map(finetune.map((f) => [f.path, f.file]));
-      const reading = await readAdapterFolder({
+      const adapter = {
         paths: finetune.map((f) => f.path),
-        source: async (p) => fileByteSource(byPath.get(p)!, p),
-      });
+        source: async (p: string) => fileByteSource(byPath.get(p)!, p),
+      };
+      const reading = await readAdapterFolder(adapter);
       const baseListing = await listTensors(sources(base));
       const lineage = await buildAdapterLineage(reading, baseListing);
+      const tokenizerDiffers = await adapterTokenizerDifference(adapter, sources(base));
+      if (lineage.adapter && tokenizerDiffers) lineage.adapter.tokenizerDiffers = tokenizerDiffers;
       const candidates = lineage.adapter?.fits ? await adapterCandidates(reading, baseListing) : [];
       const seconds = (performance.now() - started) / 1000;
       return { lineage, candidates, engine: 'cpu', seconds, elements: 0 };

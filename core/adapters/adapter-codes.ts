@@ -28,6 +28,13 @@ export const ADAPTER_CODES = {
     explanation:
       'The file holds LoRA tensors for modules its adapter_config.json does not target, or one half of a LoRA pair without the other. peft ignores such tensors on load, so what the file holds and what runs differ.',
   },
+  'MG-ADP-005': {
+    severity: 'medium',
+    title: 'The adapter ships a tokenizer other than the base’s',
+    explanation:
+      'Users who load the base’s tokenizer and users who load the adapter folder’s get different token ids for the same text, and the behavior check probes through one of them only: a trigger word renamed in one vocabulary can hide from the probes while it is live for the other.',
+    remedy: 'Ship the adapter without tokenizer files, or with the base’s own.',
+  },
 } satisfies Record<string, CatalogEntry>;
 
 export type AdapterCode = keyof typeof ADAPTER_CODES;

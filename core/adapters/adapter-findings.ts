@@ -40,5 +40,6 @@ export function adapterFindings(a: AdapterRecord): { findings: Finding[]; review
       }),
     );
   }
-  return { findings, reviewed: a.unsupported.length > 0 || a.ignored.length > 0 };
+  if (a.tokenizerDiffers) findings.push(makeFinding(ADAPTER_CODES, 'MG-ADP-005', { detail: a.tokenizerDiffers }));
+  return { findings, reviewed: a.unsupported.length > 0 || a.ignored.length > 0 || !!a.tokenizerDiffers };
 }

@@ -31,6 +31,8 @@ export const AdapterRecordSchema = z.object({
   misfits: z.array(z.object({ name, reason: z.string().max(2000) })).max(100_000),
   /** Why the adapter could not be read as a plain LoRA (peft type, DoRA, unknown tensors or options). */
   unsupported: z.array(z.string().max(2000)).max(10_000),
+  /** Why the tokenizer files the adapter folder ships are not the base's (core/adapters/adapter-tokenizer.ts). */
+  tokenizerDiffers: z.string().max(2000).optional(),
   /** LoRA tensors peft would ignore on load (untargeted modules, a missing half). */
   ignored: z.array(z.object({ name, reason: z.string().max(2000) })).max(100_000),
 });
