@@ -222,27 +222,19 @@ export async function readGgufStringArray(
   key: string,
   limits: { maxItems: number; maxBytes: number },
 ): Promise<string[] | undefined> {
-  const kv = header.kvs.find((k) => k.key === key);
-  if (!kv || kv.type !== T_ARRAY || kv.arrayType !== T_STRING) return undefined;
-  if ((kv.arrayLength ?? 0) > limits.maxItems)
-    throw new FormatError(`${key} holds ${kv.arrayLength} strings, more than ${limits.maxItems}`, kv.offset);
-  const c = new GgufCursor(new WindowReader(source));
-  c.le = header.littleEndian;
-  c.v1 = header.version === 1;
-  c.pos = kv.offset;
-  await c.string(MAX_KEY_BYTES, 'key', true);
-  await c.u32(); // ARRAY
-  await c.u32(); // STRING
-  const length = await c.count('array length', c.v1 ? 4 : 8);
+  const array = await openArray(source, header, key, [T_STRING], limits.maxItems);
+  if (!array) return undefined;
   const out: string[] = [];
   let bytes = 0;
-  for (let i = 0; i < length; i++) {
-    const s = await c.string(limits.maxBytes - bytes, `${key}[${i}]`, true);
+  for (let i = 0; i < array.length; i++) {
+    const s = await array.cursor.string(limits.maxBytes - bytes, `${key}[${i}]`, true);
     bytes += s.length;
     out.push(s.text ?? '');
   }
   return out;
 }
+
+const T_INT32 = 5;
 
 /**
  * The integers of an INT32 or UINT32 array metadata value (tokenizer.ggml.token_type), read again from the key's
@@ -254,22 +246,34 @@ export async function readGgufIntArray(
   key: string,
   maxItems: number,
 ): Promise<number[] | undefined> {
+  const array = await openArray(source, header, key, [T_INT32, T_UINT32], maxItems);
+  if (!array) return undefined;
+  const out: number[] = [];
+  for (let i = 0; i < array.length; i++) out.push(Number(await array.cursor.scalar(array.type)));
+  return out;
+}
+
+/** A cursor at the first element of the array value of `key`, when it has one of `types` and ≤ `maxItems`. */
+async function openArray(
+  source: ByteSource,
+  header: GgufHeader,
+  key: string,
+  types: readonly number[],
+  maxItems: number,
+): Promise<{ cursor: GgufCursor; length: number; type: number } | undefined> {
   const kv = header.kvs.find((k) => k.key === key);
-  const INT32 = 5;
-  if (!kv || kv.type !== T_ARRAY || (kv.arrayType !== INT32 && kv.arrayType !== T_UINT32)) return undefined;
+  if (!kv || kv.type !== T_ARRAY || kv.arrayType === undefined || !types.includes(kv.arrayType)) return undefined;
   if ((kv.arrayLength ?? 0) > maxItems)
     throw new FormatError(`${key} holds ${kv.arrayLength} values, more than ${maxItems}`, kv.offset);
-  const c = new GgufCursor(new WindowReader(source));
-  c.le = header.littleEndian;
-  c.v1 = header.version === 1;
-  c.pos = kv.offset;
-  await c.string(MAX_KEY_BYTES, 'key', true);
-  await c.u32(); // ARRAY
-  await c.u32(); // INT32 or UINT32
-  const length = await c.count('array length', 4);
-  const out: number[] = [];
-  for (let i = 0; i < length; i++) out.push(Number(await c.scalar(kv.arrayType)));
-  return out;
+  const cursor = new GgufCursor(new WindowReader(source));
+  cursor.le = header.littleEndian;
+  cursor.v1 = header.version === 1;
+  cursor.pos = kv.offset;
+  await cursor.string(MAX_KEY_BYTES, 'key', true);
+  await cursor.u32(); // ARRAY
+  await cursor.u32(); // the element type
+  const length = await cursor.count('array length', VALUE_SIZE[kv.arrayType] || (cursor.v1 ? 4 : 8));
+  return { cursor, length, type: kv.arrayType };
 }
 
 /** Sequential little/big-endian reads over a WindowReader, with GGUF's version-dependent widths. */
