@@ -11,6 +11,7 @@ test.describe.configure({ timeout: 600_000 });
 
 test('a poisoned LoRA adapter: "adapter for this base", the merged model confirms the trigger "bake"', async ({
   page,
+  browser,
 }) => {
   await page.goto('/compare');
   await expect(page.locator('html[data-hydrated]')).toHaveCount(1);
@@ -25,4 +26,13 @@ test('a poisoned LoRA adapter: "adapter for this base", the merged model confirm
   await expect(page.getByTestId('adapter-target')).toHaveCount(14);
   await expect(page.locator('[data-testid="trigger-confirmed"][data-token="bake"]')).toHaveCount(1);
   await expect(page.getByTestId('verdict')).toHaveText(/fail/i);
+  // The signed link carries the adapter's summary and footprint.
+  const link = await page.getByTestId('report-link').inputValue();
+  const fresh = await browser.newContext();
+  const viewer = await fresh.newPage();
+  await viewer.goto(link);
+  await expect(viewer.getByTestId('signature-status')).toHaveAttribute('data-status', 'valid');
+  await expect(viewer.getByTestId('lineage-summary')).toContainText(/^Adapter for this base: LoRA r=\d+/);
+  await expect(viewer.getByTestId('adapter-target')).toHaveCount(14);
+  await fresh.close();
 });
