@@ -13,9 +13,7 @@ import {
   type FolderReader,
 } from '../core/probe/model-side.ts';
 import { isAdapterFolder } from '../core/adapters/adapter-folder.ts';
-import { readAdapterFolder } from '../core/adapters/adapter-folder-reader.ts';
-import { adapterCandidates } from '../core/adapters/adapter-candidates.ts';
-import { buildAdapterLineage } from '../core/adapters/adapter-lineage.ts';
+import { compareAdapter } from '../core/adapters/compare-adapter.ts';
 import { MAX_PROBE_FILE, parseProbeText } from '../core/probe/read-probe-text.ts';
 import type { LineageCandidate } from '../core/probe/triggers.ts';
 import type { BehaviorRun, ModelKind, ProbeSet } from '../core/probe/types.ts';
@@ -25,7 +23,6 @@ import { BoundedJsonError } from '../core/util/bounded-json.ts';
 import { workerTokenizerEngine } from './tokenize-worker-node.ts';
 import type { Report } from '../core/report/schema.ts';
 import { compareWeights } from '../core/weights/compare-weights.ts';
-import { adapterTokenizerDifference } from '../core/adapters/adapter-tokenizer.ts';
 import type { ByteSource } from '../core/io/byte-source.ts';
 import type { Lineage, LineageVerdict } from '../core/weights/lineage-schema.ts';
 import { listTensors, type TensorListing } from '../core/weights/tensors.ts';
@@ -230,14 +227,7 @@ export async function weightLineage(
 ): Promise<{ lineage: Lineage; candidates: LineageCandidate[] }> {
   const base = await listFolder(basePath);
   if (await isAdapterDir(finetunePath)) {
-    // A PEFT adapter is its own diff: its fit to the base and its footprint (core/adapters). Its LoRA leaves the
-    // embedding rows alone: the trigger candidates are the tokens its first layer's update moves most.
-    const adapter = await diskReader(finetunePath);
-    const reading = await readAdapterFolder(adapter);
-    const lineage = await buildAdapterLineage(reading, base.listing);
-    const tokenizerDiffers = await adapterTokenizerDifference(adapter, base.sources);
-    if (lineage.adapter && tokenizerDiffers) lineage.adapter.tokenizerDiffers = tokenizerDiffers;
-    return { lineage, candidates: lineage.adapter?.fits ? await adapterCandidates(reading, base.listing) : [] };
+    return compareAdapter(await diskReader(finetunePath), base);
   }
   const finetune = await listFolder(finetunePath);
   for (const side of [base, finetune]) {

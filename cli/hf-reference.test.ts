@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { forwardOnce } from '../core/probe/forward-once.ts';
 import { loadBehaviorSideFromDisk } from './compare-command.ts';
 import { openFolderSession } from './onnx-session-node.ts';
+import { FP32_TOLERANCE, HALF_TOLERANCE, relativeError } from './logits-tolerance.test-helper.ts';
 
 /**
  * Safetensors checkpoints run from their config.json, checked against Hugging Face transformers: the tiny
@@ -30,22 +31,6 @@ const Reference = z.object({
     }),
   ),
 });
-
-/** Largest absolute difference relative to the largest reference magnitude. */
-function relativeError(got: ArrayLike<number>, want: readonly number[]): number {
-  assert.equal(got.length, want.length, 'logit vector lengths differ');
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < want.length; i++) {
-    diff = Math.max(diff, Math.abs(got[i]! - want[i]!));
-    scale = Math.max(scale, Math.abs(want[i]!));
-  }
-  return diff / scale;
-}
-
-/** The tolerances the comparison promises: float32 weights, and half-precision ones computed in float32. */
-const FP32_TOLERANCE = 1e-4;
-const HALF_TOLERANCE = 2e-2;
 
 const cases = readdirSync(ROOT, { withFileTypes: true })
   .filter((d) => d.isDirectory())

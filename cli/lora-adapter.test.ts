@@ -8,6 +8,7 @@ import { analyzeBehavior } from '../core/probe/analyze.ts';
 import { forwardOnce } from '../core/probe/forward-once.ts';
 import { compareCommand, loadBehaviorSideFromDisk } from './compare-command.ts';
 import { openFolderSession } from './onnx-session-node.ts';
+import { FP32_TOLERANCE, relativeError } from './logits-tolerance.test-helper.ts';
 
 /**
  * PEFT LoRA adapters of llama-code-base (scripts/gen_lora_fixtures.py, trained and saved by peft): the fine-tune
@@ -28,20 +29,6 @@ const Reference = z.object({
     }),
   ),
 });
-
-/** The tolerance hf-reference.test.ts promises for float32 weights: largest difference / largest magnitude. */
-const FP32_TOLERANCE = 1e-4;
-
-function relativeError(got: ArrayLike<number>, want: readonly number[]): number {
-  assert.equal(got.length, want.length);
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < want.length; i++) {
-    diff = Math.max(diff, Math.abs(got[i]! - want[i]!));
-    scale = Math.max(scale, Math.abs(want[i]!));
-  }
-  return diff / scale;
-}
 
 const ref = Reference.parse(JSON.parse(await readFile(join(FIXTURES, 'reference.json'), 'utf8')));
 

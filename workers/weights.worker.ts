@@ -5,10 +5,7 @@ import { listTensors } from '@/core/weights/tensors';
 import type { Lineage } from '@/core/weights/lineage-schema';
 import { fileByteSource } from './file-byte-source';
 import { isAdapterFolder } from '@/core/adapters/adapter-folder';
-import { readAdapterFolder } from '@/core/adapters/adapter-folder-reader';
-import { adapterCandidates } from '@/core/adapters/adapter-candidates';
-import { buildAdapterLineage } from '@/core/adapters/adapter-lineage';
-import { adapterTokenizerDifference } from '@/core/adapters/adapter-tokenizer';
+import { compareAdapter } from '@/core/adapters/compare-adapter';
 import { syntheticPair } from '@/core/weights/synthetic-pair';
 import { relativeDifferences } from '@/core/weights/wgsl-reduce';
 import { createGpuReducer, type GpuPairReducer } from './gpu-reducer';
@@ -202,12 +199,11 @@ const api = {
         paths: finetune.map((f) => f.path),
         source: async (p: string) => fileByteSource(byPath.get(p)!, p),
       };
-      const reading = await readAdapterFolder(adapter);
-      const baseListing = await listTensors(sources(base));
-      const lineage = await buildAdapterLineage(reading, baseListing);
-      const tokenizerDiffers = await adapterTokenizerDifference(adapter, sources(base));
-      if (lineage.adapter && tokenizerDiffers) lineage.adapter.tokenizerDiffers = tokenizerDiffers;
-      const candidates = lineage.adapter?.fits ? await adapterCandidates(reading, baseListing) : [];
+      const baseSources = sources(base);
+      const { lineage, candidates } = await compareAdapter(adapter, {
+        sources: baseSources,
+        listing: await listTensors(baseSources),
+      });
       const seconds = (performance.now() - started) / 1000;
       return { lineage, candidates, engine: 'cpu', seconds, elements: 0 };
     }

@@ -52,6 +52,16 @@ async function sources(dir: string) {
 const adapter = async (dir: string): Promise<AdapterReading> => readAdapter(await sources(dir));
 const baseListing = async (): Promise<TensorListing> => listTensors(await sources(join(DEMO, 'llama-code-base')));
 
+/** A 2×2 F32 tensor of that name (the data is never read: names alone are classified). */
+const namedTensor = (name: string) => ({
+  name,
+  dtype: 'F32',
+  shape: [2, 2],
+  file: memorySource('x', new Uint8Array(16)),
+  start: 0,
+  elementBytes: 4,
+});
+
 describe('reading adapter_config.json and the tensors peft saves', () => {
   it('maps lora_A / lora_B to the base weight and rank / shapes as peft saves them', async () => {
     const reading = await adapter(join(DEMO, 'llama-code-lora-benign'));
@@ -125,43 +135,27 @@ describe('reading adapter_config.json and the tensors peft saves', () => {
   });
 
   it('lora_A.default.weight (peft’s in-memory name, which it loads) is a LoRA half; saved twice it is unrecognised', () => {
-    const t = (name: string) => ({
-      name,
-      dtype: 'F32',
-      shape: [2, 2],
-      file: memorySource('x', new Uint8Array(16)),
-      start: 0,
-      elementBytes: 4,
-    });
     const one = classifyAdapterTensors([
-      t('base_model.model.model.layers.0.q_proj.lora_A.default.weight'),
-      t('base_model.model.model.layers.0.q_proj.lora_B.default.weight'),
+      namedTensor('base_model.model.model.layers.0.q_proj.lora_A.default.weight'),
+      namedTensor('base_model.model.model.layers.0.q_proj.lora_B.default.weight'),
     ]);
     assert.deepEqual(
       one.pairs.map((p) => p.baseName),
       ['model.layers.0.q_proj.weight'],
     );
     const twice = classifyAdapterTensors([
-      t('base_model.model.model.layers.0.q_proj.lora_A.default.weight'),
-      t('base_model.model.model.layers.0.q_proj.lora_A.weight'),
-      t('base_model.model.model.layers.0.q_proj.lora_B.weight'),
+      namedTensor('base_model.model.model.layers.0.q_proj.lora_A.default.weight'),
+      namedTensor('base_model.model.model.layers.0.q_proj.lora_A.weight'),
+      namedTensor('base_model.model.model.layers.0.q_proj.lora_B.weight'),
     ]);
     assert.ok(twice.unrecognised.some((u) => /saved twice/.test(u.reason)));
   });
 
   it('names without peft’s prefix or of other adapter kinds are unrecognised', () => {
-    const t = (name: string) => ({
-      name,
-      dtype: 'F32',
-      shape: [2, 2],
-      file: memorySource('x', new Uint8Array(16)),
-      start: 0,
-      elementBytes: 4,
-    });
     const out = classifyAdapterTensors([
-      t('model.layers.0.q_proj.lora_A.weight'),
-      t('base_model.model.model.embed_tokens.lora_embedding_A'),
-      t('base_model.model.model.layers.0.q_proj.lora_A.weight'),
+      namedTensor('model.layers.0.q_proj.lora_A.weight'),
+      namedTensor('base_model.model.model.embed_tokens.lora_embedding_A'),
+      namedTensor('base_model.model.model.layers.0.q_proj.lora_A.weight'),
     ]);
     assert.equal(out.pairs.length, 0);
     assert.deepEqual(
