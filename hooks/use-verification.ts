@@ -163,6 +163,13 @@ export function useVerification() {
             );
             cancellers.push(pool.cancel);
             const outcomes = await pool.done;
+            // Progress and results travel on different ports, so a file's last progress update can arrive after
+            // its result (and is then dropped): the results, not the updates, say what was fingerprinted.
+            for (const outcome of outcomes) {
+              if (!('sha256' in outcome)) continue;
+              done.set(outcome.path, outcome.size);
+              finished.add(outcome.path);
+            }
             seconds = (performance.now() - started) / 1000;
             hashed = counts();
             return outcomes;

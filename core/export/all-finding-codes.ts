@@ -2,6 +2,7 @@ import { RUN_CODES } from '../check/run-codes.ts';
 import { INTEGRITY_CODES } from '../integrity/integrity-codes.ts';
 import { PICKLE_CODES } from '../scan/pickle-codes.ts';
 import { CONTAINER_CODES } from '../scan/container-codes.ts';
+import { FORMAT_CATALOGS } from '../scan/format-catalogs.ts';
 import { VALIDATOR_CODES } from '../scan/validator-codes.ts';
 import { ROUTER_CODES } from '../scan/router-codes.ts';
 import { FOLDER_CODES } from '../scan/folder-codes.ts';
@@ -38,12 +39,14 @@ export function allFindingCodes(): DocumentedCode[] {
     BEHAVIOR_CODES,
     REGISTRY_CODES,
   ].flatMap((catalog) => Object.entries(catalog).map(([code, info]) => ({ code, ...info })));
-  const named = Object.values(CONTAINER_CODES).map(({ code, severity, title, explanation }) => ({
-    code,
-    severity,
-    title,
-    explanation,
-  }));
+  const named = [CONTAINER_CODES, ...FORMAT_CATALOGS]
+    .flatMap((catalog) => Object.values(catalog))
+    .map(({ code, severity, title, explanation }) => ({
+      code,
+      severity,
+      title,
+      explanation,
+    }));
   return [...keyed, ...named]
     .map(({ code, severity, title, explanation }) => ({ code, severity, title, explanation }))
     .sort((a, b) => a.code.localeCompare(b.code));

@@ -1,4 +1,5 @@
 import { CONTAINER_CODES } from './container-codes.ts';
+import { FORMAT_CATALOGS } from './format-catalogs.ts';
 import { PICKLE_CODE_VERDICTS } from './pickle-codes.ts';
 import type { ScanFinding, ScanVerdict } from './types.ts';
 import { VALIDATOR_CODES } from './validator-codes.ts';
@@ -16,6 +17,9 @@ const table = (): ReadonlyMap<string, ScanVerdict> =>
       (code) => [code, VALIDATOR_CODE_VERDICTS[code] ?? 'invalid'] as const,
     ),
     ...Object.entries(PICKLE_CODE_VERDICTS),
+    ...FORMAT_CATALOGS.flatMap((catalog) =>
+      Object.values(catalog).map(({ code, verdict }) => [code, verdict] as const),
+    ),
   ]));
 
 /**
