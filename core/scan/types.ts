@@ -44,6 +44,22 @@ export interface ScanOutcome {
   /** Why the verdict is not benign, in one plain sentence (shown in the file table). */
   reason?: string;
   findings: ScanFinding[];
+  /**
+   * Headerless data files this file describes (TensorFlow `variables.data-*`, OpenVINO `.bin`, …): their
+   * loaders read those bytes only as tensor data laid out by this file. Content alone cannot identify such a
+   * file, so the folder check vouches for it from here: only when this file is benign and the data file's
+   * size is exactly `bytes`.
+   */
+  describes?: DescribedData[];
+}
+
+export interface DescribedData {
+  /** Path relative to the folder that holds the describing file, with `/` separators. */
+  path: string;
+  /** The exact size the data file must have. */
+  bytes: number;
+  /** What the bytes are, for the report ("tensor data of 12 variables, laid out by variables.index"). */
+  what: string;
 }
 
 /** Limits that bound every scan, whatever the input. Shared by a whole file's scan. */
