@@ -44,4 +44,10 @@ export const ROUTER_CODES = {
     explanation:
       'The scan did not reach this file (the run was cancelled, or the scan stopped before it). What loading it would do is unknown.',
   },
+  'MG-SCAN-907': {
+    severity: 'info',
+    title: 'Raw tensor data, laid out by another file of the model',
+    explanation:
+      'This file has no header of its own, so its content alone says nothing. Another file of the folder that the scan read and found benign (a TensorFlow variables.index, an OpenVINO .xml, …) describes it, and its size is exactly what that file lays out: the loader reads these bytes only as tensor values.',
+  },
 } as const satisfies Record<string, CatalogEntry>;

@@ -119,3 +119,38 @@ test('without failures every check that ran passes through to one verdict', asyn
   assert.ok(report.checks.every((c) => c.status !== 'error'));
   assert.equal(report.checks.find((c) => c.id === 'scan')?.status, 'pass');
 });
+
+test('headerless tensor data that a benign file of the folder lays out is scanned as benign tensor data', async () => {
+  const folder = [
+    { path: 'ir/model.xml', size: 900 },
+    { path: 'ir/model.bin', size: 96 },
+  ];
+  const { report } = await runVerification(
+    capabilities({
+      subject: { name: 'm', files: folder, events: [] },
+      hash: async () => folder.map((f): HashOutcome => ({ ...f, sha256: SHA })),
+      scan: async () => [
+        {
+          path: 'ir/model.xml',
+          outcome: {
+            format: 'openvino-ir',
+            verdict: 'benign',
+            findings: [],
+            describes: [{ path: 'model.bin', bytes: 96, what: 'weights of 2 Const layers' }],
+          },
+        },
+        {
+          path: 'ir/model.bin',
+          outcome: {
+            format: 'unknown',
+            verdict: 'unverified',
+            reason: 'unknown content: could not verify',
+            findings: [{ code: 'MG-SCAN-900', severity: 'medium', title: 'Unknown', detail: 'no format matched' }],
+          },
+        },
+      ],
+    }),
+  );
+  assert.equal(report.subject.files.find((f) => f.path === 'ir/model.bin')?.scan?.verdict, 'benign');
+  assert.equal(report.checks.find((c) => c.id === 'scan')?.status, 'pass');
+});

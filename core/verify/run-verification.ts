@@ -11,6 +11,7 @@ import { compareWithEntry, type EntryComparison } from '../registry/compare-entr
 import type { RegistryEntry } from '../registry/schema.ts';
 import type { Report } from '../report/schema.ts';
 import { folderReportFinding, withFolderEvents } from '../scan/folder-findings.ts';
+import { vouchForDescribedData } from '../scan/described-data.ts';
 import { signatureCheck } from '../sign/oms/signature-check.ts';
 import type { BehaviorOutcome, LineageOutcome, VerifyCapabilities } from './capabilities.ts';
 import { driftFinding } from './capabilities.ts';
@@ -80,7 +81,8 @@ export async function runVerification(caps: VerifyCapabilities): Promise<Verific
   const hashed = await hashing;
   const scanned = scanning ? failedOr(await scanning, results) : undefined;
   const events = [...subject.events, ...(caps.eventsAfterHashing?.(hashed) ?? [])];
-  const folder = withFolderEvents(hashed, scanned, events);
+  const vouched = scanned ? vouchForDescribedData(scanned, subject.files) : undefined;
+  const folder = withFolderEvents(hashed, vouched, events);
   stopIfCancelled(signal);
 
   caps.onStep?.('manifest');
