@@ -9,7 +9,10 @@ const utf16 = (s: string) => Uint8Array.from([...s].flatMap((c) => [c.charCodeAt
 const join = (...parts: Uint8Array[]) => {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
   let at = 0;
-  for (const p of parts) (out.set(p, at), (at += p.byteLength));
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.byteLength;
+  }
   return out;
 };
 const filler = new Uint8Array(64).fill(0xa5);

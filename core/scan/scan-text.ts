@@ -1,5 +1,6 @@
 import type { ByteSource } from '../io/byte-source.ts';
 import { chatTemplateFindings } from './template-files.ts';
+import { REMOTE_CODE_KEYS, remoteCodeFindings } from './remote-code-config.ts';
 import { worstVerdict, type ScanFinding, type ScanOutcome, type ScanVerdict } from './types.ts';
 
 /** Text bigger than this is not checked to the end (a 64 MiB tokenizer.json is already unusual). */
@@ -30,11 +31,30 @@ export function looksLikeText(head: Uint8Array): boolean {
 export async function scanText(source: ByteSource): Promise<ScanOutcome> {
   const outcome = await validText(source);
   if (outcome.verdict !== 'benign') return outcome;
-  const findings = await templateFindings(source);
+  const findings = [...(await templateFindings(source)), ...(await configFindings(source))];
   if (findings.length === 0) return outcome;
   const verdict = worstVerdict(findings.map(levelOf));
   const reason = verdict === 'benign' ? undefined : findings.find((f) => levelOf(f) === verdict)?.title;
   return { format: 'text', verdict, ...(reason ? { reason } : {}), findings };
+}
+
+/** Configs that name Python code transformers imports at load time (any text file: decided by content). */
+async function configFindings(source: ByteSource): Promise<ScanFinding[]> {
+  if (!(await mentionsRemoteCode(source))) return [];
+  const text = new TextDecoder('utf-8').decode(await source.read(0, source.size));
+  return remoteCodeFindings(source.name, text);
+}
+
+/** Streams the file for the config keys that name code, so a big tokenizer.json is not held whole for nothing. */
+async function mentionsRemoteCode(source: ByteSource): Promise<boolean> {
+  const decoder = new TextDecoder('utf-8');
+  let tail = '';
+  for await (const chunk of source.stream()) {
+    const text = tail + decoder.decode(chunk, { stream: true });
+    if (REMOTE_CODE_KEYS.some((k) => text.includes(k))) return true;
+    tail = text.slice(-32);
+  }
+  return false;
 }
 
 /** Names of the text files that carry chat templates (the check itself decides per file). */
