@@ -113,7 +113,18 @@ export function looksLikeOnnx(head: Uint8Array): boolean {
   if (head.byteLength < 3 || head[0] !== 0x08) return false;
   const ir = head[1] ?? 0;
   const next = head[2] ?? 0;
-  return ir >= 1 && ir <= 30 && [0x12, 0x1a, 0x22, 0x28, 0x32, 0x3a, 0x42, 0x72].includes(next);
+  if (!(ir >= 1 && ir <= 30 && [0x12, 0x1a, 0x22, 0x28, 0x32, 0x3a, 0x42, 0x72].includes(next))) return false;
+  // Field 2 is producer_name, a string: other protobufs that open with `08 NN 12` (a CNTK Dictionary, a
+  // TensorFlow SavedModel) hold a nested message there, whose first byte is a field tag, not text.
+  return next !== 0x12 || producerNameIsText(head);
+}
+
+function producerNameIsText(head: Uint8Array): boolean {
+  let at = 3; // after `08 <ir> 12`: the string's varint length, then its bytes
+  while (at < head.byteLength && (head[at]! & 0x80) !== 0) at++;
+  if (head[at] === 0) return true; // an empty producer name
+  const first = head[at + 1] ?? 0;
+  return first >= 0x20 && first !== 0x7f;
 }
 
 export async function readOnnxModel(source: ByteSource, options: ReadOnnxOptions = {}): Promise<OnnxModel> {

@@ -26,7 +26,7 @@ export function opaqueFormat(head: Uint8Array): OpaqueFormat | null {
   if (startsWith(head, RAR4) || startsWith(head, RAR5)) return 'rar';
   if (startsWith(head, CNTK_LEGACY) && indexOf(head, CNTK_LEGACY_VERSION) >= 0) return 'cntk';
   if (
-    head[0] === 0x0a &&
+    (head[0] === 0x08 || head[0] === 0x12) &&
     CNTK_V2_KEYS.every((k) => indexOf(head, k) >= 0) &&
     CNTK_V2_GRAPH.some((k) => indexOf(head, k) >= 0)
   )

@@ -19,7 +19,13 @@ const filler = new Uint8Array(64).fill(0xa5);
 
 const rknn = join(text('RKNN'), new Uint8Array([0, 0, 0, 1]), filler, text('{"target":"rk3588"}'), filler);
 const cntkLegacy = join(utf16('BCN\u0000'), filler, utf16('BVersion\u0000'), filler);
-const cntkV2 = join(text('\n\u0007version'), filler, text('\n\u0003uid'), text('CompositeFunction'), filler);
+const cntkV2 = join(
+  text('\u0008\u0001\u0012\u0010\n\u0007version'),
+  filler,
+  text('\n\u0003uid'),
+  text('CompositeFunction'),
+  filler,
+);
 const rar5 = join(text('Rar!\u001a\u0007\u0001\u0000'), filler);
 
 async function scan(name: string, bytes: Uint8Array) {
@@ -63,4 +69,14 @@ test('command text across a 1 MiB window boundary is still found', async () => {
   const pad = new Uint8Array((1 << 20) - rknn.byteLength - 10).fill(0);
   const outcome = await scan('m.rknn', join(rknn, pad, text('subprocess.run(["rm","-rf","/"])'), filler));
   assert.ok(outcome.findings.some((f) => f.code === 'MG-SCAN-543'));
+});
+
+test('an ONNX model still opens as ONNX whatever the length of its producer name', async () => {
+  const { looksLikeOnnx } = await import('../formats/onnx.ts');
+  const named = (name: string) => join(new Uint8Array([0x08, 0x07, 0x12, name.length]), text(name));
+  assert.equal(looksLikeOnnx(named('pytorch')), true);
+  const long = 'p'.repeat(200);
+  assert.equal(looksLikeOnnx(join(new Uint8Array([0x08, 0x07, 0x12, 0xc8, 0x01]), text(long))), true);
+  assert.equal(looksLikeOnnx(new Uint8Array([0x08, 0x07, 0x12, 0x00, 0x1a])), true);
+  assert.equal(looksLikeOnnx(cntkV2), false);
 });
