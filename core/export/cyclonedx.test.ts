@@ -157,3 +157,17 @@ test('every Hub license id the BOM maps is a real SPDX id', () => {
   const spdx = new Set(readSchema('spdx.SNAPSHOT.schema.json').enum as string[]);
   for (const [hub, id] of Object.entries(HF_TO_SPDX)) assert.ok(spdx.has(id), `${hub} → ${id} is not in the SPDX list`);
 });
+
+test('only web links enter the BOM: javascript:, data: and spaced "URLs" from a card are dropped', async () => {
+  const card =
+    '---\nlicense: mit\nbase_model: ["javascript:alert(1)", "https://example.com/base model", "org/base"]\ndatasets: [{id: evil, url: "javascript:alert(document.domain)"}, {id: worse, url: "data:text/html,<script>alert(1)</script>"}, "https://example.com/x.jsonl"]\n---\n';
+  const r = await checkProvenance({ files: [{ path: 'README.md', text: card }] });
+  const bom = toCycloneDx(report(), r.provenance);
+  assert.equal(validate(bom), true, JSON.stringify(validate.errors, null, 1));
+  const text = JSON.stringify(bom);
+  assert.doesNotMatch(text, /"url":"(javascript|data):/i);
+  const urls = [...text.matchAll(/"url":"([^"]+)"/g)].map((m) => m[1]);
+  for (const url of urls) assert.match(url!, /^https:\/\/\S+$/);
+  assert.ok(urls.includes('https://example.com/x.jsonl'));
+  assert.ok(urls.includes('https://huggingface.co/org/base'));
+});

@@ -164,7 +164,9 @@ function sectionText(card: Card | undefined, re: RegExp): string | undefined {
   return t ? t.slice(0, 4000) : undefined;
 }
 
-const hubUrl = (id: string) => (/^https?:\/\//i.test(id) ? id : `https://huggingface.co/${id}`);
+/** A base model's page: its own web link, or the Hub page of a repository id; anything else has none. */
+const baseModelUrl = (id: string): string | undefined =>
+  isUrl(id) ? id : /^[\w.-]+(\/[\w.-]+)?$/.test(id) ? `https://huggingface.co/${id}` : undefined;
 const refSafe = (s: string) => s.replace(/[^\w.:/@+-]/g, '_');
 
 export function toCycloneDx(
@@ -189,7 +191,8 @@ export function toCycloneDx(
         ? [{ name: 'modelgate:undocumented', value: d.card.missing.join(',') }]
         : []),
     ];
-    const url = d.url
+    // Only web links enter the BOM: a card can name `javascript:` or `data:` "URLs" that a BOM viewer would open.
+    const url = isUrl(d.url)
       ? d.revision && d.url.startsWith('https://huggingface.co/datasets/')
         ? `${d.url}/tree/${encodeURIComponent(d.revision)}`
         : d.url
@@ -234,14 +237,15 @@ export function toCycloneDx(
     ...(provenance?.relation ? [{ name: 'huggingface:base_model_relation', value: provenance.relation }] : []),
   ];
   const licenses = cycloneDxLicenses(provenance?.license);
-  const ancestors = (provenance?.baseModels ?? []).map((id) => ({
-    type: 'machine-learning-model',
-    'bom-ref': `base:${refSafe(id)}`,
-    name: id,
-    ...(/^https?:\/\//i.test(id) || /^[\w.-]+(\/[\w.-]+)?$/.test(id)
-      ? { externalReferences: [{ type: 'distribution', url: hubUrl(id) }] }
-      : {}),
-  }));
+  const ancestors = (provenance?.baseModels ?? []).map((id) => {
+    const url = baseModelUrl(id);
+    return {
+      type: 'machine-learning-model',
+      'bom-ref': `base:${refSafe(id)}`,
+      name: id,
+      ...(url ? { externalReferences: [{ type: 'distribution', url }] } : {}),
+    };
+  });
 
   const component: Record<string, unknown> = {
     type: 'machine-learning-model',
