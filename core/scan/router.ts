@@ -2,6 +2,7 @@ import type { ByteSource } from '../io/byte-source.ts';
 import { ROUTER_CODES } from './router-codes.ts';
 import { looksLikeText, scanText } from './scan-text.ts';
 import { pickleStart } from './pickle-start.ts';
+import { aggregateRepeatedFindings } from './repeated-findings.ts';
 import {
   defaultBudget,
   worstVerdict,
@@ -127,8 +128,8 @@ export function createRouter(handlers: readonly FormatHandler[], scanPickle: Sca
 
   return {
     /** Scans one file. Never throws: failures come back as "unverified" with the reason. */
-    scanFile(source: ByteSource, budget: ScanBudget = defaultBudget()): Promise<ScanOutcome> {
-      return guarded('file', route, source, contextFor(0, budget, ''));
+    async scanFile(source: ByteSource, budget: ScanBudget = defaultBudget()): Promise<ScanOutcome> {
+      return aggregateRepeatedFindings(await guarded('file', route, source, contextFor(0, budget, '')));
     },
   };
 }
