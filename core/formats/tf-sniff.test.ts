@@ -60,6 +60,16 @@ test('ONNX with producer_name still sniffs as ONNX; a SavedModel header does not
   assert.ok(looksLikeSavedModel(saved));
 });
 
+test('SavedMetadata is claimed only with a Keras identifier', () => {
+  const meta = (identifier: string) => {
+    const id = [...new TextEncoder().encode(identifier)];
+    const obj = [0x10, 0x01, 0x22, id.length, ...id];
+    return new Uint8Array([0x0a, obj.length, ...obj]);
+  };
+  assert.ok(looksLikeKerasMetadata(meta('_tf_keras_layer')));
+  assert.ok(!looksLikeKerasMetadata(meta('trackable_list_wrapper')));
+});
+
 test('a GraphDef whose first node has no valid op name is not claimed', () => {
   const node = (op: string) => {
     const name = [0x0a, 0x01, 0x6e];

@@ -100,6 +100,12 @@ test('a hand-built table reads back; out-of-order keys, a compressed block and a
   await assert.rejects(read(bad), FormatError);
 });
 
+test('a changed value byte fails the block checksum', async () => {
+  const b = table([['a', [1]]]);
+  b[4] = 2; // the value of entry "a": structure intact, only the CRC-32C notices
+  await assert.rejects(read(b), /checksum/);
+});
+
 test('a footer handle past the file is malformed', async () => {
   const b = table([['a', [1]]]);
   b[b.byteLength - 48] = 0x7f; // metaindex offset 127, past the blocks

@@ -116,7 +116,12 @@ test('a SavedModel without a MetaGraph is invalid', async () => {
 });
 
 /** MetaGraphDef { graph_def (2), saver_def (3): SaverDef { filename 1, save 2, restore 3 }, asset_file_def (6) }. */
-function saverMetaGraph(extra: number[][] = [], assets: string[] = []) {
+function saverMetaGraph(
+  extra: number[][] = [],
+  assets: string[] = [],
+  functions: number[][] = [],
+  exposed: string[] = [],
+) {
   const g = graphDef([
     nodeDef('filename', 'Placeholder'),
     nodeDef('w', 'VarHandleOp'),
@@ -126,12 +131,15 @@ function saverMetaGraph(extra: number[][] = [], assets: string[] = []) {
   ], [
     functionDef('traced_save', [nodeDef('s', 'SaveV2'), nodeDef('m', 'MergeV2Checkpoints'), nodeDef('sf', 'ShardedFilename')]),
     functionDef('traced_restore', [nodeDef('r', 'RestoreV2')]),
+    ...functions,
   ]); // prettier-ignore
   return build(
     msg(1, str(4, 'serve')),
     bytes(2, g),
     msg(3, str(1, 'filename:0'), str(2, 'save_call:0'), str(3, 'restore_call')),
     ...assets.map((a) => msg(6, str(2, a))),
+    // object_graph_def (7): SavedObjectGraph { concrete_functions (2): map entry { key (1) } }
+    ...(exposed.length > 0 ? [msg(7, ...exposed.map((e) => msg(2, str(1, e))))] : []),
   );
 }
 
@@ -144,6 +152,15 @@ test('a serving node calling the save function makes it malicious', async () => 
   const out = await scanMeta(saverMetaGraph([nodeDef('serving', 'PartitionedCall', { func: 'traced_save' })]));
   assert.equal(out.verdict, 'malicious', out.reason);
   assert.ok(codes(out).includes('MG-SCAN-304'));
+});
+
+test('the save function exposed to Python, or called by a function no node calls, is not the saver alone', async () => {
+  const exposed = await scanMeta(saverMetaGraph([], [], [], ['traced_save']));
+  assert.equal(exposed.verdict, 'malicious', exposed.reason);
+  const orphanCaller = functionDef('orphan', [nodeDef('c', 'PartitionedCall', { func: 'traced_restore' })]);
+  const out = await scanMeta(saverMetaGraph([], [], [orphanCaller]));
+  assert.equal(out.verdict, 'malicious', out.reason);
+  assert.match(out.reason ?? '', /RestoreV2/);
 });
 
 test('a SaveV2 the restore op depends on is malicious (it would run on load)', async () => {
