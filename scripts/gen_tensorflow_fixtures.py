@@ -130,10 +130,12 @@ def write_op_table(registry):
         "",
         f"export const TF_OP_REGISTRY_VERSION = '{tf.__version__}';",
         "",
+        "// prettier-ignore",
         "export type TfOpRisk = 'python' | 'file' | 'network' | 'checkpoint-save' | 'checkpoint-restore' | "
         "'asset-read' | 'unfollowed';",
         "",
         f"/** The {len(names)} ops registered in {TF}, underscore-prefixed internal ops included. */",
+        "// prettier-ignore",
         "export const TF_REGISTERED_OPS: ReadonlySet<string> = new Set(",
         "  [",
     ]
@@ -580,6 +582,49 @@ def checkpoint_indexes(tmp):
           "the module's variables.index without its last 20 bytes: the table footer is gone, unknown content")
 
 
+def keras3_and_vocab(tmp):
+    """A Keras 3 export (benign) and a vocabulary lookup table read from the model's own assets (unverified)."""
+    import keras
+
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
+    path = os.path.join(tmp, "keras3")
+    model.export(path, format="tf_saved_model", verbose=False)
+    made = f"{TF}, keras {keras.__version__}"
+    for name in ["saved_model.pb", "variables/variables.index", "variables/variables.data-00000-of-00001"]:
+        write(f"keras3-export/{name}", open(os.path.join(path, name), "rb").read())
+    label("keras3-export/saved_model.pb", "benign", "tf-savedmodel",
+          "Keras 3 Sequential(Dense) exported with model.export(format='tf_saved_model')", made_by=made)
+    label("keras3-export/variables/variables.index", "benign", "tf-checkpoint-index", "its checkpoint index",
+          made_by=made)
+    label("keras3-export/variables/variables.data-00000-of-00001", ["unverified", "benign"], "unknown",
+          "headerless tensor bytes described by keras3-export/variables/variables.index", made_by=made)
+
+    vocab = os.path.join(tmp, "vocab.txt")
+    with open(vocab, "w") as f:
+        f.write("red\ngreen\nblue\n")
+
+    class Vocab(tf.Module):
+        def __init__(self):
+            super().__init__()
+            init = tf.lookup.TextFileInitializer(vocab, tf.string, tf.lookup.TextFileIndex.WHOLE_LINE, tf.int64,
+                                                 tf.lookup.TextFileIndex.LINE_NUMBER)
+            self.table = tf.lookup.StaticHashTable(init, -1)
+
+        @tf.function(input_signature=[tf.TensorSpec([None], tf.string)])
+        def __call__(self, words):
+            return self.table.lookup(words)
+
+    path = save_module(Vocab(), "vocab-table", tmp)
+    write("vocab-table/saved_model.pb", open(os.path.join(path, "saved_model.pb"), "rb").read())
+    write("vocab-table/assets/vocab.txt", open(os.path.join(path, "assets", "vocab.txt"), "rb").read())
+    label("vocab-table/saved_model.pb", "unverified", "tf-savedmodel",
+          "tf.lookup.StaticHashTable initialised from the model's own assets/vocab.txt; parsed ops include "
+          + proven_ops(os.path.join(path, "saved_model.pb"), ["InitializeTableFromTextFileV2"])
+          + ": which path reaches the op is not followed, so could not verify")
+    label("vocab-table/assets/vocab.txt", "benign", "text", "the vocabulary asset tf.saved_model.save copied")
+
+
 def main():
     shutil.rmtree(OUT, ignore_errors=True)
     os.makedirs(OUT)
@@ -590,6 +635,7 @@ def main():
         graph_defs(tmp)
         meta_graphs(tmp)
         checkpoint_indexes(tmp)
+        keras3_and_vocab(tmp)
     with open(os.path.join(OUT, "labels.json"), "w") as f:
         json.dump({"files": LABELS}, f, indent=2)
         f.write("\n")
