@@ -3,8 +3,8 @@ import { FormatError } from './format-error.ts';
 /**
  * A synchronous protobuf wire walker over bytes already in memory (a checkpoint entry, a sniffer's head):
  * the same rules as protobuf-wire.ts (no groups, varints of at most 10 bytes, lengths inside the message).
- * With `partial`, a length-delimited field that runs past the end of the bytes ends the walk instead of
- * failing, so a sniffer can judge a file from its first bytes.
+ * With `partial`, a length-delimited field that runs past the end of the bytes (not merely past its
+ * message's declared end) ends the walk instead of failing, so a sniffer can judge a file from its first bytes.
  */
 
 export interface ByteField {
@@ -58,7 +58,10 @@ export function fieldsOf(
       f.start = len.next;
       f.end = len.next + Number(len.value);
       if (len.value > BigInt(Number.MAX_SAFE_INTEGER) || f.end > end) {
-        if (!options.partial) throw new FormatError(`field ${f.no} at ${at} runs past the end of its message`, at);
+        // Only the edge of the bytes is a cut: past a message's declared end inside them is an error.
+        if (!options.partial || end !== bytes.byteLength) {
+          throw new FormatError(`field ${f.no} at ${at} runs past the end of its message`, at);
+        }
         out.push(f);
         return out;
       }

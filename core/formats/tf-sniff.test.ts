@@ -60,6 +60,24 @@ test('ONNX with producer_name still sniffs as ONNX; a SavedModel header does not
   assert.ok(looksLikeSavedModel(saved));
 });
 
+test('text that happens to start like a protobuf is not claimed', () => {
+  const text = new TextEncoder().encode('\n "a quoted line that is longer than the first length byte says"\nmore\n');
+  assert.ok(!looksLikeMetaGraph(text) && !looksLikeGraphDef(text) && !looksLikeKerasMetadata(text));
+  assert.ok(!looksLikeFingerprint(text, text.byteLength) && !looksLikeSavedModel(text));
+});
+
+test('a field that runs past its message inside the first bytes is not a cut-off file', () => {
+  // meta_graphs of 5 bytes whose meta_info_def declares 16, then a second, well-formed meta_graphs field
+  const inner = [0x08, 0x01, 0x12, 0x05, 0x0a, 0x10, 0, 0, 0, 0x12, 0x03, 0x0a, 0x00, 0x00];
+  assert.ok(!looksLikeSavedModel(new Uint8Array(inner)));
+  assert.ok(looksLikeSavedModel(new Uint8Array([0x08, 0x01, 0x12, 0x40, 0x0a, 0x10, 0x12, 0x00])));
+});
+
+test('text starting with a newline is not a MetaGraph', () => {
+  const text = new TextEncoder().encode('\n~"a tag that runs to the end of the first bytes of the file and on');
+  assert.ok(!looksLikeMetaGraph(text));
+});
+
 test('SavedMetadata is claimed only with a Keras identifier', () => {
   const meta = (identifier: string) => {
     const id = [...new TextEncoder().encode(identifier)];

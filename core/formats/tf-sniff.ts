@@ -5,7 +5,7 @@ import { fieldsOf, payloadOf, utf8Of, type ByteField } from './protobuf-bytes.ts
  * bytes against its message's schema and requires what TensorFlow always writes first; they are disjoint
  * from each other and from ONNX (a ModelProto's field 2 is the producer string, a SavedModel's a message):
  *   SavedModel  08 01 12 … : saved_model_schema_version 1, then a MetaGraphDef starting with field 1 or 2
- *   MetaGraphDef  0a … : a MetaInfoDef whose stripped_op_list / any_info are messages, versions are text
+ *   MetaGraphDef  0a … : a MetaInfoDef that starts with its stripped_op_list (a message), versions are text
  *   GraphDef  0a … : a NodeDef whose name and op are TensorFlow names
  *   SavedMetadata (keras_metadata.pb)  0a … : a SavedObject whose node_id is a varint and identifier "_tf_keras_…"
  *   FingerprintDef (fingerprint.pb): a small message of hashes, a VersionDef and a decimal UUID
@@ -68,9 +68,11 @@ export function looksLikeMetaGraph(head: Uint8Array): boolean {
   const info = top?.[0];
   if (!info || info.no !== 1) return false;
   const fields = schemaFields(head, META_INFO, info.start, info.end);
-  if (!fields || fields.length === 0) return false;
+  // TensorFlow writes stripped_op_list (2) first, after meta_graph_version (1) when that is set.
+  const opList = fields?.[0]?.no === 1 ? fields[1] : fields?.[0];
+  if (!fields || opList?.no !== 2) return false;
   return fields.every((f) => {
-    if (f.no === 2 || f.no === 3) return startsWith(head, f, 0x0a);
+    if (f.no === 2 || f.no === 3 || f.no === 8) return startsWith(head, f, 0x0a);
     if ([1, 4, 5, 6].includes(f.no)) return !complete(head, f) || text(head, f, PRINTABLE);
     return true;
   });
