@@ -108,23 +108,30 @@ const ELEMENT_BYTES: Record<number, number> = {
   16: 2,
 };
 
-/** ModelProto starts with ir_version (field 1, varint) followed by a typical field tag. */
+/**
+ * ModelProto starts with ir_version (field 1, varint) followed by a typical field tag. When that is field 2,
+ * it is producer_name, a string: a TensorFlow SavedModel also starts `08 01 12`, but its field 2 is a
+ * MetaGraphDef message, whose first byte is a tag (a control character), not text.
+ */
 export function looksLikeOnnx(head: Uint8Array): boolean {
   if (head.byteLength < 3 || head[0] !== 0x08) return false;
   const ir = head[1] ?? 0;
   const next = head[2] ?? 0;
   if (!(ir >= 1 && ir <= 30 && [0x12, 0x1a, 0x22, 0x28, 0x32, 0x3a, 0x42, 0x72].includes(next))) return false;
-  // Field 2 is producer_name, a string: other protobufs that open with `08 NN 12` (a CNTK Dictionary, a
-  // TensorFlow SavedModel) hold a nested message there, whose first byte is a field tag, not text.
-  return next !== 0x12 || producerNameIsText(head);
+  return next !== 0x12 || producerIsText(head);
 }
 
-function producerNameIsText(head: Uint8Array): boolean {
-  let at = 3; // after `08 <ir> 12`: the string's varint length, then its bytes
-  while (at < head.byteLength && (head[at]! & 0x80) !== 0) at++;
-  if (head[at] === 0) return true; // an empty producer name
-  const first = head[at + 1] ?? 0;
-  return first >= 0x20 && first !== 0x7f;
+/** The producer_name after `08 ir 12`: its length varint, then text (no control characters) as far as `head` goes. */
+function producerIsText(head: Uint8Array): boolean {
+  let length = 0;
+  let pos = 3;
+  for (let shift = 0; pos < head.byteLength && shift < 35; shift += 7) {
+    const b = head[pos++]!;
+    length += (b & 0x7f) * 2 ** shift;
+    if ((b & 0x80) === 0) break;
+  }
+  const text = head.subarray(pos, Math.min(head.byteLength, pos + length));
+  return text.every((b) => b >= 0x20 && b !== 0x7f);
 }
 
 export async function readOnnxModel(source: ByteSource, options: ReadOnnxOptions = {}): Promise<OnnxModel> {

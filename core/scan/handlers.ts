@@ -17,6 +17,18 @@ import { looksLikeKerasConfig } from '../formats/keras.ts';
 import type { FormatHandler } from './router.ts';
 import { opaqueFormat } from '../formats/opaque-formats.ts';
 import { scanOpaque } from './scan-opaque.ts';
+import {
+  looksLikeFingerprint,
+  looksLikeGraphDef,
+  looksLikeKerasMetadata,
+  looksLikeMetaGraph,
+  looksLikeSavedModel,
+} from '../formats/tf-sniff.ts';
+import { looksLikeTableFile } from '../formats/tf-bundle.ts';
+import { tfGraphScanner } from './scan-tf-graph.ts';
+import { scanTfKerasMetadata } from './scan-tf-keras-metadata.ts';
+import { scanTfFingerprint } from './scan-tf-fingerprint.ts';
+import { scanTfCheckpointIndex } from './scan-tf-checkpoint.ts';
 
 /** The ZIP end-of-central-directory record sits in the last 64 KiB + 22 bytes (APPNOTE 4.3.16). */
 const EOCD_SEARCH = 65_557;
@@ -56,4 +68,14 @@ export const HANDLERS: readonly FormatHandler[] = [
   { format: 'pickle', sniff: (head) => looksLikePickle(head), scan: scanPickle },
   { format: 'keras-config', sniff: (head) => looksLikeKerasConfig(head), scan: scanKerasConfig },
   { format: 'opaque', sniff: (head) => opaqueFormat(head) !== null, scan: scanOpaque },
+  { format: 'tf-savedmodel', sniff: (head) => looksLikeSavedModel(head), scan: tfGraphScanner('savedmodel') },
+  { format: 'tf-metagraph', sniff: (head) => looksLikeMetaGraph(head), scan: tfGraphScanner('metagraph') },
+  { format: 'tf-graphdef', sniff: (head) => looksLikeGraphDef(head), scan: tfGraphScanner('graphdef') },
+  { format: 'tf-keras-metadata', sniff: (head) => looksLikeKerasMetadata(head), scan: scanTfKerasMetadata },
+  {
+    format: 'tf-fingerprint',
+    sniff: (head, source) => looksLikeFingerprint(head, source.size),
+    scan: scanTfFingerprint,
+  },
+  { format: 'tf-checkpoint-index', sniff: (_head, source) => looksLikeTableFile(source), scan: scanTfCheckpointIndex },
 ];
