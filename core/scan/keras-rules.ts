@@ -3,6 +3,10 @@ import { isJsonObject, type JsonValue } from '../formats/strict-json.ts';
 import { externalLocationProblem } from './scan-onnx.ts';
 import type { ScanFinding } from './types.ts';
 import { REFS, validatorFinding } from './validator-codes.ts';
+import { catalogFinding } from './format-catalog.ts';
+import { KERAS_CODES } from './keras-codes.ts';
+import { lambdaCodes, lambdaFindings, type LambdaContext } from './keras-lambda-rules.ts';
+import { isGadgetModule, KERAS_GADGET_FUNCTIONS, KERAS_MODULE } from './rules/keras-gadgets.ts';
 
 /**
  * Rules over every serialized object of a Keras config (techniques 34–35). Kept as data: modules that
@@ -10,41 +14,19 @@ import { REFS, validatorFinding } from './validator-codes.ts';
  * safe_mode when named in a config.
  */
 
-/** Packages whose objects Keras itself (or its official add-ons) serializes. */
-const KERAS_MODULE = /^(keras|tf_keras|keras_hub|keras_nlp|keras_cv|tensorflow\.keras)(\.|$)/;
+/** Where a configuration was read from: decides what safe_mode does about it (keras-lambda-rules.ts). */
+export type KerasContainer = LambdaContext['container'];
 
-/** Modules that import, execute, spawn, touch files or the network (CVE-2025-1550, GHSA-pwq7-2gvj-vg9v). */
-const GADGET_MODULES = new Set([
-  'os', 'posix', 'nt', 'subprocess', 'builtins', '__builtin__', '__builtins__', 'sys', 'importlib', 'runpy', 'shutil',
-  'socket', 'pty', 'ctypes', 'pickle', '_pickle', 'marshal', 'code', 'codeop', 'pdb', 'bdb', 'webbrowser', 'commands',
-  'platform', 'multiprocessing', 'asyncio', 'io', '_io', 'pathlib', 'tempfile', 'urllib', 'requests', 'http',
-  'ftplib', 'smtplib', 'telnetlib', 'operator', '_operator', 'functools', 'types', 'inspect', 'pydoc', 'pkgutil',
-  'timeit', 'cProfile', 'profile', 'trace', 'numpy.testing', 'numpy.f2py', 'torch', 'tensorflow', 'jax', 'dill',
-  'cloudpickle', 'joblib', 'yaml', 'glob', 'zipfile', 'tarfile',
-]); // prettier-ignore
-
-/** Keras functions that download files, load other models or switch safe_mode off (CVE-2025-8747, CVE-2025-9906). */
-const KERAS_GADGET_FUNCTIONS = new Set([
-  'get_file',
-  'enable_unsafe_deserialization',
-  'load_model',
-  'load_weights',
-  'set_random_seed',
-  'save_model',
-]);
-
-function rootModule(module: string): string {
-  return module.split('.')[0] ?? module;
-}
-
-function isGadgetModule(module: string): boolean {
-  return GADGET_MODULES.has(module) || GADGET_MODULES.has(rootModule(module));
-}
-
-export function kerasFindings(objects: KerasObjectRef[]): ScanFinding[] {
+export function kerasFindings(objects: KerasObjectRef[], container: KerasContainer = 'keras'): ScanFinding[] {
   const findings: ScanFinding[] = [];
   for (const o of objects) {
-    findings.push(...lambdaFindings(o), ...moduleFindings(o), ...tfsmFindings(o));
+    findings.push(
+      ...lambdaFindings(o, { container }),
+      ...namedLambdaFindings(o),
+      ...moduleFindings(o),
+      ...tfsmFindings(o),
+      ...vocabularyFindings(o),
+    );
     if (findings.length >= 50) break;
   }
   return findings;
@@ -54,22 +36,23 @@ function isLambda(o: KerasObjectRef): boolean {
   return o.className === 'Lambda' || /(^|>)Lambda$/.test(o.registeredName ?? '');
 }
 
-/** Keras 3: config.function = {class_name: "__lambda__", config: {code: base64 marshal}}; Keras 2: [code, defaults, closure]. */
-function lambdaFindings(o: KerasObjectRef): ScanFinding[] {
-  if (!isLambda(o)) return [];
+/**
+ * A Lambda layer whose function is not bytecode: a named function. Keras 3 writes it as a nested
+ * {module, class_name: "function", config: name} object (checked by moduleFindings); Keras 2 / tf_keras as
+ * config.function = name with config.module, and its from_config resolves the name in that module's globals
+ * (tf_keras/layers/core/lambda_layer.py), so a gadget module there is as dangerous as a `module` key.
+ */
+function namedLambdaFindings(o: KerasObjectRef): ScanFinding[] {
+  if (!isLambda(o) || lambdaCodes(o).length > 0) return [];
   const cfg = isJsonObject(o.config) ? o.config : {};
   const fn: JsonValue | undefined = cfg.function;
-  const bytecode =
-    (isJsonObject(fn) && fn.class_name === '__lambda__') ||
-    cfg.function_type === 'lambda' ||
-    (Array.isArray(fn) && typeof fn[0] === 'string');
+  if (isJsonObject(fn) && fn.class_name === '__lambda__') return []; // the nested __lambda__ object is judged
   const evidence = { path: o.path, name: typeof cfg.name === 'string' ? cfg.name : undefined };
-  if (bytecode) {
+  const module = typeof cfg.module === 'string' ? cfg.module : undefined;
+  if (typeof fn === 'string' && module !== undefined && !KERAS_MODULE.test(module) && isGadgetModule(module)) {
+    const detail = `Lambda layer at ${o.path || '/'} calls '${fn}' from module '${module}'`;
     return [
-      validatorFinding('MG-SCAN-261', `Lambda layer at ${o.path || '/'} holds marshalled Python bytecode`, {
-        reference: REFS.kerasLambda,
-        evidence,
-      }),
+      validatorFinding('MG-SCAN-263', detail, { reference: REFS.kerasModule, evidence: { ...evidence, module } }),
     ];
   }
   return [
@@ -77,6 +60,19 @@ function lambdaFindings(o: KerasObjectRef): ScanFinding[] {
       reference: REFS.kerasLambda,
       evidence,
     }),
+  ];
+}
+
+/**
+ * Lookup layers open a string `vocabulary` with tf.io.gfile when built (keras/src/layers/preprocessing/
+ * index_lookup.py `set_vocabulary`); Keras saves the vocabulary as an archive asset and never a path there.
+ */
+function vocabularyFindings(o: KerasObjectRef): ScanFinding[] {
+  const cfg = isJsonObject(o.config) ? o.config : undefined;
+  if (!cfg || typeof cfg.vocabulary !== 'string') return [];
+  const detail = `${o.className} at ${o.path || '/'} reads its vocabulary from '${cfg.vocabulary}' when loaded`;
+  return [
+    catalogFinding(KERAS_CODES, 'vocabularyFile', detail, { evidence: { path: o.path, vocabulary: cfg.vocabulary } }),
   ];
 }
 

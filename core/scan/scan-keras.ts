@@ -2,8 +2,10 @@ import type { ByteSource } from '../io/byte-source.ts';
 import { FormatError, UnsupportedLayoutError } from '../formats/format-error.ts';
 import { readHdf5RootAttributes, type Hdf5RootAttributes } from '../formats/hdf5.ts';
 import { collectKerasObjects } from '../formats/keras.ts';
-import { parseStrictJson } from '../formats/strict-json.ts';
-import { kerasFindings } from './keras-rules.ts';
+import { isJsonObject, parseStrictJson, type JsonValue } from '../formats/strict-json.ts';
+import { catalogFinding } from './format-catalog.ts';
+import { KERAS_CODES } from './keras-codes.ts';
+import { kerasFindings, type KerasContainer } from './keras-rules.ts';
 import type { ScanContext, ScanFinding, ScanOutcome } from './types.ts';
 import { REFS, validatorFinding } from './validator-codes.ts';
 import { validatorOutcome } from './validator-outcome.ts';
@@ -22,7 +24,7 @@ export async function scanKerasConfig(source: ByteSource, ctx: ScanContext): Pro
     );
   }
   const text = decode(await source.read(0, source.size));
-  return validatorOutcome('keras-config', configFindings(text, 'config.json'), ctx);
+  return validatorOutcome('keras-config', configFindings(text, 'config.json', 'keras'), ctx);
 }
 
 /** Keras 2 `.h5`: the root group's `model_config` (and `training_config`) attributes hold the same JSON. */
@@ -48,7 +50,7 @@ export async function scanHdf5(source: ByteSource, ctx: ScanContext): Promise<Sc
       ctx,
     );
   }
-  const findings = configs.flatMap((k) => configFindings(attrs.strings.get(k) ?? '', k));
+  const findings = configs.flatMap((k) => configFindings(attrs.strings.get(k) ?? '', k, 'hdf5'));
   return validatorOutcome('hdf5', findings, ctx);
 }
 
@@ -59,17 +61,25 @@ function unsupported(ctx: ScanContext, why: string): ScanOutcome {
   return { ...validatorOutcome('hdf5', [f], ctx), reason: 'HDF5 layout not supported: model_config could not be read' };
 }
 
-function configFindings(text: string, what: string): ScanFinding[] {
+function configFindings(text: string, what: string, container: KerasContainer): ScanFinding[] {
   try {
     const { value, duplicates } = parseStrictJson(text, { maxDepth: 512 });
     const dup = duplicates
       .slice(0, 5)
       .map((d) => validatorFinding('MG-SCAN-260', `${what} repeats key '${d.key}' at ${d.path || '/'}`));
-    return [...dup, ...kerasFindings(collectKerasObjects(value))];
+    return [...dup, ...notAModel(value, what), ...kerasFindings(collectKerasObjects(value), container)];
   } catch (e) {
     if (!(e instanceof FormatError)) throw e;
     return [validatorFinding('MG-SCAN-260', `${what} is not valid JSON: ${e.message}`, { offset: e.offset })];
   }
+}
+
+/** Keras deserializes config.json and model_config as one serialized object: {class_name, config, …}. */
+function notAModel(value: JsonValue, what: string): ScanFinding[] {
+  if (what === 'training_config') return [];
+  if (isJsonObject(value) && typeof value.class_name === 'string' && 'config' in value) return [];
+  const detail = `${what} is not a serialized Keras object (no class_name and config at its top)`;
+  return [catalogFinding(KERAS_CODES, 'configNotKeras', detail)];
 }
 
 function decode(bytes: Uint8Array): string {
