@@ -78,6 +78,18 @@ export const KERAS_CODES = {
       'checked as one.',
     reference: KERAS_FORMAT,
   },
+  unknownClass: {
+    code: 'MG-SCAN-336',
+    severity: 'medium',
+    verdict: 'suspicious',
+    title: 'The model names a class that Keras does not ship',
+    explanation:
+      'A serialized object without a module, or in a keras module, whose class Keras does not have: the loader ' +
+      'looks it up among the custom objects the user registers (keras/src/saving/serialization_lib.py ' +
+      '`_retrieve_class_or_fn`, legacy `class_and_config_for_serialized_keras_object`), so it runs code that is ' +
+      'not in the file. safe_mode does not apply to registered custom objects.',
+    reference: KERAS_FORMAT,
+  },
 } as const satisfies FormatCatalog;
 
 export type KerasCodeKey = keyof typeof KERAS_CODES;

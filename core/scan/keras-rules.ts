@@ -7,6 +7,7 @@ import { catalogFinding } from './format-catalog.ts';
 import { KERAS_CODES } from './keras-codes.ts';
 import { lambdaCodes, lambdaFindings, type LambdaContext } from './keras-lambda-rules.ts';
 import { isGadgetModule, KERAS_GADGET_FUNCTIONS, KERAS_MODULE } from './rules/keras-gadgets.ts';
+import { KERAS_KNOWN_CLASSES } from './rules/keras-known-classes.ts';
 
 /**
  * Rules over every serialized object of a Keras config (techniques 34–35). Kept as data: modules that
@@ -26,6 +27,7 @@ export function kerasFindings(objects: KerasObjectRef[], container: KerasContain
       ...moduleFindings(o),
       ...tfsmFindings(o),
       ...vocabularyFindings(o),
+      ...unknownClassFindings(o),
     );
     if (findings.length >= 50) break;
   }
@@ -63,6 +65,27 @@ function namedLambdaFindings(o: KerasObjectRef): ScanFinding[] {
   ];
 }
 
+/** Special objects of keras/src/saving/serialization_lib.py `deserialize_keras_object`, handled in place. */
+const SPECIAL_CLASSES = new Set([
+  '__keras_tensor__', '__tensor__', '__numpy__', '__bytes__', '__ellipsis__', '__slice__', '__typespec__', '__lambda__',
+]); // prettier-ignore
+
+/**
+ * Positive proof for Keras' own objects: an object without a module (legacy .h5 configs) or in a keras
+ * namespace must name a class Keras ships, else the loader resolves it from user-registered code. Named
+ * functions ({class_name: "function"}) are judged by moduleFindings; keras_hub / keras_cv / keras_nlp
+ * classes are Keras packages whose classes this list does not hold.
+ */
+function unknownClassFindings(o: KerasObjectRef): ScanFinding[] {
+  if (o.className === 'function' || SPECIAL_CLASSES.has(o.className)) return [];
+  if (o.registeredName?.includes('>')) return []; // a registered custom object: moduleFindings
+  const kerasProper = o.module === undefined || /^(keras|tf_keras|tensorflow\.keras)(\.|$)/.test(o.module);
+  if (!kerasProper || KERAS_KNOWN_CLASSES.has(o.className)) return [];
+  const from = o.module === undefined ? '' : ` in module '${o.module}'`;
+  const detail = `object at ${o.path || '/'} is a '${o.className}'${from}, which Keras does not ship`;
+  return [catalogFinding(KERAS_CODES, 'unknownClass', detail, { evidence: { path: o.path, className: o.className } })];
+}
+
 /**
  * Lookup layers open a string `vocabulary` with tf.io.gfile when built (keras/src/layers/preprocessing/
  * index_lookup.py `set_vocabulary`); Keras saves the vocabulary as an archive asset and never a path there.
@@ -76,24 +99,39 @@ function vocabularyFindings(o: KerasObjectRef): ScanFinding[] {
   ];
 }
 
+/**
+ * What safe_mode does about a module outside Keras (keras/src/saving/serialization_lib.py
+ * `_retrieve_class_or_fn`): Keras < 3.9 imports any module even with safe_mode=True (CVE-2025-1550); later
+ * versions import only keras, keras_hub, keras_cv and keras_nlp, but a user who registers custom objects or
+ * loads with an older Keras or tf_keras is not protected. Never a reason to call the file clean.
+ */
+const SAFE_MODE_GADGET = 'Keras before 3.9 imports it even with safe_mode=True (CVE-2025-1550); later ones refuse it';
+const SAFE_MODE_CUSTOM = 'safe_mode does not cover custom objects: the loader needs code that is not in the file';
+
 function moduleFindings(o: KerasObjectRef): ScanFinding[] {
   const findings: ScanFinding[] = [];
   const evidence = { path: o.path, module: o.module, className: o.className, registeredName: o.registeredName };
   const fnName = typeof o.config === 'string' ? o.config : o.className;
   if (o.module !== undefined && !KERAS_MODULE.test(o.module)) {
-    const code = isGadgetModule(o.module) ? 'MG-SCAN-263' : 'MG-SCAN-264';
+    const gadget = isGadgetModule(o.module);
+    const what =
+      o.className === 'function'
+        ? `calls '${o.module}.${fnName}'`
+        : `imports '${o.className}' from module '${o.module}'`;
+    const detail = `object at ${o.path || '/'} ${what}; ${gadget ? SAFE_MODE_GADGET : SAFE_MODE_CUSTOM}`;
     findings.push(
-      validatorFinding(code, `object at ${o.path || '/'} imports '${o.className}' from module '${o.module}'`, {
+      validatorFinding(gadget ? 'MG-SCAN-263' : 'MG-SCAN-264', detail, {
         reference: REFS.kerasModule,
-        evidence,
+        evidence: { ...evidence, safeMode: gadget ? SAFE_MODE_GADGET : SAFE_MODE_CUSTOM },
       }),
     );
   } else if (o.module !== undefined && o.className === 'function' && KERAS_GADGET_FUNCTIONS.has(fnName)) {
     findings.push(
-      validatorFinding('MG-SCAN-263', `object at ${o.path || '/'} calls Keras function '${o.module}.${fnName}'`, {
-        reference: REFS.kerasModule,
-        evidence,
-      }),
+      validatorFinding(
+        'MG-SCAN-263',
+        `object at ${o.path || '/'} calls Keras function '${o.module}.${fnName}'; Keras 3.0–3.10 run it even with safe_mode=True (CVE-2025-8747, CVE-2025-9906)`,
+        { reference: REFS.kerasModule, evidence },
+      ),
     );
   }
   const reg = o.registeredName;

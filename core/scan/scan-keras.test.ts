@@ -164,6 +164,29 @@ test('harmless Lambda bytecode is suspicious; unreadable bytecode is suspicious,
   }
 });
 
+test('objects of Keras itself are known by class; any other class needs outside code', async () => {
+  const legacy = (layers: object[]) => ({ class_name: 'Sequential', config: { name: 's', layers } });
+  const known = legacy([
+    { class_name: 'InputLayer', config: {} },
+    { class_name: 'Dense', config: { units: 1 } },
+  ]);
+  assert.equal((await scanCfg(known)).verdict, 'benign');
+  for (const cfg of [
+    legacy([{ class_name: 'MyAttention', config: {} }]),
+    seq([layer('EvilLayer', {})]),
+    legacy([{ class_name: 'TFOpLambda', config: { function: 'io.write_file' } }]),
+  ]) {
+    const out = await scanCfg(cfg);
+    assert.equal(out.verdict, 'suspicious', JSON.stringify(cfg));
+    assert.ok(out.findings.some((f) => f.code === 'MG-SCAN-336'));
+  }
+  const tensor = {
+    class_name: '__keras_tensor__',
+    config: { shape: [1], dtype: 'float32', keras_history: ['d', 0, 0] },
+  };
+  assert.equal((await scanCfg(seq([layer('Add', {}), { args: [tensor] }]))).verdict, 'benign');
+});
+
 test('a list vocabulary is data; a string one is a file read', async () => {
   assert.equal((await scanCfg(seq([layer('StringLookup', { vocabulary: ['a', 'b'] })]))).verdict, 'benign');
   assert.equal((await scanCfg(seq([layer('IntegerLookup', { vocabulary: 'vocab.txt' })]))).verdict, 'malicious');
