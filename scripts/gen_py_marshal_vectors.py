@@ -21,6 +21,8 @@ LAMBDAS = {
     "nested": lambda x: (lambda y: eval("y"))(x),
     "closure_defaults": lambda x, k=(1, 2.5, "s", b"b", None, True, ...): [v for v in k] and x,
     "dunder": lambda x: ().__class__.__bases__[0].__subclasses__(),
+    "os_environ": lambda x: os.environ and x,
+    "function_type": lambda x: python_types.FunctionType(x, {}),  # noqa: F821 - the name Keras' globals hold
 }
 
 

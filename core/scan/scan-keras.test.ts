@@ -134,9 +134,16 @@ test('Lambda bytecode: what it calls, in plain words, and what safe_mode does', 
   const f = evil.findings.find((x) => x.code === 'MG-SCAN-330')!;
   assert.match(f.detail, /imports os, calls os\.system with 'echo modelgate-test'/);
   assert.match(f.detail, /safe_mode=True\) refuses it/);
+  const injected = await scanCfg(seq([{ module: 'subprocess', class_name: 'function', config: 'run' }]));
+  assert.match(
+    injected.findings[0]!.detail,
+    /calls 'subprocess\.run'; Keras before 3\.9 imports it even with safe_mode=True/,
+  );
+  const custom = await scanCfg(seq([{ module: 'my_pkg', class_name: 'L', config: {}, registered_name: 'my_pkg>L' }]));
+  assert.match(custom.findings[0]!.detail, /safe_mode does not cover custom objects/);
   const global = await scanCfg(seq([layer('Lambda', { function: lambdaFn(bytecode('os_global')) })]));
   assert.match(global.findings[0]!.detail, /calls os\.system with 'curl http:\/\/attacker/);
-  for (const key of ['nested', 'dunder']) {
+  for (const key of ['nested', 'dunder', 'os_environ', 'function_type']) {
     assert.equal(
       (await scanCfg(seq([layer('Lambda', { function: lambdaFn(bytecode(key)) })]))).verdict,
       'malicious',
