@@ -13,7 +13,8 @@ library without running any payload:
   that Keras reads the file when safe_mode is off;
 - the module-injection and custom-object files are refused by load_model (no such Keras object);
 - malformed files are refused by load_model.
-.keras archives are re-packed with fixed timestamps and a fixed metadata date so reruns give the same bytes.
+.keras archives are re-packed with fixed timestamps, a fixed metadata date and renumbered shared-object ids so
+reruns give the same bytes; only virtual-dataset.h5 (libver="latest" object headers carry times) differs per run.
 """
 
 import base64
@@ -167,6 +168,14 @@ def refused(path, why, **kw):
     raise AssertionError(f"{path}: keras loaded it, expected a refusal ({why})")
 
 
+def refused_weights(model, path):
+    try:
+        model.load_weights(path)
+    except Exception as e:  # noqa: BLE001 - any refusal is the point
+        return f"{type(e).__name__}: " + " ".join(str(e).split())[:160]
+    raise AssertionError(f"{path}: keras loaded the weights, expected a refusal")
+
+
 def loads_safely(path):
     model = keras.saving.load_model(path, safe_mode=True, compile=False)
     assert model is not None
@@ -206,6 +215,90 @@ def build_lambda_model(fn, seq_input=(4,)):
     model = keras.Sequential([keras.Input(seq_input), keras.layers.Dense(4), lam], name="with_lambda")
     lam.function = fn  # never called: get_config only func_dumps its code object
     return model
+
+
+def weights_pointing_elsewhere(path, how, target_dir):
+    """sequential.weights.h5 whose first kernel reads another file; `target_dir` holds that file."""
+    model = sequential()
+    model.save_weights(path)
+    kernel_path = "layers/dense/vars/0"
+    with h5py.File(path, "r+") as f:
+        kernel = f[kernel_path][()]
+        del f[kernel_path]
+        other = os.path.join(target_dir, "other.h5")
+        if how == "link":
+            with h5py.File(other, "w") as o:
+                o["kernel"] = np.full_like(kernel, 7.0)
+            f[kernel_path] = h5py.ExternalLink("other.h5", "/kernel")
+        elif how == "storage":
+            raw = os.path.join(target_dir, "kernel.raw")
+            np.full_like(kernel, 7.0).tofile(raw)
+            f.create_dataset(kernel_path, shape=kernel.shape, dtype=kernel.dtype,
+                             external=[("kernel.raw", 0, kernel.nbytes)])
+    return model, kernel.shape
+
+
+def hdf5_external_fixtures():
+    for name, how, kind in (("external-link.weights.h5", "link", "an h5py.ExternalLink to other.h5:/kernel"),
+                            ("external-storage.weights.h5", "storage", "external raw storage in kernel.raw")):
+        # Proof in a scratch folder holding the other file: h5py hands back the OTHER file's bytes, and
+        # Keras 3.15 refuses the file for that reason (its guard against CVE-2026-1669); older Keras and
+        # tf_keras read it as the kernel.
+        scratch = tempfile.mkdtemp(dir=TMP)
+        probe = os.path.join(scratch, name)
+        model, _ = weights_pointing_elsewhere(probe, how, scratch)
+        cwd = os.getcwd()
+        os.chdir(scratch)  # external storage paths resolve against the working directory
+        try:
+            with h5py.File(probe, "r") as f:
+                assert float(f["layers/dense/vars/0"][0, 0]) == 7.0
+            why = refused_weights(model, probe)
+        finally:
+            os.chdir(cwd)
+        with open(probe, "rb") as f:
+            write(name, f.read())
+        label(name, "malicious", "hdf5",
+              f"Weights written by save_weights with the first Dense kernel replaced by {kind} (h5py): reading "
+              "the kernel with h5py returns the other file's content (shown with a scratch copy); Keras 3.15 "
+              f"refuses it ({why}), older Keras and tf_keras read it (CVE-2026-1669)")
+
+    path = os.path.join(OUT, "virtual-dataset.h5")
+    with h5py.File(path, "w", libver="latest") as f:
+        layout = h5py.VirtualLayout(shape=(4,), dtype="f4")
+        layout[:] = h5py.VirtualSource("other.h5", "/kernel", shape=(4,))
+        f.create_virtual_dataset("kernel", layout, fillvalue=0)
+    with h5py.File(path, "r") as f:
+        assert f["kernel"].is_virtual and f["kernel"].virtual_sources()[0].file_name == "other.h5"
+    label("virtual-dataset.h5", "malicious", "hdf5",
+          "h5py virtual dataset (libver latest: superblock v3, new-style groups) mapping /kernel from other.h5; "
+          "h5py reports is_virtual and the source file; Keras 3.15 refuses virtual datasets in weights "
+          "(CVE-2026-1669)")
+
+
+def hdf5_layout_fixtures():
+    """HDF5 layouts h5py writes that Keras does not: multi-level group B-trees, soft links, dense link storage."""
+    path = os.path.join(OUT, "deep-btree.h5")
+    with h5py.File(path, "w") as f:
+        group = f.create_group("weights")
+        # 300 soft links fill more than 32 symbol-table nodes, so the group's B-tree gets a second level
+        # (HDF5's default fan-out); the one dataset sorts last, in the last leaf.
+        for i in range(300):
+            group[f"a{i:03d}"] = h5py.SoftLink("/weights/zzz")
+        group.create_dataset("zzz", data=np.arange(4, dtype="f4"), track_times=False)
+    with h5py.File(path, "r") as f:
+        assert len(f["weights"]) == 301 and float(f["weights/a123"][1]) == 1.0
+    label("deep-btree.h5", "benign", "hdf5",
+          "h5py file whose group holds 300 soft links and one dataset: a symbol-table B-tree of two levels, all "
+          "walked; the links stay inside the file; no model configuration")
+
+    path = os.path.join(OUT, "dense-links.h5")
+    with h5py.File(path, "w", libver="latest") as f:
+        group = f.create_group("weights")
+        for i in range(20):
+            group.create_dataset(f"w{i:02d}", data=np.arange(2, dtype="f4"), track_times=False)
+    label("dense-links.h5", "unverified", "hdf5",
+          "h5py file written with libver='latest' whose group of 20 datasets uses dense link storage (fractal heap "
+          "+ v2 B-tree), which the check does not follow: could not verify, never benign")
 
 
 def main():
@@ -249,6 +342,10 @@ def main():
     label("sequential.weights.h5", "benign", "hdf5",
           "Weights only, written by model.save_weights (the same layout as model.weights.h5 inside a .keras): "
           "no model configuration, nothing that could run code")
+
+    # ---- HDF5 that makes h5py read other files (Keras reads weights by path, so loading reads them).
+    hdf5_external_fixtures()
+    hdf5_layout_fixtures()
 
     # ---- Lambda bytecode. The os.system lambda is never called and never loaded with safe_mode=False.
     evil = lambda x: __import__("os").system("echo modelgate-test") or x  # noqa: E731

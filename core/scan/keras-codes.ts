@@ -10,6 +10,7 @@ import type { FormatCatalog } from './format-catalog.ts';
 const LAMBDA_CVE = 'https://nvd.nist.gov/vuln/detail/CVE-2024-3660';
 const VOCABULARY_CVE = 'https://nvd.nist.gov/vuln/detail/CVE-2025-12058';
 const KERAS_FORMAT = 'https://keras.io/guides/serialization_and_saving/';
+const HDF5_SPEC = 'https://docs.hdfgroup.org/hdf5/latest/_f_m_t3.html';
 
 export const KERAS_CODES = {
   lambdaDangerous: {
@@ -89,6 +90,27 @@ export const KERAS_CODES = {
       '`_retrieve_class_or_fn`, legacy `class_and_config_for_serialized_keras_object`), so it runs code that is ' +
       'not in the file. safe_mode does not apply to registered custom objects.',
     reference: KERAS_FORMAT,
+  },
+  hdf5External: {
+    code: 'MG-SCAN-337',
+    severity: 'critical',
+    verdict: 'malicious',
+    title: 'This HDF5 file would make its loader read other files',
+    explanation:
+      'An external link, external raw-data storage or a virtual dataset points h5py at another file: Keras reads ' +
+      'its weights by path, so loading the model reads that file (any local file, into the weights). Keras ' +
+      'never writes these; Keras releases before the fix of CVE-2026-1669, and tf_keras, follow them.',
+    reference: 'https://nvd.nist.gov/vuln/detail/CVE-2026-1669',
+  },
+  hdf5Unwalked: {
+    code: 'MG-SCAN-338',
+    severity: 'medium',
+    verdict: 'unverified',
+    title: 'Not every group of the HDF5 file could be followed',
+    explanation:
+      'The file uses a layout the check does not follow (dense link storage, user-defined links, more objects ' +
+      'than the limit), so whether it makes its loader read other files could not be verified.',
+    reference: HDF5_SPEC,
   },
 } as const satisfies FormatCatalog;
 

@@ -354,3 +354,31 @@ test('HDF5 layouts not supported are unverified, broken ones invalid — never b
   assert.equal((await scanH5(truncated)).verdict, 'invalid');
   assert.equal((await scanH5(new Uint8Array(SIG))).verdict, 'invalid');
 });
+
+test('HDF5 that reads other files is malicious; a tree not followed is unverified; a broken one does not hide the config', async () => {
+  const fixture = (name: string) => new Uint8Array(readFileSync(`test/fixtures/formats/keras/${name}`));
+  for (const name of ['external-link.weights.h5', 'external-storage.weights.h5', 'virtual-dataset.h5']) {
+    const out = await scanH5(fixture(name));
+    assert.equal(out.verdict, 'malicious', name);
+    assert.ok(
+      out.findings.some((f) => f.code === 'MG-SCAN-337'),
+      name,
+    );
+  }
+  const linked = fixture('external-link.weights.h5');
+  const value = Buffer.from(linked).indexOf('other.h5');
+  for (let i = value; i > value - 64; i--) {
+    if (linked[i] === 1 && (linked[i + 1]! & 0x08) !== 0 && linked[i + 2] === 64) linked[i + 2] = 65;
+  }
+  const unfollowed = await scanH5(linked);
+  assert.equal(unfollowed.verdict, 'unverified');
+  assert.ok(unfollowed.findings.some((f) => f.code === 'MG-SCAN-338'));
+  const lambda = fixture('lambda-os-system.h5');
+  lambda[Buffer.from(lambda).indexOf('TREE')] = 0x58;
+  const broken = await scanH5(lambda);
+  assert.equal(broken.verdict, 'malicious');
+  assert.ok(
+    broken.findings.some((f) => f.code === 'MG-SCAN-267') && broken.findings.some((f) => f.code === 'MG-SCAN-330'),
+  );
+  assert.equal((await scanH5(fixture('sequential.h5'))).verdict, 'benign');
+});
