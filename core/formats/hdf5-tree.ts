@@ -17,6 +17,9 @@ import { decodeZ, objectHeaderMessages, openHdf5, uint, type Ctx, type RawMessag
 
 const MAX_OBJECTS = 100_000;
 const MAX_BTREE_NODES = 100_000;
+/** Links and header messages over the whole file: a node or header named many times cannot multiply work. */
+const MAX_LINKS = 1_000_000;
+const MAX_MESSAGES = 2_000_000;
 const MAX_SYMBOLS_PER_NODE = 4096;
 const MAX_NAME = 4096;
 
@@ -33,6 +36,17 @@ export interface Hdf5Walk {
   external: Hdf5ExternalReference[];
 }
 
+interface Budget {
+  nodes: number;
+  links: number;
+  messages: number;
+}
+
+function spendLinks(budget: Budget, n: number): void {
+  budget.links += n;
+  if (budget.links > MAX_LINKS) throw new UnsupportedLayoutError(`more than ${MAX_LINKS} HDF5 links`);
+}
+
 interface Pending {
   address: number;
   path: string;
@@ -43,13 +57,16 @@ export async function walkHdf5(source: ByteSource): Promise<Hdf5Walk> {
   const seen = new Set<number>();
   const queue: Pending[] = [{ address: root, path: '/' }];
   const external: Hdf5ExternalReference[] = [];
-  const budget = { nodes: 0 };
+  const budget: Budget = { nodes: 0, links: 0, messages: 0 };
   while (queue.length > 0) {
     const { address, path } = queue.shift()!;
     if (seen.has(address)) continue;
     seen.add(address);
     if (seen.size > MAX_OBJECTS) throw new UnsupportedLayoutError(`more than ${MAX_OBJECTS} HDF5 objects`);
-    for (const m of await objectHeaderMessages(ctx, address)) {
+    const messages = await objectHeaderMessages(ctx, address);
+    budget.messages += messages.length;
+    if (budget.messages > MAX_MESSAGES) throw new UnsupportedLayoutError(`more than ${MAX_MESSAGES} HDF5 messages`);
+    for (const m of messages) {
       const children = await messageChildren(ctx, m, path, external, budget);
       queue.push(...children);
     }
@@ -62,12 +79,13 @@ async function messageChildren(
   m: RawMessage,
   path: string,
   external: Hdf5ExternalReference[],
-  budget: { nodes: number },
+  budget: Budget,
 ): Promise<Pending[]> {
   switch (m.type) {
     case 0x11:
       return symbolTableChildren(c, m.at, path, budget);
     case 0x06:
+      spendLinks(budget, 1);
       return linkChild(c, m, path, external);
     case 0x02:
       await checkLinkInfo(c, m.at);
@@ -99,7 +117,7 @@ async function address(c: Ctx, at: number): Promise<number> {
 }
 
 /** Symbol table message: v1 B-tree address, local heap address. */
-async function symbolTableChildren(c: Ctx, at: number, path: string, budget: { nodes: number }): Promise<Pending[]> {
+async function symbolTableChildren(c: Ctx, at: number, path: string, budget: Budget): Promise<Pending[]> {
   const btree = await address(c, at);
   const heap = await localHeapData(c, await address(c, at + c.so));
   const out: Pending[] = [];
@@ -120,18 +138,19 @@ async function symbolTableChildren(c: Ctx, at: number, path: string, budget: { n
     for (let i = 0; i < used; i++) {
       const target = await address(c, first + i * (c.so + c.sl));
       if (level > 0) nodes.push(target);
-      else out.push(...(await symbolNode(c, target, heap, path)));
+      else out.push(...(await symbolNode(c, target, heap, path, budget)));
     }
   }
   return out;
 }
 
 /** Symbol table node "SNOD": entries of (name offset in the local heap, object header address, cache type …). */
-async function symbolNode(c: Ctx, at: number, heap: number, path: string): Promise<Pending[]> {
+async function symbolNode(c: Ctx, at: number, heap: number, path: string, budget: Budget): Promise<Pending[]> {
   const head = await c.r.bytes(at, 8);
   if (decodeZ(head.subarray(0, 4)) !== 'SNOD') throw new FormatError(`no HDF5 symbol table node at ${at}`, at);
   const count = await uint(c, at + 6, 2);
   if (count > MAX_SYMBOLS_PER_NODE) throw new FormatError(`HDF5 symbol table node at ${at} holds ${count}`, at);
+  spendLinks(budget, count);
   const size = 2 * c.so + 24;
   const out: Pending[] = [];
   for (let i = 0; i < count; i++) {
