@@ -1,10 +1,12 @@
-"""Writes core/scan/rules/keras-known-classes.ts: the classes Keras deserializes from a model configuration.
+"""Writes core/scan/rules/keras-known-classes.ts: the classes and functions Keras deserializes from a model config.
 
 Run with a Python that has keras 3.15:  python scripts/gen_keras_known_classes.py
 The names come from Keras' own export registry (keras/src/api_export.py REGISTERED_NAMES_TO_OBJS), limited to
 the namespaces a model configuration holds objects of: layers, models, initializers, regularizers,
 constraints, losses, metrics, optimizers and their schedules, dtype policies and quantizers. Callbacks,
 utilities, datasets and applications are left out on purpose: a model config has no reason to name them.
+Functions ({class_name: "function"}) are listed from the modeling namespaces only: activations, losses,
+metrics, ops, random, initializers, regularizers, constraints, layers and quantizers.
 """
 
 import inspect
@@ -33,6 +35,18 @@ for api_name, obj in api_export.REGISTERED_NAMES_TO_OBJS.items():
     names.add(api_name.rsplit(".", 1)[1])
     names.add(obj.__name__)  # the class's own name, as get_config/serialize writes it (e.g. Functional)
 
+FUNCTION_NAMESPACES = (
+    "keras.activations.", "keras.losses.", "keras.metrics.", "keras.ops.", "keras.random.", "keras.initializers.",
+    "keras.regularizers.", "keras.constraints.", "keras.layers.", "keras.quantizers.",
+)
+functions = set()
+for api_name, obj in api_export.REGISTERED_NAMES_TO_OBJS.items():
+    if inspect.isclass(obj) or not callable(obj) or not api_name.startswith(FUNCTION_NAMESPACES):
+        continue
+    functions.add(api_name.rsplit(".", 1)[1])
+# Not modeling functions: they resolve or rebuild objects from their argument (serialization helpers).
+functions -= {"deserialize", "serialize", "get"}
+
 # Serialized under their own class name though not exported: keras.Model(inputs, outputs) is a Functional.
 names.add(keras.src.models.functional.Functional.__name__)
 
@@ -56,6 +70,20 @@ for n in sorted(names):
     row += item
 lines.append(row.rstrip())
 lines.append("]); // prettier-ignore")
+lines += [
+    "",
+    "/** Function names of Keras' modeling namespaces, as a serialized {class_name: 'function', config: name} names them. */",
+    "export const KERAS_KNOWN_FUNCTIONS: ReadonlySet<string> = new Set([",
+]
+row = "  "
+for n in sorted(functions):
+    item = f"'{n}', "
+    if len(row) + len(item) > 118:
+        lines.append(row.rstrip())
+        row = "  "
+    row += item
+lines.append(row.rstrip())
+lines.append("]); // prettier-ignore")
 with open(out, "w") as f:
     f.write("\n".join(lines) + "\n")
-print(len(names), "classes")
+print(len(names), "classes,", len(functions), "functions")

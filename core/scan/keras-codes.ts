@@ -83,9 +83,10 @@ export const KERAS_CODES = {
     code: 'MG-SCAN-336',
     severity: 'medium',
     verdict: 'suspicious',
-    title: 'The model names a class that Keras does not ship',
+    title: 'The model names a class or function that Keras does not ship',
     explanation:
-      'A serialized object without a module, or in a keras module, whose class Keras does not have: the loader ' +
+      'A serialized object without a module, or in a keras module, whose class (or function) is not one of ' +
+      "Keras' own modeling objects: the loader " +
       'looks it up among the custom objects the user registers (keras/src/saving/serialization_lib.py ' +
       '`_retrieve_class_or_fn`, legacy `class_and_config_for_serialized_keras_object`), so it runs code that is ' +
       'not in the file. safe_mode does not apply to registered custom objects.',

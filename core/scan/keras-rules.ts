@@ -7,7 +7,8 @@ import { catalogFinding } from './format-catalog.ts';
 import { KERAS_CODES } from './keras-codes.ts';
 import { lambdaCodes, lambdaFindings, type LambdaContext } from './keras-lambda-rules.ts';
 import { isGadgetModule, KERAS_GADGET_FUNCTIONS, KERAS_MODULE } from './rules/keras-gadgets.ts';
-import { KERAS_KNOWN_CLASSES } from './rules/keras-known-classes.ts';
+import { KERAS_KNOWN_CLASSES, KERAS_KNOWN_FUNCTIONS } from './rules/keras-known-classes.ts';
+import { dangerousCallable, dangerousWord } from './rules/dangerous-names.ts';
 
 /**
  * Rules over every serialized object of a Keras config (techniques 34–35). Kept as data: modules that
@@ -63,6 +64,22 @@ function namedLambdaFindings(o: KerasObjectRef): ScanFinding[] {
       evidence,
     }),
   ];
+}
+
+/**
+ * A function of a keras module must be one of Keras' modeling functions (activations, losses, metrics, ops …):
+ * any other public Keras function is a potential gadget (CVE-2025-8747 used keras.utils.get_file), malicious
+ * when its name says it runs, loads, writes or fetches something, else unknown code.
+ */
+function kerasFunctionFindings(o: KerasObjectRef, fnName: string): ScanFinding[] {
+  if (KERAS_KNOWN_FUNCTIONS.has(fnName)) return [];
+  const evidence = { path: o.path, module: o.module, function: fnName };
+  if (dangerousCallable(o.module ?? '', fnName) || dangerousWord(o.module ?? '', fnName)) {
+    const detail = `object at ${o.path || '/'} calls Keras function '${o.module}.${fnName}', which is not a modeling function`;
+    return [validatorFinding('MG-SCAN-263', detail, { reference: REFS.kerasModule, evidence })];
+  }
+  const detail = `object at ${o.path || '/'} names function '${o.module}.${fnName}', which Keras does not ship as a modeling function`;
+  return [catalogFinding(KERAS_CODES, 'unknownClass', detail, { evidence })];
 }
 
 /** Special objects of keras/src/saving/serialization_lib.py `deserialize_keras_object`, handled in place. */
@@ -125,6 +142,8 @@ function moduleFindings(o: KerasObjectRef): ScanFinding[] {
         evidence: { ...evidence, safeMode: gadget ? SAFE_MODE_GADGET : SAFE_MODE_CUSTOM },
       }),
     );
+  } else if (o.module !== undefined && o.className === 'function' && !KERAS_GADGET_FUNCTIONS.has(fnName)) {
+    findings.push(...kerasFunctionFindings(o, fnName));
   } else if (o.module !== undefined && o.className === 'function' && KERAS_GADGET_FUNCTIONS.has(fnName)) {
     findings.push(
       validatorFinding(

@@ -194,6 +194,19 @@ test('objects of Keras itself are known by class; any other class needs outside 
   assert.equal((await scanCfg(seq([layer('Add', {}), { args: [tensor] }]))).verdict, 'benign');
 });
 
+test('functions of keras modules: modeling ones are known, others are unknown code or gadgets', async () => {
+  const fn = (module: string, name: string) =>
+    seq([layer('Dense', { activation: { module, class_name: 'function', config: name, registered_name: name } })]);
+  assert.equal((await scanCfg(fn('keras.activations', 'relu'))).verdict, 'benign');
+  assert.equal((await scanCfg(fn('keras.losses', 'mean_squared_error'))).verdict, 'benign');
+  const plot = await scanCfg(fn('keras.utils', 'plot_model'));
+  assert.equal(plot.verdict, 'suspicious');
+  assert.ok(plot.findings.some((f) => f.code === 'MG-SCAN-336'));
+  for (const name of ['save_img', 'download_file', 'extract_archive_and_run']) {
+    assert.equal((await scanCfg(fn('keras.utils', name))).verdict, 'malicious', name);
+  }
+});
+
 test('a list vocabulary is data; a string one is a file read', async () => {
   assert.equal((await scanCfg(seq([layer('StringLookup', { vocabulary: ['a', 'b'] })]))).verdict, 'benign');
   assert.equal((await scanCfg(seq([layer('IntegerLookup', { vocabulary: 'vocab.txt' })]))).verdict, 'malicious');
