@@ -113,7 +113,9 @@ function judgeLambda(l: LambdaCode, lc: LambdaContext): ScanFinding {
     return catalogFinding(KERAS_CODES, 'lambdaUnreadable', detail, { evidence: { path: l.field, safeMode } });
   }
   const summary = summarize(decoded);
-  const evidence = { path: l.field, layout: decoded.layout, names: summary.names, strings: summary.strings, safeMode };
+  // Evidence is bounded like the rest of the report: the first names and strings, each cut short.
+  const strings = summary.strings.slice(0, 20).map((x) => (x.length > 200 ? `${x.slice(0, 197)}…` : x));
+  const evidence = { path: l.field, layout: decoded.layout, names: summary.names.slice(0, 100), strings, safeMode };
   if (summary.dangerous.length > 0) {
     const detail = `${where} ${summary.description}; ${safeMode}`;
     return catalogFinding(KERAS_CODES, 'lambdaDangerous', detail, {
