@@ -97,7 +97,9 @@ function unknownClassFindings(o: KerasObjectRef): ScanFinding[] {
   if (o.className === 'function' || SPECIAL_CLASSES.has(o.className)) return [];
   if (o.registeredName?.includes('>')) return []; // a registered custom object: moduleFindings
   const kerasProper = o.module === undefined || /^(keras|tf_keras|tensorflow\.keras)(\.|$)/.test(o.module);
-  if (!kerasProper || KERAS_KNOWN_CLASSES.has(o.className)) return [];
+  // tf.keras 2.11–2.12 wrote its optimizers as "Custom>Adam" in training configs.
+  const className = o.module === undefined ? o.className.replace(/^Custom>/, '') : o.className;
+  if (!kerasProper || KERAS_KNOWN_CLASSES.has(className)) return [];
   const from = o.module === undefined ? '' : ` in module '${o.module}'`;
   const detail = `object at ${o.path || '/'} is a '${o.className}'${from}, which Keras does not ship`;
   return [catalogFinding(KERAS_CODES, 'unknownClass', detail, { evidence: { path: o.path, className: o.className } })];
