@@ -578,10 +578,10 @@ def gen_benign() -> None:
          zip_build([dict(name="metadata.json", data=json.dumps(KERAS_META).encode()),
                     dict(name="config.json", data=json.dumps(cfg).encode(), method=8),
                     dict(name="model.weights.h5", data=weights_placeholder)]),
-         "benign", None, "Keras v3 .keras",
+         "invalid", None, "Keras v3 .keras",
          "config.json + metadata.json are a normal Sequential model; model.weights.h5 is a text PLACEHOLDER "
-         "(h5py not installed), not HDF5. Scanned by content, the placeholder is plain text that runs nothing, "
-         "so the archive is benign (Keras itself would refuse to load the weights).")
+         "(h5py not installed), not HDF5. Keras opens that member with h5py by name and would refuse it, so the "
+         "archive is invalid, never benign; .keras files with real weights are in test/fixtures/formats/keras/.")
 
 
 def _det_legacy(data: bytes) -> bytes:

@@ -29,18 +29,24 @@ export interface Hdf5RootAttributes {
   dense: boolean;
 }
 
-interface Ctx {
+/** Where the file's structures are: the reader, the base address, and the offset and length sizes. */
+export interface Ctx {
   r: WindowReader;
   base: number;
   so: number;
   sl: number;
 }
 
-export async function readHdf5RootAttributes(source: ByteSource): Promise<Hdf5RootAttributes> {
+/** Reads the superblock: the context for the other structures and the root group's object header address. */
+export async function openHdf5(source: ByteSource): Promise<{ ctx: Ctx; root: number }> {
   const r = new WindowReader(source);
   const sb = await findSuperblock(r);
   const ctx: Ctx = { r, base: 0, so: 8, sl: 8 };
-  const root = await readSuperblock(ctx, sb);
+  return { ctx, root: await readSuperblock(ctx, sb) };
+}
+
+export async function readHdf5RootAttributes(source: ByteSource): Promise<Hdf5RootAttributes> {
+  const { ctx, root } = await openHdf5(source);
   const out: Hdf5RootAttributes = { strings: new Map(), names: [], dense: false };
   for (const m of await objectHeaderMessages(ctx, root)) {
     if (m.type === 0x15) out.dense = true;
@@ -88,7 +94,7 @@ function checkSizes(c: Ctx): void {
   }
 }
 
-async function uint(c: Ctx, at: number, n: number): Promise<number> {
+export async function uint(c: Ctx, at: number, n: number): Promise<number> {
   const b = await c.r.bytes(at, n);
   let v = 0;
   for (let i = n - 1; i >= 0; i--) v = v * 256 + (b[i] ?? 0);
@@ -100,14 +106,14 @@ function addr(c: Ctx, at: number): Promise<number> {
   return uint(c, at, c.so);
 }
 
-interface RawMessage {
+export interface RawMessage {
   type: number;
   at: number;
   size: number;
   headerVersion: number;
 }
 
-async function objectHeaderMessages(c: Ctx, at: number): Promise<RawMessage[]> {
+export async function objectHeaderMessages(c: Ctx, at: number): Promise<RawMessage[]> {
   const sig = await c.r.bytes(at, 4);
   if (sig[0] === 0x4f && sig[1] === 0x48 && sig[2] === 0x44 && sig[3] === 0x52) return objectHeaderV2(c, at);
   if (sig[0] !== 1) throw new UnsupportedLayoutError(`HDF5 object header version ${sig[0] ?? '?'}`);
@@ -206,7 +212,7 @@ async function vlenString(c: Ctx, at: number): Promise<string> {
   throw new FormatError(`global heap object ${index} not found in collection at ${collection}`, collection);
 }
 
-function decodeZ(b: Uint8Array): string {
+export function decodeZ(b: Uint8Array): string {
   const nul = b.indexOf(0);
   return new TextDecoder().decode(nul >= 0 ? b.subarray(0, nul) : b);
 }

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { memorySource } from '../io/byte-source.ts';
 import { isHdf5, readHdf5RootAttributes } from '../formats/hdf5.ts';
 import { looksLikeKerasConfig } from '../formats/keras.ts';
@@ -19,10 +20,17 @@ const layer = (class_name: string, config: object, module = 'keras.layers') => (
   registered_name: null,
 });
 const seq = (layers: object[]) => ({ module: 'keras', class_name: 'Sequential', config: { name: 's', layers } });
-const lambda3 = layer('Lambda', { name: 'l', function: { class_name: '__lambda__', config: { code: '4wAAAA==' } } });
+// Real bytecode, written by CPython 3.11 (scripts/gen_py_marshal_vectors.py): `__import__('os').system(…)`.
+const vectors = JSON.parse(readFileSync('core/formats/testdata/py-marshal/cpython-3.11.json', 'utf8')) as {
+  vectors: { key: string; code: string }[];
+};
+const bytecode = (key: string) => vectors.vectors.find((v) => v.key === key)!.code;
+const OS_SYSTEM = bytecode('os_system');
+const lambdaFn = (code: string) => ({ class_name: '__lambda__', config: { code, defaults: null, closure: null } });
+const lambda3 = layer('Lambda', { name: 'l', function: lambdaFn(OS_SYSTEM) });
 const lambda2 = {
   class_name: 'Lambda',
-  config: { name: 'l', function: ['4wAAAA==', null, null], function_type: 'lambda' },
+  config: { name: 'l', function: [OS_SYSTEM, null, null], function_type: 'lambda' },
 };
 
 test('benign config is benign and sniffed', async () => {
@@ -39,20 +47,41 @@ test('benign config is benign and sniffed', async () => {
 });
 
 const malicious: [string, unknown, string][] = [
-  ['top-level Lambda (Keras 3)', seq([lambda3]), 'MG-SCAN-261'],
+  ['top-level Lambda (Keras 3)', seq([lambda3]), 'MG-SCAN-330'],
   [
     'Lambda nested in sub-model and wrapper',
     seq([
       { module: 'keras', class_name: 'Functional', config: { layers: [layer('TimeDistributed', { layer: lambda3 })] } },
     ]),
-    'MG-SCAN-261',
+    'MG-SCAN-330',
   ],
   [
     'Lambda inside Bidirectional',
     seq([layer('Bidirectional', { layer: lambda3, backward_layer: layer('LSTM', {}) })]),
-    'MG-SCAN-261',
+    'MG-SCAN-330',
   ],
-  ['Keras 2 Lambda', { class_name: 'Model', config: { layers: [lambda2] } }, 'MG-SCAN-261'],
+  ['Keras 2 Lambda', { class_name: 'Model', config: { layers: [lambda2] } }, 'MG-SCAN-330'],
+  [
+    'serialized lambda as an activation (serialization_lib __lambda__ value)',
+    seq([layer('Dense', { activation: { class_name: '__lambda__', config: { value: [OS_SYSTEM, null, null] } } })]),
+    'MG-SCAN-330',
+  ],
+  [
+    'lambda output_shape of a Lambda layer',
+    seq([layer('Lambda', { function: lambdaFn(bytecode('math')), output_shape: lambdaFn(bytecode('os_global')) })]),
+    'MG-SCAN-330',
+  ],
+  [
+    'Keras 2 Lambda naming os.system',
+    {
+      class_name: 'Model',
+      config: {
+        layers: [{ class_name: 'Lambda', config: { function: 'system', function_type: 'function', module: 'os' } }],
+      },
+    },
+    'MG-SCAN-263',
+  ],
+  ['StringLookup reading /etc/passwd', seq([layer('StringLookup', { vocabulary: '/etc/passwd' })]), 'MG-SCAN-333'],
   [
     'module os',
     seq([layer('Dense', { activation: { module: 'os', class_name: 'function', config: 'system' } })]),
@@ -100,6 +129,89 @@ test('suspicious: custom module, named Lambda function, relative TFSMLayer', asy
   }
 });
 
+test('Lambda bytecode: what it calls, in plain words, and what safe_mode does', async () => {
+  const evil = await scanCfg(seq([lambda3]));
+  const f = evil.findings.find((x) => x.code === 'MG-SCAN-330')!;
+  assert.match(f.detail, /imports os, calls os\.system with 'echo modelgate-test'/);
+  assert.match(f.detail, /safe_mode=True\) refuses it/);
+  const injected = await scanCfg(seq([{ module: 'subprocess', class_name: 'function', config: 'run' }]));
+  assert.match(
+    injected.findings[0]!.detail,
+    /calls 'subprocess\.run'; Keras before 3\.9 imports it even with safe_mode=True/,
+  );
+  const custom = await scanCfg(seq([{ module: 'my_pkg', class_name: 'L', config: {}, registered_name: 'my_pkg>L' }]));
+  assert.match(custom.findings[0]!.detail, /safe_mode does not cover custom objects/);
+  const global = await scanCfg(seq([layer('Lambda', { function: lambdaFn(bytecode('os_global')) })]));
+  assert.match(global.findings[0]!.detail, /calls os\.system with 'curl http:\/\/attacker/);
+  for (const key of ['nested', 'dunder', 'os_environ', 'function_type']) {
+    assert.equal(
+      (await scanCfg(seq([layer('Lambda', { function: lambdaFn(bytecode(key)) })]))).verdict,
+      'malicious',
+      key,
+    );
+  }
+});
+
+test('harmless Lambda bytecode is suspicious; unreadable bytecode is suspicious, never clean', async () => {
+  for (const key of ['math', 'closure_defaults']) {
+    const out = await scanCfg(seq([layer('Lambda', { function: lambdaFn(bytecode(key)) })]));
+    assert.equal(out.verdict, 'suspicious', key);
+    assert.deepEqual(
+      out.findings.map((f) => f.code),
+      ['MG-SCAN-331'],
+      key,
+    );
+  }
+  const py37 = JSON.parse(readFileSync('core/formats/testdata/py-marshal/cpython-3.7.json', 'utf8')).vectors[0].code;
+  for (const code of ['4wAAAA==', 'not base64 !', '', py37]) {
+    const out = await scanCfg(seq([layer('Lambda', { function: lambdaFn(code) })]));
+    assert.equal(out.verdict, 'suspicious', code);
+    assert.equal(out.findings[0]?.code, 'MG-SCAN-332', code);
+    assert.match(out.findings[0]!.detail, /could not verify/);
+  }
+});
+
+test('objects of Keras itself are known by class; any other class needs outside code', async () => {
+  const legacy = (layers: object[]) => ({ class_name: 'Sequential', config: { name: 's', layers } });
+  const known = legacy([
+    { class_name: 'InputLayer', config: {} },
+    { class_name: 'Dense', config: { units: 1 } },
+  ]);
+  assert.equal((await scanCfg(known)).verdict, 'benign');
+  for (const cfg of [
+    legacy([{ class_name: 'MyAttention', config: {} }]),
+    seq([layer('EvilLayer', {})]),
+    legacy([{ class_name: 'TFOpLambda', config: { function: 'io.write_file' } }]),
+  ]) {
+    const out = await scanCfg(cfg);
+    assert.equal(out.verdict, 'suspicious', JSON.stringify(cfg));
+    assert.ok(out.findings.some((f) => f.code === 'MG-SCAN-336'));
+  }
+  const tensor = {
+    class_name: '__keras_tensor__',
+    config: { shape: [1], dtype: 'float32', keras_history: ['d', 0, 0] },
+  };
+  assert.equal((await scanCfg(seq([layer('Add', {}), { args: [tensor] }]))).verdict, 'benign');
+});
+
+test('functions of keras modules: modeling ones are known, others are unknown code or gadgets', async () => {
+  const fn = (module: string, name: string) =>
+    seq([layer('Dense', { activation: { module, class_name: 'function', config: name, registered_name: name } })]);
+  assert.equal((await scanCfg(fn('keras.activations', 'relu'))).verdict, 'benign');
+  assert.equal((await scanCfg(fn('keras.losses', 'mean_squared_error'))).verdict, 'benign');
+  const plot = await scanCfg(fn('keras.utils', 'plot_model'));
+  assert.equal(plot.verdict, 'suspicious');
+  assert.ok(plot.findings.some((f) => f.code === 'MG-SCAN-336'));
+  for (const name of ['save_img', 'download_file', 'extract_archive_and_run']) {
+    assert.equal((await scanCfg(fn('keras.utils', name))).verdict, 'malicious', name);
+  }
+});
+
+test('a list vocabulary is data; a string one is a file read', async () => {
+  assert.equal((await scanCfg(seq([layer('StringLookup', { vocabulary: ['a', 'b'] })]))).verdict, 'benign');
+  assert.equal((await scanCfg(seq([layer('IntegerLookup', { vocabulary: 'vocab.txt' })]))).verdict, 'malicious');
+});
+
 test('malformed and too deep configs are invalid', async () => {
   assert.equal((await scanCfg('{"class_name": ')).verdict, 'invalid');
   assert.equal((await scanCfg('['.repeat(2000) + ']'.repeat(2000))).verdict, 'invalid');
@@ -110,7 +222,7 @@ test('generated vectors', async () => {
   const dir = 'core/formats/testdata/validators/keras/';
   const expect: Record<string, string> = {
     'benign-config.json': 'benign',
-    'nested-lambda-config.json': 'malicious',
+    'nested-lambda-config.json': 'suspicious', // its "bytecode" is a text placeholder: unreadable, never clean
     'module-gadget-config.json': 'malicious',
     'tfsm-config.json': 'malicious',
   };
@@ -215,7 +327,7 @@ test('HDF5 v0: model_config is read and checked', async () => {
   const evil = h5v0([['model_config', kerasCfg([{ class_name: 'Model', config: { layers: [lambda2] } }])]]);
   const out = await scanH5(evil);
   assert.equal(out.verdict, 'malicious');
-  assert.ok(out.findings.some((f) => f.code === 'MG-SCAN-261'));
+  assert.ok(out.findings.some((f) => f.code === 'MG-SCAN-330' && /CVE-2025-9905/.test(f.detail)));
 });
 
 test('HDF5 v2: variable-length model_config in the global heap', async () => {
@@ -254,4 +366,32 @@ test('HDF5 layouts not supported are unverified, broken ones invalid — never b
   const truncated = v1Header.subarray(0, 120);
   assert.equal((await scanH5(truncated)).verdict, 'invalid');
   assert.equal((await scanH5(new Uint8Array(SIG))).verdict, 'invalid');
+});
+
+test('HDF5 that reads other files is malicious; a tree not followed is unverified; a broken one does not hide the config', async () => {
+  const fixture = (name: string) => new Uint8Array(readFileSync(`test/fixtures/formats/keras/${name}`));
+  for (const name of ['external-link.weights.h5', 'external-storage.weights.h5', 'virtual-dataset.h5']) {
+    const out = await scanH5(fixture(name));
+    assert.equal(out.verdict, 'malicious', name);
+    assert.ok(
+      out.findings.some((f) => f.code === 'MG-SCAN-337'),
+      name,
+    );
+  }
+  const linked = fixture('external-link.weights.h5');
+  const value = Buffer.from(linked).indexOf('other.h5');
+  for (let i = value; i > value - 64; i--) {
+    if (linked[i] === 1 && (linked[i + 1]! & 0x08) !== 0 && linked[i + 2] === 64) linked[i + 2] = 65;
+  }
+  const unfollowed = await scanH5(linked);
+  assert.equal(unfollowed.verdict, 'unverified');
+  assert.ok(unfollowed.findings.some((f) => f.code === 'MG-SCAN-338'));
+  const lambda = fixture('lambda-os-system.h5');
+  lambda[Buffer.from(lambda).indexOf('TREE')] = 0x58;
+  const broken = await scanH5(lambda);
+  assert.equal(broken.verdict, 'malicious');
+  assert.ok(
+    broken.findings.some((f) => f.code === 'MG-SCAN-267') && broken.findings.some((f) => f.code === 'MG-SCAN-330'),
+  );
+  assert.equal((await scanH5(fixture('sequential.h5'))).verdict, 'benign');
 });

@@ -4,6 +4,7 @@ import { extractMember, minizLookup, readZip, ZipError, type ZipArchive, type Zi
 import { errorMessage, OutcomeBuilder, tooDeep } from './container-outcome.ts';
 import { applyZipRules, duplicatedNames, entryLabel, firstHeaderOffset } from './zip-rules.ts';
 import type { ScanContext, Scanner } from './types.ts';
+import { isKerasMember, scanKerasMember } from './scan-keras-archive.ts';
 
 export { isZip } from '../formats/zip.ts';
 
@@ -155,7 +156,8 @@ async function scanEntries(
         label,
       );
     }
-    await scanEntry(source, entry, label, plan.pickles.has(entry), ctx, out);
+    const how = plan.pickles.has(entry) ? 'pickle' : kind === 'keras' && isKerasMember(entry.name) ? 'keras' : 'route';
+    await scanEntry(source, entry, label, how, ctx, out);
   }
   if (codeFiles > MAX_CODE_FINDINGS) {
     out.add('torchScriptCode', `${codeFiles - MAX_CODE_FINDINGS} more TorchScript code files are not listed`);
@@ -170,7 +172,7 @@ async function scanEntry(
   source: ByteSource,
   entry: ZipEntry,
   label: string,
-  asPickle: boolean,
+  how: 'pickle' | 'keras' | 'route',
   ctx: ScanContext,
   out: OutcomeBuilder,
 ): Promise<void> {
@@ -197,8 +199,15 @@ async function scanEntry(
     out.add('badCrc', detail, label, { offset: entry.headerOffset });
   }
   const member = { ...data.source, name: label };
-  // A pickle torch loads is unpickled whatever its first bytes (protocol 0/1 has no magic: technique 2).
-  await out.nested(() => (asPickle ? ctx.scanPickle(member, label) : ctx.scanNested(member, label)), label);
+  // A pickle torch loads is unpickled whatever its first bytes (protocol 0/1 has no magic: technique 2);
+  // Keras reads its config and weights by name, whatever they look like.
+  const run =
+    how === 'keras'
+      ? () => scanKerasMember(entry.name, member, label, ctx)
+      : how === 'pickle'
+        ? () => ctx.scanPickle(member, label)
+        : () => ctx.scanNested(member, label);
+  await out.nested(run, label);
 }
 
 function hex(n: number): string {
