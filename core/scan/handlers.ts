@@ -12,6 +12,10 @@ import { scanHdf5, scanKerasConfig } from './scan-keras.ts';
 import { looksLikeSafetensors } from '../formats/safetensors.ts';
 import { isGguf } from '../formats/gguf.ts';
 import { looksLikeOnnx } from '../formats/onnx.ts';
+import { isTflite } from '../formats/tflite.ts';
+import { scanTflite } from './scan-tflite.ts';
+import { readTensorrtHead } from '../formats/tensorrt.ts';
+import { scanTensorrt } from './scan-tensorrt.ts';
 import { isHdf5 } from '../formats/hdf5.ts';
 import { looksLikeKerasConfig } from '../formats/keras.ts';
 import type { FormatHandler } from './router.ts';
@@ -50,6 +54,8 @@ export const HANDLERS: readonly FormatHandler[] = [
   { format: 'hdf5', sniff: (head) => isHdf5(head), scan: scanHdf5 },
   { format: 'safetensors', sniff: (head, source) => looksLikeSafetensors(head, source.size), scan: scanSafetensors },
   { format: 'onnx', sniff: (head) => looksLikeOnnx(head), scan: scanOnnx },
+  { format: 'tflite', sniff: (head, source) => isTflite(head, source.size), scan: scanTflite },
+  { format: 'tensorrt', sniff: (head) => readTensorrtHead(head) !== undefined, scan: scanTensorrt },
   { format: 'pytorch-legacy', sniff: (head) => isTorchLegacy(head), scan: scanTorchLegacy, includes: ['pickle'] },
   { format: 'pickle', sniff: (head) => looksLikePickle(head), scan: scanPickle },
   { format: 'keras-config', sniff: (head) => looksLikeKerasConfig(head), scan: scanKerasConfig },

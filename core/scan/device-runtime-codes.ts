@@ -1,0 +1,125 @@
+import type { FormatCatalog } from './format-catalog.ts';
+
+/**
+ * Finding codes MG-SCAN-350 … 379: on-device runtimes (TFLite, ExecuTorch, Core ML, TensorRT plans).
+ * Codes are stable: never renumber or reuse one. `verdict` is what the finding alone makes of the file.
+ */
+
+const TFLITE_SCHEMA = 'https://github.com/tensorflow/tensorflow/blob/master/tensorflow/lite/schema/schema.fbs';
+const TFLITE_FLEX = 'https://www.tensorflow.org/lite/guide/ops_select';
+const TFLITE_FLEX_KERNEL =
+  'https://github.com/tensorflow/tensorflow/blob/master/tensorflow/lite/delegates/flex/kernel.cc';
+const TFLITE_CUSTOM = 'https://www.tensorflow.org/lite/guide/ops_custom';
+const TFLITE_RESOLVER = 'https://github.com/tensorflow/tensorflow/blob/master/tensorflow/lite/core/kernels/register.cc';
+const EXECUTORCH_SCHEMA = 'https://github.com/pytorch/executorch/blob/main/schema/program.fbs';
+const EXECUTORCH_KERNELS = 'https://pytorch.org/executorch/stable/kernel-library-custom-aten-kernel.html';
+const EXECUTORCH_DELEGATES = 'https://pytorch.org/executorch/stable/compiler-delegate-and-partitioner.html';
+const COREML_PROTO = 'https://github.com/apple/coremltools/blob/main/mlmodel/format/Model.proto';
+const COREML_CUSTOM = 'https://apple.github.io/coremltools/docs-guides/source/custom-operators.html';
+const COREML_NN = 'https://github.com/apple/coremltools/blob/main/mlmodel/format/NeuralNetwork.proto';
+const TENSORRT_PLUGINS =
+  'https://docs.nvidia.com/deeplearning/tensorrt/latest/inference-library/extending-custom-layers.html';
+
+export const DEVICE_RUNTIME_CODES = {
+  tfliteInvalid: {
+    code: 'MG-SCAN-350',
+    severity: 'high',
+    verdict: 'invalid',
+    title: 'The TFLite model structure is broken',
+    explanation:
+      'An offset, count or index in the FlatBuffer points outside the file or outside the table it belongs to, so the interpreter would refuse the model or read memory it should not.',
+    reference: TFLITE_SCHEMA,
+  },
+  tfliteFlexDangerous: {
+    code: 'MG-SCAN-351',
+    severity: 'critical',
+    verdict: 'malicious',
+    title: 'This TFLite model runs a TensorFlow op that reads or writes files, runs Python or reaches the network',
+    explanation:
+      'A Flex (Select TF ops) operator runs the named TensorFlow kernel through the Flex delegate when the model is loaded and invoked; ops such as ReadFile, WriteFile, Save/Restore, PyFunc or the dataset readers touch the file system or run code.',
+    reference: TFLITE_FLEX,
+  },
+  tfliteFlexOther: {
+    code: 'MG-SCAN-352',
+    severity: 'medium',
+    verdict: 'unverified',
+    title: 'This TFLite model runs full TensorFlow kernels (Flex ops): could not verify',
+    explanation:
+      'Flex operators run TensorFlow kernels, not TFLite ones, wherever the app links the Flex delegate. The op is not one the scanner knows to touch files or run code, but TensorFlow has hundreds of kernels and the scanner does not hold a list of harmless ones.',
+    reference: TFLITE_FLEX,
+  },
+  tfliteFlexDisguised: {
+    code: 'MG-SCAN-353',
+    severity: 'high',
+    verdict: 'suspicious',
+    title: 'A TFLite Flex operator is named after one TensorFlow op but runs another',
+    explanation:
+      'The Flex delegate runs the op written in the operator’s NodeDef, not the one in its name; a mismatch only comes from editing the file to hide what runs.',
+    reference: TFLITE_FLEX_KERNEL,
+  },
+  tfliteFlexUnreadable: {
+    code: 'MG-SCAN-354',
+    severity: 'medium',
+    verdict: 'unverified',
+    title: 'Which TensorFlow op a TFLite Flex operator runs could not be read',
+    explanation:
+      'The operator’s custom options are not the [op name, NodeDef] pair the converter writes, so the scanner could not tell which TensorFlow kernel the Flex delegate would run.',
+    reference: TFLITE_FLEX_KERNEL,
+  },
+  tfliteCustomOp: {
+    code: 'MG-SCAN-355',
+    severity: 'medium',
+    verdict: 'unverified',
+    title: 'This TFLite model needs a custom operator from the app: could not verify',
+    explanation:
+      'A custom operator runs whatever kernel the app registers under its name; the file does not contain that code, so what it does could not be checked.',
+    reference: TFLITE_CUSTOM,
+  },
+  tfliteUnknownBuiltin: {
+    code: 'MG-SCAN-356',
+    severity: 'medium',
+    verdict: 'unverified',
+    title: 'This TFLite model uses a builtin operator code the scanner does not know',
+    explanation:
+      'The code is newer than the schema the scanner follows, or a placeholder no interpreter registers, so the scanner could not tell which kernel it selects.',
+    reference: TFLITE_RESOLVER,
+  },
+  tfliteTooLarge: {
+    code: 'MG-SCAN-357',
+    severity: 'medium',
+    verdict: 'unverified',
+    title: 'The TFLite model has more operators or tensors than the scanner reads',
+    explanation: 'The scanner stopped at its limits, so the rest of the model was not checked.',
+  },
+  tfliteInventory: {
+    code: 'MG-SCAN-358',
+    severity: 'info',
+    verdict: 'benign',
+    title: 'TFLite model contents',
+    explanation: 'The operators, subgraphs, buffers and signatures of the model, for the record.',
+    reference: TFLITE_SCHEMA,
+  },
+  tensorrtEngine: {
+    code: 'MG-SCAN-359',
+    severity: 'medium',
+    verdict: 'unverified',
+    title: 'TensorRT engines are opaque: could not verify',
+    explanation:
+      'A serialized TensorRT engine (plan) is undocumented compiled GPU code for one TensorRT version and GPU. It can name plugins whose shared libraries the runtime loads, and version-compatible engines can carry the runtime and plugin libraries themselves, so what it runs cannot be checked from the file.',
+    reference: TENSORRT_PLUGINS,
+  },
+} as const satisfies FormatCatalog;
+
+export type DeviceRuntimeCode = keyof typeof DEVICE_RUNTIME_CODES;
+
+/** References the scanners cite in findings beyond a code's own. */
+export const DEVICE_REFS = {
+  tfliteSchema: TFLITE_SCHEMA,
+  executorchSchema: EXECUTORCH_SCHEMA,
+  executorchKernels: EXECUTORCH_KERNELS,
+  executorchDelegates: EXECUTORCH_DELEGATES,
+  coremlProto: COREML_PROTO,
+  coremlCustom: COREML_CUSTOM,
+  coremlNn: COREML_NN,
+  tensorrtPlugins: TENSORRT_PLUGINS,
+} as const;
