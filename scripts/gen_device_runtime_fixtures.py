@@ -160,6 +160,126 @@ def tflite():
           f"'{interpreter_error(bad_bytes)[:100]}'")
 
 
+# ---------------------------------------------------------------- ExecuTorch
+# No executorch package installs here: programs are built field by field from executorch/schema/program.fbs
+# (identifier "ET12"; Program/ExecutionPlan/Chain/Instruction/KernelCall/Operator/BackendDelegate/DataSegment/
+# SubsegmentOffsets field order as in that file) and schema/extended_header.h ("eh00", length, program_size,
+# segment_base_offset, segment_data_size).
+
+ET = "hand-built from executorch schema/program.fbs (ET12) and schema/extended_header.h with the flatbuffers Python Builder"
+
+
+def fb_table(b, fields):
+    """fields: (slot index, kind, value); kinds u8/u32/i32/u64/off."""
+    b.StartObject(max(i for i, _, _ in fields) + 1 if fields else 0)
+    for i, kind, v in fields:
+        {"u8": b.PrependUint8Slot, "u32": b.PrependUint32Slot, "i32": b.PrependInt32Slot,
+         "u64": b.PrependUint64Slot}.get(kind, b.PrependUOffsetTRelativeSlot)(i, v, 0)
+    return b.EndObject()
+
+
+def fb_offsets(b, offsets):
+    b.StartVector(4, len(offsets), 4)
+    for o in reversed(offsets):
+        b.PrependUOffsetTRelative(o)
+    return b.EndVector()
+
+
+def fb_u64s(b, values):
+    b.StartVector(8, len(values), 8)
+    for v in reversed(values):
+        b.PrependUint64(v)
+    return b.EndVector()
+
+
+def pte(operators, kernel_calls, delegates=(), inline=(), segments=((0, 64),), constants=(0, 16),
+        identifier=b"ET12"):
+    """A program with one method 'forward'. delegates: (backend id, location 0 inline / 1 segment, index)."""
+    b = flatbuffers.Builder(1024)
+    b.ForceDefaults(True)
+    ops = [fb_table(b, [(0, "off", b.CreateString(n)), (1, "off", b.CreateString(o))]) for n, o in operators]
+    calls = []
+    for kind, index in kernel_calls:  # union InstructionArguments: 1 KernelCall, 2 DelegateCall
+        args = fb_table(b, [(0, "i32", index)])
+        calls.append(fb_table(b, [(0, "u8", kind), (1, "off", args)]))
+    chain = fb_table(b, [(2, "off", fb_offsets(b, calls))])
+    dels = []
+    for backend, location, index in delegates:
+        ref = fb_table(b, [(0, "u8", location), (1, "u32", index)])
+        dels.append(fb_table(b, [(0, "off", b.CreateString(backend)), (1, "off", ref)]))
+    plan = fb_table(b, [(0, "off", b.CreateString("forward")), (5, "off", fb_offsets(b, [chain])),
+                        (6, "off", fb_offsets(b, ops)), (7, "off", fb_offsets(b, dels))])
+    inline_data = [fb_table(b, [(0, "off", b.CreateByteVector(d))]) for d in inline]
+    segs = [fb_table(b, [(0, "u64", off), (1, "u64", size)]) for off, size in segments]
+    const = fb_table(b, [(0, "u32", 0), (1, "off", fb_u64s(b, list(constants)))])
+    program = fb_table(b, [(0, "u32", 0), (1, "off", fb_offsets(b, [plan])), (3, "off", fb_offsets(b, inline_data)),
+                           (4, "off", fb_offsets(b, segs)), (5, "off", const)])
+    b.Finish(program, file_identifier=identifier)
+    flat = bytes(b.Output())
+    # The extended header goes at offset 8, as exir's serializer places it: only the root offset spans it.
+    header_len = 32
+    program_size = len(flat) + header_len
+    base = (program_size + 15) // 16 * 16
+    data_size = max((off + size for off, size in segments), default=0)
+    header = b"eh00" + struct.pack("<IQQQ", header_len, program_size, base, data_size)
+    root = struct.unpack_from("<I", flat, 0)[0] + header_len
+    body = struct.pack("<I", root) + flat[4:8] + header + flat[8:]
+    return body + bytes(base - program_size) + bytes(range(64))  # 64 bytes of segment data, whatever is declared
+
+
+def executorch():
+    add = [("aten::add", "out")]
+    write("executorch/add.pte", pte(add, [(1, 0)]), "benign", "executorch", ET,
+          "one method calling aten::add.out, one 64-byte constant segment with two tensor offsets")
+    write("executorch/custom-op.pte", pte(add + [("my_ops::mystery", "out")], [(1, 0), (1, 1)]), "unverified",
+          "executorch", ET, "calls my_ops::mystery.out, a kernel only the app could register")
+    write("executorch/xnnpack-delegate.pte", pte([], [(2, 0)], delegates=[("XnnpackBackend", 0, 0)],
+                                                inline=[b"XN01" + bytes(28)]),
+          "unverified", "executorch", ET, "hands a 32-byte inline blob to the XnnpackBackend delegate")
+    write("executorch/bad-segment.pte", pte(add, [(1, 0)], segments=[(0, 1 << 20)], constants=(0,)), "invalid",
+          "executorch", ET, "a data segment declared 1 MiB long in a file of a few hundred bytes")
+    write("executorch/bad-op-index.pte", pte(add, [(1, 3)]), "invalid", "executorch", ET,
+          "an instruction calls operator 3 of 1")
+    good = pte(add, [(1, 0)])
+    write("executorch/truncated.pte", good[: len(good) // 2], "invalid", "executorch", ET,
+          "the benign program cut in half: its extended header promises more bytes than the file has")
+    write("executorch/other-schema.pte", pte(add, [(1, 0)], identifier=b"ET99"), "unverified", "executorch", ET,
+          "file identifier ET99, a schema version the scanner does not follow")
+
+
+def ptl():
+    # PyTorch Lite (.ptl, torch.jit._save_for_lite_interpreter) is a TorchScript ZIP whose bytecode.pkl the lite
+    # interpreter unpickles. No torch here: the layout of torch/csrc/jit/mobile (archive/bytecode.pkl,
+    # constants.pkl, data.pkl, version), pickled by Python's own pickle at protocol 2 as torch writes them.
+    import io
+    import pickle
+    import zipfile
+
+    bytecode = (8, ("__torch__.M.forward", (("instructions", (("STOREN", 1, 2), ("MOVE", 2, 0), ("RET", 0, 0))),
+                                             ("operators", ()), ("constants", ()), ("types", ()),
+                                             ("register_size", 2))))
+
+    class Shell:
+        def __reduce__(self):
+            return (os.system, ("echo pwned",))
+
+    def archive(records):
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as z:
+            for name, data in records:
+                info = zipfile.ZipInfo("model/" + name, date_time=(1980, 1, 1, 0, 0, 0))
+                z.writestr(info, data)
+        return buf.getvalue()
+
+    base = [("version", b"8\n"), ("constants.pkl", pickle.dumps((), protocol=2)),
+            ("data.pkl", pickle.dumps(None, protocol=2))]
+    made = "hand-built TorchScript lite layout (torch/csrc/jit/mobile), pickled with Python pickle protocol 2"
+    write("ptl/lite.ptl", archive(base + [("bytecode.pkl", pickle.dumps(bytecode, protocol=2))]), "benign",
+          "torchscript", made, "lite-interpreter ZIP whose bytecode.pkl holds only tuples of names and numbers")
+    write("ptl/lite-shell.ptl", archive(base + [("bytecode.pkl", pickle.dumps(Shell(), protocol=2))]), "malicious",
+          "torchscript", made, "lite-interpreter ZIP whose bytecode.pkl calls os.system when unpickled")
+
+
 # ---------------------------------------------------------------- TensorRT
 
 
@@ -174,6 +294,8 @@ def tensorrt():
 
 def main():
     tflite()
+    executorch()
+    ptl()
     tensorrt()
     with open(os.path.join(OUT, "labels.json"), "w") as f:
         json.dump({"files": LABELS}, f, indent=2)

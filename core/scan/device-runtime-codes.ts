@@ -108,6 +108,57 @@ export const DEVICE_RUNTIME_CODES = {
       'A serialized TensorRT engine (plan) is undocumented compiled GPU code for one TensorRT version and GPU. It can name plugins whose shared libraries the runtime loads, and version-compatible engines can carry the runtime and plugin libraries themselves, so what it runs cannot be checked from the file.',
     reference: TENSORRT_PLUGINS,
   },
+  executorchInvalid: {
+    code: 'MG-SCAN-360',
+    severity: 'high',
+    verdict: 'invalid',
+    title: 'The ExecuTorch program structure is broken',
+    explanation:
+      'An offset, segment, instruction or delegate index in the .pte file points outside the file or the list it belongs to, so the runtime would refuse the program or read memory it should not.',
+    reference: EXECUTORCH_SCHEMA,
+  },
+  executorchCustomOp: {
+    code: 'MG-SCAN-361',
+    severity: 'medium',
+    verdict: 'unverified',
+    title: 'This ExecuTorch program calls an operator from outside the core kernel libraries: could not verify',
+    explanation:
+      'The runtime looks operators up by name in the kernels the app was built with; an operator outside the ATen, prim, dim-order and quantized namespaces is custom code the file does not contain, so what it does could not be checked.',
+    reference: EXECUTORCH_KERNELS,
+  },
+  executorchDelegate: {
+    code: 'MG-SCAN-362',
+    severity: 'medium',
+    verdict: 'unverified',
+    title: 'This ExecuTorch program hands a compiled blob to a backend delegate: could not verify',
+    explanation:
+      'A delegate’s processed data is compiled by and for its backend (XNNPACK, Core ML, QNN, Vulkan…) and is interpreted by that backend’s code at load time; the scanner does not follow these blobs.',
+    reference: EXECUTORCH_DELEGATES,
+  },
+  executorchInventory: {
+    code: 'MG-SCAN-363',
+    severity: 'info',
+    verdict: 'benign',
+    title: 'ExecuTorch program contents',
+    explanation: 'The methods, operators, delegates and segments of the program, for the record.',
+    reference: EXECUTORCH_SCHEMA,
+  },
+  executorchOtherSchema: {
+    code: 'MG-SCAN-364',
+    severity: 'medium',
+    verdict: 'unverified',
+    title: 'This ExecuTorch program uses a schema version the scanner does not read',
+    explanation:
+      'Only the "ET12" program schema is followed; the runtime refuses other identifiers, but the scanner could not check what the file holds.',
+    reference: EXECUTORCH_SCHEMA,
+  },
+  executorchTooLarge: {
+    code: 'MG-SCAN-365',
+    severity: 'medium',
+    verdict: 'unverified',
+    title: 'The ExecuTorch program has more instructions than the scanner reads',
+    explanation: 'The scanner stopped at its limits, so the rest of the program was not checked.',
+  },
 } as const satisfies FormatCatalog;
 
 export type DeviceRuntimeCode = keyof typeof DEVICE_RUNTIME_CODES;

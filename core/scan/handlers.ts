@@ -16,6 +16,8 @@ import { isTflite } from '../formats/tflite.ts';
 import { scanTflite } from './scan-tflite.ts';
 import { readTensorrtHead } from '../formats/tensorrt.ts';
 import { scanTensorrt } from './scan-tensorrt.ts';
+import { isExecutorch } from '../formats/executorch.ts';
+import { scanExecutorch } from './scan-executorch.ts';
 import { isHdf5 } from '../formats/hdf5.ts';
 import { looksLikeKerasConfig } from '../formats/keras.ts';
 import type { FormatHandler } from './router.ts';
@@ -55,6 +57,7 @@ export const HANDLERS: readonly FormatHandler[] = [
   { format: 'safetensors', sniff: (head, source) => looksLikeSafetensors(head, source.size), scan: scanSafetensors },
   { format: 'onnx', sniff: (head) => looksLikeOnnx(head), scan: scanOnnx },
   { format: 'tflite', sniff: (head, source) => isTflite(head, source.size), scan: scanTflite },
+  { format: 'executorch', sniff: (head, source) => isExecutorch(head, source.size), scan: scanExecutorch },
   { format: 'tensorrt', sniff: (head) => readTensorrtHead(head) !== undefined, scan: scanTensorrt },
   { format: 'pytorch-legacy', sniff: (head) => isTorchLegacy(head), scan: scanTorchLegacy, includes: ['pickle'] },
   { format: 'pickle', sniff: (head) => looksLikePickle(head), scan: scanPickle },
