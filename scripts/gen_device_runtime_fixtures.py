@@ -9,6 +9,8 @@ hand from the published schemas, each named where it is used:
   Core ML      coremltools mlmodel/format/Model.proto, NeuralNetwork.proto, MIL.proto; the mlpackage Manifest.json
   TensorRT     serialized engines begin with "ftrt"/"ptrt" (netron source/tensorrt.js); no TensorRT here
 Every labelled verdict that a real loader can show is also shown with it (recorded in `what`).
+Everything is deterministic except the converter's Flex NodeDefs, whose attribute maps TensorFlow serializes in
+hash order (flex-regex.tflite may differ byte-wise from run to run; its operators do not).
 """
 
 import json
@@ -280,6 +282,126 @@ def ptl():
           "torchscript", made, "lite-interpreter ZIP whose bytecode.pkl calls os.system when unpickled")
 
 
+# ---------------------------------------------------------------- Core ML
+# No coremltools installs here: models are written field by field from coremltools mlmodel/format/Model.proto
+# (Model: specificationVersion 1, description 2, neuralNetwork 500, mlProgram 502, customModel 555,
+# linkedModel 556), FeatureTypes.proto, NeuralNetwork.proto (NeuralNetwork.layers 1; NeuralNetworkLayer name 1,
+# input 2, output 3, activation 130, custom 500 (CustomLayerParams.className 10)) and MIL.proto (Program
+# version 1, functions 2; Function inputs 1, opset 2, block_specializations 3; Block outputs 2, operations 3;
+# Operation type 1, inputs 2, outputs 3, attributes 5; Value type 2, blobFileValue 5 (fileName 1, offset 2)).
+# Weight files follow mlmodel/src/MILBlob/Blob/StorageFormat.hpp; the package layout and Manifest.json follow
+# what coremltools' ModelPackage writes.
+
+CML = "hand-built from coremltools mlmodel/format/Model.proto, NeuralNetwork.proto and MIL.proto"
+
+
+def pb_varint(n):
+    out = bytearray()
+    while True:
+        b = n & 0x7F
+        n >>= 7
+        out.append(b | (0x80 if n else 0))
+        if not n:
+            return bytes(out)
+
+
+def pb_int(field, value):
+    return pb_varint(field << 3) + pb_varint(value)
+
+
+def pb_msg(field, *parts):
+    body = b"".join(p if isinstance(p, bytes) else p.encode() for p in parts)
+    return pb_varint(field << 3 | 2) + pb_varint(len(body)) + body
+
+
+def pb_map_entry(field, key, value):
+    """A map<string, Message> entry: key 1, value 2 (value = the message's encoded fields)."""
+    return pb_msg(field, pb_msg(1, key), pb_msg(2, value))
+
+
+def feature(name):
+    # FeatureDescription: name 1, type 3 → FeatureType.multiArrayType 5 → ArrayFeatureType shape 1, dataType 2
+    return pb_msg(3, pb_msg(5, pb_int(1, 3), pb_int(2, 65568)))  # FLOAT32 = 65568
+
+
+def description():
+    return pb_msg(2, pb_msg(1, pb_msg(1, "x"), feature("x")), pb_msg(10, pb_msg(1, "y"), feature("y")))
+
+
+def nn_model(*layers):
+    return pb_int(1, 4) + description() + pb_msg(500, *[pb_msg(1, layer) for layer in layers])
+
+
+def relu_layer():
+    return pb_msg(1, "relu") + pb_msg(2, "x") + pb_msg(3, "y") + pb_msg(130, pb_msg(10))  # ActivationReLU
+
+
+def mil_model(weight_file):
+    tensor_type = pb_msg(2, pb_msg(1, pb_int(1, 11), pb_int(2, 1)))  # ValueType.tensorType: FLOAT32, rank 1
+    const = (pb_msg(1, "const") + pb_msg(3, pb_msg(1, "w"), tensor_type) +
+             pb_map_entry(5, "val", tensor_type + pb_msg(5, pb_msg(1, weight_file), pb_int(2, 64))))
+    add = (pb_msg(1, "add") + pb_map_entry(2, "x", pb_msg(1, pb_msg(1, "x"))) +
+           pb_map_entry(2, "y", pb_msg(1, pb_msg(1, "w"))) + pb_msg(3, pb_msg(1, "y"), tensor_type))
+    block = pb_msg(2, "y") + pb_msg(3, const) + pb_msg(3, add)
+    function = pb_msg(1, pb_msg(1, "x"), tensor_type) + pb_msg(2, "CoreML5") + pb_map_entry(3, "CoreML5", block)
+    program = pb_int(1, 1) + pb_map_entry(2, "main", function)
+    return pb_int(1, 6) + description() + pb_msg(502, program)
+
+
+def mil_blob(values):
+    data = struct.pack(f"<{len(values)}f", *values)
+    header = struct.pack("<II", 1, 2) + bytes(56)
+    meta = struct.pack("<IIQQQ", 0xDEADBEEF, 2, len(data), 128, 0) + bytes(32)  # dtype 2 = Float32
+    return header + meta + data + bytes((-len(data)) % 64)
+
+
+def manifest(path):
+    return json.dumps({
+        "fileFormatVersion": "1.0.0",
+        "itemInfoEntries": {
+            "5A3E6E0B-0C1D-4F2B-9C7E-000000000001": {
+                "author": "com.apple.CoreML", "description": "CoreML Model Specification", "name": "model.mlmodel",
+                "path": path},
+            "5A3E6E0B-0C1D-4F2B-9C7E-000000000002": {
+                "author": "com.apple.CoreML", "description": "CoreML Model Weights", "name": "weights",
+                "path": "com.apple.CoreML/weights"}},
+        "rootModelIdentifier": "5A3E6E0B-0C1D-4F2B-9C7E-000000000001"}, indent=2).encode()
+
+
+def coreml():
+    write("coreml/relu.mlmodel", nn_model(relu_layer()), "benign", "coreml", CML,
+          "specification version 4 neural network with one ReLU layer")
+    custom = pb_msg(1, "evil") + pb_msg(2, "x") + pb_msg(3, "y") + pb_msg(500, pb_msg(10, "EvilLayer"))
+    write("coreml/custom-layer.mlmodel", nn_model(relu_layer(), custom), "unverified", "coreml", CML,
+          "neural network with a custom layer whose class EvilLayer the app must provide")
+    write("coreml/custom-model.mlmodel", pb_int(1, 3) + description() + pb_msg(555, pb_msg(10, "MyCustomModel")),
+          "unverified", "coreml", CML, "CustomModel naming the app class MyCustomModel")
+    linked = pb_msg(556, pb_msg(1, pb_msg(1, pb_msg(1, "Other.mlmodelc")), pb_msg(2, pb_msg(1, "$BUNDLE_MAIN"))))
+    write("coreml/linked-model.mlmodel", pb_int(1, 4) + description() + linked, "unverified", "coreml", CML,
+          "LinkedModel that opens Other.mlmodelc at load time")
+    write("coreml/weights-escape.mlmodel", mil_model("@model_path/../../../../etc/passwd"), "malicious", "coreml",
+          CML, "ML program whose const weight is read from @model_path/../../../../etc/passwd")
+    write("coreml/weights-absolute.mlmodel", mil_model("/etc/passwd"), "malicious", "coreml", CML,
+          "ML program whose const weight is read from the absolute path /etc/passwd")
+    good = nn_model(relu_layer())
+    write("coreml/truncated.mlmodel", good[: len(good) - 5], "invalid", "coreml", CML,
+          "the ReLU model with its last 5 bytes cut off")
+
+    pkg = "coreml/Add.mlpackage/"
+    write(pkg + "Manifest.json", manifest("com.apple.CoreML/model.mlmodel"), "benign", "mlpackage-manifest", CML,
+          "the package manifest as coremltools' ModelPackage writes it")
+    write(pkg + "Data/com.apple.CoreML/model.mlmodel", mil_model("@model_path/weights/weight.bin"), "benign",
+          "coreml", CML, "ML program (const + add) whose weight is @model_path/weights/weight.bin at offset 64")
+    write(pkg + "Data/com.apple.CoreML/weights/weight.bin", mil_blob([1.0, 2.0, 3.0]), "benign", "coreml-weights",
+          "hand-built from coremltools mlmodel/src/MILBlob/Blob/StorageFormat.hpp",
+          "MIL blob storage with one 3-float32 blob: 64-byte header, 64-byte metadata, data")
+    write("coreml/weight-truncated.bin", mil_blob([1.0, 2.0, 3.0])[:136], "invalid", "coreml-weights",
+          "hand-built from coremltools mlmodel/src/MILBlob/Blob/StorageFormat.hpp",
+          "MIL blob storage whose only blob's data runs past the end of the file")
+    write("coreml/escape-manifest/Manifest.json", manifest("../../../../etc/passwd"), "malicious",
+          "mlpackage-manifest", CML, "package manifest whose root model path climbs out of the package")
+
+
 # ---------------------------------------------------------------- TensorRT
 
 
@@ -296,6 +418,7 @@ def main():
     tflite()
     executorch()
     ptl()
+    coreml()
     tensorrt()
     with open(os.path.join(OUT, "labels.json"), "w") as f:
         json.dump({"files": LABELS}, f, indent=2)

@@ -17,6 +17,8 @@ const EXECUTORCH_DELEGATES = 'https://pytorch.org/executorch/stable/compiler-del
 const COREML_PROTO = 'https://github.com/apple/coremltools/blob/main/mlmodel/format/Model.proto';
 const COREML_CUSTOM = 'https://apple.github.io/coremltools/docs-guides/source/custom-operators.html';
 const COREML_NN = 'https://github.com/apple/coremltools/blob/main/mlmodel/format/NeuralNetwork.proto';
+const MIL_BLOB = 'https://github.com/apple/coremltools/blob/main/mlmodel/src/MILBlob/Blob/StorageFormat.hpp';
+const MLPACKAGE = 'https://apple.github.io/coremltools/docs-guides/source/mlmodel.html';
 const TENSORRT_PLUGINS =
   'https://docs.nvidia.com/deeplearning/tensorrt/latest/inference-library/extending-custom-layers.html';
 
@@ -158,6 +160,128 @@ export const DEVICE_RUNTIME_CODES = {
     verdict: 'unverified',
     title: 'The ExecuTorch program has more instructions than the scanner reads',
     explanation: 'The scanner stopped at its limits, so the rest of the program was not checked.',
+  },
+  coremlInvalid: {
+    code: 'MG-SCAN-366',
+    severity: 'high',
+    verdict: 'invalid',
+    title: 'The Core ML model structure is broken',
+    explanation:
+      'A length or field in the Model protobuf runs past its message, is of the wrong wire type, or the model sets no (or two) model types, so Core ML would refuse it.',
+    reference: COREML_PROTO,
+  },
+  coremlCustomModel: {
+    code: 'MG-SCAN-367',
+    severity: 'medium',
+    verdict: 'unverified',
+    title: 'This Core ML model is a custom model implemented by the app: could not verify',
+    explanation:
+      'A CustomModel names a class (conforming to MLCustomModel) that the app provides; the file holds only its parameters, so what runs could not be checked.',
+    reference: COREML_CUSTOM,
+  },
+  coremlCustomLayer: {
+    code: 'MG-SCAN-368',
+    severity: 'medium',
+    verdict: 'unverified',
+    title: 'This Core ML neural network has a custom layer implemented by the app: could not verify',
+    explanation:
+      'A custom layer names a class (conforming to MLCustomLayer) that the app provides; its code is not in the file, so what it does could not be checked.',
+    reference: COREML_NN,
+  },
+  coremlLinkedModel: {
+    code: 'MG-SCAN-369',
+    severity: 'medium',
+    verdict: 'unverified',
+    title: 'This Core ML model loads another compiled model from disk: could not verify',
+    explanation:
+      'A LinkedModel names a compiled model file and search path that Core ML opens at load time; that file is not part of this one and was not checked.',
+    reference: COREML_PROTO,
+  },
+  coremlOpaqueType: {
+    code: 'MG-SCAN-370',
+    severity: 'medium',
+    verdict: 'unverified',
+    title: 'This Core ML model holds serialized data for a framework model the scanner does not read',
+    explanation:
+      'Serialized (private) models and the Natural Language text classifier, word tagger, gazetteer and word embedding carry opaque model data that Apple frameworks parse at load time; it was not followed.',
+    reference: COREML_PROTO,
+  },
+  coremlWeightEscapes: {
+    code: 'MG-SCAN-371',
+    severity: 'critical',
+    verdict: 'malicious',
+    title: 'This Core ML model reads its weights from a file outside the model',
+    explanation:
+      'An ML program weight reference (BlobFileValue) names an absolute path, a URL or a path that climbs out with "..", so loading the model reads a file of the host as weight data.',
+    reference: COREML_PROTO,
+  },
+  coremlTooLarge: {
+    code: 'MG-SCAN-372',
+    severity: 'medium',
+    verdict: 'unverified',
+    title: 'The Core ML model is larger or deeper than the scanner reads',
+    explanation: 'The scanner stopped at its limits, so the rest of the model was not checked.',
+  },
+  coremlInventory: {
+    code: 'MG-SCAN-373',
+    severity: 'info',
+    verdict: 'benign',
+    title: 'Core ML model contents',
+    explanation:
+      'The specification version, model types, layers, ML program operations and weight files, for the record.',
+    reference: COREML_PROTO,
+  },
+  milBlobInvalid: {
+    code: 'MG-SCAN-374',
+    severity: 'high',
+    verdict: 'invalid',
+    title: 'The Core ML weight file (MIL blob storage) is broken',
+    explanation:
+      'A blob’s metadata lacks its 0xDEADBEEF sentinel or places its data outside the file, so Core ML would refuse the weights.',
+    reference: MIL_BLOB,
+  },
+  milBlobInventory: {
+    code: 'MG-SCAN-375',
+    severity: 'info',
+    verdict: 'benign',
+    title: 'Core ML weight file contents',
+    explanation: 'Number and sizes of the tensor blobs; the file holds only tensor bytes that Core ML reads as data.',
+    reference: MIL_BLOB,
+  },
+  mlpackageManifestInvalid: {
+    code: 'MG-SCAN-376',
+    severity: 'high',
+    verdict: 'invalid',
+    title: 'The .mlpackage Manifest.json is broken',
+    explanation:
+      'The manifest is not the JSON object Core ML expects (fileFormatVersion, itemInfoEntries with paths, a rootModelIdentifier naming one of them).',
+    reference: MLPACKAGE,
+  },
+  mlpackagePathEscapes: {
+    code: 'MG-SCAN-377',
+    severity: 'critical',
+    verdict: 'malicious',
+    title: 'The .mlpackage manifest points at a file outside the package',
+    explanation:
+      'An item path is absolute, a URL or climbs out with "..", so opening the package reads a file of the host as part of the model.',
+    reference: MLPACKAGE,
+  },
+  mlpackageInventory: {
+    code: 'MG-SCAN-378',
+    severity: 'info',
+    verdict: 'benign',
+    title: '.mlpackage manifest contents',
+    explanation: 'The items the package lists and which one is the root model, for the record.',
+    reference: MLPACKAGE,
+  },
+  coremlWeightUnanchored: {
+    code: 'MG-SCAN-379',
+    severity: 'medium',
+    verdict: 'unverified',
+    title: 'A Core ML weight reference is not inside the model package: could not verify',
+    explanation:
+      'Weight references written by coremltools start with "@model_path/", which Core ML resolves inside the compiled model; a name without it is resolved elsewhere, so what file it reads could not be checked.',
+    reference: COREML_PROTO,
   },
 } as const satisfies FormatCatalog;
 

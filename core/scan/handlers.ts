@@ -18,6 +18,10 @@ import { readTensorrtHead } from '../formats/tensorrt.ts';
 import { scanTensorrt } from './scan-tensorrt.ts';
 import { isExecutorch } from '../formats/executorch.ts';
 import { scanExecutorch } from './scan-executorch.ts';
+import { looksLikeCoreml } from '../formats/coreml.ts';
+import { isMilBlob } from '../formats/mil-blob.ts';
+import { looksLikeMlpackageManifest } from '../formats/mlpackage-manifest.ts';
+import { scanCoreml, scanMilBlob, scanMlpackageManifest } from './scan-coreml.ts';
 import { isHdf5 } from '../formats/hdf5.ts';
 import { looksLikeKerasConfig } from '../formats/keras.ts';
 import type { FormatHandler } from './router.ts';
@@ -55,7 +59,16 @@ export const HANDLERS: readonly FormatHandler[] = [
   { format: 'gguf', sniff: (head) => isGguf(head), scan: scanGguf },
   { format: 'hdf5', sniff: (head) => isHdf5(head), scan: scanHdf5 },
   { format: 'safetensors', sniff: (head, source) => looksLikeSafetensors(head, source.size), scan: scanSafetensors },
-  { format: 'onnx', sniff: (head) => looksLikeOnnx(head), scan: scanOnnx },
+  // A Core ML Model starts like an ONNX ModelProto (field 1 varint, field 2 message) but has no graph (field 7),
+  // so onnxruntime refuses it: a file the stricter Core ML sniffer accepts is not an ONNX model.
+  {
+    format: 'onnx',
+    sniff: async (head, source) => looksLikeOnnx(head) && !(await looksLikeCoreml(head, source)),
+    scan: scanOnnx,
+  },
+  { format: 'coreml', sniff: (head, source) => looksLikeCoreml(head, source), scan: scanCoreml },
+  { format: 'coreml-weights', sniff: (head) => isMilBlob(head), scan: scanMilBlob },
+  { format: 'mlpackage-manifest', sniff: (head) => looksLikeMlpackageManifest(head), scan: scanMlpackageManifest },
   { format: 'tflite', sniff: (head, source) => isTflite(head, source.size), scan: scanTflite },
   { format: 'executorch', sniff: (head, source) => isExecutorch(head, source.size), scan: scanExecutorch },
   { format: 'tensorrt', sniff: (head) => readTensorrtHead(head) !== undefined, scan: scanTensorrt },
