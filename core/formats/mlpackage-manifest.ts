@@ -25,15 +25,30 @@ export type MlpackageManifest = z.infer<typeof ManifestSchema>;
 
 const MAX_MANIFEST = 1 << 20;
 
-/** A JSON object that names the three manifest keys (its values are checked by the scanner, not here). */
+/** How far into a JSON object the sniffer looks for a manifest key (a manifest is a few hundred bytes). */
+export const MANIFEST_SNIFF_BYTES = 65_536;
+
+/**
+ * A JSON object that names any one of the manifest keys, so a manifest padded or reordered past the others
+ * is still checked (its values are validated by the scanner: a lookalike comes out invalid, not benign).
+ */
 export function looksLikeMlpackageManifest(head: Uint8Array): boolean {
-  const text = new TextDecoder().decode(head);
+  const text = new TextDecoder().decode(head.subarray(0, MANIFEST_SNIFF_BYTES));
   return (
-    /^\s*\{/.test(text) &&
-    text.includes('"fileFormatVersion"') &&
-    text.includes('"itemInfoEntries"') &&
-    text.includes('"rootModelIdentifier"')
+    startsLikeJsonObject(head) &&
+    (text.includes('"fileFormatVersion"') ||
+      text.includes('"itemInfoEntries"') ||
+      text.includes('"rootModelIdentifier"'))
   );
+}
+
+/** Whether the first non-whitespace byte is `{`. */
+export function startsLikeJsonObject(head: Uint8Array): boolean {
+  for (const b of head) {
+    if (b === 0x7b) return true;
+    if (b !== 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09) return false;
+  }
+  return false;
 }
 
 export function parseMlpackageManifest(bytes: Uint8Array): MlpackageManifest {

@@ -20,7 +20,11 @@ import { isExecutorch } from '../formats/executorch.ts';
 import { scanExecutorch } from './scan-executorch.ts';
 import { looksLikeCoreml } from '../formats/coreml.ts';
 import { isMilBlob } from '../formats/mil-blob.ts';
-import { looksLikeMlpackageManifest } from '../formats/mlpackage-manifest.ts';
+import {
+  looksLikeMlpackageManifest,
+  MANIFEST_SNIFF_BYTES,
+  startsLikeJsonObject,
+} from '../formats/mlpackage-manifest.ts';
 import { scanCoreml, scanMilBlob, scanMlpackageManifest } from './scan-coreml.ts';
 import { isHdf5 } from '../formats/hdf5.ts';
 import { looksLikeKerasConfig } from '../formats/keras.ts';
@@ -68,7 +72,13 @@ export const HANDLERS: readonly FormatHandler[] = [
   },
   { format: 'coreml', sniff: (head, source) => looksLikeCoreml(head, source), scan: scanCoreml },
   { format: 'coreml-weights', sniff: (head) => isMilBlob(head), scan: scanMilBlob },
-  { format: 'mlpackage-manifest', sniff: (head) => looksLikeMlpackageManifest(head), scan: scanMlpackageManifest },
+  {
+    format: 'mlpackage-manifest',
+    sniff: async (head, source) =>
+      startsLikeJsonObject(head) &&
+      looksLikeMlpackageManifest(head.byteLength < source.size ? await source.read(0, MANIFEST_SNIFF_BYTES) : head),
+    scan: scanMlpackageManifest,
+  },
   { format: 'tflite', sniff: (head, source) => isTflite(head, source.size), scan: scanTflite },
   { format: 'executorch', sniff: (head, source) => isExecutorch(head, source.size), scan: scanExecutorch },
   { format: 'tensorrt', sniff: (head) => readTensorrtHead(head) !== undefined, scan: scanTensorrt },

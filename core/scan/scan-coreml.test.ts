@@ -97,3 +97,12 @@ test('mlpackage manifest: benign as written, escaping paths malicious, broken on
   const broken = new TextEncoder().encode(text);
   assert.equal((await scanMlpackageManifest(memorySource('Manifest.json', broken), ctx)).verdict, 'invalid');
 });
+
+test('a manifest is sniffed by any one of its keys, also past a long first key', async () => {
+  const padded = `{"description": "${'x'.repeat(8000)}", "rootModelIdentifier": "a"}`;
+  const bytes = new TextEncoder().encode(padded);
+  const out = await scanFile(memorySource('Manifest.json', bytes));
+  assert.equal(out.format, 'mlpackage-manifest');
+  assert.equal(out.verdict, 'invalid');
+  assert.ok(!looksLikeMlpackageManifest(new TextEncoder().encode('{"fileFormat": 1}')));
+});
