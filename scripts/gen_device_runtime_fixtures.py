@@ -105,6 +105,15 @@ def with_custom(data, custom_code=None, options=None):
     return bytes(b.Output())
 
 
+def repacked(data, edit):
+    """The model unpacked with the schema's object API, edited, and packed again."""
+    m = tfl.ModelT.InitFromObj(tfl.Model.GetRootAsModel(data, 0))
+    edit(m)
+    b = flatbuffers.Builder(1024)
+    b.Finish(m.Pack(b), file_identifier=b"TFL3")
+    return bytes(b.Output())
+
+
 def tflite():
     dense = keras_model()
     codes = op_codes(dense)
@@ -151,15 +160,23 @@ def tflite():
     write("tflite/truncated.tflite", dense[: len(dense) // 2], "invalid", "tflite", TF,
           f"the benign model cut in half; tf.lite.Interpreter: '{interpreter_error(dense[: len(dense) // 2])[:100]}'")
 
-    bad = tfl.ModelT.InitFromObj(tfl.Model.GetRootAsModel(dense, 0))
-    bad.subgraphs[0].operators[0].opcodeIndex = 99
-    b = flatbuffers.Builder(1024)
-    b.Finish(bad.Pack(b), file_identifier=b"TFL3")
-    bad_bytes = bytes(b.Output())
+    bad_bytes = repacked(dense, lambda m: setattr(m.subgraphs[0].operators[0], "opcodeIndex", 99))
     write("tflite/bad-opcode-index.tflite", bad_bytes, "invalid", "tflite",
           f"{TF} (converter output re-serialized with schema_py_generated)",
           f"operator 0 points at operator code 99 of {len(codes)}; tf.lite.Interpreter: "
           f"'{interpreter_error(bad_bytes)[:100]}'")
+
+    def far_buffer(m):
+        with_data = next(i for i, buf in enumerate(m.buffers) if buf.data is not None and len(buf.data) > 0)
+        m.buffers[with_data].data = None
+        m.buffers[with_data].offset = 1 << 40
+        m.buffers[with_data].size = 48
+
+    far = repacked(dense, far_buffer)
+    write("tflite/buffer-past-end.tflite", far, "invalid", "tflite",
+          f"{TF} (converter output re-serialized with schema_py_generated)",
+          f"a weight buffer placed by offset/size at 1 TiB, past the end of the file; tf.lite.Interpreter: "
+          f"'{interpreter_error(far)[:100]}'")
 
 
 # ---------------------------------------------------------------- ExecuTorch

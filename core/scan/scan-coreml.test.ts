@@ -79,7 +79,11 @@ test('the Core ML sniffer refuses ONNX models and other protobufs', async () => 
 test('MIL blob weights: recognised by header, bounds checked', async () => {
   const good = await load(`${PKG}Data/com.apple.CoreML/weights/weight.bin`);
   assert.ok(isMilBlob(good));
-  assert.equal((await scanMilBlob(memorySource('weight.bin', good), ctx)).verdict, 'benign');
+  const out = await scanMilBlob(memorySource('weight.bin', good), ctx);
+  assert.equal(out.verdict, 'benign');
+  // weight.bin has its own header, so it is recognised by content: the model does not vouch for it.
+  const modelOut = await scanCoreml(await source(`${PKG}Data/com.apple.CoreML/model.mlmodel`), ctx);
+  assert.equal(modelOut.describes, undefined);
   const bad = await load(`${DIR}weight-truncated.bin`);
   assert.equal((await scanMilBlob(memorySource('weight.bin', bad), ctx)).verdict, 'invalid');
   const noSentinel = good.slice();

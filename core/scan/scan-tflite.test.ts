@@ -27,6 +27,8 @@ test('the converter’s Dense model is benign, with its operator codes listed', 
   assert.equal(out.verdict, 'benign', out.reason);
   const inventory = out.findings.find((f) => f.code === 'MG-SCAN-358');
   assert.deepEqual(inventory?.evidence?.builtinCodes, [9]);
+  // Weights live inside the FlatBuffer (or after it, in the same file): no other file to vouch for.
+  assert.equal(out.describes, undefined);
 });
 
 test('converter Flex ReadFile and WriteFile models are malicious', async () => {
@@ -85,8 +87,8 @@ test('a model past the reader’s caps is unverified', () => {
   assert.equal(verdictOf(model({ truncated: 'more than 500000 operators' })), 'unverified');
 });
 
-test('broken structure is invalid: truncated, operator code index out of range', async () => {
-  for (const name of ['truncated.tflite', 'bad-opcode-index.tflite']) {
+test('broken structure is invalid: truncated, operator code index out of range, buffer past the end', async () => {
+  for (const name of ['truncated.tflite', 'bad-opcode-index.tflite', 'buffer-past-end.tflite']) {
     const out = await scan(name);
     assert.equal(out.verdict, 'invalid', name);
     assert.equal(out.findings[0]?.code, 'MG-SCAN-350');
