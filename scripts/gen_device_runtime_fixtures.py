@@ -259,6 +259,9 @@ def executorch():
           "executorch", ET, "a data segment declared 1 MiB long in a file of a few hundred bytes")
     write("executorch/bad-op-index.pte", pte(add, [(1, 3)]), "invalid", "executorch", ET,
           "an instruction calls operator 3 of 1")
+    many = [("aten::add", f"overload_{i}") for i in range(600)]
+    write("executorch/many-operators.pte", pte(many, [(1, 0)]), "unverified", "executorch", ET,
+          "600 distinct operators, more than the 512 the scanner lists and checks one by one")
     good = pte(add, [(1, 0)])
     write("executorch/truncated.pte", good[: len(good) // 2], "invalid", "executorch", ET,
           "the benign program cut in half: its extended header promises more bytes than the file has")

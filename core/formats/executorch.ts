@@ -175,9 +175,10 @@ async function readPlan(ctx: PlanContext, plan: FlatTable): Promise<void> {
       name: (await f.stringField(t, 0, MAX_NAME)) ?? '',
       overload: (await f.stringField(t, 1, MAX_NAME)) ?? '',
     };
-    if (!p.operators.some((o) => o.name === op.name && o.overload === op.overload) && p.operators.length < MAX_LISTED) {
-      p.operators.push(op);
-    }
+    if (p.operators.some((o) => o.name === op.name && o.overload === op.overload)) continue;
+    // Every distinct operator is checked by the scanner: past the cap the program is not fully followed.
+    if (p.operators.length < MAX_LISTED) p.operators.push(op);
+    else p.truncated = `more than ${MAX_LISTED} distinct operators`;
   }
   const delegates = await f.vectorField(plan, 7, 4, MAX_DELEGATES);
   for (let i = 0; i < delegates.length; i++) await readDelegate(ctx, await f.elementTable(delegates, i));
@@ -209,6 +210,7 @@ async function readDelegate(ctx: PlanContext, t: FlatTable): Promise<void> {
     bytes = (await f.vectorField(await f.elementTable(ctx.inline, index), 0, 1, f.end)).length;
   }
   if (p.delegates.length < MAX_LISTED) p.delegates.push({ id, location, index, bytes });
+  else p.truncated = `more than ${MAX_LISTED} delegates`;
 }
 
 /** Chain: instructions 2. Instruction: instr_args_type 0, instr_args 1 (KernelCall 1: op_index; DelegateCall 2). */

@@ -159,7 +159,10 @@ async function readOperator(
   const seen = m.flex.some(
     (u) => u.customCode === use.customCode && u.nodeOp === use.nodeOp && u.problem === use.problem,
   );
-  if (!seen && m.flex.length < MAX_LISTED) m.flex.push(use);
+  if (seen) return;
+  // Every distinct Flex use is checked by the scanner: past the cap the model is not fully followed.
+  if (m.flex.length < MAX_LISTED) m.flex.push(use);
+  else m.truncated = `more than ${MAX_LISTED} distinct Flex operators`;
 }
 
 async function customOptions(f: FlatReader, op: FlatTable, size: number): Promise<Uint8Array> {

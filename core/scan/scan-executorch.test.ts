@@ -74,3 +74,9 @@ test('the sniffer wants ET and two digits at bytes 4–7', async () => {
   b[6] = 0x41;
   assert.ok(!isExecutorch(b, 400));
 });
+
+test('more distinct operators than the reader lists is unverified, not silently cut', async () => {
+  const out = await scan('many-operators.pte');
+  assert.equal(out.verdict, 'unverified');
+  assert.ok(out.findings.some((f) => f.code === 'MG-SCAN-365'));
+});
