@@ -89,6 +89,12 @@ test('MIL blob weights: recognised by header, bounds checked', async () => {
   const noSentinel = good.slice();
   noSentinel[64] = 0;
   assert.ok(!isMilBlob(noSentinel));
+  // A second blob whose metadata lacks the sentinel: the header says 2 blobs, the file has one.
+  const twoBlobs = new Uint8Array([...good, ...new Uint8Array(128)]);
+  twoBlobs[0] = 2;
+  const second = await scanMilBlob(memorySource('weight.bin', twoBlobs), ctx);
+  assert.equal(second.verdict, 'invalid');
+  assert.match(second.reason ?? '', /no sentinel/);
 });
 
 test('mlpackage manifest: benign as written, escaping paths malicious, broken ones invalid', async () => {
