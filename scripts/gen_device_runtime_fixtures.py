@@ -1,6 +1,6 @@
 """Writes the on-device runtime corpus: test/fixtures/formats/device-runtime/ + labels.json.
 
-    /work/venv/bin/python scripts/gen_device_runtime_fixtures.py   (a Python with tensorflow 2.21, flatbuffers)
+    python scripts/gen_device_runtime_fixtures.py   (a Python with tensorflow 2.21 and flatbuffers)
 
 TFLite files come from tensorflow's own TFLiteConverter wherever it accepts the model; the rest are built by
 hand from the published schemas, each named where it is used:
