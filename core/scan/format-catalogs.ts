@@ -3,6 +3,7 @@ import { OPAQUE_FORMAT_CODES } from './opaque-format-codes.ts';
 import { HF_CONFIG_CODES } from './hf-config-codes.ts';
 import { TENSORFLOW_CODES } from './tensorflow-codes.ts';
 import { KERAS_CODES } from './keras-codes.ts';
+import { DEVICE_RUNTIME_CODES } from './device-runtime-codes.ts';
 
 /**
  * The catalogs of the model-format checkers. Every code here gets its verdict (finding-verdict.ts) and its
@@ -13,4 +14,5 @@ export const FORMAT_CATALOGS: readonly FormatCatalog[] = [
   HF_CONFIG_CODES,
   TENSORFLOW_CODES,
   KERAS_CODES,
+  DEVICE_RUNTIME_CODES,
 ];

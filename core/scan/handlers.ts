@@ -12,6 +12,20 @@ import { scanHdf5, scanKerasConfig } from './scan-keras.ts';
 import { looksLikeSafetensors } from '../formats/safetensors.ts';
 import { isGguf } from '../formats/gguf.ts';
 import { looksLikeOnnx } from '../formats/onnx.ts';
+import { isTflite } from '../formats/tflite.ts';
+import { scanTflite } from './scan-tflite.ts';
+import { readTensorrtHead } from '../formats/tensorrt.ts';
+import { scanTensorrt } from './scan-tensorrt.ts';
+import { isExecutorch } from '../formats/executorch.ts';
+import { scanExecutorch } from './scan-executorch.ts';
+import { looksLikeCoreml } from '../formats/coreml.ts';
+import { isMilBlob } from '../formats/mil-blob.ts';
+import {
+  looksLikeMlpackageManifest,
+  MANIFEST_SNIFF_BYTES,
+  startsLikeJsonObject,
+} from '../formats/mlpackage-manifest.ts';
+import { scanCoreml, scanMilBlob, scanMlpackageManifest } from './scan-coreml.ts';
 import { isHdf5 } from '../formats/hdf5.ts';
 import { looksLikeKerasConfig } from '../formats/keras.ts';
 import type { FormatHandler } from './router.ts';
@@ -63,7 +77,25 @@ export const HANDLERS: readonly FormatHandler[] = [
   { format: 'gguf', sniff: (head) => isGguf(head), scan: scanGguf },
   { format: 'hdf5', sniff: (head) => isHdf5(head), scan: scanHdf5 },
   { format: 'safetensors', sniff: (head, source) => looksLikeSafetensors(head, source.size), scan: scanSafetensors },
-  { format: 'onnx', sniff: (head) => looksLikeOnnx(head), scan: scanOnnx },
+  // A Core ML Model starts like an ONNX ModelProto (field 1 varint, field 2 message) but has no graph (field 7),
+  // so onnxruntime refuses it: a file the stricter Core ML sniffer accepts is not an ONNX model.
+  {
+    format: 'onnx',
+    sniff: async (head, source) => looksLikeOnnx(head) && !(await looksLikeCoreml(head, source)),
+    scan: scanOnnx,
+  },
+  { format: 'coreml', sniff: (head, source) => looksLikeCoreml(head, source), scan: scanCoreml },
+  { format: 'coreml-weights', sniff: (head) => isMilBlob(head), scan: scanMilBlob },
+  {
+    format: 'mlpackage-manifest',
+    sniff: async (head, source) =>
+      startsLikeJsonObject(head) &&
+      looksLikeMlpackageManifest(head.byteLength < source.size ? await source.read(0, MANIFEST_SNIFF_BYTES) : head),
+    scan: scanMlpackageManifest,
+  },
+  { format: 'tflite', sniff: (head, source) => isTflite(head, source.size), scan: scanTflite },
+  { format: 'executorch', sniff: (head, source) => isExecutorch(head, source.size), scan: scanExecutorch },
+  { format: 'tensorrt', sniff: (head) => readTensorrtHead(head) !== undefined, scan: scanTensorrt },
   { format: 'pytorch-legacy', sniff: (head) => isTorchLegacy(head), scan: scanTorchLegacy, includes: ['pickle'] },
   { format: 'pickle', sniff: (head) => looksLikePickle(head), scan: scanPickle },
   { format: 'keras-config', sniff: (head) => looksLikeKerasConfig(head), scan: scanKerasConfig },
