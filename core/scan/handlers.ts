@@ -14,6 +14,16 @@ import { isGguf } from '../formats/gguf.ts';
 import { looksLikeOnnx } from '../formats/onnx.ts';
 import { isHdf5 } from '../formats/hdf5.ts';
 import { looksLikeKerasConfig } from '../formats/keras.ts';
+import { FLAX_FORMAT, looksLikeFlaxMsgpack, scanFlaxMsgpack } from './scan-flax-msgpack.ts';
+import { isOcdbt, OCDBT_FORMAT, scanOcdbt } from './scan-ocdbt.ts';
+import {
+  looksLikeOrbaxCheckpointMetadata,
+  looksLikeOrbaxTreeMetadata,
+  ORBAX_CHECKPOINT_FORMAT,
+  ORBAX_TREE_FORMAT,
+  scanOrbaxCheckpointMetadata,
+  scanOrbaxTreeMetadata,
+} from './scan-orbax.ts';
 import type { FormatHandler } from './router.ts';
 
 /** The ZIP end-of-central-directory record sits in the last 64 KiB + 22 bytes (APPNOTE 4.3.16). */
@@ -53,4 +63,8 @@ export const HANDLERS: readonly FormatHandler[] = [
   { format: 'pytorch-legacy', sniff: (head) => isTorchLegacy(head), scan: scanTorchLegacy, includes: ['pickle'] },
   { format: 'pickle', sniff: (head) => looksLikePickle(head), scan: scanPickle },
   { format: 'keras-config', sniff: (head) => looksLikeKerasConfig(head), scan: scanKerasConfig },
+  { format: FLAX_FORMAT, sniff: (head, source) => looksLikeFlaxMsgpack(head, source.size), scan: scanFlaxMsgpack },
+  { format: ORBAX_CHECKPOINT_FORMAT, sniff: looksLikeOrbaxCheckpointMetadata, scan: scanOrbaxCheckpointMetadata },
+  { format: ORBAX_TREE_FORMAT, sniff: looksLikeOrbaxTreeMetadata, scan: scanOrbaxTreeMetadata },
+  { format: OCDBT_FORMAT, sniff: (head) => isOcdbt(head), scan: scanOcdbt },
 ];
