@@ -8,8 +8,9 @@ msgpack spec (https://github.com/msgpack/msgpack/blob/master/spec.md) and flax/s
 proved with the real library: flax.serialization.msgpack_restore must read the benign msgpack files and refuse
 the malformed ones; a pickled leaf is never unpickled (pickletools.dis shows its GLOBAL instead).
 
-Deterministic except the Orbax checkpoint folder: orbax writes a creation timestamp into
-_CHECKPOINT_METADATA, so that file differs from run to run (its structure does not).
+Deterministic except the Orbax checkpoint folders: orbax writes timestamps into _CHECKPOINT_METADATA, and
+tensorstore names its OCDBT data files (d/<random id>) and splits them differently from run to run, so those
+files, their names and their number vary (their structure does not).
 """
 
 import io
@@ -224,6 +225,8 @@ def orbax_checkpoint():
         )
         for root, _, files in os.walk(target):
             for name in sorted(files):
+                if name == "commit_success.txt":
+                    continue  # plain text naming the temporary folder the save went to: nothing to check
                 full = os.path.join(root, name)
                 rel = os.path.relpath(full, target).replace(os.sep, "/")
                 with open(full, "rb") as f:
@@ -248,12 +251,28 @@ def describe_orbax_file(rel, data, version):
         label(path, "unverified", "ocdbt", version,
               f"A tensorstore OCDBT file (intact envelope, contents not followed) of an Orbax StandardCheckpointer save; {proved}.")
     else:
-        # _sharding, array_metadatas/process_0, commit_success.txt: plain JSON / text Orbax reads as data.
+        # _sharding, array_metadatas/process_0: plain JSON Orbax reads as data.
         label(path, "benign", "text", version, f"A plain text/JSON file of an Orbax StandardCheckpointer save; {proved}.")
 
 
 OCDBT_MANIFEST = bytes.fromhex("0cdb3a2a")
 OCDBT_NODE = bytes.fromhex("0cdb20de")
+
+
+def orbax_restore_fails(replaced_name, data):
+    """Copies the real checkpoint, replaces one file, and shows that Orbax's restore refuses the folder."""
+    import orbax.checkpoint as ocp
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = os.path.join(tmp, "ckpt")
+        shutil.copytree(os.path.join(OUT, "orbax-standard"), folder)
+        with open(os.path.join(folder, replaced_name), "wb") as f:
+            f.write(data)
+        try:
+            ocp.StandardCheckpointer().restore(folder)
+        except Exception as error:  # noqa: BLE001 - any refusal proves the point
+            return type(error).__name__
+    raise AssertionError(f"orbax restored a checkpoint with a changed {replaced_name}")
 
 
 def orbax_hostile():
@@ -275,22 +294,29 @@ def orbax_hostile():
         tree = json.load(f)
     first = sorted(tree["tree_metadata"])[0]
     tree["tree_metadata"][first]["value_metadata"]["value_type"] = "my_project.PickledObject"
-    write("orbax-custom-type/_METADATA", json.dumps(tree).encode())
+    custom_type = json.dumps(tree).encode()
+    refused = orbax_restore_fails("_METADATA", custom_type)
+    write("orbax-custom-type/_METADATA", custom_type)
     label("orbax-custom-type/_METADATA", "unverified", "orbax-tree-metadata", f"{version} (value_type changed by hand)",
-          "The StandardCheckpointer tree metadata with one leaf's value_type naming a TypeHandler Orbax does not ship.")
+          "The StandardCheckpointer tree metadata with one leaf's value_type naming a TypeHandler Orbax does not ship; "
+          f"without that user handler registered, StandardCheckpointer().restore raises {refused}.")
 
     broken = dict(tree)
     broken["tree_metadata"] = {k: {"key_metadata": v["key_metadata"]} for k, v in tree["tree_metadata"].items()}
-    write("orbax-broken/_METADATA", json.dumps(broken).encode())
+    broken_bytes = json.dumps(broken).encode()
+    refused = orbax_restore_fails("_METADATA", broken_bytes)
+    write("orbax-broken/_METADATA", broken_bytes)
     label("orbax-broken/_METADATA", "invalid", "orbax-tree-metadata", f"{version} (value_metadata removed by hand)",
-          "The StandardCheckpointer tree metadata with every value_metadata removed; Orbax cannot restore it.")
+          f"The StandardCheckpointer tree metadata with every value_metadata removed; restore raises {refused}.")
 
     with open(os.path.join(base, "manifest.ocdbt"), "rb") as f:
         manifest = bytearray(f.read())
     manifest[20] ^= 0xFF
+    refused = orbax_restore_fails("manifest.ocdbt", bytes(manifest))
     write("orbax-broken/manifest.ocdbt", bytes(manifest))
     label("orbax-broken/manifest.ocdbt", "invalid", "ocdbt", f"{version} (one byte flipped by hand)",
-          "The StandardCheckpointer OCDBT manifest with one body byte flipped: its CRC-32C no longer matches.")
+          "The StandardCheckpointer OCDBT manifest with one body byte flipped: its CRC-32C no longer matches and "
+          f"restore raises {refused}.")
 
 
 def main():

@@ -10,10 +10,6 @@ import { MsgpackCursor } from './msgpack-cursor.ts';
  * HDF5 with a small map whose first key is a number, JSON/text with a printable byte (a small integer).
  */
 export async function looksLikeFlaxMsgpack(head: Uint8Array, size: number): Promise<boolean> {
-  const first = head[0];
-  if (first === undefined) return false;
-  const isMap = (first > 0x80 && first <= 0x8f) || first === 0xde || first === 0xdf;
-  if (!isMap) return false;
   const fetch = (offset: number, length: number): Promise<Uint8Array> => {
     if (offset + length > head.byteLength) return Promise.reject(new HeadEnded());
     return Promise.resolve(head.subarray(offset, offset + length));
@@ -41,7 +37,7 @@ class SniffWalk {
 
   async map(depth: number): Promise<void> {
     const token = await this.cursor.next();
-    if (token.kind !== 'map' || (depth === 0 && token.count === 0)) throw new NotATree();
+    if (token.kind !== 'map') throw new NotATree();
     await this.entries(token.count, depth);
   }
 

@@ -19,9 +19,6 @@ export type MsgpackToken =
 /** Reads [offset, offset + length) exactly or throws a FormatError saying the data ended. */
 export type Fetch = (offset: number, length: number) => Promise<Uint8Array>;
 
-/** The 0xc1 byte is reserved by the spec: "never used". */
-const NEVER_USED = 0xc1;
-
 export class MsgpackCursor {
   constructor(
     private readonly fetch: Fetch,
@@ -77,10 +74,10 @@ export class MsgpackCursor {
       case 0xde:
       case 0xdf:
         return { kind: 'map', count: await this.uint(b === 0xde ? 2 : 4), offset };
-      case NEVER_USED:
-        throw new FormatError(`byte 0xc1 at offset ${offset} is not a msgpack value`, offset);
       default:
-        return this.numberOrFixext(b, offset);
+        if (b >= 0xcc && b <= 0xd8) return this.numberOrFixext(b, offset);
+        // Only 0xc1 is left: the spec reserves it ("never used").
+        throw new FormatError(`byte 0x${b.toString(16)} at offset ${offset} is not a msgpack value`, offset);
     }
   }
 
