@@ -163,7 +163,7 @@ export const JAX_CODES = {
     verdict: 'invalid',
     title: 'The OCDBT (tensorstore) file is damaged',
     explanation:
-      'The file starts like an OCDBT file of an Orbax checkpoint, but its recorded length, version, compression or CRC-32C checksum does not match: it was cut short, padded or changed after tensorstore wrote it, and tensorstore refuses it.',
+      'The file starts like an OCDBT file of an Orbax checkpoint, but its recorded length, version, compression or CRC-32C checksum does not match what tensorstore writes: it was cut short, padded or changed after it was written.',
     reference: 'https://google.github.io/tensorstore/kvstore/ocdbt/index.html',
   },
 } as const satisfies FormatCatalog;
