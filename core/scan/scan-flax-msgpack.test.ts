@@ -182,3 +182,18 @@ test('sniffer: takes Flax trees, also cut short, and nothing else', async () => 
   ];
   for (const [name, bytes] of rejected) assert.equal(await sniff(bytes), false, name);
 });
+
+test('a tree larger than the read window is walked through windows to its end', async () => {
+  const big = {
+    params: { embed: array([640, 1024], 'float32', 640 * 1024 * 4) },
+    step: 3,
+    tail: { b: array([2], 'int8', 2) },
+  };
+  const bytes = encode(big);
+  assert.ok(bytes.length > 2 * (1 << 20));
+  const tree = await readFlaxMsgpack(memorySource('big.msgpack', bytes));
+  assert.equal(tree.arrays, 2);
+  assert.deepEqual(tree.issues, []);
+  const cut = await scan(bytes.subarray(0, bytes.length - 1));
+  assert.deepEqual(codes(cut), ['MG-SCAN-380']);
+});
