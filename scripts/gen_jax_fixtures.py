@@ -209,52 +209,79 @@ def flax_msgpack():
     )
 
 
+def same_tree(a, b):
+    return jax.tree_util.tree_all(jax.tree_util.tree_map(lambda x, y: bool(np.array_equal(x, y)), a, b))
+
+
 def orbax_checkpoint():
     import orbax.checkpoint as ocp
 
     version = f"orbax-checkpoint {ocp.__version__}"
     params = mlp_params()
     with tempfile.TemporaryDirectory() as tmp:
-        target = os.path.join(tmp, "ckpt")
+        # StandardCheckpointer: OCDBT storage (the default).
+        target = os.path.join(tmp, "standard")
         ckptr = ocp.StandardCheckpointer()
         ckptr.save(target, params)
         ckptr.wait_until_finished()
-        restored = ocp.StandardCheckpointer().restore(target)
-        assert jax.tree_util.tree_all(
-            jax.tree_util.tree_map(lambda a, b: bool(np.array_equal(a, b)), params, restored)
-        )
-        for root, _, files in os.walk(target):
-            for name in sorted(files):
-                if name == "commit_success.txt":
-                    continue  # plain text naming the temporary folder the save went to: nothing to check
-                full = os.path.join(root, name)
-                rel = os.path.relpath(full, target).replace(os.sep, "/")
-                with open(full, "rb") as f:
-                    data = f.read()
-                write(f"orbax-standard/{rel}", data)
-                describe_orbax_file(rel, data, version)
+        assert same_tree(params, ocp.StandardCheckpointer().restore(target))
+        copy_orbax_folder(target, "orbax-standard", version, "StandardCheckpointer save",
+                          "StandardCheckpointer().restore reads the folder back")
+
+        # PyTreeCheckpointer without OCDBT: one zarr array folder (.zarray + zstd chunk) per leaf.
+        target = os.path.join(tmp, "pytree")
+        ocp.Checkpointer(ocp.PyTreeCheckpointHandler(use_ocdbt=False)).save(target, params)
+        assert same_tree(params, ocp.PyTreeCheckpointer().restore(target))
+        copy_orbax_folder(target, "orbax-pytree-zarr", version, "PyTreeCheckpointer save with use_ocdbt=False",
+                          "PyTreeCheckpointer().restore reads the folder back")
+
+        # CheckpointManager: a step folder with a named item; item_handlers is a map of item names.
+        target = os.path.join(tmp, "manager")
+        with ocp.CheckpointManager(target) as manager:
+            manager.save(7, args=ocp.args.StandardSave(params))
+            manager.wait_until_finished()
+        with ocp.CheckpointManager(target) as manager:
+            assert same_tree(params, manager.restore(7, args=ocp.args.StandardRestore()))
+        copy_orbax_folder(target, "orbax-manager", version, "CheckpointManager save (step 7)",
+                          "CheckpointManager.restore(7) reads it back")
 
 
-def describe_orbax_file(rel, data, version):
-    name = rel.split("/")[-1]
-    proved = "StandardCheckpointer().restore reads the folder back"
-    path = f"orbax-standard/{rel}"
+def copy_orbax_folder(target, prefix, version, what, proved):
+    for root, _, files in os.walk(target):
+        for name in sorted(files):
+            if name == "commit_success.txt":
+                continue  # plain text naming the temporary folder the save went to: nothing to check
+            full = os.path.join(root, name)
+            rel = os.path.relpath(full, target).replace(os.sep, "/")
+            with open(full, "rb") as f:
+                data = f.read()
+            write(f"{prefix}/{rel}", data)
+            describe_orbax_file(f"{prefix}/{rel}", data, version, what, proved)
+
+
+def describe_orbax_file(path, data, version, what, proved):
+    name = path.split("/")[-1]
     if name == "_CHECKPOINT_METADATA":
         json.loads(data)
         label(path, "benign", "orbax-checkpoint-metadata", version,
-              f"The checkpoint metadata JSON of an Orbax StandardCheckpointer save (its timestamps vary per run); {proved}.")
+              f"The checkpoint metadata JSON of an Orbax {what} (its timestamps vary per run); {proved}.")
     elif name == "_METADATA":
         json.loads(data)
         label(path, "benign", "orbax-tree-metadata", version,
-              f"The pytree metadata JSON (value type per leaf) of an Orbax StandardCheckpointer save; {proved}.")
+              f"The pytree metadata JSON (value type per leaf) of an Orbax {what}; {proved}.")
     elif data[:4] in (OCDBT_MANIFEST, OCDBT_NODE):
         label(path, "unverified", "ocdbt", version,
-              f"A tensorstore OCDBT file (intact envelope, contents not followed) of an Orbax StandardCheckpointer save; {proved}.")
+              f"A tensorstore OCDBT file (intact envelope, contents not followed) of an Orbax {what}; {proved}.")
+    elif data[:4] == ZSTD_FRAME:
+        label(path, "unverified", "unknown", version,
+              f"A zstd-compressed zarr chunk (array bytes; zstd is not read, so unknown content) of an Orbax {what}; "
+              f"{proved}.")
     else:
-        # _sharding, array_metadatas/process_0: plain JSON Orbax reads as data.
-        label(path, "benign", "text", version, f"A plain text/JSON file of an Orbax StandardCheckpointer save; {proved}.")
+        json.loads(data)  # _sharding, array_metadatas/process_0, .zarray: plain JSON Orbax reads as data
+        label(path, "benign", "text", version, f"A plain JSON file of an Orbax {what}; {proved}.")
 
 
+ZSTD_FRAME = bytes.fromhex("28b52ffd")
 OCDBT_MANIFEST = bytes.fromhex("0cdb3a2a")
 OCDBT_NODE = bytes.fromhex("0cdb20de")
 
