@@ -43,6 +43,8 @@ export interface FlaxBytesLeaf {
 
 export interface FlaxTree {
   arrays: number;
+  /** Bytes of array data whose shape and dtype were checked. */
+  arrayBytes: number;
   leaves: number;
   issues: FlaxIssue[];
   bytesLeaves: FlaxBytesLeaf[];
@@ -109,7 +111,7 @@ export async function readFlaxMsgpack(source: ByteSource, limits: FlaxLimits = F
 }
 
 class FlaxWalk {
-  readonly tree: FlaxTree = { arrays: 0, leaves: 0, issues: [], bytesLeaves: [] };
+  readonly tree: FlaxTree = { arrays: 0, arrayBytes: 0, leaves: 0, issues: [], bytesLeaves: [] };
   private nodes = 0;
 
   constructor(
@@ -237,6 +239,7 @@ class FlaxWalk {
       this.issue('bad-array', `${want}, the buffer has ${bufferLength}`, at, path);
       return { kind: 'other' };
     }
+    this.tree.arrayBytes += bufferLength;
     return { kind: 'array', dtype, shape, offset: at };
   }
 
