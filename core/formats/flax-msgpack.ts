@@ -85,6 +85,7 @@ export const FLAX_DTYPES: ReadonlyMap<string, number> = new Map([
 /** numpy's limit on dimensions (NPY_MAXDIMS in numpy 2). */
 const MAX_DIMS = 64;
 const CHUNKED_KEY = '__msgpack_chunked_array__';
+const WINDOW = 64 << 10;
 
 /** What the walk keeps of a value: enough to check a chunked-array map, nothing of the tensor bytes. */
 type Node =
@@ -96,7 +97,8 @@ type Node =
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 export async function readFlaxMsgpack(source: ByteSource, limits: FlaxLimits = FLAX_LIMITS): Promise<FlaxTree> {
-  const reader = new WindowReader(source);
+  // Small windows: the walk jumps over each array's bytes, so a large window would mostly read tensor data.
+  const reader = new WindowReader(source, WINDOW);
   const fetch: Fetch = (offset, length) => reader.bytes(offset, length);
   const walk = new FlaxWalk(fetch, limits);
   const cursor = new MsgpackCursor(fetch, 0, source.size);
