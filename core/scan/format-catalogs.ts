@@ -4,6 +4,7 @@ import { HF_CONFIG_CODES } from './hf-config-codes.ts';
 import { TENSORFLOW_CODES } from './tensorflow-codes.ts';
 import { KERAS_CODES } from './keras-codes.ts';
 import { DEVICE_RUNTIME_CODES } from './device-runtime-codes.ts';
+import { JAX_CODES } from './jax-codes.ts';
 
 /**
  * The catalogs of the model-format checkers. Every code here gets its verdict (finding-verdict.ts) and its
@@ -15,4 +16,5 @@ export const FORMAT_CATALOGS: readonly FormatCatalog[] = [
   TENSORFLOW_CODES,
   KERAS_CODES,
   DEVICE_RUNTIME_CODES,
+  JAX_CODES,
 ];

@@ -28,6 +28,16 @@ import {
 import { scanCoreml, scanMilBlob, scanMlpackageManifest } from './scan-coreml.ts';
 import { isHdf5 } from '../formats/hdf5.ts';
 import { looksLikeKerasConfig } from '../formats/keras.ts';
+import { FLAX_FORMAT, looksLikeFlaxMsgpack, scanFlaxMsgpack } from './scan-flax-msgpack.ts';
+import { isOcdbt, OCDBT_FORMAT, scanOcdbt } from './scan-ocdbt.ts';
+import {
+  looksLikeOrbaxCheckpointMetadata,
+  looksLikeOrbaxTreeMetadata,
+  ORBAX_CHECKPOINT_FORMAT,
+  ORBAX_TREE_FORMAT,
+  scanOrbaxCheckpointMetadata,
+  scanOrbaxTreeMetadata,
+} from './scan-orbax.ts';
 import type { FormatHandler } from './router.ts';
 import { opaqueFormat } from '../formats/opaque-formats.ts';
 import { scanOpaque } from './scan-opaque.ts';
@@ -110,4 +120,8 @@ export const HANDLERS: readonly FormatHandler[] = [
     scan: scanTfFingerprint,
   },
   { format: 'tf-checkpoint-index', sniff: (_head, source) => looksLikeTableFile(source), scan: scanTfCheckpointIndex },
+  { format: FLAX_FORMAT, sniff: (head, source) => looksLikeFlaxMsgpack(head, source.size), scan: scanFlaxMsgpack },
+  { format: ORBAX_CHECKPOINT_FORMAT, sniff: looksLikeOrbaxCheckpointMetadata, scan: scanOrbaxCheckpointMetadata },
+  { format: ORBAX_TREE_FORMAT, sniff: looksLikeOrbaxTreeMetadata, scan: scanOrbaxTreeMetadata },
+  { format: OCDBT_FORMAT, sniff: (head) => isOcdbt(head), scan: scanOcdbt },
 ];
