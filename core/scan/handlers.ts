@@ -14,6 +14,7 @@ import { isGguf } from '../formats/gguf.ts';
 import { looksLikeOnnx } from '../formats/onnx.ts';
 import { isHdf5 } from '../formats/hdf5.ts';
 import { looksLikeKerasConfig } from '../formats/keras.ts';
+import { looksLikeLightgbm, scanLightgbm } from './scan-lightgbm.ts';
 import type { FormatHandler } from './router.ts';
 
 /** The ZIP end-of-central-directory record sits in the last 64 KiB + 22 bytes (APPNOTE 4.3.16). */
@@ -52,5 +53,6 @@ export const HANDLERS: readonly FormatHandler[] = [
   { format: 'onnx', sniff: (head) => looksLikeOnnx(head), scan: scanOnnx },
   { format: 'pytorch-legacy', sniff: (head) => isTorchLegacy(head), scan: scanTorchLegacy, includes: ['pickle'] },
   { format: 'pickle', sniff: (head) => looksLikePickle(head), scan: scanPickle },
+  { format: 'lightgbm', sniff: (head) => looksLikeLightgbm(head), scan: scanLightgbm },
   { format: 'keras-config', sniff: (head) => looksLikeKerasConfig(head), scan: scanKerasConfig },
 ];
