@@ -140,8 +140,11 @@ function headerNumbers(header: Map<string, string>, problems: Problems): HeaderN
     problems.add('malformed', `the header lacks ${missing.join(', ')} (the loader refuses the model)`);
     return null;
   }
-  const num = (k: string) => parseIntStrict(header.get(k)!);
-  const [numClass, perIteration, labelIndex, maxFeatureIdx] = REQUIRED_HEADER.map(num);
+  const num = (k: string) => parseIntStrict(header.get(k) ?? '');
+  const numClass = num('num_class');
+  const perIteration = num('num_tree_per_iteration');
+  const labelIndex = num('label_index');
+  const maxFeatureIdx = num('max_feature_idx');
   if (numClass === null || numClass < 1) problems.add('malformed', 'num_class is not a positive integer');
   if (perIteration === null || perIteration < 1) {
     problems.add('malformed', 'num_tree_per_iteration is not a positive integer');
@@ -263,7 +266,7 @@ function checkShape(where: string, leaves: number, left: number[], right: number
     if (child >= internal || ~child >= leaves || child === 0) {
       return problems.add('out-of-range', `${where}: child index ${child} is outside 1…${internal - 1} / leaves`);
     }
-    if (parents[slot]++ > 0) return problems.add('out-of-range', `${where}: node ${child} has two parents`);
+    if ((parents[slot] = (parents[slot] ?? 0) + 1) > 1) return problems.add('out-of-range', `${where}: node ${child} has two parents`);
   }
   const seen = new Uint8Array(internal);
   const stack = [0];

@@ -15,6 +15,7 @@ import { looksLikeOnnx } from '../formats/onnx.ts';
 import { isHdf5 } from '../formats/hdf5.ts';
 import { looksLikeKerasConfig } from '../formats/keras.ts';
 import { looksLikeLightgbm, scanLightgbm } from './scan-lightgbm.ts';
+import { looksLikeXgboostJson, looksLikeXgboostUbjson, scanXgboostJson, scanXgboostUbjson } from './scan-xgboost.ts';
 import type { FormatHandler } from './router.ts';
 
 /** The ZIP end-of-central-directory record sits in the last 64 KiB + 22 bytes (APPNOTE 4.3.16). */
@@ -54,5 +55,7 @@ export const HANDLERS: readonly FormatHandler[] = [
   { format: 'pytorch-legacy', sniff: (head) => isTorchLegacy(head), scan: scanTorchLegacy, includes: ['pickle'] },
   { format: 'pickle', sniff: (head) => looksLikePickle(head), scan: scanPickle },
   { format: 'lightgbm', sniff: (head) => looksLikeLightgbm(head), scan: scanLightgbm },
+  { format: 'xgboost-json', sniff: (head) => looksLikeXgboostJson(head), scan: scanXgboostJson },
+  { format: 'xgboost-ubj', sniff: (head) => looksLikeXgboostUbjson(head), scan: scanXgboostUbjson },
   { format: 'keras-config', sniff: (head) => looksLikeKerasConfig(head), scan: scanKerasConfig },
 ];
