@@ -16,6 +16,8 @@ import { isHdf5 } from '../formats/hdf5.ts';
 import { looksLikeKerasConfig } from '../formats/keras.ts';
 import { looksLikeLightgbm, scanLightgbm } from './scan-lightgbm.ts';
 import { looksLikeXgboostJson, looksLikeXgboostUbjson, scanXgboostJson, scanXgboostUbjson } from './scan-xgboost.ts';
+import { looksLikeSkopsSchema, scanSkopsSchema } from './scan-skops.ts';
+import { isCatboost, scanCatboost } from './scan-catboost.ts';
 import type { FormatHandler } from './router.ts';
 
 /** The ZIP end-of-central-directory record sits in the last 64 KiB + 22 bytes (APPNOTE 4.3.16). */
@@ -57,5 +59,7 @@ export const HANDLERS: readonly FormatHandler[] = [
   { format: 'lightgbm', sniff: (head) => looksLikeLightgbm(head), scan: scanLightgbm },
   { format: 'xgboost-json', sniff: (head) => looksLikeXgboostJson(head), scan: scanXgboostJson },
   { format: 'xgboost-ubj', sniff: (head) => looksLikeXgboostUbjson(head), scan: scanXgboostUbjson },
+  { format: 'skops-schema', sniff: (head) => looksLikeSkopsSchema(head), scan: scanSkopsSchema },
+  { format: 'catboost', sniff: (head) => isCatboost(head), scan: scanCatboost },
   { format: 'keras-config', sniff: (head) => looksLikeKerasConfig(head), scan: scanKerasConfig },
 ];
