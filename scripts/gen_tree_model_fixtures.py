@@ -89,6 +89,8 @@ def lightgbm_files():
         )
 
     def add(rel, text, expect, what):
+        if "end of trees" in text:
+            text = fix_tree_sizes(text)
         write(rel, text, expect, "lightgbm", made, what)
         LABELS[-1]["what"] += f" Oracle lightgbm.Booster(model_file=...) + predict: {load(rel)}"
 
@@ -111,6 +113,17 @@ def lightgbm_files():
         "An otherwise ordinary model whose parameters name a file that further training would read.")
     add("lightgbm/bad-pandas-trailer.txt", categorical.replace('pandas_categorical:[', 'pandas_categorical:[[', 1),
         "invalid", "The pandas_categorical trailer is not valid JSON (lightgbm's Python package json.loads it).")
+
+
+def fix_tree_sizes(text):
+    """Recomputes the header's tree_sizes (bytes of each "Tree=" block) so one corruption tests one rule."""
+    start, end = text.index("Tree=0"), text.index("end of trees")
+    blocks = ["Tree=" + b for b in text[start:end].split("Tree=")[1:]]
+    sizes = " ".join(str(len(b.encode())) for b in blocks)
+    head = text[:start]
+    at = head.index("tree_sizes=")
+    head = head[:at] + "tree_sizes=" + sizes + head[head.index("\n", at):]
+    return head + text[start:]
 
 
 def replace_tree_key(text, key, value):
