@@ -223,7 +223,8 @@ function checkTree(block: TreeBlock, maxFeatureIdx: number, problems: Problems, 
   }
   const leaves = parseIntStrict(block.keys.get('num_leaves') ?? '');
   const numCat = parseIntStrict(block.keys.get('num_cat') ?? '');
-  if (leaves === null || leaves < 1) return problems.add('malformed', `${where}: num_leaves is missing or not positive`);
+  if (leaves === null || leaves < 1)
+    return problems.add('malformed', `${where}: num_leaves is missing or not positive`);
   if (leaves > LIGHTGBM_LIMITS.maxLeaves) return problems.add('too-large', `${where}: ${leaves} leaves`);
   if (numCat === null || numCat < 0) return problems.add('malformed', `${where}: num_cat is missing or negative`);
   const arrays = new Map<string, number[]>();
@@ -266,7 +267,8 @@ function checkShape(where: string, leaves: number, left: number[], right: number
     if (child >= internal || ~child >= leaves || child === 0) {
       return problems.add('out-of-range', `${where}: child index ${child} is outside 1…${internal - 1} / leaves`);
     }
-    if ((parents[slot] = (parents[slot] ?? 0) + 1) > 1) return problems.add('out-of-range', `${where}: node ${child} has two parents`);
+    if ((parents[slot] = (parents[slot] ?? 0) + 1) > 1)
+      return problems.add('out-of-range', `${where}: node ${child} has two parents`);
   }
   const seen = new Uint8Array(internal);
   const stack = [0];
@@ -292,7 +294,8 @@ function checkSplits(
 ): void {
   const features = arrays.get('split_feature')!;
   const bad = features.find((f) => !Number.isInteger(f) || f < 0 || f > maxFeatureIdx);
-  if (bad !== undefined) problems.add('out-of-range', `${where}: split_feature ${bad} is not below ${maxFeatureIdx + 1}`);
+  if (bad !== undefined)
+    problems.add('out-of-range', `${where}: split_feature ${bad} is not below ${maxFeatureIdx + 1}`);
   const types = arrays.get('decision_type')!;
   const thresholds = arrays.get('threshold')!;
   if (types.some((t) => !Number.isInteger(t) || t < 0 || t > 0xff || (t >> 2) % 4 > 2)) {

@@ -21,7 +21,10 @@ test("XGBoost's typed arrays: [$type#count then the values", () => {
 
 test('repeated keys are recorded, not silently overwritten', () => {
   const doc = b('{', 'i', [1], 'k', 'i', [1], 'i', [1], 'k', 'i', [2], '}');
-  assert.deepEqual(parseUbjson(doc).duplicates.map((d) => d.key), ['k']);
+  assert.deepEqual(
+    parseUbjson(doc).duplicates.map((d) => d.key),
+    ['k'],
+  );
 });
 
 test('hostile input: truncation, huge counts, depth, unknown markers, trailing bytes', () => {

@@ -53,7 +53,8 @@ class UbjReader {
   }
 
   value(marker: string, depth: number, path: string): JsonValue {
-    if (++this.nodes > this.limits.maxNodes) throw new FormatError(`more than ${this.limits.maxNodes} values`, this.pos);
+    if (++this.nodes > this.limits.maxNodes)
+      throw new FormatError(`more than ${this.limits.maxNodes} values`, this.pos);
     switch (marker) {
       case 'Z':
         return null;

@@ -28,14 +28,7 @@ const ROOT_PARENTS = new Set([2147483647, -1]);
 
 const KNOWN = {
   top: ['learner', 'version', 'Config'],
-  learner: [
-    'attributes',
-    'feature_names',
-    'feature_types',
-    'gradient_booster',
-    'learner_model_param',
-    'objective',
-  ],
+  learner: ['attributes', 'feature_names', 'feature_types', 'gradient_booster', 'learner_model_param', 'objective'],
   modelParam: ['base_score', 'num_class', 'num_feature', 'num_target', 'boost_from_average'],
   gbtreeModel: ['gbtree_model_param', 'trees', 'tree_info', 'iteration_indptr', 'cats'],
   tree: [

@@ -23,7 +23,10 @@ test('sniffer needs the CBM1 descriptor', () => {
 test('a core larger than the file, or a root offset outside it, is invalid', async () => {
   const big = MODEL.slice();
   new DataView(big.buffer).setUint32(4, 1 << 20, true);
-  assert.deepEqual((await scan(big)).findings.map((f) => f.code), ['MG-SCAN-421']);
+  assert.deepEqual(
+    (await scan(big)).findings.map((f) => f.code),
+    ['MG-SCAN-421'],
+  );
   const root = MODEL.slice();
   new DataView(root.buffer).setUint32(8, 4096, true);
   assert.equal((await scan(root)).verdict, 'invalid');

@@ -10,7 +10,8 @@ import { leafScanContext } from './fake-scan-context.ts';
 const REAL = readFileSync('test/fixtures/formats/tree-models/lightgbm/binary.txt', 'utf8');
 const CATEGORICAL = readFileSync('test/fixtures/formats/tree-models/lightgbm/multiclass-categorical.txt', 'utf8');
 
-const scan = (text: string) => scanLightgbm(memorySource('model.txt', new TextEncoder().encode(text)), leafScanContext());
+const scan = (text: string) =>
+  scanLightgbm(memorySource('model.txt', new TextEncoder().encode(text)), leafScanContext());
 const codes = async (text: string) => (await scan(text)).findings.map((f) => f.code);
 
 /** The header's tree_sizes recomputed, so a test of one rule is not caught by the size check instead. */
@@ -69,7 +70,10 @@ test('split_feature must be below max_feature_idx + 1', async () => {
 
 test('categorical splits index a category set that exists', async () => {
   const tree = CATEGORICAL.slice(CATEGORICAL.indexOf('Tree=0'));
-  const catNode = /decision_type=([^\n]*)/.exec(tree)![1]!.split(' ').findIndex((t) => (Number(t) & 1) === 1);
+  const catNode = /decision_type=([^\n]*)/
+    .exec(tree)![1]!
+    .split(' ')
+    .findIndex((t) => (Number(t) & 1) === 1);
   assert.ok(catNode >= 0, 'the fixture has a categorical split in tree 0');
   const thresholds = /threshold=([^\n]*)/.exec(tree)![1]!.split(' ');
   thresholds[catNode] = '5';

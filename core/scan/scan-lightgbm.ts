@@ -65,7 +65,9 @@ export function lightgbmFindings(model: LightgbmModel): ScanFinding[] {
   const trailer = pandasTrailerProblem(model.pandasCategorical);
   if (trailer) findings.push(treeFinding('lightgbmMalformed', trailer));
   if (model.unknownKeys.length > 0) {
-    findings.push(treeFinding('lightgbmUnknownKey', `keys the loader skips: ${model.unknownKeys.slice(0, 20).join(', ')}`));
+    findings.push(
+      treeFinding('lightgbmUnknownKey', `keys the loader skips: ${model.unknownKeys.slice(0, 20).join(', ')}`),
+    );
   }
   if (findings.every((f) => f.severity === 'info')) {
     const detail = `${model.trees} trees over ${model.maxFeatureIdx + 1} features, every index in range`;

@@ -47,7 +47,10 @@ const verdict = (doc: unknown) => worstVerdict(skopsFindings(doc as never).map(v
 
 test('an estimator made of trusted types is benign', () => {
   assert.equal(verdict(schema()), 'benign');
-  assert.deepEqual(skopsFindings(schema() as never).map((f) => f.code), ['MG-SCAN-425']);
+  assert.deepEqual(
+    skopsFindings(schema() as never).map((f) => f.code),
+    ['MG-SCAN-425'],
+  );
 });
 
 test('callables that run code, resolve names or touch files are malicious', () => {
@@ -96,7 +99,8 @@ test('malformed schemas: no protocol, a node without __loader__, bad JsonNode te
 
 test('deep or huge schemas stop at the limits as "could not verify"', () => {
   let deep: Node = json(1);
-  for (let k = 0; k < 300; k++) deep = { __class__: 'list', __module__: 'builtins', __loader__: 'ListNode', content: [deep] };
+  for (let k = 0; k < 300; k++)
+    deep = { __class__: 'list', __module__: 'builtins', __loader__: 'ListNode', content: [deep] };
   assert.equal(verdict(schema(deep)), 'unverified');
 });
 
@@ -121,6 +125,9 @@ test('the schema.json of the corpus file, and invalid JSON', async () => {
   if (data.status !== 'ok') return;
   const out = await scanSkopsSchema(data.source, leafScanContext());
   assert.equal(out.verdict, 'benign', out.reason);
-  const broken = await scanSkopsSchema(memorySource('schema.json', new TextEncoder().encode('{"__class__": ')), leafScanContext());
+  const broken = await scanSkopsSchema(
+    memorySource('schema.json', new TextEncoder().encode('{"__class__": ')),
+    leafScanContext(),
+  );
   assert.equal(broken.verdict, 'invalid');
 });

@@ -21,7 +21,10 @@ const KNOWN_PROTOCOLS = new Set([0, 1, 2]);
  */
 export async function scanSkopsSchema(source: ByteSource, ctx: ScanContext): Promise<ScanOutcome> {
   if (source.size > MAX_SCHEMA_BYTES) {
-    const f = treeFinding('skopsNotFollowed', `schema is ${source.size} bytes, over the ${MAX_SCHEMA_BYTES}-byte limit`);
+    const f = treeFinding(
+      'skopsNotFollowed',
+      `schema is ${source.size} bytes, over the ${MAX_SCHEMA_BYTES}-byte limit`,
+    );
     return validatorOutcome('skops-schema', [f], ctx);
   }
   let doc: JsonValue;
@@ -35,7 +38,11 @@ export async function scanSkopsSchema(source: ByteSource, ctx: ScanContext): Pro
     }
   } catch (e) {
     const why = e instanceof FormatError ? e.message : 'not UTF-8';
-    return validatorOutcome('skops-schema', [treeFinding('skopsMalformed', `schema.json is not valid JSON: ${why}`)], ctx);
+    return validatorOutcome(
+      'skops-schema',
+      [treeFinding('skopsMalformed', `schema.json is not valid JSON: ${why}`)],
+      ctx,
+    );
   }
   findings.push(...skopsFindings(doc));
   return validatorOutcome('skops-schema', findings, ctx);
@@ -125,10 +132,14 @@ class SchemaWalk {
     for (const why of this.malformed.slice(0, 5)) out.push(treeFinding('skopsMalformed', why));
     if (this.notFollowed.length > 0) {
       const list = this.notFollowed.slice(0, 10).join(', ');
-      out.push(treeFinding('skopsNotFollowed', `not followed: ${list === 'limits' ? 'schema over the check limits' : list}`));
+      out.push(
+        treeFinding('skopsNotFollowed', `not followed: ${list === 'limits' ? 'schema over the check limits' : list}`),
+      );
     }
     if (out.length === 0) {
-      out.push(treeFinding('skopsChecked', `${this.nodes} nodes under ${String(root.__module__)}.${String(root.__class__)}`));
+      out.push(
+        treeFinding('skopsChecked', `${this.nodes} nodes under ${String(root.__module__)}.${String(root.__class__)}`),
+      );
     }
     return out;
   }

@@ -9,7 +9,7 @@ import { scanFile } from './scan-file.ts';
 
 /** An XGBoost 2.1-style document (scripts/gen_tree_model_fixtures.py builds the same from doc/model.schema). */
 const BASE = readFileSync('test/fixtures/formats/tree-models/xgboost/gbtree.json', 'utf8');
-type Doc = { learner: Record<string, any>; version: number[] }; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Doc = { learner: Record<string, any>; version: number[] };
 
 const doc = (): Doc => JSON.parse(BASE) as Doc;
 const gbtree = (d: Doc) => d.learner.gradient_booster.model;
@@ -142,7 +142,10 @@ test('an attribute holding a pickle is flagged and handed to the pickle scanner'
   const ctx = fakeContext();
   const out = await scanDoc(d, ctx);
   assert.equal(out.verdict, 'suspicious');
-  assert.deepEqual(out.findings.map((f) => f.code), ['MG-SCAN-414']);
+  assert.deepEqual(
+    out.findings.map((f) => f.code),
+    ['MG-SCAN-414'],
+  );
   assert.deepEqual([...ctx.calls[0]!.bytes], pickle);
   assert.equal(ctx.calls[0]!.kind, 'pickle');
   assert.equal(pickleBytes('1'), null);

@@ -55,7 +55,9 @@ async function scanXgboost(
   if ('findings' in decoded) return validatorOutcome(format, decoded.findings, ctx);
   const model = checkXgboost(decoded.value);
   const findings = [
-    ...decoded.duplicates.slice(0, 5).map((d) => treeFinding('xgboostMalformed', `repeats key '${d.key}' at ${d.path || '/'}`)),
+    ...decoded.duplicates
+      .slice(0, 5)
+      .map((d) => treeFinding('xgboostMalformed', `repeats key '${d.key}' at ${d.path || '/'}`)),
     ...model.problems.map((p) => treeFinding(PROBLEM_CODES[p.kind], p.message)),
   ];
   const nested = await scanAttributes(model, ctx, findings);
@@ -65,7 +67,10 @@ async function scanXgboost(
   return withNested(validatorOutcome(format, findings, ctx), nested);
 }
 
-function decode(bytes: Uint8Array, parse: (bytes: Uint8Array) => { value: JsonValue; duplicates: DuplicateKey[] }): Decoded {
+function decode(
+  bytes: Uint8Array,
+  parse: (bytes: Uint8Array) => { value: JsonValue; duplicates: DuplicateKey[] },
+): Decoded {
   try {
     return parse(bytes);
   } catch (e) {

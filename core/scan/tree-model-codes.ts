@@ -25,8 +25,7 @@ export const TREE_MODEL_CODES = {
     severity: 'info',
     verdict: 'benign',
     title: 'LightGBM model fully read: every tree is consistent',
-    explanation:
-      'A LightGBM text model holds numbers only; every header key, tree and index was read and is in range.',
+    explanation: 'A LightGBM text model holds numbers only; every header key, tree and index was read and is in range.',
     reference: TREE_REFS.lightgbmLoader,
   },
   lightgbmMalformed: {
@@ -76,7 +75,8 @@ export const TREE_MODEL_CODES = {
     severity: 'medium',
     verdict: 'unverified',
     title: 'Part of the LightGBM model could not be checked',
-    explanation: 'The model uses a feature the check does not follow (linear-tree leaves), so it could not be verified.',
+    explanation:
+      'The model uses a feature the check does not follow (linear-tree leaves), so it could not be verified.',
     reference: TREE_REFS.lightgbmTree,
   },
   xgboostChecked: {
