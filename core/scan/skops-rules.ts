@@ -44,20 +44,14 @@ export const SKOPS_LOADERS: ReadonlyMap<string, ReadonlySet<string> | 'always'> 
   ['LossNode', SKOPS_LOSSES],
 ]);
 
-/**
- * operator.attrgetter / methodcaller resolve and call attributes by name once built: the gadget behind the
- * 2025 skops advisories (CVE-2025-54412 for OperatorFuncNode, CVE-2025-54413 for MethodNode).
- */
-const OPERATOR_GADGETS = new Set(['attrgetter', 'methodcaller']);
-
 export type SkopsJudgement = { level: 'dangerous' | 'untrusted' | 'trusted' | 'unknown-loader'; why: string };
 
 /** Judges one node by its loader, module and class (and, for a method, the method's name). */
 export function judgeSkopsNode(loader: string, module: string, cls: string, method?: string): SkopsJudgement {
   const type = `${module}.${cls}`;
-  if (loader === 'OperatorFuncNode' && OPERATOR_GADGETS.has(cls)) {
-    return { level: 'dangerous', why: `operator.${cls} resolves attributes by name when called` };
-  }
+  // operator.attrgetter / methodcaller / itemgetter resolve attributes or items by name once built (the
+  // gadget of CVE-2025-54412 for OperatorFuncNode, CVE-2025-54413 for MethodNode): the pickle denylist's
+  // resolver family holds them, so the same judgement refuses them here.
   const denied = judgeGlobal(module, cls);
   if (denied.status === 'deny') return { level: 'dangerous', why: `${type} (${denied.deny?.family ?? 'denied'})` };
   if (method !== undefined) {
