@@ -148,6 +148,7 @@ test('an attribute holding a pickle is flagged and handed to the pickle scanner'
   );
   assert.deepEqual([...ctx.calls[0]!.bytes], pickle);
   assert.equal(ctx.calls[0]!.kind, 'pickle');
+  assert.deepEqual([...(pickleBytes('gASVAE4u') ?? [])], pickle, 'unpadded base64 is decoded as Python does');
   assert.equal(pickleBytes('1'), null);
   assert.equal(pickleBytes('bm90IGEgcGlja2xl'), null, 'base64 of text is not a pickle');
 });

@@ -109,13 +109,31 @@ export function pickleBytes(value: string): Uint8Array | null {
   if (value.charCodeAt(0) === 0x80 && isPickle(raw)) return raw;
   const compact = value.replace(/\s+/g, '');
   if (compact.length < 8 || compact.length > 16 << 20 || !/^[A-Za-z0-9+/_-]+={0,2}$/.test(compact)) return null;
-  try {
-    const bin = atob(compact.replace(/-/g, '+').replace(/_/g, '/'));
-    const bytes = Uint8Array.from(bin, (c) => c.charCodeAt(0));
-    return isPickle(bytes) ? bytes : null;
-  } catch {
-    return null;
+  const bytes = lenientBase64(compact);
+  return isPickle(bytes) ? bytes : null;
+}
+
+const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+/**
+ * Decodes standard or URL-safe base64 as leniently as Python's base64.b64decode / urlsafe_b64decode: padding
+ * optional, unused trailing bits ignored (core/util/base64.ts is canonical-only, which a hider could dodge).
+ */
+function lenientBase64(text: string): Uint8Array {
+  const body = text.replace(/=+$/, '').replace(/-/g, '+').replace(/_/g, '/');
+  const out = new Uint8Array(Math.floor((body.length * 6) / 8));
+  let acc = 0;
+  let bits = 0;
+  let n = 0;
+  for (const ch of body) {
+    acc = ((acc << 6) | B64.indexOf(ch)) & 0xffffff;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out[n++] = (acc >> bits) & 0xff;
+    }
   }
+  return out.subarray(0, n);
 }
 
 function withNested(outcome: ScanOutcome, nested: ScanOutcome[]): ScanOutcome {
