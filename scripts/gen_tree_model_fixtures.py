@@ -28,6 +28,7 @@ LABELS = []
 
 XGB_SCHEMA = "hand-built from the XGBoost JSON model schema (doc/model.schema, dmlc/xgboost)"
 UBJ_SPEC = "hand-built from the XGBoost model schema, encoded per the UBJSON spec (ubjson.org) as XGBoost's UBJWriter writes it"
+XGB_LEGACY = "hand-built from Learner::LoadModel(dmlc::Stream*) in xgboost src/learner.cc (binf, LearnerModelParamLegacy, names)"
 CBM_SCHEMA = "hand-built from catboost/libs/model/flatbuffers/model.fbs and TFullModel::Save (CBM1 frame) with flatbuffers"
 SKOPS_FORMAT = "hand-built from the skops persistence format (skops/io/_general.py, _numpy.py; skops.readthedocs.io persistence)"
 
@@ -302,6 +303,15 @@ def xgboost_files():
     hp = enc.replace(major, b"[HL" + struct.pack(">q", 1) + b"2", 1)
     write("xgboost/high-precision.ubj", hp, "unverified", "xgboost-ubj", UBJ_SPEC,
           "The version's major number written as a UBJSON high-precision number ('H'), which the check does not interpret.")
+    # "binf", LearnerModelParamLegacy (base_score, num_feature, num_class, contain_extra_attrs,
+    # contain_eval_metrics, major_version, minor_version, reserved[27]: 136 bytes), then the
+    # objective and booster names as uint64 length + bytes, then the booster's own (unfollowed) parameters.
+    param = struct.pack("<fIiiiII", 0.5, 4, 0, 0, 0, 0, 90) + bytes(4 * 27)
+    assert len(param) == 136
+    named = lambda s: struct.pack("<Q", len(s)) + s.encode()
+    legacy = b"binf" + param + named("binary:logistic") + named("gbtree") + bytes(160)
+    write("xgboost/legacy.bin", legacy, "unverified", "xgboost-legacy", XGB_LEGACY,
+          "A legacy binary model header (XGBoost < 1.0): recognised, its trees not followed.")
     write("xgboost/not-json.json", xgb_json(ok)[:-3] + "}", "invalid", "xgboost-json", XGB_SCHEMA,
           "The JSON model with its closing brackets damaged.")
 

@@ -363,3 +363,32 @@ function isNumberLike(v: JsonValue): boolean {
   if (typeof v === 'string') return /^\[?[-+0-9.eE,]+\]?$/.test(v) && v !== '';
   return false;
 }
+
+/** sizeof(LearnerModelParamLegacy) in src/learner.cc (static_assert: 136 bytes). */
+const LEGACY_PARAM_BYTES = 136;
+const LEGACY_OBJECTIVE = /^(reg|binary|multi|rank|count|survival):[a-z_:@0-9-]{1,40}$/;
+const LEGACY_BOOSTERS = new Set(['gbtree', 'gblinear', 'dart']);
+
+/**
+ * The legacy binary model (XGBoost < 1.0 `save_model`, still read by Learner::LoadModel(dmlc::Stream*) in
+ * src/learner.cc until its removal): an optional "binf", the 136-byte LearnerModelParamLegacy, then the
+ * objective and the booster name, each a little-endian uint64 length and its bytes. The two names make the
+ * sniff strict; returns the booster and objective when the head matches.
+ */
+export function readXgboostLegacyHead(head: Uint8Array): { objective: string; booster: string } | null {
+  const start = head[0] === 0x62 && new TextDecoder('latin1').decode(head.subarray(0, 4)) === 'binf' ? 4 : 0;
+  const objective = lengthPrefixed(head, start + LEGACY_PARAM_BYTES, 64);
+  if (!objective || !LEGACY_OBJECTIVE.test(objective.text)) return null;
+  const booster = lengthPrefixed(head, objective.end, 16);
+  if (!booster || !LEGACY_BOOSTERS.has(booster.text)) return null;
+  return { objective: objective.text, booster: booster.text };
+}
+
+function lengthPrefixed(b: Uint8Array, at: number, max: number): { text: string; end: number } | null {
+  if (at + 8 > b.byteLength) return null;
+  const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  if (view.getUint32(at + 4, true) !== 0) return null;
+  const length = view.getUint32(at, true);
+  if (length < 1 || length > max || at + 8 + length > b.byteLength) return null;
+  return { text: new TextDecoder('latin1').decode(b.subarray(at + 8, at + 8 + length)), end: at + 8 + length };
+}

@@ -15,7 +15,14 @@ import { looksLikeOnnx } from '../formats/onnx.ts';
 import { isHdf5 } from '../formats/hdf5.ts';
 import { looksLikeKerasConfig } from '../formats/keras.ts';
 import { looksLikeLightgbm, scanLightgbm } from './scan-lightgbm.ts';
-import { looksLikeXgboostJson, looksLikeXgboostUbjson, scanXgboostJson, scanXgboostUbjson } from './scan-xgboost.ts';
+import {
+  looksLikeXgboostJson,
+  looksLikeXgboostLegacy,
+  looksLikeXgboostUbjson,
+  scanXgboostJson,
+  scanXgboostLegacy,
+  scanXgboostUbjson,
+} from './scan-xgboost.ts';
 import { looksLikeSkopsSchema, scanSkopsSchema } from './scan-skops.ts';
 import { isCatboost, scanCatboost } from './scan-catboost.ts';
 import type { FormatHandler } from './router.ts';
@@ -59,6 +66,7 @@ export const HANDLERS: readonly FormatHandler[] = [
   { format: 'lightgbm', sniff: (head) => looksLikeLightgbm(head), scan: scanLightgbm },
   { format: 'xgboost-json', sniff: (head) => looksLikeXgboostJson(head), scan: scanXgboostJson },
   { format: 'xgboost-ubj', sniff: (head) => looksLikeXgboostUbjson(head), scan: scanXgboostUbjson },
+  { format: 'xgboost-legacy', sniff: (head) => looksLikeXgboostLegacy(head), scan: scanXgboostLegacy },
   { format: 'skops-schema', sniff: (head) => looksLikeSkopsSchema(head), scan: scanSkopsSchema },
   { format: 'catboost', sniff: (head) => isCatboost(head), scan: scanCatboost },
   { format: 'keras-config', sniff: (head) => looksLikeKerasConfig(head), scan: scanKerasConfig },

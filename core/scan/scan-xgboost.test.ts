@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { memorySource } from '../io/byte-source.ts';
 import { looksLikeXgboostJson, looksLikeXgboostUbjson } from '../formats/xgboost.ts';
-import { pickleBytes, scanXgboostJson, scanXgboostUbjson } from './scan-xgboost.ts';
+import { looksLikeXgboostLegacy, pickleBytes, scanXgboostJson, scanXgboostUbjson } from './scan-xgboost.ts';
 import { fakeContext } from './fake-scan-context.ts';
 import { scanFile } from './scan-file.ts';
 
@@ -172,4 +172,15 @@ test('over the size limit the model is not read', async () => {
   const ctx = fakeContext({ budget: { maxMemberBytes: 10 } });
   const out = await scanXgboostJson(memorySource('m.json', new TextEncoder().encode(BASE)), ctx);
   assert.deepEqual([out.verdict, out.findings[0]?.code], ['unverified', 'MG-SCAN-416']);
+});
+
+test('the legacy binary model is recognised by its names and never benign', async () => {
+  const bytes = new Uint8Array(readFileSync('test/fixtures/formats/tree-models/xgboost/legacy.bin'));
+  assert.ok(looksLikeXgboostLegacy(bytes));
+  assert.ok(looksLikeXgboostLegacy(bytes.subarray(4)), '"binf" is optional');
+  const other = bytes.slice();
+  other[4 + 136 + 8] = 0x58; // the objective no longer reads "binary:…"
+  assert.ok(!looksLikeXgboostLegacy(other));
+  const out = await scanFile(memorySource('model.bin', bytes));
+  assert.deepEqual([out.format, out.verdict, out.findings[0]?.code], ['xgboost-legacy', 'unverified', 'MG-SCAN-417']);
 });

@@ -3,13 +3,29 @@ import { memorySource } from '../io/byte-source.ts';
 import { FormatError, UnsupportedLayoutError } from '../formats/format-error.ts';
 import { parseStrictJson, type DuplicateKey, type JsonValue } from '../formats/strict-json.ts';
 import { parseUbjson } from '../formats/ubjson.ts';
-import { checkXgboost, type XgboostModel, type XgboostProblemKind } from '../formats/xgboost.ts';
+import { checkXgboost, readXgboostLegacyHead, type XgboostModel, type XgboostProblemKind } from '../formats/xgboost.ts';
 import { treeFinding, type TreeModelCode } from './tree-model-codes.ts';
 import type { ScanContext, ScanFinding, ScanOutcome } from './types.ts';
 import { validatorOutcome } from './validator-outcome.ts';
 import { worstVerdict } from './types.ts';
 
 export { looksLikeXgboostJson, looksLikeXgboostUbjson } from '../formats/xgboost.ts';
+
+/** Whether the head is a legacy binary model (see readXgboostLegacyHead). */
+export function looksLikeXgboostLegacy(head: Uint8Array): boolean {
+  return readXgboostLegacyHead(head) !== null;
+}
+
+/**
+ * The legacy binary model is recognised but its trees (raw C structs) are not followed: never benign.
+ * Deprecated since XGBoost 1.0; the JSON/UBJSON forms are the ones checked.
+ */
+export async function scanXgboostLegacy(source: ByteSource, ctx: ScanContext): Promise<ScanOutcome> {
+  const head = readXgboostLegacyHead(await source.read(0, 4096));
+  const what = head ? `${head.booster} model with objective ${head.objective}` : 'model';
+  const f = treeFinding('xgboostNotFollowed', `legacy binary ${what}: its trees are not followed`);
+  return validatorOutcome('xgboost-legacy', [f], ctx);
+}
 
 /** XGBoost models are parsed whole; past this the file is "could not verify". */
 const MAX_MODEL_BYTES = 256 << 20;

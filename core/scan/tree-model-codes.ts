@@ -143,7 +143,7 @@ export const TREE_MODEL_CODES = {
     verdict: 'unverified',
     title: 'Part of the XGBoost model could not be checked',
     explanation:
-      'The model uses a booster or an encoding the check does not follow (a UBJSON high-precision number, an unknown booster), so it could not be verified.',
+      'The model uses a form the check does not follow (the legacy binary format, an unknown booster, a UBJSON high-precision number), so it could not be verified.',
     reference: TREE_REFS.xgboostSchema,
   },
   catboostNotFollowed: {
