@@ -27,7 +27,7 @@ const MAX_PROBLEMS = 20;
 const ROOT_PARENTS = new Set([2147483647, -1]);
 
 const KNOWN = {
-  top: ['learner', 'version', 'Config'],
+  top: ['learner', 'version'],
   learner: ['attributes', 'feature_names', 'feature_types', 'gradient_booster', 'learner_model_param', 'objective'],
   modelParam: ['base_score', 'num_class', 'num_feature', 'num_target', 'boost_from_average'],
   gbtreeModel: ['gbtree_model_param', 'trees', 'tree_info', 'iteration_indptr', 'cats'],

@@ -104,6 +104,13 @@ test('deep or huge schemas stop at the limits as "could not verify"', () => {
   assert.equal(verdict(schema(deep)), 'unverified');
 });
 
+test('a schema nested deeper than the JSON reader goes is not followed', async () => {
+  const text =
+    '{"__class__": "list", "__loader__": "ListNode", "content": ' + '['.repeat(2000) + ']'.repeat(2000) + '}';
+  const out = await scanSkopsSchema(memorySource('schema.json', new TextEncoder().encode(text)), leafScanContext());
+  assert.deepEqual([out.verdict, out.findings[0]?.code], ['unverified', 'MG-SCAN-429']);
+});
+
 test('sniffer: schema.json from its first key, never a Keras or Hugging Face config', () => {
   const enc = (s: string) => new TextEncoder().encode(s);
   assert.ok(looksLikeSkopsSchema(enc(JSON.stringify(schema(), null, 2))));

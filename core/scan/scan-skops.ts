@@ -38,6 +38,13 @@ export async function scanSkopsSchema(source: ByteSource, ctx: ScanContext): Pro
     }
   } catch (e) {
     const why = e instanceof FormatError ? e.message : 'not UTF-8';
+    if (/deeper than|more than/.test(why)) {
+      return validatorOutcome(
+        'skops-schema',
+        [treeFinding('skopsNotFollowed', `schema over the check limits: ${why}`)],
+        ctx,
+      );
+    }
     return validatorOutcome(
       'skops-schema',
       [treeFinding('skopsMalformed', `schema.json is not valid JSON: ${why}`)],
