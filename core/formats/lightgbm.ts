@@ -90,7 +90,8 @@ class Problems {
 /** Parses and checks a whole model text. Never throws on content. */
 export function readLightgbm(text: string): LightgbmModel {
   const problems = new Problems();
-  const lines = text.split('\n').map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
+  const raw = text.split('\n');
+  const lines = raw.map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
   const model: LightgbmModel = {
     trees: 0,
     maxFeatureIdx: -1,
@@ -115,7 +116,7 @@ export function readLightgbm(text: string): LightgbmModel {
   for (const key of header.keys()) if (!HEADER_KEYS.has(key)) model.unknownKeys.push(key);
   const numbers = headerNumbers(header, problems);
   model.maxFeatureIdx = numbers?.maxFeatureIdx ?? -1;
-  const blocks = treeBlocks(lines, i, problems);
+  const blocks = treeBlocks(lines, raw, i, problems);
   model.trees = blocks.length;
   if (numbers) {
     checkHeaderLists(header, numbers.maxFeatureIdx, problems);
@@ -178,7 +179,13 @@ interface TreeBlock {
   keys: Map<string, string>;
 }
 
-function treeBlocks(lines: string[], from: number, problems: Problems): TreeBlock[] {
+/** UTF-8 bytes of a raw line and its '\n', as tree_sizes counts them (a '\r' included). */
+function lineBytes(line: string): number {
+  // eslint-disable-next-line no-control-regex
+  return (/^[\x00-\x7f]*$/.test(line) ? line.length : new TextEncoder().encode(line).byteLength) + 1;
+}
+
+function treeBlocks(lines: string[], raw: string[], from: number, problems: Problems): TreeBlock[] {
   const blocks: TreeBlock[] = [];
   let i = from;
   while (i < lines.length && lines[i]!.startsWith('Tree=')) {
@@ -190,9 +197,9 @@ function treeBlocks(lines: string[], from: number, problems: Problems): TreeBloc
     const index = parseIntStrict(lines[i]!.slice(5));
     if (index !== blocks.length) problems.add('malformed', `tree ${blocks.length} is labelled "${lines[i]}"`);
     const keys = new Map<string, string>();
-    let bytes = lines[i]!.length + 1;
+    let bytes = lineBytes(raw[i]!);
     for (i++; i < lines.length && !lines[i]!.startsWith('Tree=') && lines[i] !== 'end of trees'; i++) {
-      bytes += lines[i]!.length + 1;
+      bytes += lineBytes(raw[i]!);
       const eq = lines[i]!.indexOf('=');
       if (eq > 0) keys.set(lines[i]!.slice(0, eq), lines[i]!.slice(eq + 1));
       else if (lines[i] !== '') problems.add('malformed', `tree ${blocks.length}: line ${i + 1} is not key=value`);

@@ -124,3 +124,16 @@ test('an over-large model is not read', async () => {
   assert.equal(out.verdict, 'unverified');
   assert.equal(out.findings[0]?.code, 'MG-SCAN-403');
 });
+
+test('a model written with CRLF line ends keeps its tree_sizes', async () => {
+  const crlf = withSizes(REAL).replace(/\n/g, '\r\n');
+  const start = crlf.indexOf('Tree=0');
+  const end = crlf.indexOf('end of trees');
+  const sizes = crlf
+    .slice(start, end)
+    .split(/(?=^Tree=)/m)
+    .map((b) => b.length)
+    .join(' ');
+  const fixed = crlf.slice(0, start).replace(/tree_sizes=[^\r]*/, `tree_sizes=${sizes}`) + crlf.slice(start);
+  assert.deepEqual(await codes(fixed), ['MG-SCAN-400']);
+});
