@@ -82,6 +82,20 @@ def lightgbm_files():
     tmp.unlink()
     assert "num_cat=1" in categorical or "num_cat=2" in categorical, "expected a categorical split"
 
+    Xl = rng.normal(size=(500, 3))
+    yl = Xl[:, 0] * 2 + Xl[:, 1] + rng.normal(size=500) * 0.1
+    linear = lgb.train(
+        {"objective": "regression", "linear_tree": True, "num_leaves": 4, "verbose": -1, "deterministic": True,
+         "num_threads": 1, "seed": 1},
+        lgb.Dataset(Xl, yl), num_boost_round=3,
+    ).model_to_string()
+    assert "num_features=1" in linear, "expected linear leaves with a feature"
+    constant = lgb.train(
+        {"objective": "regression", "num_leaves": 4, "verbose": -1, "num_threads": 1, "deterministic": True},
+        lgb.Dataset(Xl, np.ones(500)), num_boost_round=2,
+    ).model_to_string()
+    assert "num_leaves=1" in constant
+
     def load(rel):
         return oracle(
             "import lightgbm as lgb, numpy as np\n"
@@ -98,6 +112,10 @@ def lightgbm_files():
     add("lightgbm/binary.txt", binary, "benign", "Binary classifier, 3 trees of 4 leaves (Booster.model_to_string).")
     add("lightgbm/multiclass-categorical.txt", categorical, "benign",
         "3-class model on a pandas categorical column (Booster.save_model): categorical splits and a pandas_categorical trailer.")
+    add("lightgbm/linear-tree.txt", linear, "benign",
+        "Regression with linear_tree=True: linear leaves with their features and coefficients.")
+    add("lightgbm/constant.txt", constant, "benign",
+        "A model trained on a constant label: one-leaf trees whose optional arrays are empty.")
     # Corruptions of the real model text, each one field.
     add("lightgbm/child-out-of-range.txt", binary.replace("left_child=1 -1 -3", "left_child=1 -1 -9", 1).replace(
         "left_child=1 -1", "left_child=7 -1", 1), "invalid",
@@ -106,6 +124,12 @@ def lightgbm_files():
         "A split on feature 40 of a 4-feature model.")
     add("lightgbm/cycle.txt", replace_tree_key(replace_tree_key(binary, "left_child", "1 -1 1"), "right_child", "-2 2 -4"),
         "invalid", "Node 2's left child is node 1, its own parent (a cycle in the tree).")
+    last_tree = linear.rindex("Tree=")
+    feat_at = linear.index("leaf_features=", last_tree)
+    feat_end = linear.index("\n", feat_at)
+    bad_linear = linear[:feat_at] + "leaf_features=" + linear[feat_at + 14:feat_end].replace("0", "7", 1) + linear[feat_end:]
+    add("lightgbm/linear-feature-out-of-range.txt", bad_linear, "invalid",
+        "A linear leaf of the last tree uses feature 7 of a 3-feature model.")
     add("lightgbm/truncated.txt", binary[: len(binary) // 3], "invalid", "The model text cut at a third.")
     add("lightgbm/missing-header-key.txt", binary.replace("max_feature_idx=3\n", ""), "invalid",
         "The header lacks max_feature_idx.")

@@ -6,7 +6,7 @@
  * thresholds when it predicts. This reader checks all of them and reports every problem it finds.
  */
 
-export type LightgbmProblemKind = 'malformed' | 'out-of-range' | 'not-followed' | 'too-large';
+export type LightgbmProblemKind = 'malformed' | 'out-of-range' | 'too-large';
 
 export interface LightgbmProblem {
   kind: LightgbmProblemKind;
@@ -254,14 +254,35 @@ function checkTree(block: TreeBlock, maxFeatureIdx: number, problems: Problems, 
     }
     return true;
   };
+  // Tree::Tree reads only leaf_value of a one-leaf tree (a constant model) and writes its other arrays empty.
+  if (leaves === 1) return void need(LEAF_ARRAYS, 1, true);
   const ok =
     need(NODE_ARRAYS, leaves - 1, true) &&
     need(OPTIONAL_NODE_ARRAYS, leaves - 1, false) &&
     need(LEAF_ARRAYS, leaves, true) &&
     need(OPTIONAL_LEAF_ARRAYS, leaves, false);
-  if (!ok || leaves === 1) return;
+  if (!ok) return;
   checkShape(where, leaves, arrays.get('left_child')!, arrays.get('right_child')!, problems);
   checkSplits(where, block, arrays, maxFeatureIdx, numCat, problems);
+  if (block.keys.get('is_linear') === '1') checkLinear(where, block, leaves, maxFeatureIdx, problems);
+}
+
+/**
+ * Linear-tree leaves (linear_tree=true): leaf_const and num_features per leaf; leaf_features and leaf_coeff
+ * flattened, num_features[i] of each for leaf i (Tree::Tree reads them as flat arrays and splits them).
+ */
+function checkLinear(where: string, block: TreeBlock, leaves: number, maxFeatureIdx: number, problems: Problems): void {
+  const words = (key: string) => parseNumbers((block.keys.get(key) ?? '').trim().replace(/ +/g, ' '));
+  const [consts, counts, features, coeffs] = ['leaf_const', 'num_features', 'leaf_features', 'leaf_coeff'].map(words);
+  if (!consts || !counts || !features || !coeffs || consts.length !== leaves || counts.length !== leaves) {
+    return problems.add('malformed', `${where}: leaf_const / num_features do not describe ${leaves} linear leaves`);
+  }
+  const total = counts.reduce((a, n) => a + (Number.isInteger(n) && n >= 0 ? n : NaN), 0);
+  if (features.length !== total || coeffs.length !== total) {
+    return problems.add('malformed', `${where}: leaf_features / leaf_coeff do not hold ${total} entries`);
+  }
+  const bad = features.find((f) => !Number.isInteger(f) || f < 0 || f > maxFeatureIdx);
+  if (bad !== undefined) problems.add('out-of-range', `${where}: a linear leaf uses feature ${bad}`);
 }
 
 /** Every node but the root has exactly one parent and every node is reachable from the root: a tree. */
@@ -314,9 +335,6 @@ function checkSplits(
       problems.add('out-of-range', `${where}: categorical split ${k} points to category set ${thresholds[k]}`);
     }
   });
-  if (block.keys.get('is_linear') === '1') {
-    problems.add('not-followed', `${where}: linear-tree leaves are not checked`);
-  }
 }
 
 function checkCategorical(where: string, block: TreeBlock, numCat: number, problems: Problems): void {

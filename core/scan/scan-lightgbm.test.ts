@@ -109,13 +109,24 @@ test('pandas_categorical must be JSON (the Python package json.loads it)', async
   assert.deepEqual(await codes(REAL.replace('pandas_categorical:null', 'pandas_categorical:[')), ['MG-SCAN-401']);
 });
 
-test('keys the loader skips are a benign note; linear trees are not followed', async () => {
+test('keys the loader skips are a benign note', async () => {
   const extra = REAL.replace('objective=', 'my_note=hello\nobjective=');
   assert.equal((await scan(extra)).verdict, 'benign');
   assert.deepEqual(await codes(extra), ['MG-SCAN-405', 'MG-SCAN-400']);
-  const linear = firstTree(REAL, 'is_linear', '1');
-  assert.equal((await scan(linear)).verdict, 'unverified');
-  assert.deepEqual(await codes(linear), ['MG-SCAN-406']);
+});
+
+test('linear-tree leaves: counts agree and features are in range', async () => {
+  const LINEAR = readFileSync('test/fixtures/formats/tree-models/lightgbm/linear-tree.txt', 'utf8');
+  assert.deepEqual(await codes(LINEAR), ['MG-SCAN-400']);
+  const tree = LINEAR.slice(LINEAR.indexOf('Tree=0'));
+  const leaves = Number(/num_leaves=(\d+)/.exec(tree)![1]);
+  const linear = (key: string, value: string) =>
+    firstTree(firstTree(LINEAR, 'num_features', Array(leaves).fill('1').join(' ')), key, value);
+  const coeff = Array(leaves).fill('0.5').join('  ');
+  const withCoeff = (features: string) => firstTree(linear('leaf_features', features), 'leaf_coeff', coeff);
+  assert.deepEqual(await codes(withCoeff(Array(leaves).fill('0').join('  '))), ['MG-SCAN-400']);
+  assert.deepEqual(await codes(withCoeff(['9', ...Array(leaves - 1).fill('0')].join('  '))), ['MG-SCAN-402']);
+  assert.deepEqual(await codes(withCoeff('0')), ['MG-SCAN-401'], 'fewer features than num_features counts');
 });
 
 test('an over-large model is not read', async () => {

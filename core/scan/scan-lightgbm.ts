@@ -35,7 +35,6 @@ const FILE_PARAMETERS = new Set([
 const PROBLEM_CODES: Record<LightgbmProblemKind, TreeModelCode> = {
   malformed: 'lightgbmMalformed',
   'out-of-range': 'lightgbmOutOfRange',
-  'not-followed': 'lightgbmNotFollowed',
   'too-large': 'lightgbmTooLarge',
 };
 

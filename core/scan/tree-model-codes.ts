@@ -70,15 +70,6 @@ export const TREE_MODEL_CODES = {
     explanation: 'LightGBM reads the keys it knows and skips the others; they are listed for review.',
     reference: TREE_REFS.lightgbmLoader,
   },
-  lightgbmNotFollowed: {
-    code: 'MG-SCAN-406',
-    severity: 'medium',
-    verdict: 'unverified',
-    title: 'Part of the LightGBM model could not be checked',
-    explanation:
-      'The model uses a feature the check does not follow (linear-tree leaves), so it could not be verified.',
-    reference: TREE_REFS.lightgbmTree,
-  },
   xgboostChecked: {
     code: 'MG-SCAN-410',
     severity: 'info',
