@@ -246,16 +246,20 @@ function checkTree(t: JsonValue, k: number, param: ModelParam, problems: Problem
   if (treeFeatures !== null && treeFeatures !== param.numFeature) {
     problems.add('count', `${where}: num_feature ${treeFeatures}, the learner has ${param.numFeature}`);
   }
+  // Vector-leaf trees (multi_strategy="multi_output_tree", XGBoost 2.0+) store their leaves differently.
+  const leafVector = countOf(t.tree_param.size_leaf_vector ?? '1');
+  if (leafVector === null || leafVector > 1) {
+    return problems.add('not-followed', `${where}: vector-leaf trees (size_leaf_vector ${String(leafVector)})`);
+  }
   for (const key of NODE_ARRAYS) {
     const v = t[key];
     if (!Array.isArray(v) || v.length !== nodes || !v.every((x) => typeof x === 'number' || typeof x === 'boolean')) {
       return problems.add('out-of-range', `${where}: ${key} does not hold ${nodes} numbers`);
     }
   }
-  const leafVector = countOf(t.tree_param.size_leaf_vector ?? '1') ?? 1;
   const weights = t.base_weights;
-  if (!Array.isArray(weights) || weights.length !== nodes * Math.max(1, leafVector)) {
-    problems.add('out-of-range', `${where}: base_weights does not hold ${nodes} × ${Math.max(1, leafVector)} values`);
+  if (!Array.isArray(weights) || weights.length !== nodes) {
+    problems.add('out-of-range', `${where}: base_weights does not hold ${nodes} values`);
   }
   const left = t.left_children as number[];
   const right = t.right_children as number[];

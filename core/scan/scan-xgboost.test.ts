@@ -126,6 +126,9 @@ test('an unknown booster is not followed; unknown keys are a benign note; a repe
   const d = doc();
   d.learner.gradient_booster.name = 'gbmystery';
   assert.equal((await scanDoc(d)).verdict, 'unverified');
+  const vector = doc();
+  tree(vector, 0).tree_param.size_leaf_vector = '3';
+  assert.equal((await scanDoc(vector)).verdict, 'unverified', 'vector-leaf trees are not followed');
   const extra = doc();
   extra.learner.surprise = 1;
   assert.deepEqual(await codes(extra), ['MG-SCAN-415', 'MG-SCAN-410']);
