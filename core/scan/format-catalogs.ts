@@ -5,6 +5,7 @@ import { TENSORFLOW_CODES } from './tensorflow-codes.ts';
 import { KERAS_CODES } from './keras-codes.ts';
 import { DEVICE_RUNTIME_CODES } from './device-runtime-codes.ts';
 import { JAX_CODES } from './jax-codes.ts';
+import { TREE_MODEL_CODES } from './tree-model-codes.ts';
 
 /**
  * The catalogs of the model-format checkers. Every code here gets its verdict (finding-verdict.ts) and its
@@ -17,4 +18,5 @@ export const FORMAT_CATALOGS: readonly FormatCatalog[] = [
   KERAS_CODES,
   DEVICE_RUNTIME_CODES,
   JAX_CODES,
+  TREE_MODEL_CODES,
 ];

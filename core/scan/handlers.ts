@@ -38,6 +38,17 @@ import {
   scanOrbaxCheckpointMetadata,
   scanOrbaxTreeMetadata,
 } from './scan-orbax.ts';
+import { looksLikeLightgbm, scanLightgbm } from './scan-lightgbm.ts';
+import {
+  looksLikeXgboostJson,
+  looksLikeXgboostLegacy,
+  looksLikeXgboostUbjson,
+  scanXgboostJson,
+  scanXgboostLegacy,
+  scanXgboostUbjson,
+} from './scan-xgboost.ts';
+import { looksLikeSkopsSchema, scanSkopsSchema } from './scan-skops.ts';
+import { isCatboost, scanCatboost } from './scan-catboost.ts';
 import type { FormatHandler } from './router.ts';
 import { opaqueFormat } from '../formats/opaque-formats.ts';
 import { scanOpaque } from './scan-opaque.ts';
@@ -108,6 +119,12 @@ export const HANDLERS: readonly FormatHandler[] = [
   { format: 'tensorrt', sniff: (head) => readTensorrtHead(head) !== undefined, scan: scanTensorrt },
   { format: 'pytorch-legacy', sniff: (head) => isTorchLegacy(head), scan: scanTorchLegacy, includes: ['pickle'] },
   { format: 'pickle', sniff: (head) => looksLikePickle(head), scan: scanPickle },
+  { format: 'lightgbm', sniff: (head) => looksLikeLightgbm(head), scan: scanLightgbm },
+  { format: 'xgboost-json', sniff: (head) => looksLikeXgboostJson(head), scan: scanXgboostJson },
+  { format: 'xgboost-ubj', sniff: (head) => looksLikeXgboostUbjson(head), scan: scanXgboostUbjson },
+  { format: 'xgboost-legacy', sniff: (head) => looksLikeXgboostLegacy(head), scan: scanXgboostLegacy },
+  { format: 'skops-schema', sniff: (head) => looksLikeSkopsSchema(head), scan: scanSkopsSchema },
+  { format: 'catboost', sniff: (head) => isCatboost(head), scan: scanCatboost },
   { format: 'keras-config', sniff: (head) => looksLikeKerasConfig(head), scan: scanKerasConfig },
   { format: 'opaque', sniff: (head) => opaqueFormat(head) !== null, scan: scanOpaque },
   { format: 'tf-savedmodel', sniff: (head) => looksLikeSavedModel(head), scan: tfGraphScanner('savedmodel') },
