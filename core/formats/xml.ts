@@ -135,10 +135,20 @@ function decodeInto(decoder: TextDecoder, chunk: Uint8Array | null, parser: Saxe
     text = chunk ? decoder.decode(chunk, { stream: true }) : decoder.decode();
   } catch {
     result.notUtf8 = true;
+    if (chunk && result.encoding === undefined) {
+      const declared = declaredEncoding(chunk);
+      if (declared !== undefined) result.encoding = declared;
+    }
     return false;
   }
   if (text) parser.write(text);
   return true;
+}
+
+/** The `encoding` of an XML declaration at the start of raw bytes (read before any decoding). */
+function declaredEncoding(bytes: Uint8Array): string | undefined {
+  const start = String.fromCharCode(...bytes.subarray(0, 200));
+  return /^(?:\uFEFF|\u00EF\u00BB\u00BF)?<\?xml[^>]*?\sencoding\s*=\s*["']([A-Za-z0-9._-]{1,40})["']/.exec(start)?.[1];
 }
 
 const UTF8_BOM = [0xef, 0xbb, 0xbf];

@@ -16,6 +16,8 @@ import { isHdf5 } from '../formats/hdf5.ts';
 import { looksLikeKerasConfig } from '../formats/keras.ts';
 import type { FormatHandler } from './router.ts';
 import { looksLikeXml, scanXml } from './scan-xml.ts';
+import { scanPaddleProgram } from './scan-paddle.ts';
+import { looksLikePaddleProgram } from '../formats/paddle.ts';
 
 /** The ZIP end-of-central-directory record sits in the last 64 KiB + 22 bytes (APPNOTE 4.3.16). */
 const EOCD_SEARCH = 65_557;
@@ -55,4 +57,9 @@ export const HANDLERS: readonly FormatHandler[] = [
   { format: 'pickle', sniff: (head) => looksLikePickle(head), scan: scanPickle },
   { format: 'keras-config', sniff: (head) => looksLikeKerasConfig(head), scan: scanKerasConfig },
   { format: 'xml', sniff: looksLikeXml, scan: scanXml },
+  {
+    format: 'paddle-program',
+    sniff: (head, source) => looksLikePaddleProgram(head, source.size),
+    scan: scanPaddleProgram,
+  },
 ];

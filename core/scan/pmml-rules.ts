@@ -31,7 +31,7 @@ const MAX_LISTED = 20;
 export class PmmlRules {
   private version = '';
   private readonly models: string[] = [];
-  private readonly extensions: { parent: string; name?: string; depth: number }[] = [];
+  private readonly extensions: { parent: string; name?: string; holds: string[] }[] = [];
   private readonly defined = new Set<string>();
   private readonly applied = new Map<string, number>();
   private elements = 0;
@@ -40,17 +40,22 @@ export class PmmlRules {
     this.elements++;
     if (el.depth === 1) this.version = el.attributes.version ?? '';
     if (el.depth === 2 && !NOT_MODELS.has(el.name)) this.models.push(el.name);
-    if (el.name === 'Extension') this.noteExtension(el);
+    // Markup inside an Extension is that Extension's content: listed as what it holds.
+    if (el.ancestors.includes('Extension')) this.noteContent(el);
+    else if (el.name === 'Extension') this.noteExtension(el);
     if (el.name === 'DefineFunction' && el.attributes.name) this.defined.add(el.attributes.name);
     const fn = el.name === 'Apply' ? el.attributes.function : undefined;
     if (fn !== undefined && !this.applied.has(fn)) this.applied.set(fn, this.elements);
   }
 
   private noteExtension(el: XmlElement): void {
-    // An Extension inside another is part of that one's content, already listed.
-    if (el.ancestors.includes('Extension')) return;
     const parent = el.ancestors.at(-1) ?? '';
-    this.extensions.push({ parent, depth: el.depth, ...(el.attributes.name ? { name: el.attributes.name } : {}) });
+    this.extensions.push({ parent, holds: [], ...(el.attributes.name ? { name: el.attributes.name } : {}) });
+  }
+
+  private noteContent(el: XmlElement): void {
+    const holds = this.extensions.at(-1)?.holds;
+    if (holds && holds.length < MAX_LISTED && !holds.includes(el.name)) holds.push(el.name);
   }
 
   findings(): ScanFinding[] {
@@ -60,7 +65,11 @@ export class PmmlRules {
     }
     if (this.extensions.length > 0) {
       const listed = this.extensions.slice(0, MAX_LISTED);
-      const what = listed.map((x) => `${x.name ? `'${x.name.slice(0, 60)}'` : '(unnamed)'} in ${x.parent}`);
+      const what = listed.map(
+        (x) =>
+          `${x.name ? `'${x.name.slice(0, 60)}'` : '(unnamed)'} in ${x.parent}` +
+          (x.holds.length > 0 ? ` holding <${x.holds.join('>, <')}>` : ''),
+      );
       findings.push(
         xmlFinding('pmmlExtension', `${this.extensions.length} Extension element(s): ${what.join(', ')}`, {
           evidence: { extensions: listed },

@@ -83,7 +83,7 @@ function documentFindings(read: Awaited<ReturnType<typeof readXml>>): ScanFindin
   if (read.doctype !== undefined) findings.push(...doctypeFindings(read.doctype));
   if (read.error) findings.push(errorFinding(read.error, read.doctype !== undefined));
   if (read.overLimit) findings.push(xmlFinding('xmlOverLimit', `the document has ${read.overLimit}`));
-  if (read.root === undefined && !read.error && !read.overLimit) {
+  if (read.root === undefined && !read.error && !read.overLimit && !read.notUtf8) {
     findings.push(xmlFinding('xmlMalformed', 'the document has no root element'));
   }
   return findings;
