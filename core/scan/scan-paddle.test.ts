@@ -88,4 +88,6 @@ test('the sniffer takes a ProgramDesc and not ONNX or TensorFlow protobufs', asy
   // a sub-block (idx 1, parent 0) first is not how Paddle writes a program
   const sub = new Uint8Array(field(1, [...field(1, 1), ...field(2, 0)]));
   assert.ok(!looksLikePaddleProgram(sub, sub.byteLength));
+  const orphan = new Uint8Array(field(1, [...field(1, 0), ...field(2, 0), ...vars]));
+  assert.ok(!looksLikePaddleProgram(orphan, orphan.byteLength), 'the main block has parent_idx -1');
 });

@@ -54,7 +54,7 @@ test('nested or parameter entities are malicious (entity expansion), a plain int
   assert.equal((await scan(laughs)).verdict, 'malicious');
   assert.ok(codes(await scan(laughs)).includes('MG-SCAN-442'));
   assert.equal((await scan('<!DOCTYPE a [<!ENTITY % p "x">]><a/>')).verdict, 'malicious');
-  const plain = await scan('<!DOCTYPE a [<!ENTITY x "SYSTEM PUBLIC">]><a>&x;</a>');
+  const plain = await scan(`<!DOCTYPE a [<!ENTITY x "SYSTEM"><!ENTITY y 'PUBLIC'>]><a>&x;</a>`);
   assert.equal(plain.verdict, 'suspicious', 'keywords inside a literal are not external references');
   assert.deepEqual(codes(plain), ['MG-SCAN-443', 'MG-SCAN-444']);
   assert.equal((await scan('<!DOCTYPE a><a/>')).verdict, 'suspicious');
@@ -157,6 +157,8 @@ test('OpenVINO: a standard IR is benign and describes its .bin exactly', async (
   assert.deepEqual(out.describes, [
     { path: 'model.bin', bytes: 32, what: 'weights of 2 constants, laid out by model.xml' },
   ]);
+  const shared = await scan(ir(layer(0, 'Const', constData(0, 24)) + layer(1, 'Const', constData(0, 24))));
+  assert.equal(shared.describes?.[0]?.bytes, 24, 'constants sharing bytes (deduplicated by the serializer) count once');
   const packed = await scan(ir(layer(0, 'Const', constData(0, 3, '5', 'u4'))));
   assert.equal(packed.verdict, 'benign', 'packed 4-bit constants take ceil(n/2) bytes');
 });
