@@ -52,6 +52,9 @@ export interface XmlReadResult {
 
 export type XmlVisitor = (element: XmlElement) => void;
 
+/** Plain (non-namespace) mode: element and attribute names come as written, prefixes included. */
+type Parser = SaxesParser<{ xmlns: false; position: true }>;
+
 /** Thrown inside saxes callbacks to stop the parse at a limit. */
 class StopReading extends Error {}
 
@@ -62,7 +65,7 @@ export async function readXml(
 ): Promise<XmlReadResult> {
   const result: XmlReadResult = { elements: 0, bytesRead: 0 };
   const stack: string[] = [];
-  const parser = new SaxesParser({ position: true });
+  const parser: Parser = new SaxesParser({ xmlns: false, position: true });
   const stop = (why: string): never => {
     result.overLimit ??= why;
     throw new StopReading(why);
@@ -108,7 +111,7 @@ function boundedAttributes(
   return out;
 }
 
-async function feed(source: ByteSource, parser: SaxesParser, result: XmlReadResult, limits: XmlLimits) {
+async function feed(source: ByteSource, parser: Parser, result: XmlReadResult, limits: XmlLimits) {
   const decoder = new TextDecoder('utf-8', { fatal: true });
   try {
     for await (const chunk of source.stream()) {
@@ -129,7 +132,7 @@ async function feed(source: ByteSource, parser: SaxesParser, result: XmlReadResu
 }
 
 /** Decodes one chunk (null: the end) and feeds it; false when the bytes are not UTF-8. */
-function decodeInto(decoder: TextDecoder, chunk: Uint8Array | null, parser: SaxesParser, result: XmlReadResult) {
+function decodeInto(decoder: TextDecoder, chunk: Uint8Array | null, parser: Parser, result: XmlReadResult) {
   let text: string;
   try {
     text = chunk ? decoder.decode(chunk, { stream: true }) : decoder.decode();
