@@ -551,9 +551,14 @@ def gen_paddle():
     for arr in [np.arange(12, dtype="<f4").reshape(4, 3) / 10, np.array([0.5, -0.5, 0.25], dtype="<f4")]:
         desc = field(1, 0, FP32) + b"".join(field(2, 0, d) for d in arr.shape)
         stream += struct.pack("<IQI", 0, 0, 0) + struct.pack("<i", len(desc)) + desc + arr.tobytes()
-    write("paddle/inference.pdiparams", stream, "unverified", "unknown", PADDLE_SPEC,
-          "combined parameters of inference.pdmodel (save_combine stream of two LoDTensors): headerless "
-          "tensor data, unknown content on its own")
+    params_spec = ("hand-built from paddle/fluid/framework/lod_tensor.cc SerializeToStream and tensor_util.cc "
+                   "TensorToStream, numpy " + np.__version__)
+    write("paddle/inference.pdiparams", stream, "benign", "paddle-params", params_spec,
+          "combined parameters of inference.pdmodel as save_combine writes them: two float32 LoDTensors")
+    write("paddle/truncated.pdiparams", stream[:-6], "invalid", "paddle-params", params_spec,
+          "the combined parameters cut 6 bytes short: the last tensor's data runs past the end")
+    write("paddle/trailing.pdiparams", stream + b"#!/bin/sh\necho hidden\n", "invalid", "paddle-params", params_spec,
+          "the combined parameters followed by bytes that are no tensor (a shell script)")
 
     state = {"linear_0.w_0": np.arange(12, dtype="<f4").reshape(4, 3) / 10,
              "linear_0.b_0": np.array([0.5, -0.5, 0.25], dtype="<f4"),

@@ -16,7 +16,8 @@ import { isHdf5 } from '../formats/hdf5.ts';
 import { looksLikeKerasConfig } from '../formats/keras.ts';
 import type { FormatHandler } from './router.ts';
 import { looksLikeXml, scanXml } from './scan-xml.ts';
-import { scanPaddleProgram } from './scan-paddle.ts';
+import { scanPaddleParams, scanPaddleProgram } from './scan-paddle.ts';
+import { looksLikePaddleParams } from '../formats/paddle-params.ts';
 import { looksLikePaddleProgram } from '../formats/paddle.ts';
 
 /** The ZIP end-of-central-directory record sits in the last 64 KiB + 22 bytes (APPNOTE 4.3.16). */
@@ -62,4 +63,5 @@ export const HANDLERS: readonly FormatHandler[] = [
     sniff: (head, source) => looksLikePaddleProgram(head, source.size),
     scan: scanPaddleProgram,
   },
+  { format: 'paddle-params', sniff: looksLikePaddleParams, scan: scanPaddleParams },
 ];

@@ -4,7 +4,8 @@ import { readFile } from 'node:fs/promises';
 import { memorySource } from '../io/byte-source.ts';
 import { looksLikePaddleProgram, readPaddleProgram } from '../formats/paddle.ts';
 import { looksLikeOnnx } from '../formats/onnx.ts';
-import { scanPaddleProgram } from './scan-paddle.ts';
+import { scanPaddleParams, scanPaddleProgram } from './scan-paddle.ts';
+import { looksLikePaddleParams, readPaddleParams } from '../formats/paddle-params.ts';
 import { leafScanContext } from './fake-scan-context.ts';
 
 // A minimal protobuf writer for ProgramDesc (paddle/fluid/framework/framework.proto field numbers).
@@ -90,4 +91,52 @@ test('the sniffer takes a ProgramDesc and not ONNX or TensorFlow protobufs', asy
   assert.ok(!looksLikePaddleProgram(sub, sub.byteLength));
   const orphan = new Uint8Array(field(1, [...field(1, 0), ...field(2, 0), ...vars]));
   assert.ok(!looksLikePaddleProgram(orphan, orphan.byteLength), 'the main block has parent_idx -1');
+});
+
+// .pdiparams: u32 0, u64 lod levels, u32 0, i32 desc size, TensorDesc{data_type=1, dims=2}, data (lod_tensor.cc)
+const tensor = (dataType: number, dims: number[], dataBytes: number, lod: number[][] = []) => {
+  const desc = [...field(1, dataType), ...dims.flatMap((d) => field(2, d))];
+  const u32 = (n: number) => [n & 0xff, (n >> 8) & 0xff, (n >> 16) & 0xff, (n >>> 24) & 0xff];
+  const u64 = (n: number) => [...u32(n), 0, 0, 0, 0];
+  const levels = lod.flatMap((l) => [...u64(l.length * 8), ...l.flatMap(u64)]);
+  return [
+    ...u32(0),
+    ...u64(lod.length),
+    ...levels,
+    ...u32(0),
+    ...u32(desc.length),
+    ...desc,
+    ...new Array<number>(dataBytes).fill(7),
+  ];
+};
+const params = (...tensors: number[][]) => new Uint8Array(tensors.flat());
+const scanParams = (b: Uint8Array) => scanPaddleParams(memorySource('model.pdiparams', b), ctx);
+
+test('a combined parameter stream read to its exact end is benign', async () => {
+  const b = params(tensor(5, [4, 3], 48), tensor(22, [3], 6), tensor(3, [2], 16, [[0, 1, 2]]));
+  assert.ok(await looksLikePaddleParams(b.subarray(0, 4096), memorySource('p', b)));
+  const out = await scanParams(b);
+  assert.equal(out.format, 'paddle-params');
+  assert.equal(out.verdict, 'benign', out.reason);
+  assert.match(out.findings[0]?.detail ?? '', /3 tensors, 70 bytes/);
+});
+
+test('a parameter stream cut short, with trailing bytes or an unknown data type is invalid', async () => {
+  const ok = params(tensor(5, [4, 3], 48), tensor(5, [3], 12));
+  assert.equal((await scanParams(ok.subarray(0, ok.byteLength - 1))).verdict, 'invalid');
+  assert.equal((await scanParams(params([...ok, 1, 2, 3, 4]))).verdict, 'invalid');
+  assert.equal((await scanParams(params(tensor(5, [4, 3], 48), tensor(99, [3], 12)))).verdict, 'invalid');
+  assert.equal((await scanParams(params(tensor(5, [4, 3], 47)))).verdict, 'invalid', 'size from dims × type');
+});
+
+test('the parameter sniffer wants a whole first tensor header and does not take zeros or other weights', async () => {
+  const zeros = new Uint8Array(64);
+  assert.ok(!(await looksLikePaddleParams(zeros, memorySource('z', zeros))));
+  const floats = new Uint8Array(new Float32Array([0, 0.1, 0.2, 0.3, 0.4, 0.5]).buffer);
+  assert.ok(!(await looksLikePaddleParams(floats, memorySource('f', floats))));
+  const big = params(tensor(5, [1000, 1000], 16));
+  assert.ok(!(await looksLikePaddleParams(big, memorySource('b', big))), 'data past the end of the file');
+  await assert.rejects(
+    readPaddleParams(memorySource('p', params(tensor(5, [1], 4), tensor(5, [1], 4))), { maxTensors: 1 }),
+  );
 });

@@ -16,6 +16,7 @@ const OV_IR = 'https://docs.openvino.ai/2024/documentation/openvino-ir-format.ht
 const PADDLE_PROTO = 'https://github.com/PaddlePaddle/Paddle/blob/develop/paddle/fluid/framework/framework.proto';
 const PADDLE_SAVE_COMBINE =
   'https://github.com/PaddlePaddle/Paddle/blob/develop/paddle/fluid/operators/save_combine_op.cc';
+const PADDLE_LOD_TENSOR = 'https://github.com/PaddlePaddle/Paddle/blob/develop/paddle/fluid/framework/lod_tensor.cc';
 const PADDLE_PY_FUNC = 'https://www.paddlepaddle.org.cn/documentation/docs/en/api/paddle/static/py_func_en.html';
 
 export const XML_FRAMEWORK_CODES = {
@@ -233,6 +234,30 @@ export const XML_FRAMEWORK_CODES = {
     title: 'PaddlePaddle program inventory',
     explanation: 'Blocks, variables and operator types of the program.',
     reference: PADDLE_PROTO,
+  },
+  paddleParamsMalformed: {
+    code: 'MG-SCAN-477',
+    severity: 'high',
+    verdict: 'invalid',
+    title: 'The PaddlePaddle parameter file is malformed',
+    explanation:
+      'A combined parameter file (.pdiparams) is a stream of tensors, each with a version, LoD levels, a TensorDesc and its data; this one breaks that layout or ends inside a tensor.',
+    reference: PADDLE_LOD_TENSOR,
+  },
+  paddleParamsInventory: {
+    code: 'MG-SCAN-478',
+    severity: 'info',
+    verdict: 'benign',
+    title: 'PaddlePaddle parameter file read in full',
+    explanation: 'Every byte of the file belongs to a tensor of a known data type; the loader only copies tensor data.',
+    reference: PADDLE_LOD_TENSOR,
+  },
+  paddleParamsOverLimit: {
+    code: 'MG-SCAN-479',
+    severity: 'medium',
+    verdict: 'unverified',
+    title: 'The PaddlePaddle parameter file holds more tensors than the scan follows',
+    explanation: 'The check stops at a fixed number of tensors; what lies past it was not checked.',
   },
 } as const satisfies Record<string, FormatCodeInfo>;
 
