@@ -127,6 +127,8 @@ test('a parameter stream cut short, with trailing bytes or an unknown data type 
   assert.equal((await scanParams(params([...ok, 1, 2, 3, 4]))).verdict, 'invalid');
   assert.equal((await scanParams(params(tensor(5, [4, 3], 48), tensor(99, [3], 12)))).verdict, 'invalid');
   assert.equal((await scanParams(params(tensor(5, [4, 3], 47)))).verdict, 'invalid', 'size from dims × type');
+  const lods = Array.from({ length: 17 }, () => []);
+  assert.equal((await scanParams(params(tensor(5, [1], 4, lods)))).verdict, 'invalid', 'at most 16 LoD levels');
 });
 
 test('the parameter sniffer wants a whole first tensor header and does not take zeros or other weights', async () => {
