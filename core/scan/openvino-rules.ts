@@ -55,7 +55,8 @@ export class OpenvinoRules {
     if (el.name === 'layer') this.visitLayer(el);
     const layer = this.layers.at(-1);
     if (el.name === 'data' && layer && el.depth === layer.depth + 1 && el.ancestors.at(-1) === 'layer') {
-      if (layer.type === 'Const' || 'offset' in el.attributes || 'size' in el.attributes) this.visitConst(layer, el);
+      // Only Const layers read the .bin; other layers have their own `size` attributes (LRN, opset1).
+      if (layer.type === 'Const') this.visitConst(layer, el);
     }
   }
 

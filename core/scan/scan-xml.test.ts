@@ -159,6 +159,8 @@ test('OpenVINO: a standard IR is benign and describes its .bin exactly', async (
   ]);
   const shared = await scan(ir(layer(0, 'Const', constData(0, 24)) + layer(1, 'Const', constData(0, 24))));
   assert.equal(shared.describes?.[0]?.bytes, 24, 'constants sharing bytes (deduplicated by the serializer) count once');
+  const lrn = await scan(ir(layer(0, 'LRN', '<data alpha="0.0001" beta="0.75" bias="1" size="5"/>')));
+  assert.equal(lrn.verdict, 'benign', "an LRN layer's size attribute is not a weights range");
   const packed = await scan(ir(layer(0, 'Const', constData(0, 3, '5', 'u4'))));
   assert.equal(packed.verdict, 'benign', 'packed 4-bit constants take ceil(n/2) bytes');
 });
