@@ -6,6 +6,7 @@ import { KERAS_CODES } from './keras-codes.ts';
 import { DEVICE_RUNTIME_CODES } from './device-runtime-codes.ts';
 import { JAX_CODES } from './jax-codes.ts';
 import { TREE_MODEL_CODES } from './tree-model-codes.ts';
+import { XML_FRAMEWORK_CATALOG } from './xml-framework-codes.ts';
 
 /**
  * The catalogs of the model-format checkers. Every code here gets its verdict (finding-verdict.ts) and its

@@ -64,6 +64,10 @@ import { tfGraphScanner } from './scan-tf-graph.ts';
 import { scanTfKerasMetadata } from './scan-tf-keras-metadata.ts';
 import { scanTfFingerprint } from './scan-tf-fingerprint.ts';
 import { scanTfCheckpointIndex } from './scan-tf-checkpoint.ts';
+import { looksLikeXml, scanXml } from './scan-xml.ts';
+import { scanPaddleParams, scanPaddleProgram } from './scan-paddle.ts';
+import { looksLikePaddleParams } from '../formats/paddle-params.ts';
+import { looksLikePaddleProgram } from '../formats/paddle.ts';
 
 /** The ZIP end-of-central-directory record sits in the last 64 KiB + 22 bytes (APPNOTE 4.3.16). */
 const EOCD_SEARCH = 65_557;
@@ -141,4 +145,11 @@ export const HANDLERS: readonly FormatHandler[] = [
   { format: ORBAX_CHECKPOINT_FORMAT, sniff: looksLikeOrbaxCheckpointMetadata, scan: scanOrbaxCheckpointMetadata },
   { format: ORBAX_TREE_FORMAT, sniff: looksLikeOrbaxTreeMetadata, scan: scanOrbaxTreeMetadata },
   { format: OCDBT_FORMAT, sniff: (head) => isOcdbt(head), scan: scanOcdbt },
+  { format: 'xml', sniff: looksLikeXml, scan: scanXml },
+  {
+    format: 'paddle-program',
+    sniff: (head, source) => looksLikePaddleProgram(head, source.size),
+    scan: scanPaddleProgram,
+  },
+  { format: 'paddle-params', sniff: looksLikePaddleParams, scan: scanPaddleParams },
 ];
