@@ -15,6 +15,12 @@ import { looksLikeOnnx } from '../formats/onnx.ts';
 import { isHdf5 } from '../formats/hdf5.ts';
 import { looksLikeKerasConfig } from '../formats/keras.ts';
 import type { FormatHandler } from './router.ts';
+import { configKind, looksLikeApe, looksLikeTorchServeManifest } from './package-sniff.ts';
+import { scanHydraConfig } from './scan-hydra.ts';
+import { scanMLmodel } from './scan-mlmodel.ts';
+import { scanTorchServeManifest } from './scan-torchserve.ts';
+import { scanLlamafile } from './scan-llamafile.ts';
+import { looksLikeNemo } from './nemo-archive.ts';
 
 /** The ZIP end-of-central-directory record sits in the last 64 KiB + 22 bytes (APPNOTE 4.3.16). */
 const EOCD_SEARCH = 65_557;
@@ -53,4 +59,24 @@ export const HANDLERS: readonly FormatHandler[] = [
   { format: 'pytorch-legacy', sniff: (head) => isTorchLegacy(head), scan: scanTorchLegacy, includes: ['pickle'] },
   { format: 'pickle', sniff: (head) => looksLikePickle(head), scan: scanPickle },
   { format: 'keras-config', sniff: (head) => looksLikeKerasConfig(head), scan: scanKerasConfig },
+  // A .nemo is a tar by construction, and its checkpoint member's ZIP end record may sit in the file's tail.
+  { format: 'nemo', sniff: looksLikeNemo, scan: scanTar, includes: ['tar', 'zip'] },
+  {
+    format: 'hydra-config',
+    sniff: async (head, source) => (await configKind(head, source)) === 'hydra',
+    scan: scanHydraConfig,
+  },
+  {
+    format: 'mlflow-mlmodel',
+    sniff: async (head, source) => (await configKind(head, source)) === 'mlmodel',
+    scan: scanMLmodel,
+  },
+  { format: 'torchserve-manifest', sniff: (head) => looksLikeTorchServeManifest(head), scan: scanTorchServeManifest },
+  // A llamafile is a ZIP by construction (its weights are a ZIP appended to the program): one outcome, not a polyglot.
+  {
+    format: 'llamafile',
+    sniff: async (head, source) => looksLikeApe(head) && (await hasZipEocd(source)),
+    scan: scanLlamafile,
+    includes: ['zip'],
+  },
 ];
