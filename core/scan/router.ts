@@ -68,8 +68,7 @@ export function createRouter(handlers: readonly FormatHandler[], scanPickle: Sca
     distinct: readonly FormatHandler[],
   ): Promise<'runs' | 'unfollowed' | undefined> {
     if (distinct.some((h) => h.format === 'pickle' || h.includes?.includes('pickle'))) return undefined;
-    // Loaders open a ZIP (and a format that is a ZIP by construction) as an archive.
-    if (distinct.some((h) => h.format === 'zip' || h.includes?.includes('zip'))) return undefined;
+    if (distinct.some((h) => h.format === 'zip')) return undefined; // loaders open a ZIP as an archive
     const start = await pickleStart(source, head);
     return start === 'inert' ? undefined : start;
   }
