@@ -7,8 +7,11 @@ import { isMap, isScalar, isSeq, parseAllDocuments, visit, type Document } from 
  * laughs") and the nesting depth so a hostile file gives a problem, never a hang or a crash.
  */
 
-/** Model configs are a few KiB to a few hundred KiB; beyond this the file is not read. */
-export const MAX_CONFIG_YAML_BYTES = 4 << 20;
+/**
+ * Model configs are a few KiB (MLmodel) to some 100 KiB (a large NeMo config). The parser is superlinear on big
+ * mappings (some 1.5 s for 300 KiB), so beyond this the file is not parsed: "could not verify".
+ */
+export const MAX_CONFIG_YAML_BYTES = 256 << 10;
 /** Alias resolutions `yaml` allows before it refuses (its default of 100 is for the same reason). */
 const MAX_ALIAS_COUNT = 100;
 /** NeMo configs nest some ten levels; far deeper nesting is refused before the walk. */
