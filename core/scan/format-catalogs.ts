@@ -7,6 +7,7 @@ import { DEVICE_RUNTIME_CODES } from './device-runtime-codes.ts';
 import { JAX_CODES } from './jax-codes.ts';
 import { TREE_MODEL_CODES } from './tree-model-codes.ts';
 import { XML_FRAMEWORK_CATALOG } from './xml-framework-codes.ts';
+import { PACKAGE_CODES } from './package-codes.ts';
 
 /**
  * The catalogs of the model-format checkers. Every code here gets its verdict (finding-verdict.ts) and its
@@ -20,4 +21,5 @@ export const FORMAT_CATALOGS: readonly FormatCatalog[] = [
   DEVICE_RUNTIME_CODES,
   JAX_CODES,
   TREE_MODEL_CODES,
+  PACKAGE_CODES,
 ];

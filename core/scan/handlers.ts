@@ -68,6 +68,12 @@ import { looksLikeXml, scanXml } from './scan-xml.ts';
 import { scanPaddleParams, scanPaddleProgram } from './scan-paddle.ts';
 import { looksLikePaddleParams } from '../formats/paddle-params.ts';
 import { looksLikePaddleProgram } from '../formats/paddle.ts';
+import { configKind, looksLikeApe, looksLikeTorchServeManifest } from './package-sniff.ts';
+import { scanHydraConfig } from './scan-hydra.ts';
+import { scanMLmodel } from './scan-mlmodel.ts';
+import { scanTorchServeManifest } from './scan-torchserve.ts';
+import { scanLlamafile } from './scan-llamafile.ts';
+import { looksLikeNemo } from './nemo-archive.ts';
 
 /** The ZIP end-of-central-directory record sits in the last 64 KiB + 22 bytes (APPNOTE 4.3.16). */
 const EOCD_SEARCH = 65_557;
@@ -152,4 +158,24 @@ export const HANDLERS: readonly FormatHandler[] = [
     scan: scanPaddleProgram,
   },
   { format: 'paddle-params', sniff: looksLikePaddleParams, scan: scanPaddleParams },
+  // A .nemo is a tar by construction, and its checkpoint member's ZIP end record may sit in the file's tail.
+  { format: 'nemo', sniff: looksLikeNemo, scan: scanTar, includes: ['tar', 'zip'] },
+  {
+    format: 'hydra-config',
+    sniff: async (head, source) => (await configKind(head, source)) === 'hydra',
+    scan: scanHydraConfig,
+  },
+  {
+    format: 'mlflow-mlmodel',
+    sniff: async (head, source) => (await configKind(head, source)) === 'mlmodel',
+    scan: scanMLmodel,
+  },
+  { format: 'torchserve-manifest', sniff: (head) => looksLikeTorchServeManifest(head), scan: scanTorchServeManifest },
+  // A llamafile is a ZIP by construction (its weights are a ZIP appended to the program): one outcome, not a polyglot.
+  {
+    format: 'llamafile',
+    sniff: async (head, source) => looksLikeApe(head) && (await hasZipEocd(source)),
+    scan: scanLlamafile,
+    includes: ['zip'],
+  },
 ];

@@ -4,6 +4,7 @@ import { errorMessage, OutcomeBuilder, tooDeep } from './container-outcome.ts';
 import type { ScanContext, Scanner } from './types.ts';
 import type { ByteSource } from '../io/byte-source.ts';
 import { unsafePath } from './zip-rules.ts';
+import { isNemoArchive } from './nemo-archive.ts';
 
 export { isTar } from '../formats/tar.ts';
 
@@ -40,7 +41,7 @@ export const scanTar: Scanner = async (source, ctx) => {
     return out.build();
   }
   const torch = isTorchTar(archive);
-  const out = new OutcomeBuilder(torch ? 'pytorch-tar' : 'tar', ctx, source);
+  const out = new OutcomeBuilder(torch ? 'pytorch-tar' : isNemoArchive(archive) ? 'nemo' : 'tar', ctx, source);
   tarRules(archive, source, out);
   const seen = new Map<string, number>();
   for (const entry of archive.entries) seen.set(entry.name, (seen.get(entry.name) ?? 0) + 1);

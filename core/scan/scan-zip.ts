@@ -5,6 +5,7 @@ import { errorMessage, OutcomeBuilder, tooDeep } from './container-outcome.ts';
 import { applyZipRules, duplicatedNames, entryLabel, firstHeaderOffset } from './zip-rules.ts';
 import type { ScanContext, Scanner } from './types.ts';
 import { isKerasMember, scanKerasMember } from './scan-keras-archive.ts';
+import { MAR_MANIFEST, scanMarCode } from './scan-torchserve.ts';
 
 export { isZip } from '../formats/zip.ts';
 
@@ -41,11 +42,12 @@ export function torchPickleEntries(entries: readonly ZipEntry[]): Set<ZipEntry> 
   return found;
 }
 
-type ZipKind = 'pytorch-zip' | 'torchscript' | 'keras' | 'npz' | 'zip';
+type ZipKind = 'pytorch-zip' | 'torchscript' | 'keras' | 'npz' | 'torchserve-mar' | 'zip';
 
 /** What the archive is, from member names (torch serialization layout, TorchScript, Keras v3, np.savez). */
 export function classifyZip(entries: readonly ZipEntry[]): ZipKind {
   const names = entries.map((e) => e.name);
+  if (names.includes(MAR_MANIFEST)) return 'torchserve-mar';
   if (names.some((n) => /(^|\/)constants\.pkl$/i.test(n) || /(^|\/)code\/.+\.py$/i.test(n))) return 'torchscript';
   if (names.some((n) => /(^|\/)data\.pkl$/i.test(n)) || torchPickleEntries(entries).size > 0) return 'pytorch-zip';
   if (names.includes('config.json') && names.some((n) => n === 'model.weights.h5' || n === 'metadata.json')) {
@@ -118,6 +120,7 @@ export const scanZip: Scanner = async (source, ctx) => {
   applyZipRules(archive, out);
   await scanPrefix(source, archive, ctx, out);
   await scanEntries(source, archive, plan, ctx, out);
+  if (plan.kind === 'torchserve-mar') await out.nested(() => scanMarCode(source, archive, ctx), 'MAR-INF');
   return out.build();
 };
 
@@ -143,6 +146,8 @@ async function scanEntries(
   let codeFiles = 0;
   for (const entry of archive.entries) {
     if (entry.name.endsWith('/') && entry.uncompressedSize === 0) continue;
+    // TorchServe reads its manifest only with json.load: scanMarCode checks it as such.
+    if (kind === 'torchserve-mar' && entry.name === MAR_MANIFEST) continue;
     if (isStorage(plan, entry) && (await isRawStorage(source, entry))) {
       storage.count += 1;
       storage.bytes += entry.uncompressedSize;
