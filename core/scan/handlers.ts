@@ -15,6 +15,8 @@ import { looksLikeOnnx } from '../formats/onnx.ts';
 import { isHdf5 } from '../formats/hdf5.ts';
 import { looksLikeKerasConfig } from '../formats/keras.ts';
 import type { FormatHandler } from './router.ts';
+import { isTorch7, scanTorch7 } from './scan-torch7.ts';
+import { isRSerialized, scanR } from './scan-r.ts';
 
 /** The ZIP end-of-central-directory record sits in the last 64 KiB + 22 bytes (APPNOTE 4.3.16). */
 const EOCD_SEARCH = 65_557;
@@ -53,4 +55,6 @@ export const HANDLERS: readonly FormatHandler[] = [
   { format: 'pytorch-legacy', sniff: (head) => isTorchLegacy(head), scan: scanTorchLegacy, includes: ['pickle'] },
   { format: 'pickle', sniff: (head) => looksLikePickle(head), scan: scanPickle },
   { format: 'keras-config', sniff: (head) => looksLikeKerasConfig(head), scan: scanKerasConfig },
+  { format: 'torch7', sniff: (head) => isTorch7(head), scan: scanTorch7 },
+  { format: 'r-serialized', sniff: (head) => isRSerialized(head), scan: scanR },
 ];

