@@ -374,9 +374,104 @@ def r_fixtures():
           "the numeric matrix RDS with its last 40 bytes removed")
 
 
+# ---------------------------------------------------------------- MXNet (nnvm JSON graph, NDArray list)
+
+MX_SYMBOL_SPEC = "hand-built from MXNet src/nnvm/legacy_json_util.cc and nnvm saveload_json.cc (JSON graph)"
+MX_PARAMS_SPEC = "hand-built from MXNet src/ndarray/ndarray.cc (NDArray::Save, list magic 0x112, V2 magic)"
+
+
+def mx_var(name, **attrs):
+    node = {"op": "null", "name": name, "inputs": []}
+    if attrs:
+        node["attrs"] = attrs
+    return node
+
+
+def mx_symbol(nodes, heads, key="attrs", version=10901):
+    arg_nodes = [i for i, n in enumerate(nodes) if n["op"] == "null"]
+    for n in nodes:
+        if key != "attrs" and "attrs" in n:
+            n[key] = n.pop("attrs")
+    graph = {"nodes": nodes, "arg_nodes": arg_nodes, "node_row_ptr": list(range(len(nodes) + 1)), "heads": heads}
+    if key == "attrs":
+        graph["attrs"] = {"mxnet_version": ["int", version]}
+    return (json.dumps(graph, indent=2) + "\n").encode()
+
+
+def mlp_nodes():
+    return [
+        mx_var("data"),
+        mx_var("fc1_weight"),
+        mx_var("fc1_bias"),
+        {"op": "FullyConnected", "name": "fc1", "attrs": {"num_hidden": "4"}, "inputs": [[0, 0, 0], [1, 0, 0], [2, 0, 0]]},
+        {"op": "Activation", "name": "relu1", "attrs": {"act_type": "relu"}, "inputs": [[3, 0, 0]]},
+        mx_var("fc2_weight"),
+        mx_var("fc2_bias"),
+        {"op": "FullyConnected", "name": "fc2", "attrs": {"num_hidden": "2"}, "inputs": [[4, 0, 0], [5, 0, 0], [6, 0, 0]]},
+        mx_var("softmax_label"),
+        {"op": "SoftmaxOutput", "name": "softmax", "inputs": [[7, 0, 0], [8, 0, 0]]},
+    ]
+
+
+def ndarray_v2(a: np.ndarray, flag: int | None = None) -> bytes:
+    flags = {np.dtype("float32"): 0, np.dtype("float64"): 1, np.dtype("float16"): 2, np.dtype("int32"): 4}
+    out = struct.pack("<Ii", 0xF993FAC9, 0)  # V2 magic, kDefaultStorage
+    out += struct.pack("<i", a.ndim) + struct.pack(f"<{a.ndim}q", *a.shape)  # TShape: int32 ndim, int64 dims
+    out += struct.pack("<ii", 1, 0)  # Context: kCPU, device 0
+    out += struct.pack("<i", flags[a.dtype] if flag is None else flag) + np.ascontiguousarray(a).astype(a.dtype.newbyteorder("<")).tobytes()
+    return out
+
+
+def ndarray_list(named: dict, flags: dict | None = None) -> bytes:
+    out = struct.pack("<QQ", 0x112, 0) + struct.pack("<Q", len(named))
+    out += b"".join(ndarray_v2(a, (flags or {}).get(k)) for k, a in named.items())
+    out += struct.pack("<Q", len(named))
+    for name in named:
+        out += struct.pack("<Q", len(name.encode())) + name.encode()
+    return out
+
+
+def mxnet_fixtures():
+    write("mxnet/mlp-symbol.json", mx_symbol(mlp_nodes(), [[9, 0, 0]]))
+    label("mxnet/mlp-symbol.json", "benign", "mxnet-symbol", MX_SYMBOL_SPEC,
+          "a two-layer MLP graph (FullyConnected, Activation, SoftmaxOutput) as Module.save_checkpoint writes it")
+    write("mxnet/legacy-param-symbol.json", mx_symbol(mlp_nodes(), [[9, 0]], key="param"))
+    label("mxnet/legacy-param-symbol.json", "benign", "mxnet-symbol", MX_SYMBOL_SPEC,
+          "the same graph in the pre-0.9 layout (op parameters under param, two-element entries)")
+    nodes = mlp_nodes()[:5] + [
+        {"op": "Custom", "name": "proposal", "attrs": {"op_type": "proposal_target"}, "inputs": [[4, 0, 0]]},
+    ]
+    write("mxnet/custom-op-symbol.json", mx_symbol(nodes, [[5, 0, 0]]))
+    label("mxnet/custom-op-symbol.json", "suspicious", "mxnet-symbol", MX_SYMBOL_SPEC,
+          "a graph with a Custom op (op_type proposal_target): it runs a Python operator registered by user code")
+    nodes = mlp_nodes()
+    nodes[3]["inputs"][0] = [9, 0, 0]
+    write("mxnet/forward-reference-symbol.json", mx_symbol(nodes, [[9, 0, 0]]))
+    label("mxnet/forward-reference-symbol.json", "invalid", "mxnet-symbol", MX_SYMBOL_SPEC,
+          "a graph whose fc1 takes input from a later node")
+
+    rng = np.random.default_rng(3)
+    params = {
+        "arg:fc1_weight": rng.standard_normal((4, 8)).astype("float32"),
+        "arg:fc1_bias": np.zeros(4, dtype="float32"),
+        "arg:fc2_weight": rng.standard_normal((2, 4)).astype("float32"),
+        "arg:fc2_bias": np.zeros(2, dtype="float32"),
+    }
+    data = ndarray_list(params)
+    write("mxnet/mlp-0000.params", data)
+    label("mxnet/mlp-0000.params", "benign", "mxnet-params", MX_PARAMS_SPEC,
+          "the MLP's four float32 arrays with their arg: names, as mx.nd.save writes them")
+    write("mxnet/truncated.params", data[:-60])
+    label("mxnet/truncated.params", "invalid", "mxnet-params", MX_PARAMS_SPEC, "the MLP parameters cut short")
+    write("mxnet/unknown-dtype.params", ndarray_list(params, {"arg:fc1_bias": 42}))
+    label("mxnet/unknown-dtype.params", "unverified", "mxnet-params", MX_PARAMS_SPEC,
+          "the MLP parameters with one array's type flag set to 42, a type ModelGate does not know")
+
+
 def main():
     torch7_fixtures()
     r_fixtures()
+    mxnet_fixtures()
     (ROOT / "labels.json").write_text(json.dumps({"files": LABELS}, indent=2) + "\n")
 
 

@@ -17,6 +17,7 @@ import { looksLikeKerasConfig } from '../formats/keras.ts';
 import type { FormatHandler } from './router.ts';
 import { isTorch7, scanTorch7 } from './scan-torch7.ts';
 import { isRSerialized, scanR } from './scan-r.ts';
+import { isMxnetParams, looksLikeMxnetSymbol, scanMxnetParams, scanMxnetSymbol } from './scan-mxnet.ts';
 
 /** The ZIP end-of-central-directory record sits in the last 64 KiB + 22 bytes (APPNOTE 4.3.16). */
 const EOCD_SEARCH = 65_557;
@@ -57,4 +58,6 @@ export const HANDLERS: readonly FormatHandler[] = [
   { format: 'keras-config', sniff: (head) => looksLikeKerasConfig(head), scan: scanKerasConfig },
   { format: 'torch7', sniff: (head) => isTorch7(head), scan: scanTorch7 },
   { format: 'r-serialized', sniff: (head) => isRSerialized(head), scan: scanR },
+  { format: 'mxnet-symbol', sniff: (head) => looksLikeMxnetSymbol(head), scan: scanMxnetSymbol },
+  { format: 'mxnet-params', sniff: (head) => isMxnetParams(head), scan: scanMxnetParams },
 ];
