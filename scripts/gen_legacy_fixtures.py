@@ -468,10 +468,110 @@ def mxnet_fixtures():
           "the MLP parameters with one array's type flag set to 42, a type ModelGate does not know")
 
 
+# ---------------------------------------------------------------- OCI image layouts and docker save archives
+
+OCI_SPEC = "hand-built with Python tarfile/gzip/json from the OCI image-spec (image-layout.md, manifest.md, layer.md)"
+DOCKER_SPEC = "hand-built with Python tarfile/json from moby image/spec/v1.2.md (docker save layout)"
+
+
+def tar_bytes(files: list[tuple[str, bytes]]) -> bytes:
+    """A deterministic ustar archive: fixed mtime, owner and mode."""
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w", format=tarfile.USTAR_FORMAT) as tar:
+        for name, data in files:
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            info.mtime = 1_700_000_000
+            info.mode = 0o644
+            tar.addfile(info, io.BytesIO(data))
+    return buf.getvalue()
+
+
+def digest(data: bytes) -> str:
+    return "sha256:" + hashlib.sha256(data).hexdigest()
+
+
+def descriptor(media_type: str, data: bytes, **extra) -> dict:
+    return {"mediaType": media_type, "digest": digest(data), "size": len(data), **extra}
+
+
+def oci_layout(layers: list[bytes], layer_type="application/vnd.oci.image.layer.v1.tar+gzip", drop=(), extra_layer=None):
+    """index.json -> manifest -> config + layers, every blob under blobs/sha256/<hex> (image-layout.md)."""
+    config = json.dumps({"architecture": "amd64", "os": "linux", "rootfs": {"type": "layers", "diff_ids": [digest(gzip.decompress(l)) if l[:2] == b"\x1f\x8b" else digest(l) for l in layers]}}).encode()
+    layer_descs = [descriptor(layer_type, l) for l in layers] + ([extra_layer] if extra_layer else [])
+    manifest = json.dumps({
+        "schemaVersion": 2,
+        "mediaType": "application/vnd.oci.image.manifest.v1+json",
+        "config": descriptor("application/vnd.oci.image.config.v1+json", config),
+        "layers": layer_descs,
+    }, indent=2).encode()
+    index = json.dumps({
+        "schemaVersion": 2,
+        "mediaType": "application/vnd.oci.image.index.v1+json",
+        "manifests": [descriptor("application/vnd.oci.image.manifest.v1+json", manifest, annotations={"org.opencontainers.image.ref.name": "model:1.0"})],
+    }, indent=2).encode()
+    blobs = [config, manifest, *layers]
+    files = [("oci-layout", b'{"imageLayoutVersion": "1.0.0"}'), ("index.json", index)]
+    files += [(f"blobs/sha256/{digest(b)[7:]}", b) for b in blobs if digest(b) not in drop]
+    return tar_bytes(files), index
+
+
+def layer(files) -> bytes:
+    return gz(tar_bytes(files))
+
+
+def oci_fixtures():
+    mx = ROOT / "mxnet"
+    model_layer = layer([("models/mlp-symbol.json", (mx / "mlp-symbol.json").read_bytes()),
+                         ("models/mlp-0000.params", (mx / "mlp-0000.params").read_bytes())])
+    data, index = oci_layout([model_layer])
+    write("oci/mxnet-model-image.tar", data)
+    label("oci/mxnet-model-image.tar", "benign", "oci-layout", OCI_SPEC,
+          "an OCI image layout whose gzip layer (a blob with no extension) holds an MXNet graph and its parameters")
+    write("oci/index.json", index)
+    label("oci/index.json", "benign", "oci-index", OCI_SPEC, "the image's index.json on its own")
+
+    t7_layer = layer([("models/model.t7", (ROOT / "torch7/sequential-updateoutput-os-execute.t7").read_bytes())])
+    write("oci/torch7-payload-image.tar", oci_layout([t7_layer])[0])
+    label("oci/torch7-payload-image.tar", "malicious", "oci-layout", OCI_SPEC,
+          "an OCI image layout whose layer holds a Torch7 model with a serialized function that runs os.execute")
+
+    data, _ = oci_layout([model_layer], drop={digest(model_layer)})
+    write("oci/missing-layer-blob.tar", data)
+    label("oci/missing-layer-blob.tar", "invalid", "oci-layout", OCI_SPEC,
+          "an OCI image layout whose manifest names a layer blob that is not in the archive")
+
+    whiteout = layer([("models/.wh.old-weights.bin", b""), ("models/notes.txt", b"retrained weights\n")])
+    write("oci/whiteout-layers.tar", oci_layout([model_layer, whiteout])[0])
+    label("oci/whiteout-layers.tar", "benign", "oci-layout", OCI_SPEC,
+          "an OCI image layout with two layers, the second deleting a file of the first (whiteout)")
+
+    remote = {"mediaType": "application/vnd.oci.image.layer.nondistributable.v1.tar+gzip",
+              "digest": "sha256:" + "ab" * 32, "size": 1234, "urls": ["https://example.invalid/layer.tar.gz"]}
+    write("oci/remote-layer.tar", oci_layout([model_layer], extra_layer=remote)[0])
+    label("oci/remote-layer.tar", "unverified", "oci-layout", OCI_SPEC,
+          "an OCI image layout with a non-distributable layer the runtime would download from a URL")
+
+    layer_tar = tar_bytes([("models/coefficients.rds", (ROOT / "r/coefficients.rds").read_bytes())])
+    config = json.dumps({"architecture": "amd64", "os": "linux", "rootfs": {"type": "layers", "diff_ids": [digest(layer_tar)]}}).encode()
+    cid = digest(config)[7:]
+    manifest = json.dumps([{"Config": f"{cid}.json", "RepoTags": ["model:1.0"], "Layers": ["0a1b/layer.tar"]}]).encode()
+    write("docker/docker-save.tar", tar_bytes([("0a1b/layer.tar", layer_tar), (f"{cid}.json", config),
+                                               ("manifest.json", manifest), ("repositories", b'{"model":{"1.0":"0a1b"}}')]))
+    label("docker/docker-save.tar", "benign", "docker-archive", DOCKER_SPEC,
+          "a docker save archive whose layer holds an R numeric matrix")
+    escape = tar_bytes([("../../etc/cron.d/model", b"* * * * * root sh -c id\n")])
+    manifest = json.dumps([{"Config": f"{cid}.json", "RepoTags": None, "Layers": ["0a1b/layer.tar", "9f9f/layer.tar"]}]).encode()
+    write("docker/docker-save-escape.tar", tar_bytes([("0a1b/layer.tar", escape), (f"{cid}.json", config), ("manifest.json", manifest)]))
+    label("docker/docker-save-escape.tar", ["suspicious", "invalid"], "docker-archive", DOCKER_SPEC,
+          "a docker save archive whose layer writes ../../etc/cron.d/model and whose manifest names a missing layer")
+
+
 def main():
     torch7_fixtures()
     r_fixtures()
     mxnet_fixtures()
+    oci_fixtures()
     (ROOT / "labels.json").write_text(json.dumps({"files": LABELS}, indent=2) + "\n")
 
 

@@ -17,6 +17,7 @@ import { looksLikeKerasConfig } from '../formats/keras.ts';
 import type { FormatHandler } from './router.ts';
 import { isTorch7, scanTorch7 } from './scan-torch7.ts';
 import { isRSerialized, scanR } from './scan-r.ts';
+import { isImageArchive, looksLikeOciDocument, scanImageArchive, scanOciDocument } from './scan-oci.ts';
 import { isMxnetParams, looksLikeMxnetSymbol, scanMxnetParams, scanMxnetSymbol } from './scan-mxnet.ts';
 
 /** The ZIP end-of-central-directory record sits in the last 64 KiB + 22 bytes (APPNOTE 4.3.16). */
@@ -60,4 +61,6 @@ export const HANDLERS: readonly FormatHandler[] = [
   { format: 'r-serialized', sniff: (head) => isRSerialized(head), scan: scanR },
   { format: 'mxnet-symbol', sniff: (head) => looksLikeMxnetSymbol(head), scan: scanMxnetSymbol },
   { format: 'mxnet-params', sniff: (head) => isMxnetParams(head), scan: scanMxnetParams },
+  { format: 'image-archive', sniff: isImageArchive, scan: scanImageArchive, includes: ['tar'] },
+  { format: 'oci-document', sniff: (head) => looksLikeOciDocument(head), scan: scanOciDocument },
 ];
