@@ -64,6 +64,12 @@ test('closures, promises and active bindings that run commands are malicious and
     assert.equal(outcome.findings[0]!.code, LEGACY_CODES.rCodeRunsCommand.code);
     assert.match(outcome.findings[0]!.detail, new RegExp(`\\b${call}\\b`));
   }
+  const active = await scan(fixture('env-active-binding.rds'));
+  assert.match(
+    active.findings[0]!.detail,
+    /^an active binding that calls system2/,
+    'the frame cell is read as an active binding',
+  );
   const qualified = closure((r) =>
     r
       .flags(6)
