@@ -294,14 +294,31 @@ function asciiMode(head: Uint8Array): boolean {
   return /^[0-9]/.test(String.fromCharCode(head[0] ?? 0)) && (head[1] === 0x0a || head[1] === 0x20);
 }
 
-/** Reads the whole object tree; throws FormatError (malformed) or UnsupportedLayoutError (limits). */
+/** Reads the whole object tree; throws T7ReadError (malformed, or past the limits) with what was read before. */
 export async function readTorch7(source: ByteSource, limits: Partial<T7Limits> = {}): Promise<T7Contents> {
   const head = await source.read(0, 2);
   const mode = asciiMode(head) ? 'ascii' : 'binary';
   const stream = mode === 'ascii' ? new AsciiStream(source) : new BinaryStream(source);
   const reader = new ObjectReader(stream, mode, { ...DEFAULT_LIMITS, ...limits });
-  await reader.object(0);
+  try {
+    await reader.object(0);
+  } catch (error) {
+    if (error instanceof FormatError || error instanceof UnsupportedLayoutError)
+      throw new T7ReadError(error, reader.contents);
+    throw error;
+  }
   return reader.contents;
+}
+
+/** A read that stopped: why (`cause`), and what had been read before it (`contents`). */
+export class T7ReadError extends Error {
+  constructor(
+    override readonly cause: FormatError | UnsupportedLayoutError,
+    readonly contents: T7Contents,
+  ) {
+    super(cause.message);
+    this.name = 'T7ReadError';
+  }
 }
 
 /** Top-level objects a saved model starts with: a table, a Torch object (nn module, tensor) or a function. */

@@ -86,6 +86,33 @@ test('Torch objects outside torch/nn are suspicious; torch and nn classes are no
   assert.equal((await scan(legacyName)).verdict, 'benign', 'a pre-versioning class name is read as the class');
 });
 
+test('what was read before a malformed part still counts; after a foreign class, a parse failure is unverified', async () => {
+  const fnThenBroken = new T7()
+    .int(3)
+    .int(1)
+    .int(2)
+    .str('f')
+    .int(8)
+    .int(2)
+    .int(4)
+    .chars('x=1;')
+    .int(3)
+    .int(3)
+    .int(0)
+    .int(99)
+    .bytes();
+  const outcome = await scan(fnThenBroken);
+  assert.equal(outcome.verdict, 'malicious');
+  assert.ok(outcome.findings.some((f) => f.code === LEGACY_CODES.t7Invalid.code));
+  const foreignThenCustom = new T7().torch(1, 'evil.Loader').int(77).bytes();
+  const custom = await scan(foreignThenCustom);
+  assert.equal(custom.verdict, 'suspicious');
+  assert.ok(
+    custom.findings.some((f) => f.code === LEGACY_CODES.t7NotFollowed.code),
+    'its own read method decides the layout',
+  );
+});
+
 test('malformed streams are invalid; past the limits is unverified', async () => {
   assert.equal((await scan(fixture('unknown-tag.t7'))).verdict, 'invalid');
   assert.equal((await scan(fixture('truncated-storage.t7'))).verdict, 'invalid');

@@ -1,6 +1,6 @@
 import type { ByteSource } from '../io/byte-source.ts';
-import { FormatError, UnsupportedLayoutError } from '../formats/format-error.ts';
-import { readTorch7, type T7Contents } from '../formats/torch7.ts';
+import { UnsupportedLayoutError } from '../formats/format-error.ts';
+import { readTorch7, T7ReadError, type T7Contents } from '../formats/torch7.ts';
 import { legacyFinding } from './legacy-format-codes.ts';
 import type { ScanContext, ScanFinding, ScanOutcome } from './types.ts';
 import { validatorOutcome } from './validator-outcome.ts';
@@ -19,13 +19,21 @@ export async function scanTorch7(source: ByteSource, ctx: ScanContext): Promise<
   try {
     contents = await readTorch7(source);
   } catch (error) {
-    if (error instanceof UnsupportedLayoutError)
-      return validatorOutcome('torch7', [legacyFinding('t7NotFollowed', error.message)], ctx);
-    if (error instanceof FormatError)
-      return validatorOutcome('torch7', [legacyFinding('t7Invalid', error.message, { offset: error.offset })], ctx);
-    throw error;
+    if (!(error instanceof T7ReadError)) throw error;
+    return validatorOutcome('torch7', [...torch7Findings(error.contents), stopped(error)], ctx);
   }
   return validatorOutcome('torch7', torch7Findings(contents), ctx);
+}
+
+/**
+ * Why the read stopped. After a class outside Torch and nn, the stream's layout is that class's read method's
+ * to decide: not following it is "could not verify", not "malformed". What was read before still counts
+ * (a function before a broken part is still code).
+ */
+function stopped(error: T7ReadError): ScanFinding {
+  const foreign = [...error.contents.classes.keys()].some((c) => !TORCH_NAMESPACES.test(c));
+  if (error.cause instanceof UnsupportedLayoutError || foreign) return legacyFinding('t7NotFollowed', error.message);
+  return legacyFinding('t7Invalid', error.message, { offset: error.cause.offset });
 }
 
 export function torch7Findings(contents: T7Contents): ScanFinding[] {
