@@ -530,7 +530,10 @@ export function isRSerialized(head: Uint8Array): boolean {
   return rStreamHead(head) !== undefined;
 }
 
-/** Reads the whole stream; throws FormatError (malformed) or UnsupportedLayoutError (not followed, limits). */
+/**
+ * Reads the whole stream. Throws FormatError / UnsupportedLayoutError for the header, RReadError (with what
+ * was read before) for the items.
+ */
 export async function readRSerialized(source: ByteSource, limits: Partial<RLimits> = {}): Promise<RContents> {
   const head = rStreamHead(await source.read(0, 64));
   if (!head) throw new FormatError('not an R serialization stream', 0);
@@ -546,6 +549,23 @@ export async function readRSerialized(source: ByteSource, limits: Partial<RLimit
     s.skip(n);
   }
   const reader = new ItemReader(s, head.format, version, { ...DEFAULT_LIMITS, ...limits });
-  await reader.item(0);
+  try {
+    await reader.item(0);
+  } catch (error) {
+    if (error instanceof FormatError || error instanceof UnsupportedLayoutError)
+      throw new RReadError(error, reader.contents);
+    throw error;
+  }
   return reader.contents;
+}
+
+/** A read that stopped after the header: why (`cause`), and what had been read before it (`contents`). */
+export class RReadError extends Error {
+  constructor(
+    override readonly cause: FormatError | UnsupportedLayoutError,
+    readonly contents: RContents,
+  ) {
+    super(cause.message);
+    this.name = 'RReadError';
+  }
 }

@@ -132,6 +132,14 @@ test('namespaces outside base R and ALTREP classes of other packages are suspici
   assert.equal((await scan(ext)).verdict, 'suspicious');
 });
 
+test('code read before a malformed part still counts', async () => {
+  const r = new R().flags(19).int(2);
+  r.flags(5, { tag: true }).int(253).int(252).call('system', 'id');
+  const outcome = await scan(r.int(99).stream());
+  assert.equal(outcome.verdict, 'malicious');
+  assert.ok(outcome.findings.some((f) => f.code === LEGACY_CODES.rInvalid.code));
+});
+
 test('malformed or unfollowed streams are never benign', async () => {
   assert.equal((await scan(fixture('unknown-type.rds'))).verdict, 'invalid');
   assert.equal((await scan(fixture('truncated.rds'))).verdict, 'invalid');

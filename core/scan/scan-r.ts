@@ -1,6 +1,6 @@
 import type { ByteSource } from '../io/byte-source.ts';
 import { FormatError, UnsupportedLayoutError } from '../formats/format-error.ts';
-import { readRSerialized, rStreamHead, type RCode, type RContents } from '../formats/r-serialize.ts';
+import { readRSerialized, RReadError, rStreamHead, type RCode, type RContents } from '../formats/r-serialize.ts';
 import { legacyFinding } from './legacy-format-codes.ts';
 import type { ScanContext, ScanFinding, ScanOutcome } from './types.ts';
 import { validatorOutcome } from './validator-outcome.ts';
@@ -98,13 +98,19 @@ export async function scanR(source: ByteSource, ctx: ScanContext): Promise<ScanO
   try {
     contents = await readRSerialized(source);
   } catch (error) {
-    if (error instanceof UnsupportedLayoutError)
-      return validatorOutcome(format, [legacyFinding('rNotFollowed', error.message)], ctx);
-    if (error instanceof FormatError)
-      return validatorOutcome(format, [legacyFinding('rInvalid', error.message, { offset: error.offset })], ctx);
-    throw error;
+    // Code read before the stream broke still counts: the worst verdict wins.
+    if (error instanceof RReadError)
+      return validatorOutcome(format, [...rFindings(error.contents), ...stopFinding(error.cause)], ctx);
+    return validatorOutcome(format, stopFinding(error), ctx);
   }
   return validatorOutcome(format, rFindings(contents), ctx);
+}
+
+/** Why the read stopped: a part of the format not followed (or a limit), or a malformed stream. */
+function stopFinding(error: unknown): ScanFinding[] {
+  if (error instanceof UnsupportedLayoutError) return [legacyFinding('rNotFollowed', error.message)];
+  if (error instanceof FormatError) return [legacyFinding('rInvalid', error.message, { offset: error.offset })];
+  throw error;
 }
 
 export function rFindings(contents: RContents): ScanFinding[] {
