@@ -363,6 +363,23 @@ def r_fixtures():
     label("r/closure-plus-one.rds", "suspicious", "rds", R_SPEC,
           "a closure function(x) x + 1: code, though it calls nothing that runs commands; rdata reads a CLO")
 
+    rdata.write_rds(ROOT / "r/measurements-frame-ascii.rds", frame, file_format="ascii", compression=None)
+    assert r_oracle("r/measurements-frame-ascii.rds") == "VEC"
+    label("r/measurements-frame-ascii.rds", "benign", "rds", f"{RDATA} (write_rds, file_format='ascii')",
+          "the data frame as saveRDS(ascii = TRUE) writes it")
+    # The promise of promise-system.rds in the ascii format: one value per line, strings with C escapes.
+    ascii_promise = "\n".join(["A", "3", "263169", "197888", "5", "UTF-8",
+                                str(5 | 1 << 10), "253", "252",  # PROMSXP with tag: R_GlobalEnv, unbound value
+                                "6", "1", str(9 | 64 << 12), "6", "system",  # LANGSXP, SYMSXP "system"
+                                "2", "16", "1", str(9 | 64 << 12), str(len("touch /tmp/modelgate-r-pwned")), "touch\\040/tmp/modelgate-r-pwned",
+                                "254"]) + "\n"
+    write("r/promise-system-ascii.rds", ascii_promise.replace("\n252\n", "\n254\n", 1).encode())
+    assert r_oracle("r/promise-system-ascii.rds") == "PROM"
+    write("r/promise-system-ascii.rds", ascii_promise.encode())
+    label("r/promise-system-ascii.rds", "malicious", "rds", R_SPEC,
+          "the unforced promise calling system() in the ascii format (octal escape for the space); rdata reads a "
+          "PROM object from a copy whose unbound value is replaced by NULL")
+
     w = RWriter()
     data = w.stream(lambda: (w.flags(99), w.int(0)))
     write("r/unknown-type.rds", data)

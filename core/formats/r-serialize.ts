@@ -7,8 +7,8 @@ import { WindowReader } from './window-reader.ts';
  * (saveRDS) hold one stream, RData files (save) a `RDX2`/`RDX3` line and then one stream whose object is the
  * pairlist of saved variables. A stream is a format line (`X\n` XDR, `B\n` native, `A\n` ascii), the
  * version header, then items: an int of flags (type in the low byte, object/attribute/tag bits, `gp`
- * levels from bit 12) and the type's body. This reader follows XDR and native streams to the end and
- * records what the loader would turn into code; ascii streams are recognised but not followed.
+ * levels from bit 12) and the type's body. This reader follows all three formats to the end and
+ * records what the loader would turn into code.
  */
 
 /** SEXP types (Rinternals.h) and the serialize.c pseudo-types. */
@@ -78,7 +78,7 @@ export interface RCode {
 }
 
 export interface RContents {
-  format: 'xdr' | 'native';
+  format: 'xdr' | 'native' | 'ascii';
   version: number;
   /** Closures, promises, byte code, active bindings, builtins (outermost of a nest only). */
   code: RCode[];
@@ -112,7 +112,20 @@ interface RItem {
 
 const NIL_ITEM: RItem = { type: SEXP.NIL };
 
-class Stream {
+/** The primitive reads of an R input stream (serialize.c InInteger, InString, InReal …) in one format. */
+interface RStream {
+  readonly position: number;
+  readonly size: number;
+  int(): Promise<number>;
+  /** A string of `n` bytes (ascii streams decode escapes to get them). */
+  bytes(n: number): Promise<Uint8Array>;
+  /** Skips `count` vector elements of `bytes` bytes each, written as `words` words in ascii streams. */
+  skipElements(count: number, bytes: number, words: number): Promise<void>;
+  /** Whether `count` more elements can possibly fit in what is left of the file. */
+  fits(count: number): boolean;
+}
+
+class BinaryStream implements RStream {
   position: number;
   private readonly reader: WindowReader;
   constructor(
@@ -143,13 +156,128 @@ class Stream {
     const v = await this.take(n);
     return new Uint8Array(v.buffer, v.byteOffset, n).slice();
   }
-  skip(n: number): void {
+  async skipElements(count: number, bytes: number): Promise<void> {
+    const n = count * bytes;
     if (!Number.isSafeInteger(n) || n < 0 || this.position + n > this.reader.size)
       throw new FormatError(
-        `a vector of ${n} bytes at offset ${this.position} runs past the end of the file`,
+        `a vector of ${count} elements at offset ${this.position} runs past the end of the file`,
         this.position,
       );
     this.position += n;
+  }
+  fits(count: number): boolean {
+    return count * 4 <= this.reader.size - this.position;
+  }
+}
+
+const NA_INTEGER = -(2 ** 31);
+const WORD_LIMIT = 1024;
+const ESCAPES: Record<string, number> = {
+  n: 10,
+  t: 9,
+  v: 11,
+  b: 8,
+  r: 13,
+  f: 12,
+  a: 7,
+  '\\': 92,
+  '?': 63,
+  "'": 39,
+  '"': 34,
+};
+
+/** `saveRDS(ascii = TRUE)`: words separated by whitespace (InWord), strings with C escapes (InString). */
+class AsciiStream implements RStream {
+  position: number;
+  private readonly reader: WindowReader;
+  private window = new Uint8Array(0);
+  private windowStart = 0;
+  constructor(source: ByteSource, start: number) {
+    this.reader = new WindowReader(source);
+    this.position = start;
+  }
+  get size(): number {
+    return this.reader.size;
+  }
+  /** The byte at `position`, or undefined at the end; reads go 64 KiB at a time. */
+  private async peek(): Promise<number | undefined> {
+    if (this.position >= this.reader.size) return undefined;
+    const offset = this.position - this.windowStart;
+    if (offset < 0 || offset >= this.window.byteLength) {
+      this.window = (
+        await this.reader.bytes(this.position, Math.min(1 << 16, this.reader.size - this.position))
+      ).slice();
+      this.windowStart = this.position;
+    }
+    return this.window[this.position - this.windowStart];
+  }
+  private async next(): Promise<number> {
+    const c = await this.peek();
+    if (c === undefined) throw new FormatError(`the stream ends at ${this.position}`, this.position);
+    this.position++;
+    return c;
+  }
+  private async skipSpace(): Promise<void> {
+    for (let c = await this.peek(); c === 0x20 || (c !== undefined && c >= 0x09 && c <= 0x0d); c = await this.peek())
+      this.position++;
+  }
+  private async word(): Promise<string> {
+    await this.skipSpace();
+    let w = '';
+    for (let c = await this.peek(); c !== undefined && c > 0x20; c = await this.peek()) {
+      if (w.length >= WORD_LIMIT) throw new FormatError(`a word longer than ${WORD_LIMIT} characters`, this.position);
+      w += String.fromCharCode(c);
+      this.position++;
+    }
+    if (w === '')
+      throw new FormatError(`the stream ends at ${this.position} where a value was expected`, this.position);
+    return w;
+  }
+  async int(): Promise<number> {
+    const w = await this.word();
+    if (w === 'NA') return NA_INTEGER;
+    if (!/^[-+]?\d{1,10}$/.test(w)) throw new FormatError(`"${w.slice(0, 40)}" is not an integer`, this.position);
+    const v = Number(w);
+    if (v < NA_INTEGER || v >= 2 ** 31) throw new FormatError(`integer ${w} is out of range`, this.position);
+    return v;
+  }
+  async bytes(n: number): Promise<Uint8Array> {
+    if (n > this.reader.size - this.position)
+      throw new FormatError(`a string of ${n} bytes does not fit`, this.position);
+    const out = new Uint8Array(n);
+    if (n > 0) await this.skipSpace();
+    for (let i = 0; i < n; i++) {
+      const c = await this.next();
+      out[i] = c === 0x5c ? await this.escape() : c;
+    }
+    return out;
+  }
+  private async escape(): Promise<number> {
+    const c = await this.next();
+    const ch = String.fromCharCode(c);
+    if (ch >= '0' && ch <= '7') {
+      let d = c - 0x30;
+      for (let j = 1; j < 3; j++) {
+        const more = await this.peek();
+        if (more === undefined || more < 0x30 || more > 0x37) break;
+        d = d * 8 + (more - 0x30);
+        this.position++;
+      }
+      return d & 0xff;
+    }
+    return ESCAPES[ch] ?? c;
+  }
+  async skipElements(count: number, _bytes: number, words: number): Promise<void> {
+    if (!this.fits(count * words))
+      throw new FormatError(`a vector of ${count} elements does not fit in the file`, this.position);
+    for (let i = 0; i < count * words; i++) {
+      const w = await this.word();
+      if (!/^(NA|NaN|-?Inf|[-+]?[0-9a-fA-F.]+(?:[eE][-+]?\d+)?)$/.test(w))
+        throw new FormatError(`"${w.slice(0, 40)}" is not a number`, this.position);
+    }
+  }
+  fits(count: number): boolean {
+    return count * 2 <= this.reader.size - this.position;
   }
 }
 
@@ -160,7 +288,7 @@ class ItemReader {
   private readonly open: RCode[] = [];
 
   constructor(
-    private readonly s: Stream,
+    private readonly s: RStream,
     format: RContents['format'],
     version: number,
     private readonly limits: RLimits,
@@ -363,23 +491,22 @@ class ItemReader {
       }
       case SEXP.LGL:
       case SEXP.INT:
-        this.s.skip((await this.length()) * 4);
+        await this.s.skipElements(await this.length(), 4, 1);
         break;
       case SEXP.REAL:
-        this.s.skip((await this.length()) * 8);
+        await this.s.skipElements(await this.length(), 8, 1);
         break;
       case SEXP.CPLX:
-        this.s.skip((await this.length()) * 16);
+        await this.s.skipElements(await this.length(), 16, 2);
         break;
       case SEXP.RAW:
-        this.s.skip(await this.length());
+        await this.s.skipElements(await this.length(), 1, 1);
         break;
       case SEXP.STR:
       case SEXP.VEC:
       case SEXP.EXPR: {
         const n = await this.length();
-        if (n * 4 > this.s.size - this.s.position)
-          throw new FormatError(`a vector of ${n} elements does not fit in the file`, at);
+        if (!this.s.fits(n)) throw new FormatError(`a vector of ${n} elements does not fit in the file`, at);
         for (let i = 0; i < n; i++) await this.item(depth + 1);
         break;
       }
@@ -423,8 +550,7 @@ class ItemReader {
   private async byteCode1(reps: RItem[], depth: number): Promise<void> {
     await this.item(depth + 1); // the instructions (an integer vector)
     const n = await this.s.int();
-    if (n < 0 || n * 4 > this.s.size - this.s.position)
-      throw new FormatError(`byte code with ${n} constants`, this.s.position);
+    if (n < 0 || !this.s.fits(n)) throw new FormatError(`byte code with ${n} constants`, this.s.position);
     for (let i = 0; i < n; i++) {
       const type = await this.s.int();
       if (type === SEXP.BCODE) await this.byteCode1(reps, depth + 1);
@@ -537,16 +663,17 @@ export function isRSerialized(head: Uint8Array): boolean {
 export async function readRSerialized(source: ByteSource, limits: Partial<RLimits> = {}): Promise<RContents> {
   const head = rStreamHead(await source.read(0, 64));
   if (!head) throw new FormatError('not an R serialization stream', 0);
-  if (head.format === 'ascii')
-    throw new UnsupportedLayoutError('ascii serialization (saveRDS(ascii = TRUE)) is not followed');
-  const s = new Stream(source, head.start + 2, head.format === 'native');
+  const s: RStream =
+    head.format === 'ascii'
+      ? new AsciiStream(source, head.start + 2)
+      : new BinaryStream(source, head.start + 2, head.format === 'native');
   const version = await s.int();
   await s.int(); // writer's R version
   await s.int(); // oldest R version that reads it
   if (version === 3) {
     const n = await s.int();
     if (n < 0 || n > 255) throw new FormatError(`native encoding name of ${n} bytes`, s.position);
-    s.skip(n);
+    await s.bytes(n);
   }
   const reader = new ItemReader(s, head.format, version, { ...DEFAULT_LIMITS, ...limits });
   try {

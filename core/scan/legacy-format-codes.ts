@@ -110,7 +110,7 @@ export const LEGACY_CODES = {
     verdict: 'unverified',
     title: 'This R file could not be read to the end',
     explanation:
-      'The stream uses a part of the format the check does not follow (native byte order, persistent references, long vectors) or exceeds its limits: it could not be verified.',
+      'The stream exceeds what the check follows (item count, nesting, string size): it could not be verified.',
     reference: R_SERIALIZE,
   },
   rLoadsPackage: {

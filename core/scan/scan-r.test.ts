@@ -45,8 +45,8 @@ async function scan(bytes: Uint8Array) {
   return scanR(memorySource('m.rds', bytes), fakeContext());
 }
 
-test('plain data written by rdata and by R is benign', async () => {
-  for (const name of ['coefficients.rds', 'model-weights.rda']) {
+test('plain data written by rdata and by R is benign, in XDR and ascii', async () => {
+  for (const name of ['coefficients.rds', 'model-weights.rda', 'measurements-frame-ascii.rds']) {
     const outcome = await scan(fixture(name));
     assert.equal(outcome.verdict, 'benign', `${name}: ${outcome.reason}`);
   }
@@ -58,6 +58,7 @@ test('closures, promises and active bindings that run commands are malicious and
     ['promise-system.rds', 'system'],
     ['list-closure-eval-parse.rds', 'eval'],
     ['env-active-binding.rds', 'system2'],
+    ['promise-system-ascii.rds', 'system'],
   ]) {
     const outcome = await scan(fixture(name!));
     assert.equal(outcome.verdict, 'malicious', name);
@@ -145,9 +146,13 @@ test('malformed or unfollowed streams are never benign', async () => {
   assert.equal((await scan(fixture('truncated.rds'))).verdict, 'invalid');
   assert.equal((await scan(new R().int(255 | (9 << 8)).stream())).verdict, 'invalid', 'reference before any object');
   assert.equal((await scan(new R().flags(247).int(0).int(1).char('x').stream())).verdict, 'invalid');
-  const ascii = new TextEncoder().encode('A\n3\n263169\n197888\n5\nUTF-8\n254\n');
-  assert.equal(isRSerialized(ascii), true);
-  assert.equal((await scan(ascii)).verdict, 'unverified');
+  const ascii = (body: string) => new TextEncoder().encode(`A\n3\n263169\n197888\n5\nUTF-8\n${body}`);
+  assert.equal(isRSerialized(ascii('254\n')), true);
+  assert.equal((await scan(ascii('254\n'))).verdict, 'benign');
+  assert.equal((await scan(ascii('14\n2\n1.5\nbanana\n'))).verdict, 'invalid', 'a word that is not a number');
+  assert.equal((await scan(ascii('14\n5\n1.5\n'))).verdict, 'invalid', 'a vector cut short');
+  const escaped = ascii('19\n2\n16\n1\n262153\n3\na\\040b\n14\n1\n2.5\n');
+  assert.equal((await scan(escaped)).verdict, 'benign', 'octal escapes count as one byte of the string');
 });
 
 test('the sniffer takes RDS and RData streams only', () => {
