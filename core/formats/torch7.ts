@@ -65,6 +65,8 @@ const ELEMENT_BYTES: Record<string, number> = {
   CudaDouble: 8,
   CudaHalf: 2,
 };
+/** Class names and versions are short; only this much of one is kept. */
+const NAME_BYTES = 256;
 const TENSOR_CLASS = /^torch\.([A-Za-z]*)(Tensor|Storage)$/;
 
 /** The primitive reads of THFile in one of its two modes. */
@@ -73,7 +75,8 @@ interface T7Stream {
   int(): Promise<number>;
   long(): Promise<number>;
   double(): Promise<number>;
-  chars(n: number): Promise<Uint8Array>;
+  /** `n` characters, of which the first `keep` are returned (the rest is skipped, never held). */
+  chars(n: number, keep: number): Promise<Uint8Array>;
   /** Skips `count` numbers of `bytes` bytes each (storage data). */
   skipNumbers(count: number, bytes: number): Promise<void>;
 }
@@ -107,9 +110,12 @@ class BinaryStream implements T7Stream {
   async double(): Promise<number> {
     return (await this.take(8)).getFloat64(0, true);
   }
-  async chars(n: number): Promise<Uint8Array> {
-    const view = await this.take(n);
-    return new Uint8Array(view.buffer, view.byteOffset, n).slice();
+  async chars(n: number, keep: number): Promise<Uint8Array> {
+    if (this.position + n > this.reader.size)
+      throw new T7Truncated(`needs ${n} bytes at offset ${this.position}, the file ends at ${this.reader.size}`);
+    const out = (await this.reader.bytes(this.position, Math.min(n, keep))).slice();
+    this.position += n;
+    return out;
   }
   async skipNumbers(count: number, bytes: number): Promise<void> {
     const n = count * bytes;
@@ -130,8 +136,17 @@ class AsciiStream implements T7Stream {
     this.reader = new WindowReader(source);
   }
 
+  private window = new Uint8Array(0);
+  private windowStart = 0;
+
+  /** The byte at `at`, or undefined past the end; read 64 KiB at a time. */
   private async byteAt(at: number): Promise<number | undefined> {
-    return at < this.reader.size ? (await this.reader.bytes(at, 1))[0] : undefined;
+    if (at >= this.reader.size) return undefined;
+    if (at < this.windowStart || at >= this.windowStart + this.window.byteLength) {
+      this.window = (await this.reader.bytes(at, Math.min(1 << 16, this.reader.size - at))).slice();
+      this.windowStart = at;
+    }
+    return this.window[at - this.windowStart];
   }
 
   private async token(): Promise<string> {
@@ -162,10 +177,10 @@ class AsciiStream implements T7Stream {
     if (!NUMBER_TOKEN.test(t)) throw new FormatError(`"${t}" is not a number`, this.position);
     return Number(t);
   }
-  async chars(n: number): Promise<Uint8Array> {
+  async chars(n: number, keep: number): Promise<Uint8Array> {
     if (this.position + n > this.reader.size)
       throw new T7Truncated(`needs ${n} characters at ${this.position}, the file ends at ${this.reader.size}`);
-    const out = (await this.reader.bytes(this.position, n)).slice();
+    const out = (await this.reader.bytes(this.position, Math.min(n, keep))).slice();
     this.position += n;
     if ((await this.byteAt(this.position)) === 0x0a) this.position++;
     return out;
@@ -230,18 +245,19 @@ class ObjectReader {
     return this.func(at, depth);
   }
 
-  private async string(): Promise<Uint8Array> {
+  /** A length-prefixed string: its length and its first `keep` bytes. */
+  private async string(keep = 0): Promise<{ length: number; head: Uint8Array }> {
     const n = await this.s.int();
     if (n < 0) throw new FormatError(`negative string length ${n}`, this.s.position);
     if (n > this.limits.maxStringBytes)
       throw new UnsupportedLayoutError(`a string of ${n} bytes (over ${this.limits.maxStringBytes})`);
-    return this.s.chars(n);
+    return { length: n, head: await this.s.chars(n, keep) };
   }
 
   private async func(at: number, depth: number): Promise<void> {
-    const dumped = await this.string();
-    const signature = String.fromCharCode(...dumped.subarray(0, 4));
-    this.contents.functions.push({ offset: at, bytecodeBytes: dumped.byteLength, signature });
+    const dumped = await this.string(4);
+    const signature = String.fromCharCode(...dumped.head);
+    this.contents.functions.push({ offset: at, bytecodeBytes: dumped.length, signature });
     await this.object(depth + 1); // the upvalues table
   }
 
@@ -256,8 +272,8 @@ class ObjectReader {
   }
 
   private async torchObject(depth: number): Promise<void> {
-    const version = decodeAscii(await this.string());
-    const className = /^V .*$/.test(version) ? decodeAscii(await this.string()) : version;
+    const version = decodeAscii((await this.string(NAME_BYTES)).head);
+    const className = /^V .*$/.test(version) ? decodeAscii((await this.string(NAME_BYTES)).head) : version;
     this.contents.classes.set(className, (this.contents.classes.get(className) ?? 0) + 1);
     const tensor = TENSOR_CLASS.exec(className);
     const element = tensor ? ELEMENT_BYTES[tensor[1] || 'Double'] : undefined;
