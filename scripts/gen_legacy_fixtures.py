@@ -580,7 +580,7 @@ def oci_fixtures():
     escape = tar_bytes([("../../etc/cron.d/model", b"* * * * * root sh -c id\n")])
     manifest = json.dumps([{"Config": f"{cid}.json", "RepoTags": None, "Layers": ["0a1b/layer.tar", "9f9f/layer.tar"]}]).encode()
     write("docker/docker-save-escape.tar", tar_bytes([("0a1b/layer.tar", escape), (f"{cid}.json", config), ("manifest.json", manifest)]))
-    label("docker/docker-save-escape.tar", ["suspicious", "invalid"], "docker-archive", DOCKER_SPEC,
+    label("docker/docker-save-escape.tar", "invalid", "docker-archive", DOCKER_SPEC,
           "a docker save archive whose layer writes ../../etc/cron.d/model and whose manifest names a missing layer")
 
 
