@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { memorySource } from '../io/byte-source.ts';
 import { scanFile } from './scan-file.ts';
 import { isImageArchive, looksLikeOciDocument } from './scan-oci.ts';
@@ -80,6 +81,15 @@ test('standalone index/manifest documents are recognised; configs are not', asyn
   const outcome = await scan('index.json', broken);
   assert.equal(outcome.verdict, 'invalid');
   assert.equal(outcome.findings[0]!.code, LEGACY_CODES.ociDescriptorInvalid.code);
+});
+
+test('a gzip-compressed docker save archive reaches the image check through the compression handler', async () => {
+  const packed = gzipSync(fixture('docker/docker-save.tar'));
+  const outcome = await scan('image.tar.gz', packed);
+  assert.equal(outcome.format, 'gzip');
+  assert.equal(outcome.verdict, 'benign', outcome.reason);
+  const escape = await scan('escape.tar.gz', gzipSync(fixture('docker/docker-save-escape.tar')));
+  assert.ok(codes(escape).includes(LEGACY_CODES.ociMissingBlob.code), 'the image check ran on the decompressed tar');
 });
 
 test('plain tars are left to the tar scanner', async () => {
