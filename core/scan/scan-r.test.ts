@@ -94,6 +94,9 @@ test('closures, promises and active bindings that run commands are malicious and
 
 test('code that calls nothing dangerous is suspicious; the same call as data is a benign note', async () => {
   assert.equal((await scan(fixture('closure-plus-one.rds'))).verdict, 'suspicious');
+  // binomial()$linkfun as stats writes it: function(mu) .Call(C_logit_link, mu)
+  const link = closure((r) => r.flags(6).sym('.Call').flags(2).sym('C_logit_link').flags(2).sym('mu').int(254));
+  assert.equal((await scan(link.stream())).verdict, 'suspicious');
   const formula = new R()
     .flags(6, { attr: true })
     .flags(2, { tag: true })

@@ -8,9 +8,11 @@ import { validatorOutcome } from './validator-outcome.ts';
 export { isRSerialized } from '../formats/r-serialize.ts';
 
 /**
- * R functions whose call runs a command, opens a pipe, socket, URL or file, downloads, evaluates text or
- * native code, loads code, or calls a function named by a string (which hides what it runs). Names are
- * matched bare and as `pkg::name`.
+ * R functions whose call runs a command, opens a pipe, socket, URL or file, downloads, evaluates text, loads
+ * code or native libraries, or calls a function named by a string (which hides what it runs). Names are
+ * matched bare and as `pkg::name`. `.Call` and its kin are not here: base R's own closures use them for their
+ * compiled routines (every glm family's link functions call `.Call(C_logit_link, …)`), so a closure that
+ * calls them is code (suspicious), not proof of an attack.
  */
 const RUNS_COMMANDS = new Set([
   'system',
@@ -31,13 +33,7 @@ const RUNS_COMMANDS = new Set([
   'parse',
   'str2lang',
   'str2expression',
-  'deparse',
   '.Internal',
-  '.Primitive',
-  '.Call',
-  '.External',
-  '.C',
-  '.Fortran',
   'dyn.load',
   'library.dynam',
   'Sys.setenv',
