@@ -8,6 +8,7 @@ import { JAX_CODES } from './jax-codes.ts';
 import { TREE_MODEL_CODES } from './tree-model-codes.ts';
 import { XML_FRAMEWORK_CATALOG } from './xml-framework-codes.ts';
 import { PACKAGE_CODES } from './package-codes.ts';
+import { LEGACY_CODES } from './legacy-format-codes.ts';
 
 /**
  * The catalogs of the model-format checkers. Every code here gets its verdict (finding-verdict.ts) and its
@@ -22,4 +23,5 @@ export const FORMAT_CATALOGS: readonly FormatCatalog[] = [
   JAX_CODES,
   TREE_MODEL_CODES,
   PACKAGE_CODES,
+  LEGACY_CODES,
 ];

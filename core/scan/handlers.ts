@@ -74,6 +74,10 @@ import { scanMLmodel } from './scan-mlmodel.ts';
 import { scanTorchServeManifest } from './scan-torchserve.ts';
 import { scanLlamafile } from './scan-llamafile.ts';
 import { looksLikeNemo } from './nemo-archive.ts';
+import { isTorch7, scanTorch7 } from './scan-torch7.ts';
+import { isRSerialized, scanR } from './scan-r.ts';
+import { isImageArchive, looksLikeOciDocument, scanImageArchive, scanOciDocument } from './scan-oci.ts';
+import { isMxnetParams, looksLikeMxnetSymbol, scanMxnetParams, scanMxnetSymbol } from './scan-mxnet.ts';
 
 /** The ZIP end-of-central-directory record sits in the last 64 KiB + 22 bytes (APPNOTE 4.3.16). */
 const EOCD_SEARCH = 65_557;
@@ -178,4 +182,10 @@ export const HANDLERS: readonly FormatHandler[] = [
     scan: scanLlamafile,
     includes: ['zip'],
   },
+  { format: 'torch7', sniff: (head) => isTorch7(head), scan: scanTorch7 },
+  { format: 'r-serialized', sniff: (head) => isRSerialized(head), scan: scanR },
+  { format: 'mxnet-symbol', sniff: (head) => looksLikeMxnetSymbol(head), scan: scanMxnetSymbol },
+  { format: 'mxnet-params', sniff: (head) => isMxnetParams(head), scan: scanMxnetParams },
+  { format: 'image-archive', sniff: isImageArchive, scan: scanImageArchive, includes: ['tar'] },
+  { format: 'oci-document', sniff: (head) => looksLikeOciDocument(head), scan: scanOciDocument },
 ];
