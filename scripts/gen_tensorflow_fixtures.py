@@ -226,7 +226,7 @@ def saved_models(tmp):
     label("module/fingerprint.pb", "benign", "tf-fingerprint", "the SavedModel's fingerprint written beside it")
     label("module/variables/variables.index", "benign", "tf-checkpoint-index",
           "the variables' checkpoint index (SSTable of BundleEntryProto) written by tf.saved_model.save")
-    label("module/variables/variables.data-00000-of-00001", ["unverified", "benign"], "unknown",
+    label("module/variables/variables.data-00000-of-00001", "benign", "tensor-data",
           "headerless tensor bytes described by variables.index: unknown content on its own")
 
     class ReadsFile(tf.Module):
@@ -343,9 +343,9 @@ def keras2(tmp):
     lam = [n for n in parsed.nodes if '"class_name": "Lambda"' in n.metadata and '"function_type": "lambda"' in n.metadata]
     assert lam, "the Lambda's marshalled bytecode is in keras_metadata.pb"
     write("keras2-lambda/keras_metadata.pb", meta)
-    label("keras2-lambda/keras_metadata.pb", "malicious", "tf-keras-metadata",
-          f"Keras 2 model with a Lambda layer: SavedMetadata node '{lam[0].node_path}' holds its marshalled Python "
-          "bytecode (function_type 'lambda'), which keras load_model runs", made_by=made)
+    label("keras2-lambda/keras_metadata.pb", "suspicious", "tf-keras-metadata",
+          f"Keras 2 model with a harmless Lambda layer (x * 2): SavedMetadata node '{lam[0].node_path}' holds its "
+          "marshalled Python bytecode (function_type 'lambda'), which keras load_model runs", made_by=made)
 
     broken = saved_metadata_pb2.SavedMetadata()
     node = broken.nodes.add()
@@ -447,7 +447,7 @@ def meta_graphs(tmp):
     label("metagraph/model.ckpt.meta", "benign", "tf-metagraph",
           "MetaGraphDef written by tf.compat.v1.train.Saver: its save/restore subgraph sits in the main graph")
     label("metagraph/model.ckpt.index", "benign", "tf-checkpoint-index", "the checkpoint index Saver.save wrote")
-    label("metagraph/model.ckpt.data-00000-of-00001", ["unverified", "benign"], "unknown",
+    label("metagraph/model.ckpt.data-00000-of-00001", "benign", "tensor-data",
           "headerless tensor bytes described by model.ckpt.index")
 
     meta = meta_graph_pb2.MetaGraphDef()
@@ -597,7 +597,7 @@ def keras3_and_vocab(tmp):
           "Keras 3 Sequential(Dense) exported with model.export(format='tf_saved_model')", made_by=made)
     label("keras3-export/variables/variables.index", "benign", "tf-checkpoint-index", "its checkpoint index",
           made_by=made)
-    label("keras3-export/variables/variables.data-00000-of-00001", ["unverified", "benign"], "unknown",
+    label("keras3-export/variables/variables.data-00000-of-00001", "benign", "tensor-data",
           "headerless tensor bytes described by keras3-export/variables/variables.index", made_by=made)
 
     vocab = os.path.join(tmp, "vocab.txt")

@@ -350,7 +350,7 @@ def gen_openvino():
     well_formed(text)
     write("openvino/tiny_mlp.xml", text, "benign", "openvino-ir", OV_SPEC,
           "IR v11 of a one-layer MLP (Parameter, Const, MatMul, Add, Relu, Result; all opset1), weights in tiny_mlp.bin")
-    write("openvino/tiny_mlp.bin", weights.tobytes() + bias.tobytes(), ["unverified", "benign"], "unknown",
+    write("openvino/tiny_mlp.bin", weights.tobytes() + bias.tobytes(), "benign", "tensor-data",
           "numpy " + np.__version__,
           "headerless weights of tiny_mlp.xml (60 bytes of float32): unknown content on its own, vouched for "
           "by the folder check from the benign IR that describes it")

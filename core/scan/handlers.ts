@@ -119,7 +119,11 @@ export const HANDLERS: readonly FormatHandler[] = [
     sniff: async (head, source) => looksLikeOnnx(head) && !(await looksLikeCoreml(head, source)),
     scan: scanOnnx,
   },
-  { format: 'coreml', sniff: (head, source) => looksLikeCoreml(head, source), scan: scanCoreml },
+  {
+    format: 'coreml',
+    sniff: async (head, source) => opaqueFormat(head) !== 'cntk' && (await looksLikeCoreml(head, source)),
+    scan: scanCoreml,
+  },
   { format: 'coreml-weights', sniff: (head) => isMilBlob(head), scan: scanMilBlob },
   {
     format: 'mlpackage-manifest',
@@ -141,7 +145,11 @@ export const HANDLERS: readonly FormatHandler[] = [
   { format: 'catboost', sniff: (head) => isCatboost(head), scan: scanCatboost },
   { format: 'keras-config', sniff: (head) => looksLikeKerasConfig(head), scan: scanKerasConfig },
   { format: 'opaque', sniff: (head) => opaqueFormat(head) !== null, scan: scanOpaque },
-  { format: 'tf-savedmodel', sniff: (head) => looksLikeSavedModel(head), scan: tfGraphScanner('savedmodel') },
+  {
+    format: 'tf-savedmodel',
+    sniff: (head) => looksLikeSavedModel(head) && opaqueFormat(head) !== 'cntk',
+    scan: tfGraphScanner('savedmodel'),
+  },
   { format: 'tf-metagraph', sniff: (head) => looksLikeMetaGraph(head), scan: tfGraphScanner('metagraph') },
   { format: 'tf-graphdef', sniff: (head) => looksLikeGraphDef(head), scan: tfGraphScanner('graphdef') },
   { format: 'tf-keras-metadata', sniff: (head) => looksLikeKerasMetadata(head), scan: scanTfKerasMetadata },

@@ -81,10 +81,14 @@ export function lambdaCodes(o: KerasObjectRef): LambdaCode[] {
   return out;
 }
 
-/** func_load accepts the code string itself or a [code, defaults, closure] list. */
+/**
+ * func_load accepts the code string itself or a [code, defaults, closure] list; tf.keras 2's SavedModel
+ * metadata writes that list as a tuple object, {"class_name": "__tuple__", "items": [...]} (json_utils.py).
+ */
 function codeString(v: JsonValue | undefined): string | undefined {
   if (typeof v === 'string') return v;
   if (Array.isArray(v) && typeof v[0] === 'string') return v[0];
+  if (isJsonObject(v) && v.class_name === '__tuple__' && Array.isArray(v.items)) return codeString(v.items);
   return undefined;
 }
 

@@ -82,9 +82,13 @@ function kerasFunctionFindings(o: KerasObjectRef, fnName: string): ScanFinding[]
   return [catalogFinding(KERAS_CODES, 'unknownClass', detail, { evidence })];
 }
 
-/** Special objects of keras/src/saving/serialization_lib.py `deserialize_keras_object`, handled in place. */
+/**
+ * Special objects of keras/src/saving/serialization_lib.py `deserialize_keras_object`, and of tf.keras 2's
+ * saving/saved_model/json_utils.py `_decode_helper` (tuples, TensorShape, TypeSpec), decoded in place.
+ */
 const SPECIAL_CLASSES = new Set([
   '__keras_tensor__', '__tensor__', '__numpy__', '__bytes__', '__ellipsis__', '__slice__', '__typespec__', '__lambda__',
+  '__tuple__', 'TensorShape', 'TypeSpec',
 ]); // prettier-ignore
 
 /**
