@@ -3,7 +3,6 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { memorySource } from '../io/byte-source.ts';
 import { looksLikeCoreml, readCoreml, type CoremlModel } from '../formats/coreml.ts';
-import { looksLikeOnnx } from '../formats/onnx.ts';
 import { isMilBlob } from '../formats/mil-blob.ts';
 import { looksLikeMlpackageManifest } from '../formats/mlpackage-manifest.ts';
 import { worstVerdict } from './types.ts';
