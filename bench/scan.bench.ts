@@ -7,7 +7,7 @@
 // PyTorch checkpoint, in Node (the CLI's path) and in the portal's scan worker (Chromium), side by side.
 // MB/s counts the files' full sizes; "read" is what the scanner actually read, which shows that only the
 // pickle parts of the big checkpoint are touched, never its tensor storage.
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,15 +30,23 @@ const DATA = join(ROOT, 'bench/.data');
 
 function files(bigPath: string): string[] {
   const demo = join(ROOT, 'public/demo/tiny-sentiment');
-  const benign = join(ROOT, 'test/fixtures/scan/benign');
   return [
     ...readdirSync(demo, { recursive: true, withFileTypes: true })
       .filter((e) => e.isFile())
       .map((e) => join(e.parentPath, e.name)),
-    ...readdirSync(benign).map((f) => join(benign, f)),
+    ...benignCorpusFiles(),
     ...onePerFormat(),
     bigPath,
   ];
+}
+
+/** The published-technique corpus's files labelled benign and nothing else. */
+function benignCorpusFiles(): string[] {
+  const corpus = join(ROOT, 'test/fixtures/scan');
+  const { files } = JSON.parse(readFileSync(join(corpus, 'labels.json'), 'utf8')) as {
+    files: { path: string; expect: string | string[] }[];
+  };
+  return files.filter((f) => f.expect === 'benign').map((f) => join(corpus, f.path));
 }
 
 /**
@@ -49,7 +57,7 @@ function files(bigPath: string): string[] {
 function onePerFormat(): string[] {
   const corpus = join(ROOT, 'test/fixtures/formats');
   const seenFormats = new Set<string>();
-  const seenNames = new Set<string>(readdirSync(join(ROOT, 'test/fixtures/scan/benign')));
+  const seenNames = new Set<string>(benignCorpusFiles().map((p) => basename(p)));
   const picked: string[] = [];
   for (const label of readFormatLabels(corpus)) {
     const name = basename(label.path);
