@@ -45,7 +45,9 @@ export function readConfigYaml(text: string): YamlReadResult {
   }
   let docs: Document.Parsed[];
   try {
-    const parsed = parseAllDocuments(text, { version: '1.1', merge: true, uniqueKeys: true, strict: true });
+    // PyYAML breaks lines at U+0085, U+2028 and U+2029 too; this parser reads them as text inside a line.
+    const lines = text.replace(/[\u0085\u2028\u2029]/gu, '\n');
+    const parsed = parseAllDocuments(lines, { version: '1.1', merge: true, uniqueKeys: true, strict: true });
     docs = Array.isArray(parsed) ? parsed : [];
   } catch (error) {
     return fail({ kind: 'limit', message: `the parser gave up: ${messageOf(error)}` });

@@ -52,6 +52,8 @@ const KERAS_HINT = /"(class_name|module)"\s*:\s*"(Sequential|Functional|Model|ke
 
 /** Cheap sniff: a JSON object whose first 64 KiB mention a Keras model class, a keras module or keras_version. */
 export function looksLikeKerasConfig(input: string | Uint8Array): boolean {
-  const text = typeof input === 'string' ? input.slice(0, 65536) : new TextDecoder().decode(input.subarray(0, 65536));
+  const head = typeof input === 'string' ? input.slice(0, 65536) : new TextDecoder().decode(input.subarray(0, 65536));
+  // A key spelled with JSON escapes ("class\u005fname") is the same key to json.loads: decode printable ASCII.
+  const text = head.replace(/\\u00([2-7][0-9a-fA-F])/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
   return /^\s*\{/.test(text) && text.includes('"class_name"') && text.includes('"config"') && KERAS_HINT.test(text);
 }

@@ -103,7 +103,8 @@ function nts(bytes: Uint8Array): string {
 /** A first block that tarfile would open: valid checksum, plausible name. */
 export function isTar(head: Uint8Array): boolean {
   if (head.byteLength < BLOCK || head.subarray(0, BLOCK).every((b) => b === 0)) return false;
-  return checksumOk(head.subarray(0, BLOCK)) && head[0] !== 0;
+  // tarfile accepts any header whose checksum is right, an empty name included (torch.load's legacy reader too).
+  return checksumOk(head.subarray(0, BLOCK));
 }
 
 /** One member as `fromtarfile` returns it, and where tarfile looks for the next header. */

@@ -12,7 +12,13 @@ export type ConfigKind = 'hydra' | 'mlmodel';
 
 /** Text bigger than the YAML cap is only searched for the literal key, up to the text scanner's own cap. */
 const MAX_SEARCH_BYTES = 64 << 20;
-const TARGET_KEY = /(^|[\s{,?-])['"]?_target_['"]?[ \t]*:/m;
+/**
+ * `_target_` where YAML can read it as a key: before a colon, alone on a line after `?` (an explicit key), or
+ * as an anchor's value that a later alias uses as a key. PyYAML also breaks lines at U+0085, U+2028, U+2029.
+ */
+const TARGET_KEY = /(^|[\s\u0085{,?-])['"]?_target_['"]?[ \t]*(:|$)|&[^\s]+[ \t]+['"]?_target_['"]?[ \t]*$/mu;
+/** PyYAML's line breaks that JavaScript's YAML parser and `^` do not know. */
+const PYYAML_BREAKS = /[\u0085\u2028\u2029]/gu;
 const MLMODEL_ROOT = /^flavors[ \t]*:/m;
 /** Keys mlflow.models.Model.to_yaml writes at the root next to `flavors`. */
 const MLFLOW_ROOT_KEYS = ['artifact_path', 'model_uuid', 'utc_time_created', 'mlflow_version', 'run_id', 'signature'];
@@ -33,11 +39,12 @@ export function configKind(head: Uint8Array, source: ByteSource): Promise<Config
 async function decideConfigKind(head: Uint8Array, source: ByteSource): Promise<ConfigKind | null> {
   if (!looksLikeText(head) || source.size > MAX_SEARCH_BYTES) return null;
   if (source.size > MAX_CONFIG_YAML_BYTES) return (await containsTargetKey(source)) ? 'hydra' : null;
-  const text = utf8(await source.read(0, source.size));
-  if (text === undefined) return null;
+  const raw = utf8(await source.read(0, source.size));
+  if (raw === undefined) return null;
+  const text = raw.replace(PYYAML_BREAKS, '\n');
   // A key can be spelled with escapes ("\x5ftarget_") or folded over lines in a quoted string: any backslash
   // sends the text through the parser, like the literal words.
-  if (!text.includes('_target_') && !text.includes('flavors') && !text.includes('\\')) return null;
+  if (!['_target_', 'flavors', '\\', 'cls'].some((w) => text.includes(w))) return null;
   const json = jsonValue(text);
   if (json !== undefined) return kindOfValue(json);
   const read = readConfigYaml(text);
@@ -75,7 +82,8 @@ function hasTargetKey(root: YamlValue): boolean {
     const node = stack.pop()!;
     if (typeof node !== 'object' || node === null || seen.has(node)) continue;
     seen.add(node);
-    if (!Array.isArray(node) && '_target_' in node) return true;
+    // NeMo's older Hydra form, which from_config_dict still instantiates: `cls` beside `params`.
+    if (!Array.isArray(node) && ('_target_' in node || ('cls' in node && 'params' in node))) return true;
     stack.push(...Object.values(node));
   }
   return false;

@@ -61,3 +61,10 @@ test('the key is found even when it straddles two streamed chunks', async () => 
   const outcome = await scanFile(memorySource('config.json', new TextEncoder().encode(text)));
   assert.equal(outcome.verdict, 'suspicious');
 });
+
+test('a key spelled with JSON escapes ("auto\\u005fmap") is read as the key Python reads', async () => {
+  const text = '{"model_type": "llama", "auto\\u005fmap": {"AutoModelForCausalLM": "modeling_evil.Evil"}}';
+  const outcome = await scanFile(memorySource('config.json', new TextEncoder().encode(text)));
+  assert.equal(outcome.verdict, 'suspicious');
+  assert.ok(outcome.findings.some((f) => f.code === 'MG-SCAN-550'));
+});

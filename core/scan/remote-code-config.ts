@@ -15,7 +15,7 @@ const MAX_LISTED = 20;
  * the text scanner combines with the chat-template checks.
  */
 export function remoteCodeFindings(name: string, text: string): ScanFinding[] {
-  if (!REMOTE_CODE_KEYS.some((m) => text.includes(m))) return [];
+  if (!REMOTE_CODE_KEYS.some((m) => text.includes(m)) && !/\\u00[2-7][0-9a-fA-F]/.test(text)) return [];
   let value: unknown;
   try {
     value = parseStrictJson(text, { maxDepth: 64 }).value;

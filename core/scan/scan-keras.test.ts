@@ -395,3 +395,16 @@ test('HDF5 that reads other files is malicious; a tree not followed is unverifie
   );
   assert.equal((await scanH5(fixture('sequential.h5'))).verdict, 'benign');
 });
+
+test('a Keras config whose keys are spelled with JSON escapes is still read as a Keras config', async () => {
+  const { scanFile } = await import('./scan-file.ts');
+  const config = {
+    module: 'keras.layers',
+    class_name: 'Lambda',
+    config: { name: 'l', function: { class_name: '__lambda__', config: { code: 'not-bytecode' } } },
+  };
+  const escaped = JSON.stringify(config).replaceAll('class_name', 'class\\u005fname');
+  const outcome = await scanFile(memorySource('config.json', new TextEncoder().encode(escaped)));
+  assert.equal(outcome.format, 'keras-config', outcome.reason);
+  assert.notEqual(outcome.verdict, 'benign');
+});

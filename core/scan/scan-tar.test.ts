@@ -145,3 +145,12 @@ test('tarfile joins the prefix field even without the ustar magic (v7 header: "e
     ['evil/pickle'],
   );
 });
+
+test('a tar whose first member has an empty name is still a tar (tarfile and torch.load read it)', async () => {
+  const payload = new TextEncoder().encode("cos\nsystem\n(S'echo pwned'\ntR.");
+  const bytes = concat(tarEntry('', new Uint8Array([0x78])), tarEntry('storages', payload));
+  assert.ok(isTar(bytes));
+  const { scanFile } = await import('./scan-file.ts');
+  const outcome = await scanFile(memorySource('pytorch_model.bin', bytes));
+  assert.equal(outcome.verdict, 'malicious', outcome.reason);
+});

@@ -45,13 +45,19 @@ async function configFindings(source: ByteSource): Promise<ScanFinding[]> {
   return remoteCodeFindings(source.name, text);
 }
 
+/**
+ * JSON writers escape control characters and (Python's) non-ASCII, never printable ASCII: `"auto\u005fmap"`
+ * is written to hide a key from a text search, so such a file is parsed and its decoded keys checked.
+ */
+const ESCAPED_ASCII = /\\u00[2-7][0-9a-fA-F]/;
+
 /** Streams the file for the config keys that name code, so a big tokenizer.json is not held whole for nothing. */
 async function mentionsRemoteCode(source: ByteSource): Promise<boolean> {
   const decoder = new TextDecoder('utf-8');
   let tail = '';
   for await (const chunk of source.stream()) {
     const text = tail + decoder.decode(chunk, { stream: true });
-    if (REMOTE_CODE_KEYS.some((k) => text.includes(k))) return true;
+    if (REMOTE_CODE_KEYS.some((k) => text.includes(k)) || ESCAPED_ASCII.test(text)) return true;
     tail = text.slice(-32);
   }
   return false;
