@@ -57,3 +57,11 @@ test('the scanner gives the verdict of the worst finding', async () => {
   assert.equal(outcome.format, 'mlflow-mlmodel');
   assert.equal(outcome.verdict, 'malicious');
 });
+
+test('pyfunc data or model_path outside the model folder is not passed: that file was never scanned', () => {
+  for (const data of ['/home/victim/Downloads/evil.pkl', '../evil.pkl', 'https://x.example/m.pkl']) {
+    assert.ok(codes(pyfunc({ data })).includes('MG-SCAN-490'), data);
+  }
+  assert.ok(codes(pyfunc({ model_path: '../../m.pkl' })).includes('MG-SCAN-490'));
+  assert.ok(!codes(pyfunc({ data: 'model.pkl' })).includes('MG-SCAN-490'));
+});

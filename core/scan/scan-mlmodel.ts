@@ -1,3 +1,4 @@
+import { externalLocationProblem } from './scan-onnx.ts';
 import { z } from 'zod';
 import type { ByteSource } from '../io/byte-source.ts';
 import { catalogFinding } from './format-catalog.ts';
@@ -114,6 +115,15 @@ function pyfuncFindings(conf: Flavor): ScanFinding[] {
     findings.push(
       catalogFinding(PACKAGE_CODES, 'mlflowPythonModel', detail, { evidence: { python_model: conf.python_model } }),
     );
+  }
+  // pyfunc joins `data` (and a flavor's model_path) to the model folder: an absolute path or `..` makes the
+  // loader unpickle a file outside the folder, which this scan never saw.
+  for (const key of ['data', 'model_path'] as const) {
+    const path = conf[key];
+    const problem = typeof path === 'string' ? externalLocationProblem(path) : null;
+    if (problem === null) continue;
+    const detail = `python_function loads its ${key} '${String(path)}', which ${problem}: that file was not scanned`;
+    findings.push(catalogFinding(PACKAGE_CODES, 'mlflowPythonModel', detail, { evidence: { [key]: path } }));
   }
   if (conf.code !== undefined && conf.code !== null) {
     const detail = `python_function puts '${JSON.stringify(conf.code)}' on sys.path before importing ${loader}`;
