@@ -39,6 +39,9 @@ export function workerTokenizerEngine(options: WorkerEngineOptions = {}): Tokeni
   return (source) => WorkerEngine.start(source, options.budgetMs ?? TOKENIZER_BUDGET_MS, options.folder);
 }
 
+/** A cell nobody notifies: Atomics.wait on it is a 1 ms sleep of this thread. */
+const PAUSE = new Int32Array(new SharedArrayBuffer(4));
+
 class WorkerEngine implements TokenizerEngine {
   private used = 0;
   private failed: Error | undefined;
@@ -93,6 +96,21 @@ class WorkerEngine implements TokenizerEngine {
     return engine;
   }
 
+  /**
+   * The worker raises the flag after posting its reply, but a message crosses threads on its own schedule: on
+   * a loaded machine the flag can be seen before the reply is on the port. Wait for it within the budget.
+   */
+  private receive<T>(step: string): Reply<T> | undefined {
+    for (;;) {
+      const reply = receiveMessageOnPort(this.port)?.message as Reply<T> | undefined;
+      if (reply) return reply;
+      const t0 = performance.now();
+      Atomics.wait(PAUSE, 0, 0, 1);
+      this.used += performance.now() - t0;
+      if (this.used >= this.budgetMs) this.expire(step);
+    }
+  }
+
   private call<T>(op: string, args: unknown[], step: string): T {
     if (this.failed) throw this.failed;
     const remaining = this.budgetMs - this.used;
@@ -103,7 +121,7 @@ class WorkerEngine implements TokenizerEngine {
     const woke = Atomics.wait(this.flag, 0, 0, remaining);
     this.used += performance.now() - t0;
     if (woke === 'timed-out') this.expire(step);
-    const reply = receiveMessageOnPort(this.port)?.message as Reply<T> | undefined;
+    const reply = this.receive<T>(step);
     if (!reply) throw new Error(`${this.file}: the tokenizer worker did not answer ${op}`);
     if (reply.error !== undefined) throw new Error(reply.error);
     return reply.value as T;
