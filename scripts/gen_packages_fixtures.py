@@ -2,7 +2,7 @@
 """Generate the model-package fixtures: NeMo `.nemo` archives and Hydra configs, MLflow `MLmodel` files,
 TorchServe `.mar` archives and llamafiles.
 
-Run:  /work/venv/bin/python scripts/gen_packages_fixtures.py   (any Python 3.10+ with PyYAML)
+Run:  python3 scripts/gen_packages_fixtures.py   (any Python 3.10+ with PyYAML)
 
 Writes test/fixtures/formats/packages/... and its labels.json. Deterministic: fixed tar/zip timestamps,
 sorted members, no randomness.

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes the TensorFlow part of the model-format corpus and the op table the TensorFlow scanner reads.
 
-  /work/venv/bin/python scripts/gen_tensorflow_fixtures.py   (tensorflow-cpu 2.21)
+  python3 scripts/gen_tensorflow_fixtures.py   (tensorflow-cpu 2.21)
 
 Outputs:
   test/fixtures/formats/tensorflow/**            SavedModels, GraphDefs, MetaGraphs, checkpoint indexes
