@@ -1,7 +1,8 @@
 /** A minimal protobuf writer for tests: hand-built messages from the published .proto field numbers. */
 
 export function varint(n: number | bigint): number[] {
-  let v = BigInt(n);
+  // Negative int32/int64 values are written as their 64-bit two's complement, as protobuf does.
+  let v = BigInt.asUintN(64, BigInt(n));
   const out: number[] = [];
   do {
     const b = Number(v & 0x7fn);

@@ -7,23 +7,11 @@ import { looksLikeOnnx } from '../formats/onnx.ts';
 import { scanPaddleParams, scanPaddleProgram } from './scan-paddle.ts';
 import { looksLikePaddleParams, readPaddleParams } from '../formats/paddle-params.ts';
 import { leafScanContext } from './fake-scan-context.ts';
+import { bytes, num, str } from '../formats/proto-write.test-helper.ts';
 
-// A minimal protobuf writer for ProgramDesc (paddle/fluid/framework/framework.proto field numbers).
-const varint = (n: bigint): number[] => {
-  let v = BigInt.asUintN(64, n);
-  const out: number[] = [];
-  do {
-    const b = Number(v & 0x7fn);
-    v >>= 7n;
-    out.push(v > 0n ? b | 0x80 : b);
-  } while (v > 0n);
-  return out;
-};
-const field = (no: number, value: number | number[] | string): number[] => {
-  if (typeof value === 'number') return [...varint(BigInt(no << 3)), ...varint(BigInt(value))];
-  const payload = typeof value === 'string' ? [...new TextEncoder().encode(value)] : value;
-  return [...varint(BigInt((no << 3) | 2)), ...varint(BigInt(payload.length)), ...payload];
-};
+// ProgramDesc messages (paddle/fluid/framework/framework.proto field numbers), with the shared test writer.
+const field = (no: number, value: number | number[] | string): number[] =>
+  typeof value === 'number' ? num(no, value) : typeof value === 'string' ? str(no, value) : bytes(no, value);
 const stringAttr = (name: string, value: string) => field(4, [...field(1, name), ...field(2, 2), ...field(5, value)]);
 const op = (type: string, ...attrs: number[][]) =>
   field(4, [...field(1, [...field(1, 'X'), ...field(2, 'x')]), ...field(3, type), ...attrs.flat()]);

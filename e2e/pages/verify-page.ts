@@ -48,6 +48,23 @@ export class VerifyPage {
     return out;
   }
 
+  /** path → scan verdict of every file row, with the full table shown first. */
+  async scanVerdicts(): Promise<Map<string, string>> {
+    await this.page
+      .getByRole('button', { name: /Show all/ })
+      .click({ timeout: 1000 })
+      .catch(() => undefined);
+    const shown = await this.page
+      .locator('[data-testid=file-row]')
+      .evaluateAll((rows) =>
+        rows.map((r) => [
+          r.getAttribute('data-path'),
+          r.querySelector('[data-testid=file-scan]')?.getAttribute('data-verdict'),
+        ]),
+      );
+    return new Map(shown as [string, string][]);
+  }
+
   async reportLink(): Promise<string> {
     const link = this.page.getByTestId('report-link');
     await expect(link).toHaveValue(/\/r#v1\./);
